@@ -1,0 +1,104 @@
+"""Settings: the one place environment variables are read.
+
+Every real part switches on by setting its variable (DESIGN.md §4); with nothing set, the
+service runs on embedded defaults: SQLite in the data directory, the embedded sandbox CRM
+and the offline model. Names people already know (DATABASE_URL, ANTHROPIC_API_KEY,
+DIALSHEET_*) are read as they are; the project's own knobs carry the COWORKER_ prefix.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from coworker.errors import ConfigError
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "dialsheet-coworker"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "production"] = Field(
+        "development", validation_alias=_env("COWORKER_ENV")
+    )
+    data_dir: Path = Field(
+        default_factory=_default_data_dir, validation_alias=_env("COWORKER_DATA_DIR")
+    )
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    host: str = Field("127.0.0.1", validation_alias=_env("COWORKER_HOST"))
+    port: int = Field(8000, validation_alias=_env("COWORKER_PORT"))
+    sandbox_port: int = Field(8100, ge=0, validation_alias=_env("COWORKER_SANDBOX_PORT"))
+
+    # The CRM. Unset base URL means the embedded sandbox.
+    dialsheet_base_url: str | None = Field(None, validation_alias=_env("DIALSHEET_BASE_URL"))
+    dialsheet_api_key: SecretStr | None = Field(None, validation_alias=_env("DIALSHEET_API_KEY"))
+    dialsheet_timeout_seconds: float = Field(
+        30.0, gt=0, validation_alias=_env("COWORKER_DIALSHEET_TIMEOUT")
+    )
+    dialsheet_max_retries: int = Field(
+        3, ge=0, le=10, validation_alias=_env("COWORKER_DIALSHEET_RETRIES")
+    )
+
+    # The sandbox CRM: where it keeps its data, and the faults it injects for reliability tests.
+    sandbox_database_url: str | None = Field(
+        None, validation_alias=_env("COWORKER_SANDBOX_DATABASE_URL")
+    )
+    sandbox_latency_ms: float = Field(
+        0.0, ge=0, validation_alias=_env("COWORKER_SANDBOX_LATENCY_MS")
+    )
+    sandbox_error_rate: float = Field(
+        0.0, ge=0, le=1, validation_alias=_env("COWORKER_SANDBOX_ERROR_RATE")
+    )
+    sandbox_timeout_rate: float = Field(
+        0.0, ge=0, le=1, validation_alias=_env("COWORKER_SANDBOX_TIMEOUT_RATE")
+    )
+    sandbox_timeout_seconds: float = Field(
+        60.0, ge=0, validation_alias=_env("COWORKER_SANDBOX_TIMEOUT_SECONDS")
+    )
+    sandbox_rate_limit_rate: float = Field(
+        0.0, ge=0, le=1, validation_alias=_env("COWORKER_SANDBOX_RATE_LIMIT_RATE")
+    )
+    sandbox_retry_after_seconds: int = Field(
+        1, ge=0, validation_alias=_env("COWORKER_SANDBOX_RETRY_AFTER")
+    )
+    sandbox_fault_seed: int | None = Field(
+        None, validation_alias=_env("COWORKER_SANDBOX_FAULT_SEED")
+    )
+
+    # The model. No key means the offline model.
+    anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
+    anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        key = self.dialsheet_api_key.get_secret_value() if self.dialsheet_api_key else ""
+        if key in {"ds_your_api_key", "changeme", "change-me"}:
+            raise ConfigError("DIALSHEET_API_KEY is a placeholder; set a real key in production")
+        if self.dialsheet_base_url is None:
+            raise ConfigError(
+                "COWORKER_ENV=production needs DIALSHEET_BASE_URL (the sandbox is for development)"
+            )
+        return self
+
+    @property
+    def uses_embedded_sandbox(self) -> bool:
+        return self.dialsheet_base_url is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once; tests build their own `Settings(...)`."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The Dialsheet CRM API: its contract (openapi.yaml) and the async client."""
