@@ -76,9 +76,18 @@ class Settings(BaseSettings):
         None, validation_alias=_env("COWORKER_SANDBOX_FAULT_SEED")
     )
 
+    # Which risks wait for approval (read, write, outbound, destructive).
+    confirm_risks: str = Field("outbound,destructive", validation_alias=_env("COWORKER_CONFIRM"))
+    allow_unconfirmed: bool = Field(False, validation_alias=_env("COWORKER_ALLOW_UNCONFIRMED"))
+    action_ttl_hours: float = Field(24.0, gt=0, validation_alias=_env("COWORKER_ACTION_TTL_HOURS"))
+    max_steps: int = Field(12, ge=1, le=100, validation_alias=_env("COWORKER_MAX_STEPS"))
+    max_message_chars: int = Field(20_000, ge=1, validation_alias=_env("COWORKER_MAX_MESSAGE_CHARS"))
+    approvers: str = Field("", validation_alias=_env("COWORKER_APPROVERS"))
+
     # The model. No key means the offline model.
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
+    model: str | None = Field(None, validation_alias=_env("COWORKER_MODEL"))  # None: SDK default
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -91,3 +91,42 @@ class ModelError(CoworkerError):
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+
+
+class ToolInputError(CoworkerError):
+    """The model called a tool wrongly; the message tells it how to call it right.
+
+    It becomes an `is_error` tool result, never an error shown to the person.
+    """
+
+
+class ActionNotPending(CoworkerError):
+    """A decision on an action that is no longer waiting for one."""
+
+    def __init__(self, action_id: str, status: str) -> None:
+        super().__init__(f"action {action_id} is {status}, not pending; nothing was executed")
+        self.action_id = action_id
+        self.status = status
+
+
+class ActionNotFound(CoworkerError):
+    def __init__(self, action_id: str) -> None:
+        super().__init__(f"no action {action_id}")
+        self.action_id = action_id
+
+
+class NotAllowed(CoworkerError):
+    """Someone other than the requester (or a configured approver) tried to decide."""
+
+
+class MessageTooLong(CoworkerError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"message is {length:,} characters; the limit is {limit:,}")
+        self.length = length
+        self.limit = limit
+
+
+class ConversationNotFound(CoworkerError):
+    def __init__(self, conversation_id: str) -> None:
+        super().__init__(f"no conversation {conversation_id}")
+        self.conversation_id = conversation_id

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coworker.dialsheet.contract import Operation, RequestInvalid, load_contract
 from coworker.sandbox.database import SandboxDatabase
-from coworker.sandbox.tables import Lead, User
+from coworker.sandbox.tables import Lead, User, hash_api_key
 
 T = TypeVar("T")
 
@@ -102,7 +102,11 @@ async def api_call(request: Request, operation_id: str) -> AsyncIterator[ApiCall
     database: SandboxDatabase = request.app.state.database
     async with database.session() as session:
         key = _bearer_key(request)
-        user = await session.scalar(select(User).where(User.api_key == key)) if key else None
+        user = (
+            await session.scalar(select(User).where(User.api_key_hash == hash_api_key(key)))
+            if key
+            else None
+        )
         if user is None:
             raise ApiError(401, "Unauthorized")
         raw_params = {**request.query_params, **request.path_params}

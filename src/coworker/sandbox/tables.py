@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -63,7 +64,12 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40))
-    api_key: Mapped[str] = mapped_column(String(100), unique=True)
+    # Only a hash of the key is kept: SQL logs (and a copied database) never show a usable key.
+    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class Lead(Base):
