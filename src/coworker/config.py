@@ -81,7 +81,9 @@ class Settings(BaseSettings):
     allow_unconfirmed: bool = Field(False, validation_alias=_env("COWORKER_ALLOW_UNCONFIRMED"))
     action_ttl_hours: float = Field(24.0, gt=0, validation_alias=_env("COWORKER_ACTION_TTL_HOURS"))
     max_steps: int = Field(12, ge=1, le=100, validation_alias=_env("COWORKER_MAX_STEPS"))
-    max_message_chars: int = Field(20_000, ge=1, validation_alias=_env("COWORKER_MAX_MESSAGE_CHARS"))
+    max_message_chars: int = Field(
+        20_000, ge=1, validation_alias=_env("COWORKER_MAX_MESSAGE_CHARS")
+    )
     approvers: str = Field("", validation_alias=_env("COWORKER_APPROVERS"))
 
     # The model. No key means the offline model.
