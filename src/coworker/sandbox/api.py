@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coworker.dialsheet.contract import Operation, RequestInvalid, load_contract
 from coworker.sandbox.database import SandboxDatabase
-from coworker.sandbox.tables import Lead, User, hash_api_key
+from coworker.sandbox.tables import Lead, User
 
 T = TypeVar("T")
 
@@ -60,12 +60,21 @@ class ApiCall:
         return self.respond({self.operation.response_key: item})
 
     async def page(self, statement: Select[T]) -> tuple[Sequence[T], int]:
-        """One page of `statement` by the `page`/`limit` parameters, and the total."""
-        total = await self.session.scalar(select(func.count()).select_from(statement.subquery()))
+        """One page of `statement` by the `page`/`limit` parameters, and the total.
+
+        The total rides along as a window count on each row, so a page is one query; only
+        a page past the end needs a separate count.
+        """
         limit = int(self.params.get("limit", 25))
-        offset = (int(self.params.get("page", 1)) - 1) * limit
-        rows = (await self.session.scalars(statement.limit(limit).offset(offset))).all()
-        return rows, int(total or 0)
+        page = int(self.params.get("page", 1))
+        counted = statement.add_columns(func.count().over()).limit(limit).offset((page - 1) * limit)
+        rows = (await self.session.execute(counted)).all()
+        if rows:
+            return [row[0] for row in rows], int(rows[0][-1])
+        if page == 1:
+            return [], 0
+        total = await self.session.scalar(select(func.count()).select_from(statement.subquery()))
+        return [], int(total or 0)
 
     async def lead(self, lead_id: str) -> Lead:
         """A lead of the caller's organisation; any other lead does not exist for them."""
@@ -102,11 +111,7 @@ async def api_call(request: Request, operation_id: str) -> AsyncIterator[ApiCall
     database: SandboxDatabase = request.app.state.database
     async with database.session() as session:
         key = _bearer_key(request)
-        user = (
-            await session.scalar(select(User).where(User.api_key_hash == hash_api_key(key)))
-            if key
-            else None
-        )
+        user = await database.user_for_key(session, key) if key else None
         if user is None:
             raise ApiError(401, "Unauthorized")
         raw_params = {**request.query_params, **request.path_params}

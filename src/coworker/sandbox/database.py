@@ -22,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 
 from coworker.sandbox.clock import utcnow
 from coworker.sandbox.seed import seed_demo_data
-from coworker.sandbox.tables import Base, Organization
+from coworker.sandbox.tables import Base, Organization, User, hash_api_key
 
 IN_MEMORY = "sqlite+aiosqlite://"
 
@@ -44,6 +44,7 @@ class SandboxDatabase:
         self._turn = asyncio.Lock()
         self._ready = False
         self._ready_lock = asyncio.Lock()
+        self._users: dict[str, User] = {}
 
     async def ensure_ready(self) -> None:
         """Create the tables and seed the demo data, once; safe to call on every request."""
@@ -69,7 +70,19 @@ class SandboxDatabase:
         async with turn, self.sessions() as session:
             yield session
 
+    async def user_for_key(self, session: AsyncSession, key: str) -> User | None:
+        """The user a key belongs to; users never change here, so each is looked up once."""
+        digest = hash_api_key(key)
+        user = self._users.get(digest)
+        if user is None:
+            user = await session.scalar(select(User).where(User.api_key_hash == digest))
+            if user is not None:
+                session.expunge(user)
+                self._users[digest] = user
+        return user
+
     async def dispose(self) -> None:
         """Close connections; an in-memory database is gone after this, so seed again next time."""
         await self.engine.dispose()
         self._ready = False
+        self._users.clear()
