@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 import uvicorn
 
 from coworker.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from coworker.runtime import Runtime
+    from coworker.store.queries import UserRecord
 
 app = typer.Typer(
     help="Dialsheet Coworker: an AI coworker for the Dialsheet CRM.", no_args_is_help=True
@@ -17,6 +23,10 @@ sandbox_app = typer.Typer(
     help="The local Dialsheet-compatible sandbox CRM.", invoke_without_command=True
 )
 app.add_typer(sandbox_app, name="sandbox")
+actions_app = typer.Typer(help="Actions waiting for (or past) your approval.", no_args_is_help=True)
+app.add_typer(actions_app, name="actions")
+db_app = typer.Typer(help="The coworker's own database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 def _configure_logging() -> None:
@@ -97,6 +107,178 @@ def sandbox_keys() -> None:
     from coworker.sandbox.seed import describe_demo_users
 
     typer.echo(describe_demo_users())
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _run(work: Callable[[Runtime, UserRecord], Awaitable[int]]) -> None:
+    """Open the runtime (store, CRM, model), run `work` as the local user, close everything."""
+    from coworker.errors import CoworkerError
+    from coworker.runtime import open_runtime
+
+    logging.basicConfig(level=logging.WARNING)
+
+    async def main() -> int:
+        runtime = await open_runtime(get_settings())
+        try:
+            return await work(runtime, await runtime.local_user())
+        finally:
+            await runtime.aclose()
+
+    try:
+        code = asyncio.run(main())
+    except CoworkerError as error:
+        _fail(error.message)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def chat(
+    message: str | None = typer.Option(None, "-m", "--message", help="Send one message and exit."),
+    conversation: str | None = typer.Option(
+        None, "--conversation", help="Continue this conversation."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With -m: print one JSON object."),
+) -> None:
+    """Chat with the coworker in the terminal (streamed replies, approval cards)."""
+    from rich.console import Console
+
+    from coworker.channels import cli_chat
+
+    console = Console()
+
+    async def work(runtime: Runtime, user: UserRecord) -> int:
+        coworker = runtime.coworker
+        conversation_id = conversation or await coworker.start_conversation(user, channel="cli")
+        if message is None:
+            parts = runtime.describe()
+            banner = (
+                f"CRM: {parts['crm']} · model: {parts['model']} · store: {parts['database']}\n"
+                "Sends, enrollments and deletes wait for your approval. Type 'exit' to leave."
+            )
+            await cli_chat.interactive(coworker, user, conversation_id, console, banner)
+            return 0
+        events = coworker.chat(user, message, conversation_id=conversation_id)
+        result = await cli_chat.render(events, console, quiet=as_json)
+        result.conversation_id = conversation_id
+        if as_json:
+            typer.echo(cli_chat.dumps(result.as_dict()))
+        else:
+            for action in result.actions:
+                typer.echo(f"Waiting for approval: coworker actions approve {action.id}")
+            typer.echo(f"(conversation {conversation_id})")
+        return 1 if result.errors else 0
+
+    _run(work)
+
+
+@actions_app.command("list")
+def actions_list(
+    status: str | None = typer.Option(
+        "pending", help="pending, succeeded, rejected, ... or 'all'."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """List your actions (pending ones by default)."""
+    from rich.console import Console
+
+    from coworker.channels import cli_chat
+
+    async def work(runtime: Runtime, user: UserRecord) -> int:
+        wanted = None if status in (None, "all") else status
+        actions = await runtime.coworker.list_actions(user, status=wanted)
+        if as_json:
+            typer.echo(cli_chat.dumps([a.as_dict() for a in actions]))
+            return 0
+        console = Console()
+        if not actions:
+            console.print(f"No {wanted or ''} actions.".replace("  ", " "))
+        for action in actions:
+            console.print(
+                cli_chat.action_card(action)
+                if action.status == "pending"
+                else f"{action.id}  {action.tool}  {action.status}"
+            )
+        return 0
+
+    _run(work)
+
+
+def _decide(
+    action_id: str, *, approve: bool, sets: list[str], reason: str | None, as_json: bool
+) -> None:
+    from rich.console import Console
+
+    from coworker.channels import cli_chat
+    from coworker.errors import ActionNotPending
+
+    async def work(runtime: Runtime, user: UserRecord) -> int:
+        coworker = runtime.coworker
+        try:
+            events = (
+                coworker.approve(user, action_id, cli_chat.parse_sets(sets) or None)
+                if approve
+                else coworker.reject(user, action_id, reason)
+            )
+            result = await cli_chat.render(events, Console(), quiet=as_json)
+        except ActionNotPending as error:
+            _fail(error.message, 2)
+        if as_json:
+            typer.echo(cli_chat.dumps(result.as_dict()))
+        failed = any(a.status in {"failed", "unknown"} for a in result.decided)
+        return 1 if failed or result.errors else 0
+
+    _run(work)
+
+
+@actions_app.command("approve")
+def actions_approve(
+    action_id: str,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Edit a field first: subject=..., body=..., message=..."),
+    ] = None,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Approve an action (optionally edited); prints the coworker's resumed reply."""
+    _decide(action_id, approve=True, sets=set_ or [], reason=None, as_json=as_json)
+
+
+@actions_app.command("reject")
+def actions_reject(
+    action_id: str,
+    reason: str | None = typer.Option(None, "--reason", help="Why; the coworker reads it."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Reject (cancel) an action; nothing is executed."""
+    _decide(action_id, approve=False, sets=[], reason=reason, as_json=as_json)
+
+
+@actions_app.command("reconcile")
+def actions_reconcile(action_id: str) -> None:
+    """Check the CRM's history for a send whose outcome is unknown (never sends again)."""
+
+    async def work(runtime: Runtime, user: UserRecord) -> int:
+        action = await runtime.coworker.reconcile(user, action_id)
+        typer.echo(f"{action.id}: {action.status}")
+        return 0 if action.status == "succeeded" else 1
+
+    _run(work)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (start-up does this too)."""
+    from coworker.store.engine import database_url
+    from coworker.store.migrate import upgrade_sync
+
+    url = database_url(get_settings())
+    upgrade_sync(url)
+    typer.echo("database is up to date")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""The agent: loop, events, confirmations, context, and the service channels call."""

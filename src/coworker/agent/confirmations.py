@@ -1,0 +1,334 @@
+"""The confirmation gate: the PendingAction state machine of DESIGN.md §3.
+
+    pending -> executing -> succeeded | failed | unknown      (approve)
+    pending -> rejected | expired | superseded                (no execution)
+    unknown -> succeeded                                       (reconciled from CRM history)
+
+Every move out of `pending` is one conditional UPDATE (`WHERE status = 'pending'`), so a
+double click, a retried webhook or a second replica executes an action at most once. What
+runs is the exact input the person saw, with only the fields they may edit changed. Every
+transition is an audit event, and each end state becomes the tool_result the model reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from coworker.agent.events import EDITABLE_FIELDS, ActionView
+from coworker.errors import (
+    ActionNotFound,
+    ActionNotPending,
+    DialsheetError,
+    DialsheetOutcomeUnknown,
+    NotAllowed,
+    ToolInputError,
+)
+from coworker.llm.base import Block
+from coworker.store.queries import ActionRecord, Store
+from coworker.tools.catalog import ToolCatalog
+from coworker.tools.executor import PreparedCall, ToolExecutor, ToolOutcome
+
+FINAL = frozenset({"succeeded", "failed", "unknown", "rejected", "expired", "superseded"})
+EDIT_ALIASES = {"body": "body_text", "text": "message"}
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of approving or rejecting: the action as it ended, and its tool_result."""
+
+    action: ActionView
+    result: Block
+
+
+def view(record: ActionRecord, catalog: ToolCatalog) -> ActionView:
+    tool = catalog.get(record.tool_name)
+    return ActionView(
+        id=record.id,
+        conversation_id=record.conversation_id,
+        tool=record.tool_name,
+        risk=tool.risk.value if tool else "",
+        input=record.input,
+        display=dict(record.display or {}),
+        status=record.status,
+        created_at=record.created_at,
+        expires_at=record.expires_at,
+        editable=EDITABLE_FIELDS.get(record.tool_name, ()),
+        edits=record.edits,
+        reason=record.reason,
+        result=record.result,
+        error=record.error,
+    )
+
+
+def normalise_edits(tool_name: str, edits: dict[str, Any] | None) -> dict[str, Any]:
+    """Map friendly names (`body`) to fields, and refuse fields a person may not edit."""
+    if not edits:
+        return {}
+    allowed = EDITABLE_FIELDS.get(tool_name, ())
+    normalised: dict[str, Any] = {}
+    for key, value in edits.items():
+        field = EDIT_ALIASES.get(key, key)
+        if field not in allowed:
+            shown = ", ".join(allowed) or "none"
+            raise ToolInputError(f"'{key}' cannot be edited on {tool_name}; editable: {shown}")
+        if not isinstance(value, str) or not value.strip():
+            raise ToolInputError(f"'{key}' must be non-empty text")
+        normalised[field] = value
+    return normalised
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class ConfirmationGate:
+    def __init__(
+        self,
+        store: Store,
+        catalog: ToolCatalog,
+        *,
+        ttl: timedelta,
+        clock: Clock,
+        approvers: frozenset[str] = frozenset(),
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.ttl = ttl
+        self.clock = clock
+        self.approvers = approvers
+
+    async def request(
+        self, conversation_id: str, user_id: str, tool_use_id: str, call: PreparedCall
+    ) -> ActionView:
+        record = await self.store.create_action(
+            conversation_id,
+            user_id,
+            tool_use_id,
+            call.tool.name,
+            call.arguments,
+            expires_at=self.clock() + self.ttl,
+            display=call.display,
+        )
+        await self.store.add_audit(
+            "action.created",
+            actor=user_id,
+            action_id=record.id,
+            conversation_id=conversation_id,
+            data={"tool": call.tool.name, "input_hash": record.input_hash},
+        )
+        return self.view(record)
+
+    def view(self, record: ActionRecord) -> ActionView:
+        return view(record, self.catalog)
+
+    async def get(self, action_id: str) -> ActionRecord:
+        record = await self.store.get_action(action_id)
+        if record is None:
+            raise ActionNotFound(action_id)
+        return record
+
+    def check_decider(self, record: ActionRecord, user_id: str) -> None:
+        if user_id != record.user_id and user_id not in self.approvers:
+            raise NotAllowed("only the person who asked for this action can approve or cancel it")
+
+    async def expire_if_due(self, record: ActionRecord) -> ActionRecord | None:
+        """Close a pending action whose time ran out; returns it when this call closed it."""
+        if record.status != "pending" or record.expires_at > self.clock():
+            return None
+        closed = await self.store.claim_action(
+            record.id, to_status="expired", decided_by=None, now=self.clock()
+        )
+        if closed:
+            await self.store.add_audit(
+                "action.expired", action_id=record.id, conversation_id=record.conversation_id
+            )
+        return closed
+
+    async def approve(
+        self,
+        record: ActionRecord,
+        user_id: str,
+        executor: ToolExecutor,
+        edits: dict[str, Any] | None = None,
+    ) -> Decision:
+        self.check_decider(record, user_id)
+        if await self.expire_if_due(record):
+            raise ActionNotPending(record.id, "expired")
+        changes = normalise_edits(record.tool_name, edits)
+        final_input = {**record.input, **changes}
+        # The edited payload must still satisfy the contract before anything is claimed.
+        prepared = await executor.prepare(record.tool_name, final_input)
+        claimed = await self.store.claim_action(
+            record.id,
+            to_status="executing",
+            decided_by=user_id,
+            edits=changes or None,
+            now=self.clock(),
+        )
+        if claimed is None:
+            current = await self.get(record.id)
+            raise ActionNotPending(record.id, current.status)
+        await self.store.add_audit(
+            "action.approved",
+            actor=user_id,
+            action_id=record.id,
+            conversation_id=record.conversation_id,
+            data={"edited": sorted(changes)},
+        )
+        finished, content, is_error = await self._execute(claimed, prepared, executor)
+        edited = f" with their edits to {', '.join(sorted(changes))}" if changes else ""
+        block = ToolOutcome(f"The person approved this{edited}. {content}", is_error).block(
+            record.tool_use_id
+        )
+        return Decision(self.view(finished), block)
+
+    async def _execute(
+        self, record: ActionRecord, call: PreparedCall, executor: ToolExecutor
+    ) -> tuple[ActionRecord, str, bool]:
+        try:
+            outcome = await executor.run(call)
+        except DialsheetOutcomeUnknown as error:
+            unknown = await self.store.finish_action(
+                record.id, status="unknown", error=error.message
+            )
+            await self.store.add_audit(
+                "action.unknown", action_id=record.id, conversation_id=record.conversation_id
+            )
+            reconciled = await self.reconcile(unknown, executor)
+            if reconciled.status == "succeeded":
+                return (
+                    reconciled,
+                    "The CRM answered late, but its history shows it was done.",
+                    False,
+                )
+            return (
+                reconciled,
+                "The CRM did not answer in time, so it is unknown whether this happened. It was "
+                "NOT retried. Tell the person to check before trying again.",
+                True,
+            )
+        if outcome.is_error:
+            failed = await self.store.finish_action(
+                record.id, status="failed", error=outcome.content
+            )
+            await self.store.add_audit(
+                "action.failed", action_id=record.id, conversation_id=record.conversation_id
+            )
+            return failed, f"It failed and nothing was done: {outcome.content}", True
+        result = json.loads(outcome.content)
+        done = await self.store.finish_action(record.id, status="succeeded", result=result)
+        await self.store.add_audit(
+            "action.succeeded", action_id=record.id, conversation_id=record.conversation_id
+        )
+        return done, f"It was done. Result: {outcome.content}", False
+
+    async def reconcile(self, record: ActionRecord, executor: ToolExecutor) -> ActionRecord:
+        """Look an `unknown` send up in the CRM's history; never send again to find out."""
+        if record.status != "unknown":
+            return record
+        found = await self._find_in_history(record, executor)
+        if found is None:
+            return record
+        done = await self.store.finish_action(record.id, status="succeeded", result=found)
+        await self.store.add_audit(
+            "action.reconciled", action_id=record.id, conversation_id=record.conversation_id
+        )
+        return done
+
+    async def _find_in_history(
+        self, record: ActionRecord, executor: ToolExecutor
+    ) -> dict[str, Any] | None:
+        sent = {**record.input, **(record.edits or {})}
+        since = record.decided_at or record.created_at
+        fields: tuple[str, ...]
+        if record.tool_name == "send_email":
+            operation, key, fields = "list_emails", "emails", ("to_email", "subject", "body_text")
+        elif record.tool_name == "send_sms":
+            operation, key, fields = "list_sms", "sms", ("lead_id", "message")
+        else:
+            return None  # enrollments have no history endpoint: it stays unknown
+        filters = {"lead_id": sent["lead_id"]} if sent.get("lead_id") else {}
+        try:
+            history = await executor.crm.call(operation, {**filters, "limit": 50})
+        except DialsheetError:
+            return None
+        for item in history.get(key, []):
+            sent_at = datetime.fromisoformat(item["sent_at"].replace("Z", "+00:00"))
+            if sent_at >= since - timedelta(minutes=5) and all(
+                item.get(f) == sent.get(f) for f in fields
+            ):
+                return {key.rstrip("s") if key == "emails" else key: item}
+        return None
+
+    async def reject(self, record: ActionRecord, user_id: str, reason: str | None) -> Decision:
+        self.check_decider(record, user_id)
+        if await self.expire_if_due(record):
+            raise ActionNotPending(record.id, "expired")
+        reason = (reason or "").strip() or None
+        closed = await self.store.claim_action(
+            record.id, to_status="rejected", decided_by=user_id, reason=reason, now=self.clock()
+        )
+        if closed is None:
+            current = await self.get(record.id)
+            raise ActionNotPending(record.id, current.status)
+        await self.store.add_audit(
+            "action.rejected",
+            actor=user_id,
+            action_id=record.id,
+            conversation_id=record.conversation_id,
+            data={"reason": reason},
+        )
+        said = f' Their reason: "{reason}".' if reason else " They gave no reason."
+        text = f"The person rejected this action; it was NOT executed.{said}"
+        block = ToolOutcome(text, is_error=True).block(record.tool_use_id)
+        return Decision(self.view(closed), block)
+
+    async def close_open(self, record: ActionRecord, *, because: str) -> Block:
+        """The tool_result for an action whose tool_use is being answered without a decision.
+
+        A new message supersedes a pending action; an expired or already-decided one is
+        reported as it ended (this also heals a transcript after a crash mid-decision).
+        """
+        current = record
+        if record.status == "pending":
+            expired = await self.expire_if_due(record)
+            if expired:
+                current = expired
+            else:
+                claimed = await self.store.claim_action(
+                    record.id, to_status="superseded", decided_by=None, now=self.clock()
+                )
+                if claimed:
+                    await self.store.add_audit(
+                        "action.superseded",
+                        action_id=record.id,
+                        conversation_id=record.conversation_id,
+                    )
+                current = claimed or await self.get(record.id)
+        return self.result_for(current, because=because)
+
+    def result_for(self, record: ActionRecord, *, because: str = "") -> Block:
+        status = record.status
+        if status == "superseded":
+            text = (
+                f"Not executed: {because or 'the person moved on'} instead of approving. If "
+                "it still matters, remind them it was not sent."
+            )
+        elif status == "expired":
+            text = "Not executed: the approval request expired. Mention it if it still matters."
+        elif status == "succeeded":
+            text = f"The person approved this and it was done. Result: {_dumps(record.result)}"
+        elif status == "rejected":
+            text = f"The person rejected this action; it was NOT executed. Reason: {record.reason}"
+        elif status == "unknown":
+            text = "Approved, but the CRM did not answer; unknown whether it happened. Not retried."
+        else:
+            text = f"Not executed (status {status}). {record.error or ''}".strip()
+        return ToolOutcome(text, is_error=status != "succeeded").block(record.tool_use_id)

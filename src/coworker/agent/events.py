@@ -1,0 +1,110 @@
+"""Channel-neutral events of one agent run; each channel renders them its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from coworker.llm.base import Usage
+
+EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "send_email": ("subject", "body_text"),
+    "send_sms": ("message",),
+}
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """A pending (or decided) action as a person sees it: the exact payload, in names."""
+
+    id: str
+    conversation_id: str
+    tool: str
+    risk: str
+    input: dict[str, Any]
+    display: dict[str, str]
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    editable: tuple[str, ...] = ()
+    edits: dict[str, Any] | None = None
+    reason: str | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "conversation_id": self.conversation_id,
+            "tool": self.tool,
+            "risk": self.risk,
+            "input": self.input,
+            "display": self.display,
+            "status": self.status,
+            "editable": list(self.editable),
+            "edits": self.edits,
+            "reason": self.reason,
+            "result": self.result,
+            "error": self.error,
+            "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolStarted:
+    tool_use_id: str
+    name: str
+    input: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolFinished:
+    tool_use_id: str
+    name: str
+    is_error: bool
+    content: str
+
+
+@dataclass(frozen=True)
+class ConfirmationRequired:
+    action: ActionView
+
+
+@dataclass(frozen=True)
+class ActionDecided:
+    """A decision was taken and, for an approval, carried out; `action.status` says how it went."""
+
+    action: ActionView
+
+
+@dataclass(frozen=True)
+class TurnDone:
+    conversation_id: str
+    text: str
+    stop_reason: str
+    usage: Usage = field(default_factory=Usage)
+    pending: tuple[ActionView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ErrorEvent:
+    message: str
+    kind: str = "error"
+
+
+Event = (
+    TextDelta
+    | ToolStarted
+    | ToolFinished
+    | ConfirmationRequired
+    | ActionDecided
+    | TurnDone
+    | ErrorEvent
+)

@@ -1,0 +1,185 @@
+"""The agent loop: model turn -> tools -> results -> model turn, until the model is done.
+
+It stops when the model ends its turn, when a call waits for a person's approval, or at the
+step limit; it emits channel-neutral events all along. Whatever happens (a tool failing, the
+model failing mid-turn), the stored transcript stays valid: every tool_use is answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from coworker.agent.confirmations import ConfirmationGate
+from coworker.agent.context import window
+from coworker.agent.events import (
+    ActionView,
+    ConfirmationRequired,
+    ErrorEvent,
+    Event,
+    TextDelta,
+    ToolFinished,
+    ToolStarted,
+    TurnDone,
+)
+from coworker.agent.transcript import Transcript
+from coworker.errors import DialsheetError, ModelError, ToolInputError
+from coworker.llm.base import Block, Model, ModelRequest, ModelTurn, Usage
+from coworker.tools.catalog import ToolCatalog
+from coworker.tools.executor import ToolExecutor, ToolOutcome, describe_failure
+from coworker.tools.policy import ConfirmationPolicy
+
+log = logging.getLogger("coworker.agent")
+
+CUT_OFF = "\n\n(My reply was cut off because it got too long. Ask me to continue.)"
+REFUSED = "I can't help with that request."
+TOO_LONG = (
+    "This conversation has grown too long for me to keep in mind. Please start a new "
+    "conversation; everything done so far is saved in the CRM."
+)
+
+
+@dataclass
+class RunContext:
+    transcript: Transcript
+    executor: ToolExecutor
+    user_id: str
+    system: str
+    usage: Usage = field(default_factory=Usage)
+    text: list[str] = field(default_factory=list)
+
+
+def _step_limit_text(limit: int) -> str:
+    return (
+        f"I stopped after {limit} steps without finishing, so I don't loop forever. Here is "
+        "where things stand; tell me how you'd like to continue."
+    )
+
+
+class AgentLoop:
+    def __init__(
+        self,
+        model: Model,
+        catalog: ToolCatalog,
+        policy: ConfirmationPolicy,
+        gate: ConfirmationGate,
+        *,
+        max_steps: int = 12,
+    ) -> None:
+        self.model = model
+        self.catalog = catalog
+        self.policy = policy
+        self.gate = gate
+        self.max_steps = max_steps
+
+    async def run(self, ctx: RunContext) -> AsyncIterator[Event]:
+        conversation_id = ctx.transcript.conversation_id
+        for _ in range(self.max_steps):
+            request = ModelRequest(
+                system=ctx.system,
+                messages=window(ctx.transcript.messages),
+                tools=self.catalog.definitions(),
+            )
+            turn: ModelTurn | None = None
+            try:
+                async for item in self.model.stream(request):
+                    if isinstance(item, ModelTurn):
+                        turn = item
+                    else:
+                        yield TextDelta(item.text)
+            except ModelError as error:
+                log.warning("model failed: %s", error.message)
+                yield ErrorEvent(f"The model is unavailable right now: {error.message}", "model")
+                yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
+                return
+            if turn is None:
+                yield ErrorEvent("The model ended without a reply.", "model")
+                yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
+                return
+            ctx.usage = ctx.usage + turn.usage
+            content, extra = self._settle_content(turn)
+            if extra:
+                yield TextDelta(extra)
+            ctx.text.extend(b["text"] for b in content if b.get("type") == "text")
+            await ctx.transcript.add_assistant(content, usage=turn.usage.as_dict())
+            if turn.stop_reason == "pause_turn":
+                continue
+            uses = [b for b in content if b.get("type") == "tool_use"]
+            if not uses:
+                yield TurnDone(conversation_id, "".join(ctx.text), turn.stop_reason, ctx.usage)
+                return
+            pending: list[ActionView] = []
+            async for event in self._run_tools(ctx, uses, pending):
+                yield event
+            if pending:
+                yield TurnDone(
+                    conversation_id, "".join(ctx.text), "confirmation", ctx.usage, tuple(pending)
+                )
+                return
+        text = _step_limit_text(self.max_steps)
+        await ctx.transcript.add_assistant([{"type": "text", "text": text}])
+        ctx.text.append(text)
+        yield TextDelta(text)
+        yield TurnDone(conversation_id, "".join(ctx.text), "step_limit", ctx.usage)
+
+    def _settle_content(self, turn: ModelTurn) -> tuple[list[Block], str]:
+        """The blocks to store for a turn, and any text to add for the person."""
+        content = [b for b in turn.content if b.get("type") != "text" or b.get("text")]
+        if turn.stop_reason == "max_tokens":
+            # A tool call cut off mid-way cannot run; keep the text and say it was cut.
+            content = [b for b in content if b.get("type") != "tool_use"]
+            content.append({"type": "text", "text": CUT_OFF.strip()})
+            return content, CUT_OFF
+        if turn.stop_reason == "refusal" and not any(b.get("type") == "text" for b in content):
+            return [{"type": "text", "text": REFUSED}], REFUSED
+        if turn.stop_reason == "model_context_window_exceeded":
+            content = [b for b in content if b.get("type") != "tool_use"]
+            content.append({"type": "text", "text": TOO_LONG})
+            return content, TOO_LONG
+        if not content:
+            content = [{"type": "text", "text": "(no reply)"}]
+        return content, ""
+
+    async def _run_tools(
+        self, ctx: RunContext, uses: list[Block], pending: list[ActionView]
+    ) -> AsyncIterator[Event]:
+        results: dict[str, Block] = {}
+        immediate: list[Block] = []
+        for use in uses:
+            tool = self.catalog.get(use["name"])
+            if tool is None or not self.policy.needs_confirmation(tool.risk):
+                immediate.append(use)
+                continue
+            try:
+                call = await ctx.executor.prepare(use["name"], use.get("input"), describe=True)
+            except ToolInputError as error:
+                results[use["id"]] = ToolOutcome(error.message, is_error=True).block(use["id"])
+                yield ToolFinished(use["id"], use["name"], True, error.message)
+                continue
+            except DialsheetError as error:
+                message = describe_failure(use["name"], error)
+                results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
+                yield ToolFinished(use["id"], use["name"], True, message)
+                continue
+            action = await self.gate.request(
+                ctx.transcript.conversation_id, ctx.user_id, use["id"], call
+            )
+            pending.append(action)
+            yield ConfirmationRequired(action)
+
+        for use in immediate:
+            yield ToolStarted(use["id"], use["name"], dict(use.get("input") or {}))
+        outcomes = await asyncio.gather(
+            *(ctx.executor.call_tool(use["name"], use.get("input")) for use in immediate),
+            return_exceptions=True,
+        )
+        for use, outcome in zip(immediate, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.exception("tool %s crashed", use["name"], exc_info=outcome)
+                outcome = ToolOutcome(f"{use['name']} failed inside the coworker.", is_error=True)
+            results[use["id"]] = outcome.block(use["id"])
+            yield ToolFinished(use["id"], use["name"], outcome.is_error, outcome.content)
+        # Answered in the order the model asked; pending ones are answered when decided.
+        await ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])

@@ -1,0 +1,235 @@
+"""The Coworker service: what every channel calls.
+
+Channels translate their input into `chat`, `approve` or `reject` and render the events that
+come back. The service finds (or starts) the conversation, takes its lock so one turn runs at
+a time, answers any tool call left open, and runs the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from coworker.agent.confirmations import ConfirmationGate
+from coworker.agent.context import system_prompt
+from coworker.agent.events import ActionDecided, ActionView, Event, TextDelta, TurnDone
+from coworker.agent.loop import AgentLoop, RunContext
+from coworker.agent.transcript import Transcript
+from coworker.config import Settings
+from coworker.errors import ConversationNotFound, MessageTooLong
+from coworker.llm.base import Model
+from coworker.store.queries import Store, UserRecord
+from coworker.tools.catalog import ToolCatalog
+from coworker.tools.executor import CrmCaller, ToolExecutor, ToolOutcome
+from coworker.tools.policy import ConfirmationPolicy
+
+EMPTY_REPLY = "I didn't get any text. What can I do for you in the CRM?"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Coworker:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        model: Model,
+        catalog: ToolCatalog,
+        crm_for: Callable[[UserRecord], CrmCaller],
+        policy: ConfirmationPolicy,
+        action_ttl: timedelta = timedelta(hours=24),
+        max_steps: int = 12,
+        max_message_chars: int = 20_000,
+        approvers: frozenset[str] = frozenset(),
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store
+        self.model = model
+        self.catalog = catalog
+        self.crm_for = crm_for
+        self.policy = policy
+        self.clock = clock
+        self.max_message_chars = max_message_chars
+        self.gate = ConfirmationGate(
+            store, catalog, ttl=action_ttl, clock=clock, approvers=approvers
+        )
+        self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        store: Store,
+        model: Model,
+        crm_for: Callable[[UserRecord], CrmCaller],
+        catalog: ToolCatalog | None = None,
+    ) -> Coworker:
+        from coworker.tools.catalog import build_catalog
+
+        return cls(
+            store=store,
+            model=model,
+            catalog=catalog or build_catalog(),
+            crm_for=crm_for,
+            policy=ConfirmationPolicy.from_names(
+                settings.confirm_risks.split(","), allow_below_default=settings.allow_unconfirmed
+            ),
+            action_ttl=timedelta(hours=settings.action_ttl_hours),
+            max_steps=settings.max_steps,
+            max_message_chars=settings.max_message_chars,
+            approvers=frozenset(a.strip() for a in settings.approvers.split(",") if a.strip()),
+        )
+
+    def lock(self, conversation_id: str) -> asyncio.Lock:
+        """One turn at a time per conversation: a second message waits for the first."""
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    def executor(self, user: UserRecord) -> ToolExecutor:
+        return ToolExecutor(self.catalog, self.crm_for(user))
+
+    async def start_conversation(
+        self, user: UserRecord, *, channel: str, external_key: str | None = None
+    ) -> str:
+        record = await self.store.get_or_create_conversation(
+            user.id, channel, external_key or str(uuid4())
+        )
+        return record.id
+
+    async def _own_conversation(self, user: UserRecord, conversation_id: str) -> None:
+        record = await self.store.get_conversation(conversation_id)
+        if record is None or record.user_id != user.id:
+            raise ConversationNotFound(conversation_id)
+
+    def _context(self, user: UserRecord, transcript: Transcript) -> RunContext:
+        return RunContext(
+            transcript=transcript,
+            executor=self.executor(user),
+            user_id=user.id,
+            system=system_prompt(
+                user_name=user.display_name, timezone=user.timezone, now=self.clock()
+            ),
+        )
+
+    async def chat(
+        self, user: UserRecord, text: str, *, conversation_id: str, because: str | None = None
+    ) -> AsyncIterator[Event]:
+        """Run one user message through the agent; events stream as they happen."""
+        if len(text) > self.max_message_chars:
+            raise MessageTooLong(len(text), self.max_message_chars)
+        await self._own_conversation(user, conversation_id)
+        if not text.strip():
+            yield TextDelta(EMPTY_REPLY)
+            yield TurnDone(conversation_id, EMPTY_REPLY, "empty_message")
+            return
+        async with self.lock(conversation_id):
+            transcript = await Transcript.load(self.store, conversation_id)
+            await self._answer_open_calls(
+                transcript, because=because or "the person sent a new message"
+            )
+            await transcript.add_user_blocks([{"type": "text", "text": text}])
+            await self.store.touch_conversation(conversation_id)
+            async for event in self.loop.run(self._context(user, transcript)):
+                yield event
+
+    async def _answer_open_calls(self, transcript: Transcript, *, because: str) -> None:
+        """Give every unanswered tool_use its one tool_result before the conversation moves on."""
+        open_uses = transcript.unanswered_tool_uses()
+        if not open_uses:
+            return
+        actions = {
+            a.tool_use_id: a
+            for a in await self.store.list_actions(conversation_id=transcript.conversation_id)
+        }
+        results = []
+        for use in open_uses:
+            action = actions.get(use["id"])
+            if action is not None:
+                results.append(await self.gate.close_open(action, because=because))
+            else:
+                text = "Not executed: the coworker was interrupted before running this call."
+                results.append(ToolOutcome(text, is_error=True).block(use["id"]))
+        await transcript.add_user_blocks(results)
+
+    async def approve(
+        self, user: UserRecord, action_id: str, edits: dict[str, Any] | None = None
+    ) -> AsyncIterator[Event]:
+        async for event in self._decide(user, action_id, approve=True, edits=edits, reason=None):
+            yield event
+
+    async def reject(
+        self, user: UserRecord, action_id: str, reason: str | None = None
+    ) -> AsyncIterator[Event]:
+        async for event in self._decide(user, action_id, approve=False, edits=None, reason=reason):
+            yield event
+
+    async def _decide(
+        self,
+        user: UserRecord,
+        action_id: str,
+        *,
+        approve: bool,
+        edits: dict[str, Any] | None,
+        reason: str | None,
+    ) -> AsyncIterator[Event]:
+        record = await self.gate.get(action_id)
+        self.gate.check_decider(record, user.id)
+        async with self.lock(record.conversation_id):
+            record = await self.gate.get(action_id)
+            transcript = await Transcript.load(self.store, record.conversation_id)
+            if approve:
+                decision = await self.gate.approve(record, user.id, self.executor(user), edits)
+            else:
+                decision = await self.gate.reject(record, user.id, reason)
+            yield ActionDecided(decision.action)
+            await transcript.add_user_blocks([decision.result])
+            if transcript.unanswered_tool_uses():
+                pending = await self.list_actions(
+                    user, status="pending", conversation_id=record.conversation_id
+                )
+                yield TurnDone(record.conversation_id, "", "confirmation", pending=tuple(pending))
+                return
+            owner = await self.store.get_user(record.user_id) or user
+            async for event in self.loop.run(self._context(owner, transcript)):
+                yield event
+
+    async def reconcile(self, user: UserRecord, action_id: str) -> ActionView:
+        """Look an `unknown` send up in the CRM's history (never by sending again)."""
+        record = await self.gate.get(action_id)
+        self.gate.check_decider(record, user.id)
+        return self.gate.view(await self.gate.reconcile(record, self.executor(user)))
+
+    async def list_actions(
+        self,
+        user: UserRecord,
+        *,
+        status: str | None = None,
+        conversation_id: str | None = None,
+    ) -> list[ActionView]:
+        """The person's actions; pending ones whose time ran out are closed on the way."""
+        records = await self.store.list_actions(
+            user_id=user.id, conversation_id=conversation_id, status=status
+        )
+        views = []
+        for record in records:
+            expired = await self.gate.expire_if_due(record)
+            if expired and status == "pending":
+                continue
+            views.append(self.gate.view(expired or record))
+        return views
+
+    async def get_action(self, user: UserRecord, action_id: str) -> ActionView:
+        record = await self.gate.get(action_id)
+        self.gate.check_decider(record, user.id)
+        return self.gate.view(record)

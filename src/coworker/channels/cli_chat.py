@@ -1,0 +1,177 @@
+"""The terminal channel: `coworker chat` and `coworker actions`.
+
+It renders the service's events with rich (streamed text, tool activity, confirmation cards)
+and turns keystrokes into approve / edit / reject, with the same rules as every channel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.prompt import Prompt
+from rich.table import Table
+from rich.text import Text
+
+from coworker.agent.events import (
+    ActionDecided,
+    ActionView,
+    ConfirmationRequired,
+    ErrorEvent,
+    Event,
+    TextDelta,
+    ToolFinished,
+    ToolStarted,
+    TurnDone,
+)
+from coworker.agent.service import Coworker
+from coworker.errors import CoworkerError
+from coworker.store.queries import UserRecord
+
+FIELD_LABELS = {"subject": "Subject", "body_text": "Body", "message": "Message"}
+
+
+@dataclass
+class RunResult:
+    """What one run produced, for `--json` output and for the interactive loop."""
+
+    conversation_id: str | None = None
+    reply: list[str] = field(default_factory=list)
+    actions: list[ActionView] = field(default_factory=list)
+    decided: list[ActionView] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "reply": "".join(self.reply).strip(),
+            "actions": [a.as_dict() for a in self.actions],
+            "decided": [a.as_dict() for a in self.decided],
+            "errors": self.errors,
+        }
+
+
+def action_card(action: ActionView) -> Panel:
+    """The exact payload a person approves: recipient, subject, body (or what gets deleted)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold")
+    table.add_column()
+    shown = dict(action.display)
+    for label in ("from", "to", "lead", "sequence"):
+        if label in shown:
+            table.add_row(label.capitalize(), shown[label])
+    for key, value in action.input.items():
+        if key in {"email_account_id"}:
+            continue
+        table.add_row(FIELD_LABELS.get(key, key), Text(str(value)))
+    title = f"{action.tool} — waiting for your approval ({action.risk})"
+    return Panel(table, title=title, subtitle=f"action {action.id}", border_style="yellow")
+
+
+async def render(
+    events: AsyncIterator[Event], console: Console, *, quiet: bool = False
+) -> RunResult:
+    """Print events as they arrive (unless quiet) and collect what they said."""
+    result = RunResult()
+    streaming = False
+    async for event in events:
+        if isinstance(event, TextDelta):
+            result.reply.append(event.text)
+            if not quiet:
+                console.print(event.text, end="", markup=False, highlight=False)
+                streaming = True
+            continue
+        if streaming and not quiet:
+            console.print()
+            streaming = False
+        if isinstance(event, ToolStarted) and not quiet:
+            console.print(f"[dim]· {event.name}…[/dim]")
+        elif isinstance(event, ToolFinished) and not quiet and event.is_error:
+            console.print(f"[dim red]· {event.name} failed[/dim red]")
+        elif isinstance(event, ConfirmationRequired):
+            result.actions.append(event.action)
+            if not quiet:
+                console.print(action_card(event.action))
+        elif isinstance(event, ActionDecided):
+            result.decided.append(event.action)
+            if not quiet:
+                console.print(f"[dim]· action {event.action.status}[/dim]")
+        elif isinstance(event, ErrorEvent):
+            result.errors.append(event.message)
+            if not quiet:
+                console.print(f"[red]{event.message}[/red]")
+        elif isinstance(event, TurnDone):
+            result.conversation_id = event.conversation_id
+    if streaming and not quiet:
+        console.print()
+    return result
+
+
+def parse_sets(sets: list[str]) -> dict[str, str]:
+    """`--set body=Hello` pairs into edits."""
+    edits: dict[str, str] = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CoworkerError(f"--set takes FIELD=VALUE, got {item!r}")
+        edits[name.strip()] = value
+    return edits
+
+
+async def decide_interactively(
+    coworker: Coworker, user: UserRecord, action: ActionView, console: Console
+) -> RunResult:
+    """Ask approve / edit / reject / later for one action, and run the decision."""
+    choice = Prompt.ask(
+        "[bold]Approve[/bold], [bold]e[/bold]dit, [bold]r[/bold]eject or [bold]l[/bold]ater?",
+        choices=["a", "e", "r", "l"],
+        default="l",
+        console=console,
+    )
+    if choice == "l":
+        console.print(f"[dim]Left pending. Later: coworker actions approve {action.id}[/dim]")
+        return RunResult()
+    if choice == "r":
+        reason = Prompt.ask("Reason (optional)", default="", console=console)
+        return await render(coworker.reject(user, action.id, reason or None), console)
+    edits: dict[str, Any] = {}
+    if choice == "e":
+        for name in action.editable:
+            edits[name] = Prompt.ask(
+                FIELD_LABELS.get(name, name),
+                default=str(action.input.get(name, "")),
+                console=console,
+            )
+    return await render(coworker.approve(user, action.id, edits or None), console)
+
+
+async def interactive(
+    coworker: Coworker, user: UserRecord, conversation_id: str, console: Console, banner: str
+) -> None:
+    console.print(Panel(banner, title="Dialsheet Coworker", border_style="cyan"))
+    while True:
+        try:
+            text = Prompt.ask("[bold cyan]you[/bold cyan]", console=console)
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if text.strip().lower() in {"exit", "quit", ":q"}:
+            return
+        try:
+            result = await render(
+                coworker.chat(user, text, conversation_id=conversation_id), console
+            )
+            queue = list(result.actions)
+            while queue:
+                decided = await decide_interactively(coworker, user, queue.pop(0), console)
+                queue.extend(decided.actions)
+        except CoworkerError as error:
+            console.print(f"[red]{error.message}[/red]")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)

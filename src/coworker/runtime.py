@@ -1,0 +1,130 @@
+"""The composition root: Settings in, a ready Coworker service out.
+
+It decides, once, which parts are real and which embedded (DESIGN.md §4): the store
+(DATABASE_URL or SQLite in the data directory), the CRM (DIALSHEET_BASE_URL or the embedded
+sandbox, called in-process) and the model (ANTHROPIC_API_KEY or the offline model).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from coworker.agent.service import Coworker
+from coworker.config import Settings
+from coworker.dialsheet.client import DialsheetClient
+from coworker.errors import ConfigError
+from coworker.llm.base import Model
+from coworker.sandbox.app import create_sandbox_app
+from coworker.sandbox.faults import FaultPlan
+from coworker.sandbox.seed import DEMO_USERS
+from coworker.store.engine import database_url
+from coworker.store.queries import Store, UserRecord
+from coworker.tools.executor import CrmCaller
+
+log = logging.getLogger("coworker.runtime")
+
+LOCAL_USER = "local"
+EMBEDDED_SANDBOX_URL = "http://sandbox.embedded"
+
+
+def sandbox_database_url(settings: Settings) -> str:
+    """The embedded sandbox keeps its data in the data directory, so it survives restarts."""
+    if settings.sandbox_database_url:
+        return settings.sandbox_database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}"
+
+
+def model_from_settings(settings: Settings) -> Model:
+    if settings.anthropic_api_key is not None:
+        from coworker.llm.anthropic import DEFAULT_MODEL, AnthropicModel
+
+        return AnthropicModel(
+            settings.anthropic_api_key.get_secret_value(),
+            model=settings.model or DEFAULT_MODEL,
+            base_url=settings.anthropic_base_url,
+        )
+    raise ConfigError("no model configured: set ANTHROPIC_API_KEY (the offline model is next)")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    model: Model
+    coworker: Coworker
+    http: httpx.AsyncClient
+    sandbox: FastAPI | None
+
+    async def local_user(self) -> UserRecord:
+        """The single-user identity of terminal use and of the web without a signing secret."""
+        demo = self.sandbox is not None and not self.settings.dialsheet_api_key
+        name = DEMO_USERS[0].name if demo else None
+        return await self.store.ensure_user(LOCAL_USER, display_name=name)
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "crm": self.settings.dialsheet_base_url or "embedded sandbox CRM (demo data)",
+            "database": "DATABASE_URL" if self.settings.database_url else "embedded SQLite",
+            "model": self.model.name,
+        }
+
+    async def aclose(self) -> None:
+        await self.model.aclose()
+        await self.http.aclose()
+        await self.store.close()
+        if self.sandbox is not None:
+            await self.sandbox.state.database.dispose()
+
+
+def _crm_factory(settings: Settings, http: httpx.AsyncClient, embedded: bool) -> Any:
+    def crm_for(user: UserRecord) -> CrmCaller:
+        if embedded:
+            # The sandbox's first demo user stands in for whoever runs it locally.
+            key = (
+                settings.dialsheet_api_key.get_secret_value()
+                if settings.dialsheet_api_key
+                else DEMO_USERS[0].key
+            )
+            return DialsheetClient(
+                EMBEDDED_SANDBOX_URL, key, http=http, max_retries=settings.dialsheet_max_retries
+            )
+        if settings.dialsheet_api_key is None:
+            raise ConfigError("DIALSHEET_BASE_URL is set but DIALSHEET_API_KEY is not")
+        return DialsheetClient.from_settings(settings, http=http)
+
+    return crm_for
+
+
+async def open_runtime(
+    settings: Settings,
+    *,
+    model: Model | None = None,
+    sandbox: FastAPI | None = None,
+    store: Store | None = None,
+) -> Runtime:
+    embedded = settings.uses_embedded_sandbox
+    if embedded and sandbox is None:
+        sandbox = create_sandbox_app(
+            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
+        )
+    if sandbox is not None:
+        await sandbox.state.database.ensure_ready()
+    timeout = httpx.Timeout(settings.dialsheet_timeout_seconds)
+    http = (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), timeout=timeout)
+        if embedded and sandbox is not None
+        else httpx.AsyncClient(timeout=timeout)
+    )
+    if store is None:
+        store = await Store.open(database_url(settings))
+    model = model or model_from_settings(settings)
+    coworker = Coworker.from_settings(
+        settings, store=store, model=model, crm_for=_crm_factory(settings, http, embedded)
+    )
+    return Runtime(settings, store, model, coworker, http, sandbox if embedded else None)

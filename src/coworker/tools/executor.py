@@ -1,0 +1,219 @@
+"""Validate a tool call, fill in what the service can, call the CRM, and compact the answer.
+
+Everything that goes wrong here becomes an `is_error` tool result that tells the model how to
+fix its call or what to tell the person; nothing is raised at the person. The one exception
+is an outbound call whose outcome is unknown: the confirmation gate owns that case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from coworker.dialsheet.contract import load_contract
+from coworker.errors import (
+    DialsheetConflict,
+    DialsheetError,
+    DialsheetNotFound,
+    DialsheetOutcomeUnknown,
+    DialsheetUnauthorized,
+    DialsheetValidationError,
+    ToolInputError,
+)
+from coworker.llm.base import Block
+from coworker.tools.catalog import Tool, ToolCatalog
+from coworker.tools.compact import compact
+
+
+class CrmCaller(Protocol):
+    async def call(self, operation_id: str, arguments: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+@dataclass
+class PreparedCall:
+    """A validated, complete call: exactly what will run (and what a person approves)."""
+
+    tool: Tool
+    arguments: dict[str, Any]
+    display: dict[str, str] = field(default_factory=dict)  # names for people: recipient, mailbox
+
+
+@dataclass
+class ToolOutcome:
+    content: str
+    is_error: bool = False
+    data: dict[str, Any] | None = None
+
+    def block(self, tool_use_id: str) -> Block:
+        block: Block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": self.content}
+        if self.is_error:
+            block["is_error"] = True
+        return block
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _validation_message(tool: Tool, arguments: Any) -> str | None:
+    validator = load_contract().validator(tool.validation_schema)
+    errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    problems = []
+    for error in errors[:5]:
+        where = ".".join(str(p) for p in error.absolute_path)
+        problems.append(f"{where}: {error.message}" if where else error.message)
+    return (
+        f"Invalid input for {tool.name}: "
+        + "; ".join(problems)
+        + f". Fix the input and call again. Expected input: {_json(tool.input_schema)}"
+    )
+
+
+def describe_failure(tool_name: str, error: DialsheetError) -> str:
+    """What the model should know about a CRM error, and what to do next."""
+    said = error.api_message or error.message
+    if isinstance(error, DialsheetNotFound):
+        return (
+            f"{tool_name} failed: {said} (HTTP 404). Check the id: look the record up with a "
+            "search or list tool and use an id from its results; never guess ids."
+        )
+    if isinstance(error, DialsheetValidationError):
+        return f"{tool_name} was rejected by the CRM: {said}. Fix the input, or ask the person."
+    if isinstance(error, DialsheetConflict):
+        return f"{tool_name}: {said}. It already exists, so nothing changed."
+    if isinstance(error, DialsheetUnauthorized):
+        return (
+            "The CRM rejected this person's Dialsheet API key. Tell them to reconnect their "
+            "key; do not retry."
+        )
+    return (
+        f"The CRM is unavailable right now ({said}). Tell the person and suggest trying again "
+        "shortly; do not retry in a loop."
+    )
+
+
+class ToolExecutor:
+    def __init__(self, catalog: ToolCatalog, crm: CrmCaller) -> None:
+        self.catalog = catalog
+        self.crm = crm
+
+    def tool(self, name: str) -> Tool:
+        tool = self.catalog.get(name)
+        if tool is None:
+            known = ", ".join(t.name for t in self.catalog)
+            raise ToolInputError(f"There is no tool named {name!r}. Available tools: {known}.")
+        return tool
+
+    async def prepare(self, name: str, arguments: Any, *, describe: bool = False) -> PreparedCall:
+        """Validate and complete a call; `describe` also looks up names for a confirmation card."""
+        tool = self.tool(name)
+        if not isinstance(arguments, dict):
+            raise ToolInputError(f"Input for {name} must be a JSON object.")
+        call = PreparedCall(tool, dict(arguments))
+        if name == "send_email":
+            await self._complete_email(call)
+        problem = _validation_message(tool, call.arguments)
+        if problem:
+            raise ToolInputError(problem)
+        if describe:
+            await self._describe(call)
+        return call
+
+    async def run(self, call: PreparedCall) -> ToolOutcome:
+        """Execute a prepared call; raises only `DialsheetOutcomeUnknown` (a send, no answer)."""
+        arguments = call.tool.to_api_arguments(call.arguments)
+        try:
+            data = await self.crm.call(call.tool.name, arguments)
+        except DialsheetOutcomeUnknown:
+            raise
+        except DialsheetError as error:
+            return ToolOutcome(describe_failure(call.tool.name, error), is_error=True)
+        page = int(arguments.get("page", 1))
+        limit = arguments.get("limit")
+        return ToolOutcome(_json(compact(data, page=page, limit=limit)), data=data)
+
+    async def call_tool(self, name: str, arguments: Any) -> ToolOutcome:
+        """Prepare and run in one go, for calls that need no approval."""
+        try:
+            call = await self.prepare(name, arguments)
+        except ToolInputError as error:
+            return ToolOutcome(error.message, is_error=True)
+        except DialsheetError as error:
+            return ToolOutcome(describe_failure(name, error), is_error=True)
+        try:
+            return await self.run(call)
+        except DialsheetOutcomeUnknown as error:
+            return ToolOutcome(
+                f"{name}: no answer from the CRM ({error.message}); it may or may not have "
+                "happened. Check before trying again.",
+                is_error=True,
+            )
+
+    async def _complete_email(self, call: PreparedCall) -> None:
+        """The declared conveniences of send_email: the mailbox and the recipient."""
+        args = call.arguments
+        if not args.get("email_account_id"):
+            accounts = (await self.crm.call("list_email_accounts", {}))["email_accounts"]
+            chosen = (
+                accounts[0]
+                if len(accounts) == 1
+                else next((a for a in accounts if a.get("is_default")), None)
+            )
+            if chosen is None:
+                listed = ", ".join(f"{a['email']} (id {a['id']})" for a in accounts) or "none"
+                raise ToolInputError(
+                    "The person has no default mailbox; ask which one to send from and pass "
+                    f"its id as email_account_id. Mailboxes: {listed}."
+                )
+            args["email_account_id"] = chosen["id"]
+        if not args.get("to_email"):
+            if not args.get("lead_id"):
+                raise ToolInputError("send_email needs to_email, or a lead_id whose email is used.")
+            lead = await self._lead(args["lead_id"])
+            if not lead.get("email"):
+                raise ToolInputError(
+                    f"Lead {lead['name']} has no email address. Ask the person for one."
+                )
+            args["to_email"] = lead["email"]
+
+    async def _lead(self, lead_id: str) -> dict[str, Any]:
+        try:
+            lead: dict[str, Any] = (await self.crm.call("get_lead", {"id": lead_id}))["lead"]
+        except DialsheetNotFound as error:
+            raise ToolInputError(
+                f"No lead with id {lead_id}. Search for the lead (search_leads) and use an id "
+                "from the results."
+            ) from error
+        return lead
+
+    async def _describe(self, call: PreparedCall) -> None:
+        """Names a person recognises, for the confirmation card (ids mean nothing to them)."""
+        args = call.arguments
+        display = call.display
+        if args.get("lead_id"):
+            lead = await self._lead(args["lead_id"])
+            display["lead"] = lead["name"] + (
+                f" ({lead['company']})" if lead.get("company") else ""
+            )
+            if call.tool.name == "send_sms" and lead.get("phone"):
+                display["to"] = f"{lead['name']} <{lead['phone']}>"
+        if call.tool.name == "send_email":
+            accounts = (await self.crm.call("list_email_accounts", {}))["email_accounts"]
+            mailbox = next((a for a in accounts if a["id"] == args["email_account_id"]), None)
+            if mailbox is None:
+                raise ToolInputError(
+                    "email_account_id is not one of the person's mailboxes; use "
+                    "list_email_accounts to find the right id."
+                )
+            display["from"] = mailbox["email"]
+            display["to"] = args["to_email"]
+        if call.tool.name == "enroll_in_sequence":
+            sequences = (await self.crm.call("list_sequences", {}))["sequences"]
+            sequence = next((s for s in sequences if s["id"] == args["sequence_id"]), None)
+            if sequence is None:
+                raise ToolInputError("No sequence with that id; use list_sequences to find it.")
+            display["sequence"] = sequence["name"]
