@@ -27,7 +27,7 @@ import itertools
 import json
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,9 +123,20 @@ class RecordedRequest:
 
 
 class AnthropicStub:
-    def __init__(self, *, fallback: StubReply | None = None, echo: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        fallback: StubReply | None = None,
+        echo: bool = True,
+        responder: Callable[[dict[str, Any]], StubReply] | None = None,
+        record: bool = True,
+    ) -> None:
         """`fallback` answers when nothing is planned (the text "stub reply" unless given);
-        `echo=False` makes an unplanned request a 500 instead, for tests that must be exact."""
+        `echo=False` makes an unplanned request a 500 instead, for tests that must be exact.
+        `responder` picks the reply from the request itself (stateless, for benchmarks), and
+        `record=False` keeps no requests, so long runs do not grow."""
+        self.responder = responder
+        self.record = record
         if fallback is None and echo:
             fallback = StubReply.text("stub reply")
         self.fallback = fallback
@@ -170,7 +181,8 @@ class AnthropicStub:
             body = json.loads(await request.body())
         except ValueError:
             return _error(400, "invalid_request_error", "The request body is not valid JSON")
-        self.requests.append(RecordedRequest(body=body, headers=dict(request.headers)))
+        if self.record:
+            self.requests.append(RecordedRequest(body=body, headers=dict(request.headers)))
 
         if not request.headers.get("x-api-key") and not request.headers.get("authorization"):
             # anthropic 2.14 sends `Authorization: Bearer <key>`; older clients send x-api-key.
@@ -182,7 +194,12 @@ class AnthropicStub:
                 400, "invalid_request_error", "model, max_tokens and messages are required"
             )
 
-        reply = self._planned.popleft() if self._planned else self.fallback
+        if self._planned:
+            reply: StubReply | None = self._planned.popleft()
+        elif self.responder is not None:
+            reply = self.responder(body)
+        else:
+            reply = self.fallback
         if reply is None:
             return _error(
                 500, "api_error", "AnthropicStub: no reply planned", {"x-should-retry": "false"}
@@ -283,3 +300,36 @@ async def _events(message: dict[str, Any], reply: StubReply) -> AsyncIterator[by
         }
     )
     yield _sse({"type": "message_stop"})
+
+
+def tool_then_text(body: dict[str, Any]) -> StubReply:
+    """One tool turn (search_leads), then a final text turn once the result is back."""
+    last = body["messages"][-1]["content"]
+    if isinstance(last, list) and any(b.get("type") == "tool_result" for b in last):
+        return StubReply.text("There are 4 new leads at Acme Corp; Jane Smith is the newest.")
+    return StubReply.tool_use("search_leads", {"search": "acme", "status": "new"})
+
+
+def main() -> None:
+    """Serve the stub alone, for benchmarks: `python -m tests.support.anthropic_stub --port P`."""
+    import argparse
+
+    import uvicorn
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each reply")
+    parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds between deltas")
+    args = parser.parse_args()
+
+    def respond(body: dict[str, Any]) -> StubReply:
+        reply = tool_then_text(body)
+        reply.delay_s, reply.chunk_delay_s = args.delay, args.chunk_delay
+        return reply
+
+    stub = AnthropicStub(responder=respond, record=False)
+    uvicorn.run(stub.app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

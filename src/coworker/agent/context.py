@@ -8,6 +8,7 @@ which keeps the cached prefix (tools, system, older history) reusable turn after
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ def window(messages: list[Message], limit: int = MAX_WINDOW_MESSAGES) -> list[Me
     return messages[-1:]
 
 
+@cache
 def load_prompt(name: str) -> str:
     return resources.files("coworker.prompts").joinpath(name).read_text("utf-8")
 

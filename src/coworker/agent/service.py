@@ -27,6 +27,7 @@ from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import CrmCaller, ToolExecutor, ToolOutcome
 from coworker.tools.policy import ConfirmationPolicy
 
+OWNER_CACHE_SIZE = 10_000
 EMPTY_REPLY = "I didn't get any text. What can I do for you in the CRM?"
 
 
@@ -61,6 +62,7 @@ class Coworker:
         )
         self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._owners: dict[str, str] = {}
 
     @classmethod
     def from_settings(
@@ -108,8 +110,16 @@ class Coworker:
         return record.id
 
     async def _own_conversation(self, user: UserRecord, conversation_id: str) -> None:
-        record = await self.store.get_conversation(conversation_id)
-        if record is None or record.user_id != user.id:
+        """Only its owner may use a conversation; an owner never changes, so it is cached."""
+        owner = self._owners.get(conversation_id)
+        if owner is None:
+            record = await self.store.get_conversation(conversation_id)
+            owner = record.user_id if record else None
+            if owner is not None:
+                if len(self._owners) >= OWNER_CACHE_SIZE:
+                    self._owners.pop(next(iter(self._owners)))
+                self._owners[conversation_id] = owner
+        if owner != user.id:
             raise ConversationNotFound(conversation_id)
 
     def _context(self, user: UserRecord, transcript: Transcript) -> RunContext:
@@ -139,7 +149,6 @@ class Coworker:
                 transcript, because=because or "the person sent a new message"
             )
             await transcript.add_user_blocks([{"type": "text", "text": text}])
-            await self.store.touch_conversation(conversation_id)
             async for event in self.loop.run(self._context(user, transcript)):
                 yield event
 

@@ -350,24 +350,25 @@ class Store:
             return
         parsed = [_content(message) for message in messages]
         now = utcnow()
+        next_seq = (
+            select(func.coalesce(func.max(Message.seq), 0) + 1)
+            .where(Message.conversation_id == conversation_id)
+            .scalar_subquery()
+        )
         async with self._begin() as session:
             await self._touch(session, conversation_id)
-            last = await session.scalar(
-                select(func.max(Message.seq)).where(Message.conversation_id == conversation_id)
-            )
-            start = (last or 0) + 1
-            rows = [
-                {
-                    "conversation_id": conversation_id,
-                    "seq": start + offset,
-                    "role": role,
-                    "content": content,
-                    "usage": usage if offset == len(parsed) - 1 else None,
-                    "created_at": now,
-                }
-                for offset, (role, content) in enumerate(parsed)
-            ]
-            await session.execute(insert(Message), rows)
+            # The next seq is read inside each INSERT, so a batch needs no separate query.
+            for offset, (role, content) in enumerate(parsed):
+                await session.execute(
+                    insert(Message).values(
+                        conversation_id=conversation_id,
+                        seq=next_seq,
+                        role=role,
+                        content=content,
+                        usage=usage if offset == len(parsed) - 1 else None,
+                        created_at=now,
+                    )
+                )
 
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Overwrite the newest message's role and content (its usage is kept); used to
