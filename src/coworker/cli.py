@@ -46,6 +46,7 @@ def serve(
 ) -> None:
     """Run the coworker. With nothing configured: embedded sandbox CRM, SQLite, offline model."""
     from coworker.sandbox.app import create_sandbox_app
+    from coworker.sandbox.database import sandbox_database_url
     from coworker.sandbox.faults import FaultPlan
     from coworker.server import create_app
 
@@ -56,7 +57,7 @@ def serve(
     sandbox = None
     if settings.uses_embedded_sandbox:
         sandbox = create_sandbox_app(
-            database_url=settings.sandbox_database_url, faults=FaultPlan.from_settings(settings)
+            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
         )
     servers = [
         uvicorn.Server(uvicorn.Config(create_app(settings, sandbox=sandbox), host=host, port=port))

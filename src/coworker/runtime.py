@@ -20,6 +20,7 @@ from coworker.dialsheet.client import DialsheetClient
 from coworker.errors import ConfigError
 from coworker.llm.base import Model
 from coworker.sandbox.app import create_sandbox_app
+from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
 from coworker.sandbox.seed import DEMO_USERS
 from coworker.store.engine import database_url
@@ -30,14 +31,6 @@ log = logging.getLogger("coworker.runtime")
 
 LOCAL_USER = "local"
 EMBEDDED_SANDBOX_URL = "http://sandbox.embedded"
-
-
-def sandbox_database_url(settings: Settings) -> str:
-    """The embedded sandbox keeps its data in the data directory, so it survives restarts."""
-    if settings.sandbox_database_url:
-        return settings.sandbox_database_url
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}"
 
 
 def model_from_settings(settings: Settings) -> Model:

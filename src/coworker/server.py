@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from coworker import __version__
 from coworker.config import Settings
 from coworker.sandbox.app import create_sandbox_app
+from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
 
 log = logging.getLogger("coworker.server")
@@ -35,7 +36,7 @@ def describe_parts(settings: Settings) -> dict[str, str]:
 def create_app(settings: Settings, *, sandbox: FastAPI | None = None) -> FastAPI:
     if sandbox is None and settings.uses_embedded_sandbox:
         sandbox = create_sandbox_app(
-            database_url=settings.sandbox_database_url, faults=FaultPlan.from_settings(settings)
+            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
         )
 
     @asynccontextmanager

@@ -20,11 +20,21 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from coworker.config import Settings
 from coworker.sandbox.clock import utcnow
 from coworker.sandbox.seed import seed_demo_data
 from coworker.sandbox.tables import Base, Organization, User, hash_api_key
 
 IN_MEMORY = "sqlite+aiosqlite://"
+
+
+def sandbox_database_url(settings: Settings) -> str:
+    """Embedded, the sandbox keeps its data in the data directory: it survives restarts and
+    `coworker serve` and `coworker chat` see the same CRM. Tests pass their own URL."""
+    if settings.sandbox_database_url:
+        return settings.sandbox_database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}"
 
 
 def make_engine(url: str | None) -> AsyncEngine:
