@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     )
     approvers: str = Field("", validation_alias=_env("COWORKER_APPROVERS"))
 
+    # The web channel and secrets at rest.
+    web_secret: SecretStr | None = Field(None, validation_alias=_env("COWORKER_WEB_SECRET"))
+    secret_key: SecretStr | None = Field(None, validation_alias=_env("COWORKER_SECRET_KEY"))
+    allowed_origins: str = Field("", validation_alias=_env("COWORKER_ALLOWED_ORIGINS"))
+    rate_limit_per_minute: int = Field(30, ge=1, validation_alias=_env("COWORKER_RATE_LIMIT"))
+
     # The model. No key means the offline model.
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))

@@ -130,3 +130,11 @@ class ConversationNotFound(CoworkerError):
     def __init__(self, conversation_id: str) -> None:
         super().__init__(f"no conversation {conversation_id}")
         self.conversation_id = conversation_id
+
+
+class DialsheetKeyMissing(CoworkerError):
+    """This person has not connected a Dialsheet key, and there is no shared one."""
+
+
+class DialsheetKeyRejected(CoworkerError):
+    """A key someone tried to connect does not work against the CRM."""

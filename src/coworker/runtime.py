@@ -8,8 +8,8 @@ sandbox, called in-process) and the model (ANTHROPIC_API_KEY or the offline mode
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -17,7 +17,13 @@ from fastapi import FastAPI
 from coworker.agent.service import Coworker
 from coworker.config import Settings
 from coworker.dialsheet.client import DialsheetClient
-from coworker.errors import ConfigError
+from coworker.errors import (
+    ConfigError,
+    DialsheetKeyMissing,
+    DialsheetKeyRejected,
+    DialsheetUnauthorized,
+)
+from coworker.keyvault import KeyVault
 from coworker.llm.base import Model
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import sandbox_database_url
@@ -53,6 +59,25 @@ class Runtime:
     coworker: Coworker
     http: httpx.AsyncClient
     sandbox: FastAPI | None
+    vault: KeyVault
+
+    async def connect_key(self, user: UserRecord, key: str) -> UserRecord:
+        """Check a person's Dialsheet key against the CRM, then keep it, encrypted."""
+        base_url = (
+            EMBEDDED_SANDBOX_URL if self.sandbox is not None else self.settings.dialsheet_base_url
+        )
+        assert base_url is not None
+        try:
+            client = DialsheetClient(base_url, key, http=self.http, max_retries=1)
+        except ConfigError as error:
+            raise DialsheetKeyRejected("that does not look like a Dialsheet API key") from error
+        try:
+            await client.call("list_email_accounts", {})
+        except DialsheetUnauthorized as error:
+            raise DialsheetKeyRejected("Dialsheet rejected this key (401)") from error
+        return await self.store.update_user(
+            user.id, dialsheet_key_encrypted=self.vault.encrypt(key)
+        )
 
     async def local_user(self) -> UserRecord:
         """The single-user identity of terminal use and of the web without a signing secret."""
@@ -75,21 +100,24 @@ class Runtime:
             await self.sandbox.state.database.dispose()
 
 
-def _crm_factory(settings: Settings, http: httpx.AsyncClient, embedded: bool) -> Any:
+def _crm_factory(
+    settings: Settings, http: httpx.AsyncClient, embedded: bool, vault: KeyVault
+) -> Callable[[UserRecord], CrmCaller]:
+    base_url = EMBEDDED_SANDBOX_URL if embedded else settings.dialsheet_base_url or ""
+
     def crm_for(user: UserRecord) -> CrmCaller:
-        if embedded:
-            # The sandbox's first demo user stands in for whoever runs it locally.
-            key = (
-                settings.dialsheet_api_key.get_secret_value()
-                if settings.dialsheet_api_key
-                else DEMO_USERS[0].key
+        """A client with this person's own key; else the install's shared key."""
+        if user.dialsheet_key_encrypted:
+            key = vault.decrypt(user.dialsheet_key_encrypted)
+        elif settings.dialsheet_api_key is not None:
+            key = settings.dialsheet_api_key.get_secret_value()
+        elif embedded:
+            key = DEMO_USERS[0].key  # the sandbox's first demo user stands in locally
+        else:
+            raise DialsheetKeyMissing(
+                "connect your Dialsheet API key first (Settings → API Keys in Dialsheet)"
             )
-            return DialsheetClient(
-                EMBEDDED_SANDBOX_URL, key, http=http, max_retries=settings.dialsheet_max_retries
-            )
-        if settings.dialsheet_api_key is None:
-            raise ConfigError("DIALSHEET_BASE_URL is set but DIALSHEET_API_KEY is not")
-        return DialsheetClient.from_settings(settings, http=http)
+        return DialsheetClient(base_url, key, http=http, max_retries=settings.dialsheet_max_retries)
 
     return crm_for
 
@@ -117,7 +145,8 @@ async def open_runtime(
     if store is None:
         store = await Store.open(database_url(settings))
     model = model or model_from_settings(settings)
+    vault = KeyVault.from_settings(settings)
     coworker = Coworker.from_settings(
-        settings, store=store, model=model, crm_for=_crm_factory(settings, http, embedded)
+        settings, store=store, model=model, crm_for=_crm_factory(settings, http, embedded, vault)
     )
-    return Runtime(settings, store, model, coworker, http, sandbox if embedded else None)
+    return Runtime(settings, store, model, coworker, http, sandbox if embedded else None, vault)

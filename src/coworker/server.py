@@ -1,7 +1,8 @@
 """The ASGI app factory: what `coworker serve` runs.
 
-It mounts the embedded sandbox CRM at /sandbox unless a real Dialsheet is configured, and
-says at start-up which parts are real and which are embedded.
+It opens the runtime (store, CRM, model) for the app's lifetime, serves the web API, the
+widget and the demo page, and mounts the embedded sandbox CRM at /sandbox unless a real
+Dialsheet is configured. The start-up log says which parts are real and which embedded.
 """
 
 from __future__ import annotations
@@ -9,12 +10,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
 
 from coworker import __version__
+from coworker.channels.web import errors
+from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.routes import router
 from coworker.config import Settings
+from coworker.llm.base import Model
+from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
@@ -24,45 +36,97 @@ log = logging.getLogger("coworker.server")
 SANDBOX_MOUNT = "/sandbox"
 
 
-def describe_parts(settings: Settings) -> dict[str, str]:
-    """Which parts are real and which embedded, for the start-up log and /healthz."""
-    return {
-        "crm": settings.dialsheet_base_url or f"embedded sandbox at {SANDBOX_MOUNT}",
-        "database": "configured DATABASE_URL" if settings.database_url else "embedded SQLite",
-        "model": "Claude (ANTHROPIC_API_KEY)" if settings.anthropic_api_key else "offline model",
-    }
+@cache
+def _static(name: str) -> bytes | None:
+    file = resources.files("coworker.web").joinpath(name)
+    return file.read_bytes() if file.is_file() else None
 
 
-def create_app(settings: Settings, *, sandbox: FastAPI | None = None) -> FastAPI:
+def _static_response(name: str, media_type: str) -> Response:
+    body = _static(name)
+    if body is None:
+        return JSONResponse({"error": f"{name} is not part of this build"}, status_code=404)
+    return Response(body, media_type=media_type, headers={"cache-control": "no-cache"})
+
+
+async def _ready(runtime: Runtime) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    try:
+        async with runtime.store.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # readiness reports, it does not raise
+        checks["database"] = f"unreachable: {type(error).__name__}"
+    if runtime.sandbox is not None:
+        await runtime.sandbox.state.database.ensure_ready()
+        checks["crm"] = "ok (embedded sandbox)"
+    else:
+        base = runtime.settings.dialsheet_base_url or ""
+        try:
+            answer = await runtime.http.get(f"{base}/api/v1/tags", timeout=5)
+            checks["crm"] = "ok" if answer.status_code < 500 else f"HTTP {answer.status_code}"
+        except httpx.HTTPError as error:
+            checks["crm"] = f"unreachable: {type(error).__name__}"
+    return checks
+
+
+def create_app(
+    settings: Settings, *, sandbox: FastAPI | None = None, model: Model | None = None
+) -> FastAPI:
     if sandbox is None and settings.uses_embedded_sandbox:
         sandbox = create_sandbox_app(
             database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
         )
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        for part, what in describe_parts(settings).items():
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await open_runtime(settings, model=model, sandbox=sandbox)
+        app.state.runtime = runtime
+        for part, what in runtime.describe().items():
             log.info("%s: %s", part, what)
-        if sandbox is not None:
-            await sandbox.state.database.ensure_ready()
-        yield
-        if sandbox is not None:
-            await sandbox.state.database.dispose()
+        if settings.web_secret is None:
+            log.info("web: no COWORKER_WEB_SECRET, so every request is the local user")
+        try:
+            yield
+        finally:
+            await runtime.aclose()
 
-    app = FastAPI(title="Dialsheet Coworker", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Dialsheet Coworker",
+        version=__version__,
+        description="Chat with the coworker, and approve or cancel what it wants to send.",
+        lifespan=lifespan,
+    )
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    errors.install(app)
+    origins = [o.strip() for o in settings.allowed_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+        )
+    app.include_router(router)
     if sandbox is not None:
         app.mount(SANDBOX_MOUNT, sandbox)
 
-    @app.get("/healthz")
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "parts": describe_parts(settings)}
+        return {"status": "ok", "version": __version__}
 
-    @app.get("/")
-    async def index() -> dict[str, Any]:
-        return {
-            "service": "Dialsheet Coworker",
-            "parts": describe_parts(settings),
-            "sandbox_api": f"{SANDBOX_MOUNT}/api/v1" if sandbox is not None else None,
-        }
+    @app.get("/readyz", tags=["ops"], summary="Database and CRM reachable")
+    async def readyz(request: Request) -> JSONResponse:
+        checks = await _ready(request.app.state.runtime)
+        ready = all(value.startswith("ok") for value in checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget() -> Response:
+        return _static_response("widget.js", "text/javascript; charset=utf-8")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> Response:
+        return _static_response("index.html", "text/html; charset=utf-8")
 
     return app

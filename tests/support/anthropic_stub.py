@@ -26,6 +26,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -61,6 +62,9 @@ class StubReply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0  # before the first byte
     chunk_delay_s: float = 0.0  # between streamed deltas
+    # Benchmarks: the first text delta starts with "@<unix time>@ ", the moment it was sent,
+    # so a client on the same machine can time first token -> first byte it receives.
+    stamp_first_token: bool = False
     # Streamed replies only: send the error (error_type, error_message) as an `error` event
     # after the first delta, on the 200 stream, as the real API does when it fails mid-reply.
     fail_mid_stream: bool = False
@@ -283,9 +287,11 @@ async def _events(message: dict[str, Any], reply: StubReply) -> AsyncIterator[by
         yield _sse({"type": "content_block_start", "index": index, "content_block": opening})
         if index == 0:
             yield _sse({"type": "ping"})
-        for delta in deltas:
+        for number, delta in enumerate(deltas):
             if reply.chunk_delay_s:
                 await asyncio.sleep(reply.chunk_delay_s)
+            if reply.stamp_first_token and index == 0 and number == 0 and "text" in delta:
+                delta = {**delta, "text": f"@{time.time():.6f}@ {delta['text']}"}
             yield _sse({"type": "content_block_delta", "index": index, "delta": delta})
             if reply.fail_mid_stream:
                 error = {"type": reply.error_type, "message": reply.error_message}
@@ -320,11 +326,17 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each reply")
     parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds between deltas")
+    parser.add_argument("--mode", choices=["tool", "text"], default="tool")
+    parser.add_argument("--stamp", action="store_true", help="stamp the first token's time")
     args = parser.parse_args()
 
     def respond(body: dict[str, Any]) -> StubReply:
-        reply = tool_then_text(body)
+        if args.mode == "tool":
+            reply = tool_then_text(body)
+        else:
+            reply = StubReply.text("Here is what I found in the CRM for you today.")
         reply.delay_s, reply.chunk_delay_s = args.delay, args.chunk_delay
+        reply.stamp_first_token = args.stamp
         return reply
 
     stub = AnthropicStub(responder=respond, record=False)

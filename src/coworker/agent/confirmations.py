@@ -52,6 +52,7 @@ def view(record: ActionRecord, catalog: ToolCatalog) -> ActionView:
     return ActionView(
         id=record.id,
         conversation_id=record.conversation_id,
+        tool_use_id=record.tool_use_id,
         tool=record.tool_name,
         risk=tool.risk.value if tool else "",
         input=record.input,

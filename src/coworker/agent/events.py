@@ -20,6 +20,7 @@ class ActionView:
 
     id: str
     conversation_id: str
+    tool_use_id: str
     tool: str
     risk: str
     input: dict[str, Any]
@@ -37,6 +38,7 @@ class ActionView:
         return {
             "id": self.id,
             "conversation_id": self.conversation_id,
+            "tool_use_id": self.tool_use_id,
             "tool": self.tool,
             "risk": self.risk,
             "input": self.input,

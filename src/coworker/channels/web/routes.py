@@ -1,0 +1,222 @@
+"""The web API: thin routes that translate HTTP into service calls and events into replies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from coworker.agent.events import Event
+from coworker.channels.web.identity import InvalidToken, bearer, verify_token
+from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.stream import STREAM_HEADERS, JsonReply, sse_stream
+from coworker.errors import ConversationNotFound, MessageTooLong
+from coworker.runtime import Runtime
+from coworker.store.queries import UserRecord
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(description="What the person says.")
+    conversation_id: str | None = Field(None, description="Continue this conversation.")
+
+
+class ApproveRequest(BaseModel):
+    edits: dict[str, str] | None = Field(
+        None, description="Fields to change first: subject, body_text (or body), message."
+    )
+
+
+class RejectRequest(BaseModel):
+    reason: str | None = Field(None, max_length=2000, description="Why; the coworker reads it.")
+
+
+class KeyRequest(BaseModel):
+    key: str = Field(min_length=1, max_length=500, description="A Dialsheet API key (ds_...).")
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+async def current_user(request: Request) -> UserRecord:
+    runtime = runtime_of(request)
+    secret = runtime.settings.web_secret
+    if secret is None:
+        return await runtime.local_user()
+    token = bearer(request.headers.get("authorization"))
+    if token is None:
+        raise InvalidToken("this API needs Authorization: Bearer <token>")
+    subject = verify_token(secret.get_secret_value(), token)
+    return await runtime.store.ensure_user(f"web:{subject}", display_name=subject)
+
+
+User = Annotated[UserRecord, Depends(current_user)]
+
+
+def _wants_stream(request: Request) -> bool:
+    return "text/event-stream" in request.headers.get("accept", "")
+
+
+async def _primed(events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    """Start the run before answering, so refusals (404, 409, 413) are HTTP statuses, not
+    errors inside an already-started stream."""
+    first = await anext(events)
+
+    async def chained() -> AsyncIterator[Event]:
+        yield first
+        async for event in events:
+            yield event
+
+    return chained()
+
+
+async def _answer(
+    request: Request, events: AsyncIterator[Event], conversation_id: str | None
+) -> Response:
+    started = await _primed(events)
+    if _wants_stream(request):
+        return StreamingResponse(
+            sse_stream(started, conversation_id),
+            media_type="text/event-stream",
+            headers=STREAM_HEADERS,
+        )
+    return JSONResponse(await JsonReply(conversation_id).collect(started))
+
+
+@router.post("/chat", summary="Send a message; the reply streams (SSE) or comes back as JSON")
+async def chat(body: ChatRequest, request: Request, user: User) -> Response:
+    runtime = runtime_of(request)
+    limit = runtime.settings.max_message_chars
+    if len(body.message) > limit:
+        raise MessageTooLong(len(body.message), limit)
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(user.id)
+    coworker = runtime.coworker
+    conversation_id = body.conversation_id or await coworker.start_conversation(user, channel="web")
+    events = coworker.chat(user, body.message, conversation_id=conversation_id)
+    return await _answer(request, events, conversation_id)
+
+
+@router.get("/conversations", summary="Your conversations, most recent first")
+async def conversations(request: Request, user: User) -> dict[str, Any]:
+    records = await runtime_of(request).store.list_conversations(user.id)
+    return {
+        "conversations": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "channel": c.channel,
+                "created_at": c.created_at.isoformat(),
+                "updated_at": c.updated_at.isoformat(),
+            }
+            for c in records
+        ]
+    }
+
+
+def display_messages(transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The transcript as a person reads it: tool results folded into their calls."""
+    shown: list[dict[str, Any]] = []
+    calls: dict[str, dict[str, Any]] = {}
+    for message in transcript:
+        parts: list[dict[str, Any]] = []
+        for block in message["content"]:
+            kind = block.get("type")
+            if kind == "text" and block.get("text"):
+                parts.append({"type": "text", "text": block["text"]})
+            elif kind == "tool_use":
+                call = {
+                    "type": "tool",
+                    "toolCallId": block["id"],
+                    "toolName": block["name"],
+                    "input": block.get("input", {}),
+                }
+                calls[block["id"]] = call
+                parts.append(call)
+            elif kind == "tool_result" and block.get("tool_use_id") in calls:
+                content = block.get("content")
+                try:
+                    output = json.loads(content) if isinstance(content, str) else content
+                except ValueError:
+                    output = content
+                calls[block["tool_use_id"]]["output"] = output
+                calls[block["tool_use_id"]]["isError"] = bool(block.get("is_error"))
+        if parts:
+            shown.append({"role": message["role"], "parts": parts})
+    return shown
+
+
+@router.get("/conversations/{conversation_id}", summary="One conversation, ready to display")
+async def conversation(conversation_id: str, request: Request, user: User) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    record = await runtime.store.get_conversation(conversation_id)
+    if record is None or record.user_id != user.id:
+        raise ConversationNotFound(conversation_id)
+    transcript = await runtime.store.load_messages(conversation_id)
+    actions = await runtime.coworker.list_actions(user, conversation_id=conversation_id)
+    return {
+        "id": conversation_id,
+        "messages": display_messages(transcript),
+        "actions": [a.as_dict() for a in actions],
+    }
+
+
+@router.get("/actions", summary="Your actions, optionally by status")
+async def actions(
+    request: Request,
+    user: User,
+    status: Annotated[str | None, Query(description="pending, succeeded, rejected, ...")] = None,
+    conversation_id: str | None = None,
+) -> dict[str, Any]:
+    found = await runtime_of(request).coworker.list_actions(
+        user, status=status, conversation_id=conversation_id
+    )
+    return {"actions": [a.as_dict() for a in found]}
+
+
+@router.post(
+    "/actions/{action_id}/approve", summary="Approve (optionally edited); the reply resumes"
+)
+async def approve(
+    action_id: str, request: Request, user: User, body: ApproveRequest | None = None
+) -> Response:
+    coworker = runtime_of(request).coworker
+    action = await coworker.get_action(user, action_id)
+    edits = body.edits if body else None
+    return await _answer(request, coworker.approve(user, action_id, edits), action.conversation_id)
+
+
+@router.post("/actions/{action_id}/reject", summary="Cancel an action; the reply resumes")
+async def reject(
+    action_id: str, request: Request, user: User, body: RejectRequest | None = None
+) -> Response:
+    coworker = runtime_of(request).coworker
+    action = await coworker.get_action(user, action_id)
+    reason = body.reason if body else None
+    return await _answer(request, coworker.reject(user, action_id, reason), action.conversation_id)
+
+
+@router.get("/me", summary="Who you are here, and which parts are real")
+async def me(request: Request, user: User) -> dict[str, Any]:
+    runtime = runtime_of(request)
+    return {
+        "id": user.id,
+        "display_name": user.display_name,
+        "dialsheet_key_connected": bool(user.dialsheet_key_encrypted),
+        **runtime.describe(),
+    }
+
+
+@router.put(
+    "/me/dialsheet-key", summary="Connect your Dialsheet key (checked, then stored encrypted)"
+)
+async def connect_key(body: KeyRequest, request: Request, user: User) -> dict[str, Any]:
+    await runtime_of(request).connect_key(user, body.key.strip())
+    return {"dialsheet_key_connected": True}

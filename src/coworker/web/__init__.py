@@ -1,0 +1,1 @@
+"""The widget and the demo page, served by the app (no build step)."""
