@@ -117,7 +117,13 @@ def _crm_factory(
             raise DialsheetKeyMissing(
                 "connect your Dialsheet API key first (Settings → API Keys in Dialsheet)"
             )
-        return DialsheetClient(base_url, key, http=http, max_retries=settings.dialsheet_max_retries)
+        return DialsheetClient(
+            base_url,
+            key,
+            http=http,
+            timeout=settings.dialsheet_timeout_seconds,
+            max_retries=settings.dialsheet_max_retries,
+        )
 
     return crm_for
 
