@@ -27,6 +27,8 @@ actions_app = typer.Typer(help="Actions waiting for (or past) your approval.", n
 app.add_typer(actions_app, name="actions")
 db_app = typer.Typer(help="The coworker's own database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="People who use the coworker.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 
 def _configure_logging() -> None:
@@ -280,6 +282,43 @@ def db_upgrade() -> None:
     url = database_url(get_settings())
     upgrade_sync(url)
     typer.echo("database is up to date")
+
+
+@app.command()
+def token(
+    user: str = typer.Option(..., "--user", help="The host application's id for the person."),
+    hours: float = typer.Option(12.0, help="How long the token is valid."),
+) -> None:
+    """Mint a web token for USER with COWORKER_WEB_SECRET (what a host application does)."""
+    from coworker.channels.web.identity import mint_token
+
+    settings = get_settings()
+    if settings.web_secret is None:
+        _fail("COWORKER_WEB_SECRET is not set; without it the web API needs no token")
+    typer.echo(
+        mint_token(settings.web_secret.get_secret_value(), user, ttl_seconds=int(hours * 3600))
+    )
+
+
+@user_app.command("set-key")
+def user_set_key(
+    user: str = typer.Argument(
+        "local", help="'local', or the id a web token names (web users are web:<id>)."
+    ),
+) -> None:
+    """Connect USER's Dialsheet API key: checked against the CRM, stored encrypted."""
+    key = typer.prompt("Dialsheet API key (ds_...)", hide_input=True).strip()
+
+    async def work(runtime: Runtime, local: UserRecord) -> int:
+        person = local
+        if user != "local":
+            external = user if ":" in user else f"web:{user}"
+            person = await runtime.store.ensure_user(external, display_name=user.split(":")[-1])
+        await runtime.connect_key(person, key)
+        typer.echo(f"Connected a Dialsheet key for {user}; it is stored encrypted.")
+        return 0
+
+    _run(work)
 
 
 def main() -> None:

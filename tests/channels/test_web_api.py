@@ -205,7 +205,11 @@ def test_connect_a_dialsheet_key_checked_encrypted_and_used(serve: Any, tmp_path
     def mailboxes(request: ModelRequest) -> ModelTurn:
         return S.text(request.messages[-1]["content"][0]["content"])
 
-    server = serve([S.tool_calls(("list_email_accounts", {})), mailboxes], web_secret=SECRET)
+    server = serve(
+        [S.tool_calls(("list_email_accounts", {})), mailboxes],
+        web_secret=SECRET,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'store.db'}",
+    )
     sam = {"Authorization": f"Bearer {mint_token(SECRET, 'sam')}"}
     bad = server.http.put("/api/me/dialsheet-key", json={"key": "ds_wrong"}, headers=sam)
     assert bad.status_code == 400 and "rejected" in bad.json()["error"]
@@ -214,8 +218,8 @@ def test_connect_a_dialsheet_key_checked_encrypted_and_used(serve: Any, tmp_path
     assert good.json() == {"dialsheet_key_connected": True}
     me = server.http.get("/api/me", headers=sam).json()
     assert me["dialsheet_key_connected"] is True and key not in json.dumps(me)
-    stored = (tmp_path / "coworker.db").read_bytes() if (tmp_path / "coworker.db").exists() else b""
-    assert key.encode() not in stored
+    stored = b"".join(f.read_bytes() for f in tmp_path.glob("store.db*"))  # WAL too
+    assert stored and key.encode() not in stored
     reply = server.http.post("/api/chat", json={"message": "my mailboxes?"}, headers=sam).json()
     assert "sam@northwind.example" in reply["reply"], "the agent acts with Sam's own key"
 
