@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from coworker.config import Settings
+from coworker.errors import ConfigError
 from coworker.store.engine import create_engine, database_url, normalize_url
 from coworker.store.migrate import current_revision, head_revision, upgrade, upgrade_sync
 from coworker.store.queries import Store
-from coworker.store.tables import Base
+from coworker.store.tables import Base, User
 
 TABLES = {
     "users",
@@ -67,8 +69,20 @@ async def test_in_memory_store_is_one_shared_database() -> None:
         # concurrent transactions take turns on the single connection
         users = await asyncio.gather(*(store.ensure_user(f"u{i}") for i in range(10)))
         assert len({u.id for u in users}) == 10
+        # the async engine (which migrated it) and the store's sync engine share it
+        async with store.sessions() as session:
+            assert len((await session.scalars(select(User.id))).all()) == 11
     finally:
         await store.close()
+
+
+async def test_store_refuses_an_in_memory_engine_it_cannot_share() -> None:
+    engine = create_async_engine("sqlite+aiosqlite://")  # private to its one connection
+    try:
+        with pytest.raises(ConfigError, match="in-memory"):
+            Store(engine)
+    finally:
+        await engine.dispose()
 
 
 async def test_sqlite_pragmas(tmp_path: Path) -> None:
@@ -80,6 +94,25 @@ async def test_sqlite_pragmas(tmp_path: Path) -> None:
             assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
     finally:
         await engine.dispose()
+
+
+def _sync_pragmas(engine: Engine) -> tuple[object, ...]:
+    with engine.connect() as conn:
+        names = ("foreign_keys", "journal_mode", "busy_timeout", "synchronous")
+        return tuple(conn.execute(text(f"PRAGMA {name}")).scalar() for name in names)
+
+
+async def test_sqlite_store_runs_on_a_sync_engine_with_the_same_pragmas(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/s.db")
+    try:
+        sync_engine = store.sync_engine
+        assert sync_engine is not None
+        assert sync_engine.driver == "pysqlite"
+        assert sync_engine.url.database == store.engine.url.database
+        # foreign keys on, WAL, 5 s busy timeout, synchronous=NORMAL (1)
+        assert await asyncio.to_thread(_sync_pragmas, sync_engine) == (1, "wal", 5000, 1)
+    finally:
+        await store.close()
 
 
 def _schema(conn: Connection) -> dict[str, object]:

@@ -79,6 +79,15 @@ async def test_replace_last_message(store: Store, conversation: ConversationReco
     assert (await _seqs(store, conversation.id))[-1] == (2, "user", {"output_tokens": 1})
 
 
+async def test_a_failed_transaction_leaves_nothing_behind(
+    store: Store, conversation: ConversationRecord
+) -> None:
+    before = await store.get_conversation(conversation.id)
+    with pytest.raises(RecordNotFound):  # after its touch of the conversation
+        await store.replace_last_message(conversation.id, text("user", "x"))
+    assert await store.get_conversation(conversation.id) == before  # the touch rolled back
+
+
 async def test_concurrent_appends_are_serialized(
     store: Store, replicas: list[Store], conversation: ConversationRecord
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -68,8 +70,10 @@ def create_engine(url: str) -> AsyncEngine:
 
     SQLite gets foreign keys on, WAL (readers never block the writer) and a 5 s busy
     timeout (writers wait for each other rather than fail); its directory is created if
-    missing. An in-memory URL uses one shared connection (StaticPool) so every session sees
-    the same database: that is for tests, and concurrent transactions on it are not isolated.
+    missing. An in-memory URL becomes a named shared-cache memory database held open by one
+    shared connection (StaticPool), so every session, and the store's sync engine
+    (`create_sync_engine`), sees the same database: that is for tests, and concurrent
+    transactions on it are not isolated.
     """
     url = normalize_url(url)
     parsed = make_url(url)
@@ -80,14 +84,64 @@ def create_engine(url: str) -> AsyncEngine:
     # rollback on check-in is pure cost (with aiosqlite, a thread round trip each time).
     kwargs: dict[str, Any] = {"pool_reset_on_return": None}
     if is_in_memory(parsed):
+        parsed = _shared_memory(parsed)
         kwargs |= {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
         path = sqlite_file(parsed)
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(url, **kwargs)
+    engine = _create_async_engine(parsed, **kwargs)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def create_sync_engine(url: str | URL) -> Engine:
+    """A synchronous engine (the stdlib `sqlite3` driver) on the same SQLite database as `url`.
+
+    The store runs its SQLite transactions on this engine in worker threads: one thread hop
+    per transaction, where aiosqlite makes several per statement. Same PRAGMAs as
+    `create_engine`. An in-memory URL must name a shared-cache memory database (as the
+    engines of `create_engine` do): a private `:memory:` database would be a different,
+    empty one; its single connection (StaticPool) is for one thread at a time.
+    """
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(f"create_sync_engine() is for SQLite, not {parsed.get_backend_name()}")
+    parsed = parsed.set(drivername="sqlite+pysqlite")
+    kwargs: dict[str, Any] = {"pool_reset_on_return": None}
+    if is_in_memory(parsed):
+        if _private_memory(parsed):
+            raise ValueError(
+                "a private in-memory SQLite database cannot be shared with a second engine; "
+                "build the engine with coworker.store.engine.create_engine()"
+            )
+        kwargs |= {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    else:
+        path = sqlite_file(parsed)
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = _create_sync_engine(parsed, **kwargs)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _private_memory(parsed: URL) -> bool:
+    """True for an in-memory database that no second connection can reach."""
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        return True
+    memory = parsed.query.get("mode") == "memory" or database.startswith("file::memory:")
+    return memory and parsed.query.get("cache") != "shared"
+
+
+def _shared_memory(parsed: URL) -> URL:
+    """A private in-memory URL as a uniquely named shared-cache one (other URLs unchanged)."""
+    if not _private_memory(parsed):
+        return parsed
+    return parsed.set(
+        database=f"file:coworker-{uuid.uuid4().hex}",
+        query={"mode": "memory", "cache": "shared", "uri": "true"},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

@@ -1,5 +1,10 @@
 """The store's queries: plain records out, never ORM objects.
 
+Each method is one transaction, written once as a plain function of a sync `Session` and run
+where it is cheapest: on PostgreSQL inside the async engine (`AsyncSession.run_sync`, asyncpg);
+on SQLite on a sync `sqlite3` engine in one of the store's worker threads, so a transaction
+costs one thread hop instead of several per statement (aiosqlite).
+
 Everything that must happen once is decided by the database, not by a read followed by a
 write: inserts that may collide use `ON CONFLICT DO NOTHING` on the unique key (so a lost
 race is an ordinary answer, not an exception), and state changes are one conditional UPDATE
@@ -10,22 +15,42 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import json
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
 
 from coworker.errors import ConfigError, CoworkerError
-from coworker.store.engine import create_engine, is_in_memory, session_factory
+from coworker.store.engine import (
+    create_engine,
+    create_sync_engine,
+    is_in_memory,
+    session_factory,
+)
 from coworker.store.migrate import upgrade_engine
 from coworker.store.tables import (
     AuditEvent,
@@ -44,6 +69,8 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 _R = TypeVar("_R", bound="DataclassInstance")
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 
 class StoreError(CoworkerError):
@@ -140,6 +167,9 @@ USER_FIELDS = frozenset(
     }
 )
 _DIALECTS = ("sqlite", "postgresql")
+# Worker threads per SQLite file store: WAL lets readers run beside the one writer, and the
+# busy timeout makes concurrent writers wait their turn inside SQLite.
+_SQLITE_WORKERS = 4
 
 
 def canonical_json(value: Any) -> str:
@@ -152,8 +182,8 @@ def input_hash(value: dict[str, Any]) -> str:
 
 
 def _record(cls: type[_R], row: Any) -> _R:
-    values = {f.name: getattr(row, f.name) for f in dataclasses.fields(cls)}
-    return cls(**values)
+    """A record from a row whose columns are `cls`'s fields, in order (see `_columns`)."""
+    return cls(*row)
 
 
 def _content(message: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
@@ -165,6 +195,186 @@ def _content(message: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     return role, content
 
 
+# -- statements ---------------------------------------------------------------------------
+#
+# Core statements on the tables, built once with named parameters: SQLAlchemy then reuses
+# their cache keys and compiled forms, where building a statement per call (and running it
+# through the ORM) costs far more than SQLite takes to execute it. Parameters of UPDATEs and
+# INSERTs are named `b_*`, apart from the column names SQLAlchemy reserves there.
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
+
+
+def _columns(table: Table, cls: type[DataclassInstance]) -> list[Column[Any]]:
+    """`cls`'s fields as columns of `table`, in field order (for `_record`)."""
+    return [table.c[field.name] for field in dataclasses.fields(cls)]
+
+
+_USERS = _table(User)
+_USER_COLUMNS = _columns(_USERS, UserRecord)
+_SELECT_USER = select(*_USER_COLUMNS).where(_USERS.c.id == bindparam("id"))
+_SELECT_USER_BY_EXTERNAL_ID = select(*_USER_COLUMNS).where(
+    _USERS.c.external_id == bindparam("external_id")
+)
+
+_CONVERSATIONS = _table(Conversation)
+_CONVERSATION_COLUMNS = _columns(_CONVERSATIONS, ConversationRecord)
+_SELECT_CONVERSATION = select(*_CONVERSATION_COLUMNS).where(_CONVERSATIONS.c.id == bindparam("id"))
+_SELECT_CONVERSATION_BY_KEY = select(*_CONVERSATION_COLUMNS).where(
+    _CONVERSATIONS.c.channel == bindparam("channel"),
+    _CONVERSATIONS.c.external_key == bindparam("external_key"),
+)
+_LIST_CONVERSATIONS = (
+    select(*_CONVERSATION_COLUMNS)
+    .where(_CONVERSATIONS.c.user_id == bindparam("user_id"))
+    .order_by(_CONVERSATIONS.c.updated_at.desc(), _CONVERSATIONS.c.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_TOUCH = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("b_id"))
+    .values(updated_at=bindparam("b_now"))
+    .returning(_CONVERSATIONS.c.id)
+)
+
+_MESSAGES = _table(Message)
+_LOAD_MESSAGES = (
+    select(_MESSAGES.c.role, _MESSAGES.c.content)
+    .where(_MESSAGES.c.conversation_id == bindparam("conversation_id"))
+    .order_by(_MESSAGES.c.seq)
+)
+# The next seq is read inside each INSERT, so appending needs no separate query.
+_APPEND_MESSAGE = insert(_MESSAGES).values(
+    conversation_id=bindparam("b_conversation_id"),
+    seq=select(func.coalesce(func.max(_MESSAGES.c.seq), 0) + 1)
+    .where(_MESSAGES.c.conversation_id == bindparam("b_conversation_id"))
+    .scalar_subquery(),
+    role=bindparam("b_role"),
+    content=bindparam("b_content"),
+    usage=bindparam("b_usage"),
+    created_at=bindparam("b_now"),
+)
+_REPLACE_LAST_MESSAGE = (
+    update(_MESSAGES)
+    .where(
+        _MESSAGES.c.conversation_id == bindparam("b_conversation_id"),
+        _MESSAGES.c.seq
+        == select(func.max(_MESSAGES.c.seq))
+        .where(_MESSAGES.c.conversation_id == bindparam("b_conversation_id"))
+        .scalar_subquery(),
+    )
+    .values(role=bindparam("b_role"), content=bindparam("b_content"))
+    .returning(_MESSAGES.c.id)
+)
+
+_ACTIONS = _table(PendingAction)
+_ACTION_COLUMNS = _columns(_ACTIONS, ActionRecord)
+_INSERT_ACTION = insert(_ACTIONS)
+_SELECT_ACTION = select(*_ACTION_COLUMNS).where(_ACTIONS.c.id == bindparam("id"))
+_CLAIM_ACTION = (
+    update(_ACTIONS)
+    .where(_ACTIONS.c.id == bindparam("b_id"), _ACTIONS.c.status == bindparam("b_from_status"))
+    .values(
+        status=bindparam("b_to_status"),
+        decided_by=bindparam("b_decided_by"),
+        decided_at=bindparam("b_now"),
+        edits=bindparam("b_edits"),
+        reason=bindparam("b_reason"),
+        updated_at=bindparam("b_now"),
+    )
+    .returning(*_ACTION_COLUMNS)
+)
+_FINISH_ACTION = (
+    update(_ACTIONS)
+    .where(_ACTIONS.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        result=bindparam("b_result"),
+        error=bindparam("b_error"),
+        updated_at=bindparam("b_now"),
+    )
+    .returning(*_ACTION_COLUMNS)
+)
+_EXPIRE_ACTIONS = (
+    update(_ACTIONS)
+    .where(_ACTIONS.c.status == "pending", _ACTIONS.c.expires_at <= bindparam("b_now"))
+    .values(status="expired", decided_at=bindparam("b_now"), updated_at=bindparam("b_now"))
+    .returning(*_ACTION_COLUMNS)
+)
+
+_AUDIT = _table(AuditEvent)
+_AUDIT_COLUMNS = _columns(_AUDIT, AuditRecord)
+_INSERT_AUDIT = insert(_AUDIT).returning(_AUDIT.c.id)
+
+_PROCESSED_EVENTS = _table(ProcessedEvent)
+
+_SUMMARY_RUNS = _table(SummaryRun)
+_SUMMARY_RUN_COLUMNS = _columns(_SUMMARY_RUNS, SummaryRunRecord)
+_SELECT_SUMMARY_RUN = select(*_SUMMARY_RUN_COLUMNS).where(
+    _SUMMARY_RUNS.c.user_id == bindparam("user_id"),
+    _SUMMARY_RUNS.c.run_date == bindparam("run_date"),
+)
+_RETRY_SUMMARY_RUN = (
+    update(_SUMMARY_RUNS)
+    .where(
+        _SUMMARY_RUNS.c.user_id == bindparam("b_user_id"),
+        _SUMMARY_RUNS.c.run_date == bindparam("b_run_date"),
+        _SUMMARY_RUNS.c.status == "failed",
+    )
+    .values(
+        status="claimed",
+        attempts=_SUMMARY_RUNS.c.attempts + 1,
+        error=None,
+        updated_at=bindparam("b_now"),
+    )
+    .returning(_SUMMARY_RUNS.c.id)
+)
+_FINISH_SUMMARY_RUN = (
+    update(_SUMMARY_RUNS)
+    .where(
+        _SUMMARY_RUNS.c.user_id == bindparam("b_user_id"),
+        _SUMMARY_RUNS.c.run_date == bindparam("b_run_date"),
+    )
+    .values(status=bindparam("b_status"), error=bindparam("b_error"), updated_at=bindparam("b_now"))
+    .returning(_SUMMARY_RUNS.c.id)
+)
+
+
+@functools.cache
+def _insert_or_nothing(dialect: str, table: Table, key: tuple[str, ...]) -> Insert:
+    """INSERT ... ON CONFLICT (`key`) DO NOTHING RETURNING the primary key, for `dialect`."""
+    stmt: Insert
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=key)
+    else:
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
+    return stmt.returning(*table.primary_key.columns)
+
+
+@functools.cache
+def _list_actions(by_user: bool, by_conversation: bool, by_status: bool) -> Select[Any]:
+    stmt = select(*_ACTION_COLUMNS).order_by(_ACTIONS.c.created_at.desc(), _ACTIONS.c.id)
+    if by_user:
+        stmt = stmt.where(_ACTIONS.c.user_id == bindparam("user_id"))
+    if by_conversation:
+        stmt = stmt.where(_ACTIONS.c.conversation_id == bindparam("conversation_id"))
+    if by_status:
+        stmt = stmt.where(_ACTIONS.c.status == bindparam("status"))
+    return stmt
+
+
+@functools.cache
+def _list_audit(by_action: bool, by_conversation: bool) -> Select[Any]:
+    stmt = select(*_AUDIT_COLUMNS).order_by(_AUDIT.c.id)
+    if by_action:
+        stmt = stmt.where(_AUDIT.c.action_id == bindparam("action_id"))
+    if by_conversation:
+        stmt = stmt.where(_AUDIT.c.conversation_id == bindparam("conversation_id"))
+    return stmt
+
+
 class Store:
     """The coworker's persistence: one instance per process, shared by every channel."""
 
@@ -173,8 +383,26 @@ class Store:
             raise ConfigError(f"the store runs on SQLite or PostgreSQL, not {engine.dialect.name}")
         self.engine = engine
         self.sessions = session_factory(engine)
-        # An in-memory SQLite is one shared connection: transactions must take turns on it.
-        self._turn = asyncio.Lock() if is_in_memory(engine.url) else None
+        self.sync_engine: Engine | None = None
+        self._sync_sessions: sessionmaker[Session] | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._turn: AbstractContextManager[object] = nullcontext()
+        if engine.dialect.name == "sqlite":
+            try:
+                self.sync_engine = create_sync_engine(engine.url)
+            except ValueError as error:
+                raise ConfigError(str(error)) from error
+            self._sync_sessions = sessionmaker(self.sync_engine, expire_on_commit=False)
+            in_memory = is_in_memory(engine.url)
+            # Its own threads, so the store neither waits behind nor starves the loop's
+            # default executor. An in-memory SQLite is one shared connection: transactions
+            # must take turns on it (one worker, and a lock should that ever change).
+            self._executor = ThreadPoolExecutor(
+                max_workers=1 if in_memory else _SQLITE_WORKERS,
+                thread_name_prefix="coworker-store",
+            )
+            if in_memory:
+                self._turn = threading.Lock()
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -182,78 +410,71 @@ class Store:
         engine = create_engine(url)
         try:
             await upgrade_engine(engine)
+            return cls(engine)
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine)
 
     async def close(self) -> None:
+        if self._executor is not None:
+            # Let transactions already running finish (each commits or rolls back whole).
+            await asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(self._executor.shutdown, wait=True)
+            )
+        if self.sync_engine is not None:
+            self.sync_engine.dispose()
         await self.engine.dispose()
 
-    @asynccontextmanager
-    async def _begin(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction, committed on success, rolled back on error."""
-        turn: AbstractAsyncContextManager[object] = self._turn or nullcontext()
-        async with turn, self.sessions.begin() as session:
-            yield session
+    async def _run(
+        self, fn: Callable[Concatenate[Session, _P], _T], *args: _P.args, **kwargs: _P.kwargs
+    ) -> _T:
+        """`fn(session, *args, **kwargs)` as one transaction: committed if it returns, rolled
+        back if it raises. On SQLite it runs in a worker thread, and cancelling the caller
+        does not stop it: the transaction still commits or rolls back as a whole."""
+        if self._executor is None:
+            async with self.sessions.begin() as session:
+                return await session.run_sync(fn, *args, **kwargs)
+        call = functools.partial(self._in_transaction, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
-    async def _insert_new(
-        self, session: AsyncSession, model: type[Base], values: dict[str, Any], key: Sequence[str]
-    ) -> bool:
-        """INSERT unless a row with the same `key` exists; True if this call inserted it."""
-        table = Base.metadata.tables[model.__tablename__]
-        stmt: Insert
-        if self.engine.dialect.name == "postgresql":
-            stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=key)
-        else:
-            stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=key)
-        stmt = stmt.values(values)
-        pk = next(iter(table.primary_key.columns))
-        inserted = (await session.execute(stmt.returning(pk))).first()
-        return inserted is not None
+    def _in_transaction(
+        self, fn: Callable[Concatenate[Session, _P], _T], *args: _P.args, **kwargs: _P.kwargs
+    ) -> _T:
+        assert self._sync_sessions is not None
+        with self._turn, self._sync_sessions.begin() as session:
+            return fn(session, *args, **kwargs)
 
     # -- users -------------------------------------------------------------------------------
 
     async def ensure_user(self, external_id: str, display_name: str | None = None) -> UserRecord:
         """The user with this external id, created on first sight (safe under races)."""
         now = utcnow()
-        async with self._begin() as session:
-            await self._insert_new(
-                session,
-                User,
-                {
-                    "id": new_id(),
-                    "external_id": external_id,
-                    "display_name": display_name,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                ["external_id"],
-            )
-            user = await session.scalar(select(User).where(User.external_id == external_id))
-        assert user is not None
-        return _record(UserRecord, user)
+        values = {
+            "id": new_id(),
+            "external_id": external_id,
+            "display_name": display_name,
+            "created_at": now,
+            "updated_at": now,
+        }
+        return await self._run(_ensure_user, values)
 
     async def get_user(self, user_id: str) -> UserRecord | None:
-        async with self._begin() as session:
-            user = await session.get(User, user_id)
-            return None if user is None else _record(UserRecord, user)
+        return await self._run(_one_or_none, _SELECT_USER, {"id": user_id}, UserRecord)
 
     async def update_user(self, user_id: str, **fields: Any) -> UserRecord:
         unknown = set(fields) - USER_FIELDS
         if unknown:
             raise TypeError(f"update_user() cannot set {', '.join(sorted(unknown))}")
         stmt = (
-            update(User)
-            .where(User.id == user_id)
+            update(_USERS)
+            .where(_USERS.c.id == user_id)
             .values(**fields, updated_at=utcnow())
-            .returning(User)
+            .returning(*_USER_COLUMNS)
         )
-        async with self._begin() as session:
-            user = (await session.execute(stmt)).scalar_one_or_none()
-            if user is None:
-                raise RecordNotFound("user", user_id)
-            return _record(UserRecord, user)
+        user = await self._run(_one_or_none, stmt, {}, UserRecord)
+        if user is None:
+            raise RecordNotFound("user", user_id)
+        return user
 
     # -- conversations -----------------------------------------------------------------------
 
@@ -267,72 +488,34 @@ class Store:
         `user_id` themselves.
         """
         now = utcnow()
-        where = (Conversation.channel == channel, Conversation.external_key == external_key)
-        async with self._begin() as session:
-            await self._insert_new(
-                session,
-                Conversation,
-                {
-                    "id": new_id(),
-                    "user_id": user_id,
-                    "channel": channel,
-                    "external_key": external_key,
-                    "title": title,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                ["channel", "external_key"],
-            )
-            conversation = await session.scalar(select(Conversation).where(*where))
-        assert conversation is not None
-        return _record(ConversationRecord, conversation)
+        values = {
+            "id": new_id(),
+            "user_id": user_id,
+            "channel": channel,
+            "external_key": external_key,
+            "title": title,
+            "created_at": now,
+            "updated_at": now,
+        }
+        return await self._run(_get_or_create_conversation, values)
 
     async def get_conversation(self, conversation_id: str) -> ConversationRecord | None:
-        async with self._begin() as session:
-            conversation = await session.get(Conversation, conversation_id)
-            return None if conversation is None else _record(ConversationRecord, conversation)
+        params = {"id": conversation_id}
+        return await self._run(_one_or_none, _SELECT_CONVERSATION, params, ConversationRecord)
 
     async def list_conversations(self, user_id: str, limit: int = 50) -> list[ConversationRecord]:
         """The user's conversations, most recently active first."""
-        stmt = (
-            select(Conversation)
-            .where(Conversation.user_id == user_id)
-            .order_by(Conversation.updated_at.desc(), Conversation.id)
-            .limit(limit)
-        )
-        async with self._begin() as session:
-            rows = (await session.scalars(stmt)).all()
-            return [_record(ConversationRecord, row) for row in rows]
+        params = {"user_id": user_id, "limit": limit}
+        return await self._run(_all, _LIST_CONVERSATIONS, params, ConversationRecord)
 
     async def touch_conversation(self, conversation_id: str) -> None:
-        async with self._begin() as session:
-            await self._touch(session, conversation_id)
-
-    async def _touch(self, session: AsyncSession, conversation_id: str) -> None:
-        """Bump `updated_at`. As a transaction's first write, this also takes the
-        conversation's row lock (PostgreSQL) or the write lock (SQLite), so transactions that
-        change one conversation's messages run one after the other."""
-        stmt = (
-            update(Conversation)
-            .where(Conversation.id == conversation_id)
-            .values(updated_at=utcnow())
-            .returning(Conversation.id)
-        )
-        if (await session.execute(stmt)).scalar_one_or_none() is None:
-            raise RecordNotFound("conversation", conversation_id)
+        await self._run(_touch, conversation_id, utcnow())
 
     # -- messages ----------------------------------------------------------------------------
 
     async def load_messages(self, conversation_id: str) -> list[dict[str, Any]]:
         """The transcript in order, as Anthropic Messages: `[{"role", "content": [...]}]`."""
-        stmt = (
-            select(Message.role, Message.content)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(Message.seq)
-        )
-        async with self._begin() as session:
-            rows = (await session.execute(stmt)).all()
-        return [{"role": role, "content": content} for role, content in rows]
+        return await self._run(_load_messages, conversation_id)
 
     async def append_messages(
         self,
@@ -349,46 +532,13 @@ class Store:
         if not messages:
             return
         parsed = [_content(message) for message in messages]
-        now = utcnow()
-        next_seq = (
-            select(func.coalesce(func.max(Message.seq), 0) + 1)
-            .where(Message.conversation_id == conversation_id)
-            .scalar_subquery()
-        )
-        async with self._begin() as session:
-            await self._touch(session, conversation_id)
-            # The next seq is read inside each INSERT, so a batch needs no separate query.
-            for offset, (role, content) in enumerate(parsed):
-                await session.execute(
-                    insert(Message).values(
-                        conversation_id=conversation_id,
-                        seq=next_seq,
-                        role=role,
-                        content=content,
-                        usage=usage if offset == len(parsed) - 1 else None,
-                        created_at=now,
-                    )
-                )
+        await self._run(_append_messages, conversation_id, parsed, usage, utcnow())
 
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Overwrite the newest message's role and content (its usage is kept); used to
         merge tool results into a trailing user message."""
         role, content = _content(message)
-        async with self._begin() as session:
-            await self._touch(session, conversation_id)
-            last = (
-                select(func.max(Message.seq))
-                .where(Message.conversation_id == conversation_id)
-                .scalar_subquery()
-            )
-            stmt = (
-                update(Message)
-                .where(Message.conversation_id == conversation_id, Message.seq == last)
-                .values(role=role, content=content)
-                .returning(Message.id)
-            )
-            if (await session.execute(stmt)).scalar_one_or_none() is None:
-                raise RecordNotFound("last message of conversation", conversation_id)
+        await self._run(_replace_last_message, conversation_id, role, content, utcnow())
 
     # -- pending actions ---------------------------------------------------------------------
 
@@ -403,7 +553,7 @@ class Store:
         display: dict[str, Any] | None = None,
     ) -> ActionRecord:
         now = utcnow()
-        action = PendingAction(
+        record = ActionRecord(
             id=new_id(),
             conversation_id=conversation_id,
             user_id=user_id,
@@ -413,19 +563,21 @@ class Store:
             input_hash=input_hash(input),
             display=display,
             status="pending",
+            edits=None,
+            reason=None,
+            result=None,
+            error=None,
             created_at=now,
             expires_at=expires_at,
+            decided_at=None,
+            decided_by=None,
             updated_at=now,
         )
-        async with self._begin() as session:
-            session.add(action)
-            await session.flush()
-            return _record(ActionRecord, action)
+        await self._run(_execute, _INSERT_ACTION, dataclasses.asdict(record))
+        return record
 
     async def get_action(self, action_id: str) -> ActionRecord | None:
-        async with self._begin() as session:
-            action = await session.get(PendingAction, action_id)
-            return None if action is None else _record(ActionRecord, action)
+        return await self._run(_one_or_none, _SELECT_ACTION, {"id": action_id}, ActionRecord)
 
     async def list_actions(
         self,
@@ -435,17 +587,10 @@ class Store:
         status: str | None = None,
     ) -> list[ActionRecord]:
         """Actions matching every filter given, newest first."""
-        stmt = select(PendingAction).order_by(PendingAction.created_at.desc(), PendingAction.id)
-        filters: list[tuple[InstrumentedAttribute[str], str | None]] = [
-            (PendingAction.user_id, user_id),
-            (PendingAction.conversation_id, conversation_id),
-            (PendingAction.status, status),
-        ]
-        for column, value in filters:
-            if value is not None:
-                stmt = stmt.where(column == value)
-        async with self._begin() as session:
-            return [_record(ActionRecord, row) for row in (await session.scalars(stmt)).all()]
+        stmt = _list_actions(user_id is not None, conversation_id is not None, status is not None)
+        params = {"user_id": user_id, "conversation_id": conversation_id, "status": status}
+        params = {name: value for name, value in params.items() if value is not None}
+        return await self._run(_all, stmt, params, ActionRecord)
 
     async def claim_action(
         self,
@@ -461,22 +606,16 @@ class Store:
         """Move an action from `from_status` to `to_status` if, and only if, it is still in
         `from_status`: one conditional UPDATE, so of any number of concurrent callers
         exactly one gets the record back and the others get None."""
-        stmt = (
-            update(PendingAction)
-            .where(PendingAction.id == action_id, PendingAction.status == from_status)
-            .values(
-                status=to_status,
-                decided_by=decided_by,
-                decided_at=now,
-                edits=edits,
-                reason=reason,
-                updated_at=now,
-            )
-            .returning(PendingAction)
-        )
-        async with self._begin() as session:
-            action = (await session.execute(stmt)).scalar_one_or_none()
-            return None if action is None else _record(ActionRecord, action)
+        params = {
+            "b_id": action_id,
+            "b_from_status": from_status,
+            "b_to_status": to_status,
+            "b_decided_by": decided_by,
+            "b_edits": edits,
+            "b_reason": reason,
+            "b_now": now,
+        }
+        return await self._run(_one_or_none, _CLAIM_ACTION, params, ActionRecord)
 
     async def finish_action(
         self,
@@ -487,29 +626,21 @@ class Store:
         error: str | None = None,
     ) -> ActionRecord:
         """Record how an action ended (succeeded, failed, unknown, or a later reconciliation)."""
-        stmt = (
-            update(PendingAction)
-            .where(PendingAction.id == action_id)
-            .values(status=status, result=result, error=error, updated_at=utcnow())
-            .returning(PendingAction)
-        )
-        async with self._begin() as session:
-            action = (await session.execute(stmt)).scalar_one_or_none()
-            if action is None:
-                raise RecordNotFound("action", action_id)
-            return _record(ActionRecord, action)
+        params = {
+            "b_id": action_id,
+            "b_status": status,
+            "b_result": result,
+            "b_error": error,
+            "b_now": utcnow(),
+        }
+        action = await self._run(_one_or_none, _FINISH_ACTION, params, ActionRecord)
+        if action is None:
+            raise RecordNotFound("action", action_id)
+        return action
 
     async def expire_actions(self, now: datetime) -> list[ActionRecord]:
         """Expire every pending action due by `now`; returns exactly the ones this call moved."""
-        stmt = (
-            update(PendingAction)
-            .where(PendingAction.status == "pending", PendingAction.expires_at <= now)
-            .values(status="expired", decided_at=now, updated_at=now)
-            .returning(PendingAction)
-        )
-        async with self._begin() as session:
-            actions = (await session.execute(stmt)).scalars().all()
-            return [_record(ActionRecord, action) for action in actions]
+        return await self._run(_all, _EXPIRE_ACTIONS, {"b_now": now}, ActionRecord)
 
     # -- audit -------------------------------------------------------------------------------
 
@@ -522,95 +653,159 @@ class Store:
         conversation_id: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> AuditRecord:
-        event = AuditEvent(
-            at=utcnow(),
-            actor=actor,
-            kind=kind,
-            action_id=action_id,
-            conversation_id=conversation_id,
-            data=data or {},
-        )
-        async with self._begin() as session:
-            session.add(event)
-            await session.flush()
-            return _record(AuditRecord, event)
+        values: dict[str, Any] = {
+            "at": utcnow(),
+            "actor": actor,
+            "kind": kind,
+            "action_id": action_id,
+            "conversation_id": conversation_id,
+            "data": data or {},
+        }
+        audit_id = await self._run(_scalar, _INSERT_AUDIT, values)
+        return AuditRecord(id=audit_id, **values)
 
     async def list_audit(
         self, action_id: str | None = None, conversation_id: str | None = None
     ) -> list[AuditRecord]:
         """Audit events matching the filters, oldest first (in insertion order)."""
-        stmt = select(AuditEvent).order_by(AuditEvent.id)
-        if action_id is not None:
-            stmt = stmt.where(AuditEvent.action_id == action_id)
-        if conversation_id is not None:
-            stmt = stmt.where(AuditEvent.conversation_id == conversation_id)
-        async with self._begin() as session:
-            return [_record(AuditRecord, row) for row in (await session.scalars(stmt)).all()]
+        stmt = _list_audit(action_id is not None, conversation_id is not None)
+        params = {"action_id": action_id, "conversation_id": conversation_id}
+        params = {name: value for name, value in params.items() if value is not None}
+        return await self._run(_all, stmt, params, AuditRecord)
 
     # -- once-only markers -------------------------------------------------------------------
 
     async def mark_event_processed(self, event_id: str, source: str) -> bool:
         """True the first time an event id is seen, False on every later delivery."""
-        async with self._begin() as session:
-            return await self._insert_new(
-                session,
-                ProcessedEvent,
-                {"event_id": event_id, "source": source, "created_at": utcnow()},
-                ["event_id"],
-            )
+        values = {"event_id": event_id, "source": source, "created_at": utcnow()}
+        return await self._run(_insert_new, _PROCESSED_EVENTS, values, ("event_id",))
 
     async def claim_summary_run(self, user_id: str, run_date: date) -> bool:
         """True for the one caller that gets to send this user's summary for this date."""
         now = utcnow()
-        async with self._begin() as session:
-            return await self._insert_new(
-                session,
-                SummaryRun,
-                {
-                    "user_id": user_id,
-                    "run_date": run_date,
-                    "status": "claimed",
-                    "attempts": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                ["user_id", "run_date"],
-            )
+        values = {
+            "user_id": user_id,
+            "run_date": run_date,
+            "status": "claimed",
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        return await self._run(_insert_new, _SUMMARY_RUNS, values, ("user_id", "run_date"))
 
     async def retry_failed_summary_run(self, user_id: str, run_date: date) -> bool:
         """Claim a failed run again (failed -> claimed, one more attempt); True if this call did."""
-        stmt = (
-            update(SummaryRun)
-            .where(
-                SummaryRun.user_id == user_id,
-                SummaryRun.run_date == run_date,
-                SummaryRun.status == "failed",
-            )
-            .values(
-                status="claimed", attempts=SummaryRun.attempts + 1, error=None, updated_at=utcnow()
-            )
-            .returning(SummaryRun.id)
-        )
-        async with self._begin() as session:
-            return (await session.execute(stmt)).scalar_one_or_none() is not None
+        params = {"b_user_id": user_id, "b_run_date": run_date, "b_now": utcnow()}
+        return await self._run(_changed, _RETRY_SUMMARY_RUN, params)
 
     async def finish_summary_run(
         self, user_id: str, run_date: date, status: str, error: str | None = None
     ) -> None:
-        stmt = (
-            update(SummaryRun)
-            .where(SummaryRun.user_id == user_id, SummaryRun.run_date == run_date)
-            .values(status=status, error=error, updated_at=utcnow())
-            .returning(SummaryRun.id)
-        )
-        async with self._begin() as session:
-            if (await session.execute(stmt)).scalar_one_or_none() is None:
-                raise RecordNotFound("summary run", f"{user_id}/{run_date.isoformat()}")
+        params = {
+            "b_user_id": user_id,
+            "b_run_date": run_date,
+            "b_status": status,
+            "b_error": error,
+            "b_now": utcnow(),
+        }
+        if not await self._run(_changed, _FINISH_SUMMARY_RUN, params):
+            raise RecordNotFound("summary run", f"{user_id}/{run_date.isoformat()}")
 
     async def get_summary_run(self, user_id: str, run_date: date) -> SummaryRunRecord | None:
-        stmt = select(SummaryRun).where(
-            SummaryRun.user_id == user_id, SummaryRun.run_date == run_date
-        )
-        async with self._begin() as session:
-            run = await session.scalar(stmt)
-            return None if run is None else _record(SummaryRunRecord, run)
+        params = {"user_id": user_id, "run_date": run_date}
+        return await self._run(_one_or_none, _SELECT_SUMMARY_RUN, params, SummaryRunRecord)
+
+
+# -- the transactions' bodies: plain functions of a sync Session ----------------------------
+
+
+def _execute(session: Session, stmt: Executable, params: dict[str, Any]) -> None:
+    session.execute(stmt, params)
+
+
+def _scalar(session: Session, stmt: Executable, params: dict[str, Any]) -> Any:
+    return session.execute(stmt, params).scalar_one()
+
+
+def _changed(session: Session, stmt: Executable, params: dict[str, Any]) -> bool:
+    """True if the UPDATE ... RETURNING `stmt` changed a row."""
+    return session.execute(stmt, params).first() is not None
+
+
+def _one_or_none(
+    session: Session, stmt: Executable, params: dict[str, Any], cls: type[_R]
+) -> _R | None:
+    """The one row `stmt` selects or changes (RETURNING), as a record; None if none."""
+    row = session.execute(stmt, params).one_or_none()
+    return None if row is None else _record(cls, row)
+
+
+def _all(session: Session, stmt: Executable, params: dict[str, Any], cls: type[_R]) -> list[_R]:
+    return [_record(cls, row) for row in session.execute(stmt, params)]
+
+
+def _insert_new(
+    session: Session, table: Table, values: dict[str, Any], key: tuple[str, ...]
+) -> bool:
+    """INSERT unless a row with the same `key` exists; True if this call inserted it."""
+    stmt = _insert_or_nothing(session.get_bind().dialect.name, table, key)
+    return session.execute(stmt, values).first() is not None
+
+
+def _ensure_user(session: Session, values: dict[str, Any]) -> UserRecord:
+    _insert_new(session, _USERS, values, ("external_id",))
+    params = {"external_id": values["external_id"]}
+    return _record(UserRecord, session.execute(_SELECT_USER_BY_EXTERNAL_ID, params).one())
+
+
+def _get_or_create_conversation(session: Session, values: dict[str, Any]) -> ConversationRecord:
+    _insert_new(session, _CONVERSATIONS, values, ("channel", "external_key"))
+    params = {"channel": values["channel"], "external_key": values["external_key"]}
+    row = session.execute(_SELECT_CONVERSATION_BY_KEY, params).one()
+    return _record(ConversationRecord, row)
+
+
+def _touch(session: Session, conversation_id: str, now: datetime) -> None:
+    """Bump `updated_at`. As a transaction's first write, this also takes the conversation's
+    row lock (PostgreSQL) or the write lock (SQLite), so transactions that change one
+    conversation's messages run one after the other."""
+    if session.execute(_TOUCH, {"b_id": conversation_id, "b_now": now}).first() is None:
+        raise RecordNotFound("conversation", conversation_id)
+
+
+def _load_messages(session: Session, conversation_id: str) -> list[dict[str, Any]]:
+    rows = session.execute(_LOAD_MESSAGES, {"conversation_id": conversation_id})
+    return [{"role": role, "content": content} for role, content in rows]
+
+
+def _append_messages(
+    session: Session,
+    conversation_id: str,
+    parsed: list[tuple[str, list[dict[str, Any]]]],
+    usage: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    _touch(session, conversation_id, now)
+    last = len(parsed) - 1
+    for offset, (role, content) in enumerate(parsed):
+        params = {
+            "b_conversation_id": conversation_id,
+            "b_role": role,
+            "b_content": content,
+            "b_usage": usage if offset == last else None,
+            "b_now": now,
+        }
+        session.execute(_APPEND_MESSAGE, params)
+
+
+def _replace_last_message(
+    session: Session,
+    conversation_id: str,
+    role: str,
+    content: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    _touch(session, conversation_id, now)
+    params = {"b_conversation_id": conversation_id, "b_role": role, "b_content": content}
+    if session.execute(_REPLACE_LAST_MESSAGE, params).first() is None:
+        raise RecordNotFound("last message of conversation", conversation_id)
