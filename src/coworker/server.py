@@ -106,6 +106,7 @@ def create_app(
             allow_origins=origins,
             allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream"],
         )
     app.include_router(router)
     if sandbox is not None:

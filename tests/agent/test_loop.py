@@ -217,3 +217,13 @@ async def test_pause_turn_continues_the_same_turn(make_world: WorldFactory) -> N
     cid = await world.conversation()
     done = done_of(await world.say("go", cid))
     assert done.text == "Working…done."
+
+
+async def test_a_crashing_model_is_an_error_event_not_a_crash(make_world: WorldFactory) -> None:
+    world = await make_world([])  # the scripted model raises: it has no turns
+    cid = await world.conversation()
+    events = await world.say("hello", cid)
+    assert [e.kind for e in events if isinstance(e, ErrorEvent)] == ["model"]
+    assert done_of(events).stop_reason == "error"
+    messages = await world.transcript(cid)
+    assert_valid_transcript(messages)

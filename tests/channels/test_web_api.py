@@ -241,3 +241,50 @@ def test_health_readiness_widget_and_cors(serve: Any) -> None:
     assert "access-control-allow-origin" not in other.headers
     assert server.http.get("/openapi.json").json()["info"]["title"] == "Dialsheet Coworker"
     time.sleep(0)  # keep the server fixture's teardown ordering simple
+
+
+def test_every_decision_ends_its_tool_call_in_the_stream(serve: Any) -> None:
+    """AI SDK clients need the tool call closed: output, denied, or error (superseded)."""
+    server = serve(
+        [
+            S.tool_calls(("send_email", EMAIL)),
+            S.text("Okay."),
+            S.tool_calls(("send_email", EMAIL)),
+            S.text("Not sent."),
+            S.tool_calls(("send_email", EMAIL)),
+            S.text("Sent."),
+        ]
+    )
+
+    def parts_of(kind: str, parts: list[Any]) -> list[Any]:
+        return [p for p in parts if p != "[DONE]" and p["type"] == kind]
+
+    _, first = server.sse("/api/chat", {"message": "email Jane"})
+    cid = parts_of("data-conversation", first)[0]["data"]["conversation_id"]
+    superseded_call = parts_of("tool-approval-request", first)[0]["toolCallId"]
+    _, second = server.sse("/api/chat", {"message": "never mind", "conversation_id": cid})
+    (card,) = parts_of("data-action", second)[:1]
+    assert card["data"]["status"] == "superseded"
+    assert parts_of("tool-output-error", second)[0]["toolCallId"] == superseded_call
+
+    _, third = server.sse("/api/chat", {"message": "email her again", "conversation_id": cid})
+    rejected = parts_of("tool-approval-request", third)[0]
+    _, after_reject = server.sse(f"/api/actions/{rejected['approvalId']}/reject", {})
+    assert parts_of("tool-output-denied", after_reject)[0]["toolCallId"] == rejected["toolCallId"]
+
+    _, fourth = server.sse("/api/chat", {"message": "ok send it", "conversation_id": cid})
+    approved = parts_of("tool-approval-request", fourth)[0]
+    _, after_approve = server.sse(f"/api/actions/{approved['approvalId']}/approve", {})
+    (output,) = parts_of("tool-output-available", after_approve)
+    assert output["toolCallId"] == approved["toolCallId"] and output["output"]["email"]["subject"]
+
+
+def test_cors_exposes_retry_after(serve: Any) -> None:
+    server = serve(
+        [S.text("hi")], allowed_origins="https://crm.example.com", rate_limit_per_minute=1
+    )
+    headers = {"Origin": "https://crm.example.com"}
+    server.http.post("/api/chat", json={"message": "x" * 10}, headers=headers)
+    limited = server.http.post("/api/chat", json={"message": "y"}, headers=headers)
+    assert limited.status_code == 429
+    assert "retry-after" in limited.headers.get("access-control-expose-headers", "").lower()

@@ -291,8 +291,8 @@ class ConfirmationGate:
         block = ToolOutcome(text, is_error=True).block(record.tool_use_id)
         return Decision(self.view(closed), block)
 
-    async def close_open(self, record: ActionRecord, *, because: str) -> Block:
-        """The tool_result for an action whose tool_use is being answered without a decision.
+    async def close_open(self, record: ActionRecord, *, because: str) -> Decision:
+        """The end of an action whose tool_use is being answered without a decision.
 
         A new message supersedes a pending action; an expired or already-decided one is
         reported as it ended (this also heals a transcript after a crash mid-decision).
@@ -313,7 +313,7 @@ class ConfirmationGate:
                         conversation_id=record.conversation_id,
                     )
                 current = claimed or await self.get(record.id)
-        return self.result_for(current, because=because)
+        return Decision(self.view(current), self.result_for(current, because=because))
 
     def result_for(self, record: ActionRecord, *, because: str = "") -> Block:
         status = record.status

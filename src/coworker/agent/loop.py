@@ -94,6 +94,12 @@ class AgentLoop:
                 yield ErrorEvent(f"The model is unavailable right now: {error.message}", "model")
                 yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
                 return
+            except Exception:
+                # A bug in a model adapter must not take the request (or the transcript) down.
+                log.exception("model %s crashed", self.model.name)
+                yield ErrorEvent("The model failed unexpectedly; please try again.", "model")
+                yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
+                return
             if turn is None:
                 yield ErrorEvent("The model ended without a reply.", "model")
                 yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)

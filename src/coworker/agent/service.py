@@ -145,31 +145,38 @@ class Coworker:
             return
         async with self.lock(conversation_id):
             transcript = await Transcript.load(self.store, conversation_id)
-            await self._answer_open_calls(
+            closed = await self._answer_open_calls(
                 transcript, because=because or "the person sent a new message"
             )
+            for action in closed:
+                yield ActionDecided(action)
             await transcript.add_user_blocks([{"type": "text", "text": text}])
             async for event in self.loop.run(self._context(user, transcript)):
                 yield event
 
-    async def _answer_open_calls(self, transcript: Transcript, *, because: str) -> None:
-        """Give every unanswered tool_use its one tool_result before the conversation moves on."""
+    async def _answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
+        """Give every unanswered tool_use its one tool_result before the conversation moves on;
+        returns the actions this closed (superseded or expired), for the channels to show."""
         open_uses = transcript.unanswered_tool_uses()
         if not open_uses:
-            return
+            return []
         actions = {
             a.tool_use_id: a
             for a in await self.store.list_actions(conversation_id=transcript.conversation_id)
         }
         results = []
+        closed: list[ActionView] = []
         for use in open_uses:
             action = actions.get(use["id"])
             if action is not None:
-                results.append(await self.gate.close_open(action, because=because))
+                decision = await self.gate.close_open(action, because=because)
+                results.append(decision.result)
+                closed.append(decision.action)
             else:
                 text = "Not executed: the coworker was interrupted before running this call."
                 results.append(ToolOutcome(text, is_error=True).block(use["id"]))
         await transcript.add_user_blocks(results)
+        return closed
 
     async def approve(
         self, user: UserRecord, action_id: str, edits: dict[str, Any] | None = None

@@ -47,6 +47,29 @@ def _output(content: str) -> Any:
         return content
 
 
+def _decided(action: ActionView) -> list[dict[str, Any]]:
+    """A decision: the card's new state, and the tool call's end, as the SDK knows it."""
+    parts: list[dict[str, Any]] = [
+        {"type": "data-action", "id": action.id, "data": action.as_dict()}
+    ]
+    if action.status == "succeeded":
+        parts.append(
+            {
+                "type": "tool-output-available",
+                "toolCallId": action.tool_use_id,
+                "output": action.result,
+            }
+        )
+    elif action.status == "rejected":
+        parts.append({"type": "tool-output-denied", "toolCallId": action.tool_use_id})
+    else:
+        reason = action.error or f"not executed ({action.status})"
+        parts.append(
+            {"type": "tool-output-error", "toolCallId": action.tool_use_id, "errorText": reason}
+        )
+    return parts
+
+
 class StreamEncoder:
     """Turns one run's events into stream parts, opening and closing text blocks as needed."""
 
@@ -124,9 +147,7 @@ class StreamEncoder:
                 {"type": "data-action", "id": action.id, "data": action.as_dict()},
             ]
         elif isinstance(event, ActionDecided):
-            parts.append(
-                {"type": "data-action", "id": event.action.id, "data": event.action.as_dict()}
-            )
+            parts += _decided(event.action)
         elif isinstance(event, ErrorEvent):
             parts.append({"type": "error", "errorText": event.message})
         elif isinstance(event, TurnDone):
