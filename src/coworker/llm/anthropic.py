@@ -13,7 +13,6 @@ Whatever still fails becomes a `ModelError` whose message never holds the API ke
 
 from __future__ import annotations
 
-import copy
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -76,6 +75,8 @@ class AnthropicModel(Model):
         self.name = f"claude:{model}"
         self.max_tokens = max_tokens
         self._api_key = api_key
+        self._tools_seen: list[ToolDefinition] | None = None
+        self._tools_marked: list[ToolDefinition] = []
         self._client = anthropic.AsyncAnthropic(
             api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout
         )
@@ -119,6 +120,12 @@ class AnthropicModel(Model):
             model=message.model,
         )
 
+    def _tools_for(self, tools: list[ToolDefinition]) -> list[ToolDefinition]:
+        """The catalog rarely changes between calls: mark it for caching once per list."""
+        if tools is not self._tools_seen:
+            self._tools_seen, self._tools_marked = tools, cached_tools(tools)
+        return self._tools_marked
+
     async def aclose(self) -> None:
         await self._client.close()
 
@@ -134,7 +141,7 @@ class AnthropicModel(Model):
                 {"type": "text", "text": request.system, "cache_control": CACHE_CONTROL}
             ]
         if request.tools:
-            params["tools"] = cached_tools(request.tools)
+            params["tools"] = self._tools_for(request.tools)
         return params
 
     def _status_error(self, err: anthropic.APIStatusError) -> ModelError:
@@ -154,30 +161,44 @@ class AnthropicModel(Model):
 
 
 def cached_tools(tools: list[ToolDefinition]) -> list[ToolDefinition]:
-    """A copy of `tools` with the cache breakpoint on the last one."""
-    copied = copy.deepcopy(tools)
-    for tool in copied:
-        tool.pop("cache_control", None)
-    copied[-1]["cache_control"] = dict(CACHE_CONTROL)
+    """`tools` with the cache breakpoint on the last one; the caller's dicts stay untouched.
+
+    Only the tools that change are copied: this runs on every model call, and deep copies
+    of the whole catalog were a measurable part of a turn.
+    """
+    copied = [
+        {k: v for k, v in tool.items() if k != "cache_control"} if "cache_control" in tool else tool
+        for tool in tools
+    ]
+    if copied:
+        copied[-1] = {**copied[-1], "cache_control": dict(CACHE_CONTROL)}
     return copied
 
 
+def _without_markers(message: Message) -> Message:
+    content = message.get("content")
+    if isinstance(content, str):
+        return {**message, "content": [{"type": "text", "text": content}]}
+    blocks_in = content or []
+    if not any("cache_control" in block for block in blocks_in):
+        return message
+    blocks = [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks_in]
+    return {**message, "content": blocks}
+
+
 def cached_messages(messages: list[Message]) -> list[Message]:
-    """A copy of `messages` with one cache breakpoint: the last block of the last message.
+    """`messages` with one cache breakpoint: the last block of the last message.
 
     Markers already present are dropped, so a request never exceeds the API's four
-    breakpoints (tools + system + this one make three).
+    breakpoints (tools + system + this one make three). Unchanged messages are shared, not
+    copied; nothing the caller holds is modified.
     """
-    copied = copy.deepcopy(messages)
-    for message in copied:
-        content = message.get("content")
-        if isinstance(content, str):
-            message["content"] = [{"type": "text", "text": content}]
-        else:
-            for block in content or []:
-                block.pop("cache_control", None)
+    copied = [_without_markers(message) for message in messages]
     if copied and copied[-1]["content"]:
-        copied[-1]["content"][-1]["cache_control"] = dict(CACHE_CONTROL)
+        last = copied[-1]
+        blocks = list(last["content"])
+        blocks[-1] = {**blocks[-1], "cache_control": dict(CACHE_CONTROL)}
+        copied[-1] = {**last, "content": blocks}
     return copied
 
 

@@ -71,6 +71,7 @@ class Tool:
 class ToolCatalog:
     def __init__(self, tools: list[Tool]) -> None:
         self._tools = {tool.name: tool for tool in tools}
+        self._definitions: list[dict[str, Any]] | None = None
 
     def __iter__(self) -> Iterator[Tool]:
         return iter(self._tools.values())
@@ -82,7 +83,10 @@ class ToolCatalog:
         return self._tools.get(name)
 
     def definitions(self) -> list[dict[str, Any]]:
-        return [tool.definition() for tool in self]
+        """The model-facing definitions, built once and shared: treat them as read-only."""
+        if self._definitions is None:
+            self._definitions = [tool.definition() for tool in self]
+        return self._definitions
 
     def serialized(self) -> str:
         return json.dumps(self.definitions(), separators=(",", ":"))
