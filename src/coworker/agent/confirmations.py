@@ -152,6 +152,43 @@ class ConfirmationGate:
             )
         return closed
 
+    async def _open_for_decision(self, record: ActionRecord, user_id: str) -> None:
+        """Only the requester (or an approver) decides, and never after the time ran out."""
+        self.check_decider(record, user_id)
+        if await self.expire_if_due(record):
+            raise ActionNotPending(record.id, "expired")
+
+    async def _claim(
+        self,
+        record: ActionRecord,
+        user_id: str,
+        to_status: str,
+        *,
+        audit: tuple[str, dict[str, Any]],
+        edits: dict[str, Any] | None = None,
+        reason: str | None = None,
+    ) -> ActionRecord:
+        """The one conditional UPDATE out of `pending`; whoever loses learns the status."""
+        claimed = await self.store.claim_action(
+            record.id,
+            to_status=to_status,
+            decided_by=user_id,
+            edits=edits,
+            reason=reason,
+            now=self.clock(),
+        )
+        if claimed is None:
+            raise ActionNotPending(record.id, (await self.get(record.id)).status)
+        kind, data = audit
+        await self.store.add_audit(
+            kind,
+            actor=user_id,
+            action_id=record.id,
+            conversation_id=record.conversation_id,
+            data=data,
+        )
+        return claimed
+
     async def approve(
         self,
         record: ActionRecord,
@@ -159,29 +196,17 @@ class ConfirmationGate:
         executor: ToolExecutor,
         edits: dict[str, Any] | None = None,
     ) -> Decision:
-        self.check_decider(record, user_id)
-        if await self.expire_if_due(record):
-            raise ActionNotPending(record.id, "expired")
+        await self._open_for_decision(record, user_id)
         changes = normalise_edits(record.tool_name, edits)
         final_input = {**record.input, **changes}
         # The edited payload must still satisfy the contract before anything is claimed.
         prepared = await executor.prepare(record.tool_name, final_input)
-        claimed = await self.store.claim_action(
-            record.id,
-            to_status="executing",
-            decided_by=user_id,
+        claimed = await self._claim(
+            record,
+            user_id,
+            "executing",
+            audit=("action.approved", {"edited": sorted(changes)}),
             edits=changes or None,
-            now=self.clock(),
-        )
-        if claimed is None:
-            current = await self.get(record.id)
-            raise ActionNotPending(record.id, current.status)
-        await self.store.add_audit(
-            "action.approved",
-            actor=user_id,
-            action_id=record.id,
-            conversation_id=record.conversation_id,
-            data={"edited": sorted(changes)},
         )
         finished, content, is_error = await self._execute(claimed, prepared, executor)
         edited = f" with their edits to {', '.join(sorted(changes))}" if changes else ""
@@ -269,22 +294,14 @@ class ConfirmationGate:
         return None
 
     async def reject(self, record: ActionRecord, user_id: str, reason: str | None) -> Decision:
-        self.check_decider(record, user_id)
-        if await self.expire_if_due(record):
-            raise ActionNotPending(record.id, "expired")
+        await self._open_for_decision(record, user_id)
         reason = (reason or "").strip() or None
-        closed = await self.store.claim_action(
-            record.id, to_status="rejected", decided_by=user_id, reason=reason, now=self.clock()
-        )
-        if closed is None:
-            current = await self.get(record.id)
-            raise ActionNotPending(record.id, current.status)
-        await self.store.add_audit(
-            "action.rejected",
-            actor=user_id,
-            action_id=record.id,
-            conversation_id=record.conversation_id,
-            data={"reason": reason},
+        closed = await self._claim(
+            record,
+            user_id,
+            "rejected",
+            audit=("action.rejected", {"reason": reason}),
+            reason=reason,
         )
         said = f' Their reason: "{reason}".' if reason else " They gave no reason."
         text = f"The person rejected this action; it was NOT executed.{said}"

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite forgets the timezone otherwise)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        try:
-            return value.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError:
-            # 0001-01-01T00:00+01:00 is valid RFC 3339 but has no UTC instant in year 1..9999.
-            return datetime.min if value.year == 1 else datetime.max  # noqa: DTZ901 - naive UTC column
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
+from coworker.sqltypes import UTCDateTime
 
 
 class Base(DeclarativeBase):
