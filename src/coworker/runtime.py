@@ -48,7 +48,9 @@ def model_from_settings(settings: Settings) -> Model:
             model=settings.model or DEFAULT_MODEL,
             base_url=settings.anthropic_base_url,
         )
-    raise ConfigError("no model configured: set ANTHROPIC_API_KEY (the offline model is next)")
+    from coworker.llm.offline import OfflineModel
+
+    return OfflineModel()
 
 
 @dataclass
@@ -89,7 +91,11 @@ class Runtime:
         return {
             "crm": self.settings.dialsheet_base_url or "embedded sandbox CRM (demo data)",
             "database": "DATABASE_URL" if self.settings.database_url else "embedded SQLite",
-            "model": self.model.name,
+            "model": (
+                "offline model (deterministic; set ANTHROPIC_API_KEY for Claude)"
+                if self.model.name == "offline"
+                else self.model.name
+            ),
         }
 
     async def aclose(self) -> None:

@@ -1,0 +1,535 @@
+"""Lead changes and look-ups: create from a sentence, status, fields, tags, delete, "call Jane",
+field questions ("what's Jane's email?"), a bare name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.common import (
+    DEAL_WORDS,
+    SEQ_WORDS,
+    TASK_WORDS,
+    I,
+    Intent,
+    make_intent,
+)
+from coworker.llm.offline.intents.tasks import clean_task_phrase
+from coworker.llm.offline.slots import (
+    email_in,
+    lead_ref,
+    looks_like_name_word,
+    phone_in,
+)
+from coworker.llm.offline.text import KEYWORDS, Utterance
+
+
+def has_title_words(text: str) -> bool:
+    return bool(
+        re.search(
+            r"\b(?:ceo|cto|cfo|coo|cmo|cio|ciso|vp|svp|evp|head|director|manager|founder|"
+            r"co-founder|"
+            r"owner|president|lead|engineer|buyer|partner|chief|officer|analyst|consultant|"
+            r"specialist|coordinator|administrator|executive|assistant|procurement|purchasing)\b",
+            text,
+            I,
+        )
+    )
+
+
+def create_lead_request(u: Utterance, cmd: str) -> Intent | None:
+    if re.match(r"^(?:new|fresh|recent|latest)\s+(?:leads|contacts|prospects)\b", cmd, I):
+        return None
+    m = re.match(
+        r"^(?:create|add|new|make|enter|save|put in|register|set up|capture|log|insert|record)\s+"
+        r"(?:a\s+|an\s+)?(?:new\s+)?(?:lead|contact|prospect|person|customer|client)s?\b"
+        r"(?:\s+(?:for|called|named|with the name))?\s*[:\-,]?\s*(?P<x>.*)$",
+        cmd,
+        I | re.S,
+    )
+    if not m:
+        m = re.match(
+            r"^(?:new|another)\s+(?:lead|contact|prospect)\s*[:\-,]?\s*(?P<x>.*)$", cmd, I | re.S
+        )
+    if not m:
+        m = re.match(
+            r"^add\s+(?P<x>.+?)\s+(?:as\s+(?:a\s+)?(?:new\s+)?(?:lead|contact|prospect))"
+            r"(?P<y>.*)$",
+            cmd,
+            I | re.S,
+        )
+        if m:
+            return lead_fields(m["x"] + (", " + m["y"] if m["y"].strip() else ""))
+    if not m:
+        m = re.match(
+            r"^(?:put|add|enter|save|get|log|stick)\s+(?P<x>.+?)\s+(?:in|into|to|on)\s+(?:the\s+)?"
+            r"(?:crm|dialsheet|system|database|leads|lead list|contacts)$",
+            cmd,
+            I | re.S,
+        )
+    if not m:
+        return None
+    return lead_fields(m["x"])
+
+
+def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wording
+    slots: dict[str, Any] = {}
+    paren = re.match(r"^(?P<n>[^()]+?)\s*\((?P<inner>[^)]*)\)(?P<rest>.*)$", text, re.S)
+    if paren:
+        text = f"{paren['n']}, {paren['inner']}{paren['rest']}"
+    email = email_in(text)
+    if email:
+        slots["email"] = email
+        text = re.sub(
+            rf"(?:(?:e-?mail|email address)\s*(?:is|:|=)?\s*)?{re.escape(email)}",
+            " ",
+            text,
+            flags=I,
+        )
+    phone = phone_in(text)
+    if phone:
+        slots["phone"] = phone[0]
+        text = text[: phone[1]] + " " + text[phone[2] :]
+        text = re.sub(
+            r"(?:phone|number|cell|mobile|tel)(?:\s+(?:number|no\.?))?\s*(?:is|:|=)?\s*(?=[,;]|$)",
+            " ",
+            text,
+            flags=I,
+        )
+    status = None
+    sm = re.search(
+        r"\b(?:as|status(?:\s+is)?|status:)\s+(?:a\s+)?(new|contacted|qualified|unqualified|"
+        r"customer)\b",
+        text,
+        I,
+    )
+    if sm:
+        status = sm[1].lower()
+        text = text[: sm.start()] + text[sm.end() :]
+    source = None
+    src = re.search(
+        r"\b(?:source(?:\s+is)?|source:|via|came in (?:from|via)|met (?:at|through))\s+"
+        r"(?:the\s+|a\s+)?([\w -]{2,40}?)(?=[,;.]|$)",
+        text,
+        I,
+    )
+    if src:
+        source = src[1].strip()
+        text = text[: src.start()] + text[src.end() :]
+    segments = [
+        s.strip(" .")
+        for s in re.split(r"\s*[,;\n]\s*|\s+-\s+|\s+\band\b\s+(?=[a-z ]*:)", text)
+        if s.strip(" .")
+    ]
+    name = title = company = None
+    for segment in segments:
+        low = segment.lower()
+        kv = re.match(
+            r"^(name|company|title|job title|role|position|org|organi[sz]ation|employer)"
+            r"(?:\s*(?::|=|\bis\b)\s*|\s+)(.+)$",
+            segment,
+            I,
+        )
+        if kv:
+            key, value = kv[1].lower(), kv[2].strip()
+            if key == "name":
+                name = value
+            elif key in ("company", "org", "organisation", "organization", "employer"):
+                company = value
+            else:
+                title = value
+            continue
+        m = re.match(
+            r"^(?:(?P<pre>.+?)\s+)?(?:from|at|with|of|works at|works for|@)\s+(?P<co>.+)$",
+            segment,
+            I,
+        )
+        if m and not company:
+            pre = (m["pre"] or "").strip()
+            company = m["co"].strip()
+            if pre:
+                tm = re.match(
+                    r"^(?P<n>.+?)\s*(?:,|\(|\bthe\b|\ba\b|\ban\b|\bis\b|\bwho is\b)\s*(?P<t>.*)$",
+                    pre,
+                    I,
+                )
+                if has_title_words(pre) and tm and tm["n"] and not has_title_words(tm["n"]):
+                    name = name or tm["n"].strip()
+                    title = title or tm["t"].strip(" )") or None
+                elif has_title_words(pre) and name:
+                    title = title or re.sub(r"^(?:the|a|an|is|who is)\s+", "", pre, flags=I)
+                elif not name:
+                    name = pre
+                else:
+                    title = title or pre
+            continue
+        if has_title_words(segment) and (name or len(segment.split()) <= 4):
+            if name is None and not has_title_words(segment.split()[0]):
+                parts = re.split(r"\s+(?:is|the|a|an)\s+", segment, maxsplit=1)
+                if len(parts) == 2:
+                    name, title = parts[0], parts[1]
+                    continue
+            title = title or re.sub(r"^(?:the|a|an|is|who is|title)\s+", "", segment, flags=I)
+            continue
+        if name is None:
+            name = segment
+        elif company is None and low not in ("lead", "contact"):
+            company = segment
+    if name:
+        name = re.sub(r"^(?:called|named|name|for|is)\s+", "", name, flags=I).strip(" :\"'")
+        name = re.sub(
+            r"(?:\s+(?:with|and|whose|who|email|phone|number|at|from|the|a|an))+$",
+            "",
+            name,
+            flags=I,
+        ).strip()
+        name = " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in name.split())
+    if company:
+        company = re.sub(r"^(?:the\s+)", "", company.strip(" .\"'"), flags=I)
+        company = company[:1].upper() + company[1:]
+    if title:
+        title = title.strip(" .()\"'")
+        title = title[:1].upper() + title[1:] if title else None
+    return make_intent(
+        "create_lead",
+        name=name or None,
+        email=slots.get("email"),
+        phone=slots.get("phone"),
+        company=company or None,
+        title=title or None,
+        status=status,
+        source=source,
+    )
+
+
+def delete_request(u: Utterance, cmd: str) -> Intent | None:
+    m = re.match(
+        r"^(?:delete|remove|erase|trash|get rid of|discard|destroy|wipe|purge|nuke|"
+        r"bin)\s+(?P<x>.+)$",
+        cmd,
+        I,
+    )
+    if not m:
+        return None
+    x = re.sub(
+        r"\s+from\s+(?:the\s+|my\s+|our\s+)?(?:crm|system|dialsheet|database|lead list|"
+        r"leads|contacts|list)$",
+        "",
+        m["x"],
+        flags=I,
+    )
+    if re.search(r"\b(?:tag|label)\b", x, I):
+        tm = re.match(
+            r"^(?:the\s+)?(?:tag\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|"
+            r"label))?\s+from\s+(?P<ref>.+)$",
+            x,
+            I,
+        )
+        if tm:
+            return make_intent(
+                "tag_lead", ref=lead_ref(tm["ref"]), tag=tm["tag"].lower(), remove=True
+            )
+        return make_intent("unsupported", topic="delete_tag")
+    if re.search(rf"\bfrom\s+(?:the\s+|a\s+|all\s+)?.*(?:{SEQ_WORDS}|nurture)\b", x, I):
+        return make_intent("unsupported", topic="unenroll")
+    if re.search(rf"\b{TASK_WORDS}\b", x, I):
+        phrase = clean_task_phrase(x)
+        return make_intent("delete_task", phrase=phrase or None)
+    if re.search(rf"\b{DEAL_WORDS}\b", x, I):
+        return make_intent("unsupported", topic="delete_deal")
+    if re.search(r"\b(?:notes?|emails?|texts?|sms|calls?|sequences?)\b", x, I):
+        return make_intent("unsupported", topic="delete_other")
+    if re.match(r"^(?:all|every|everyone|everybody)\b", x, I):
+        return make_intent("unsupported", topic="bulk_delete")
+    return make_intent("delete_lead", ref=lead_ref(x))
+
+
+def tag_request(u: Utterance, cmd: str) -> Intent | None:
+    patterns = (
+        (
+            r"^(?:tag|label|mark)\s+(?P<ref>.+?)\s+(?:as|with)\s+(?:a\s+|an\s+|"
+            r"the\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|label))?$",
+            False,
+        ),
+        (r"^(?:tag|label)\s+(?P<ref>.+?)\s+[\"']?(?P<tag>[\w-]+)[\"']?$", False),
+        (
+            r"^(?:add|put|apply|attach|give|stick)\s+(?:the\s+|a\s+)?(?:tag\s+|"
+            r"label\s+)?[\"']?(?P<tag>[\w-]+)[\"']?\s+(?:tag|label)?\s*(?:to|on|"
+            r"onto)\s+(?P<ref>.+)$",
+            False,
+        ),
+        (
+            r"^(?:add|put|apply|attach|give)\s+(?:the\s+|a\s+)?(?:tag|"
+            r"label)\s+[\"']?(?P<tag>[\w-]+)[\"']?\s+(?:to|on|onto)\s+(?P<ref>.+)$",
+            False,
+        ),
+        (
+            r"^(?:remove|take off|take|drop|clear|strip)\s+(?:the\s+)?(?:tag\s+|"
+            r"label\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|label))?\s+(?:off|"
+            r"from)\s+(?P<ref>.+)$",
+            True,
+        ),
+        (r"^untag\s+(?P<ref>.+?)\s+(?:as\s+|from\s+)?[\"']?(?P<tag>[\w-]+)[\"']?$", True),
+    )
+    for pattern, remove in patterns:
+        m = re.match(pattern, cmd, I)
+        if not m:
+            continue
+        if pattern.startswith("^(?:add") and not re.search(r"\b(?:tag|label)\b", cmd, I):
+            continue
+        if (
+            pattern.startswith("^(?:tag|label|mark)")
+            and cmd.lower().startswith("mark")
+            and not re.search(r"\b(?:tag|label|tagged)\b", cmd, I)
+        ):
+            continue
+        if pattern.startswith("^(?:remove") and not re.search(r"\b(?:tag|label)\b", cmd, I):
+            continue
+        tag = m["tag"].lower()
+        if tag in ("tag", "label", "it", "them"):
+            continue
+        return make_intent("tag_lead", ref=lead_ref(m["ref"]), tag=tag, remove=remove)
+    return None
+
+
+def create_tag_request(u: Utterance, cmd: str) -> Intent | None:
+    m = re.match(
+        r"^(?:create|add|make|new|set up|define)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:tag|label)\s+"
+        r"(?:called\s+|named\s+|:\s*)?[\"']?(?P<name>[\w][\w -]{0,48}?)[\"']?"
+        r"(?:\s*,?\s*(?:in|with|colou?r(?:ed)?|colou?r:)\s+(?:the\s+)?(?:colou?r\s+)?"
+        r"(?P<color>#[0-9a-f]{6}|#[0-9a-f]{3}|\w+)(?:\s+colou?r)?)?$",
+        cmd,
+        I,
+    )
+    if not m:
+        m = re.match(
+            r"^new\s+(?:tag|label)\s*:?\s*[\"']?(?P<name>[\w-]+)[\"']?(?P<color>)$", cmd, I
+        )
+    if not m:
+        return None
+    name = m["name"].strip()
+    color = (m["color"] or "").lower() or None
+    if color and not color.startswith("#"):
+        color = vocab.COLOURS.get(color)
+    return make_intent("create_tag", name=name, color=color)
+
+
+STATUS_VALUE = r"(?:a |an )?(?P<st>[\w' -]{2,30}?)"
+
+
+def status_request(u: Utterance, cmd: str) -> Intent | None:
+    patterns = (
+        rf"^(?:change|update|set)\s+(?:the\s+)?status\s+(?:of|for|on)\s+(?P<ref>.+?)\s+(?:to|"
+        rf"as)\s+{STATUS_VALUE}$",
+        rf"^(?:mark|set|change|update|move|make|flag|switch|put|turn|convert|label|bump|flip|push|"
+        rf"get|downgrade|upgrade|promote|demote)\s+(?P<ref>.+?)(?:'s|s')?(?:\s+status)?\s+(?:as|"
+        rf"to|into|=|"
+        rf"status to|to status|status as|back to)\s+{STATUS_VALUE}(?:\s+(?:status|lead|stage))?$",
+        rf"^(?P<ref>.+?)(?:'s status)?\s+(?:is|'s|has become|became|is now|just became|has been|"
+        rf"got|just got|should be|needs to be|status is|"
+        rf"status:)\s+(?:now\s+)?{STATUS_VALUE}(?:\s+now)?$",
+        r"^(?P<verb>qualify|disqualify|dq|unqualify)\s+(?P<ref>.+)$",
+        r"^(?P<ref>.+?)\s+(?:converted|signed|signed up|closed|is closed)$",
+        r"^(?:mark|set|flag|make)\s+(?P<ref>.+?)\s+(?:a\s+|an\s+)?(?P<st>new|contacted|qualified|"
+        r"unqualified|disqualified|customer)$",
+        r"^(?P<ref>[^:,-]+?)\s*(?:-+|:|,)\s*(?:please\s+)?(?:mark(?:ed)?|set|change|move|update|"
+        r"status)?"
+        r"\s*(?:it\s+|them\s+)?(?:as|to|:)?\s*(?:a\s+|an\s+)?(?P<st>new|contacted|qualified|"
+        r"unqualified|"
+        r"disqualified|customer)$",
+        r"^(?P<st>new|contacted|qualified|unqualified|disqualified|customer)\s*(?:-+|"
+        r":)\s*(?P<ref>.+)$",
+    )
+    for i, pattern in enumerate(patterns):
+        m = re.match(pattern, cmd, I)
+        if not m:
+            continue
+        groups = m.groupdict()
+        status: str | None
+        if i == 3:
+            status = "qualified" if m["verb"].lower() == "qualify" else "unqualified"
+        elif i == 4:
+            status = "customer"
+        else:
+            value = (groups.get("st") or "").lower()
+            status = vocab.status_in(value)
+            if status is None or len(value.split()) > 3:
+                continue
+        ref_text = re.sub(
+            r"\s+from\s+(?:new|contacted|qualified|unqualified|customer)$", "", m["ref"], flags=I
+        )
+        if re.search(rf"\b{DEAL_WORDS}\b", ref_text, I):
+            return None
+        bulk = bool(re.match(r"^(?:all|every|everyone|everybody)\b", ref_text, I))
+        if bulk:
+            ref_text = re.sub(
+                r"^(?:all(?: of)?|every|everyone|everybody)\s+(?:the\s+)?(?:leads?\s+|"
+                r"contacts?\s+)?(?:at|from|in)?\s*",
+                "",
+                ref_text,
+                flags=I,
+            )
+            ref_text = re.sub(r"\s+(?:leads?|contacts?|people)$", "", ref_text, flags=I)
+        return make_intent(
+            "update_status", ref=lead_ref(ref_text), status=status, bulk=bulk or None
+        )
+    return None
+
+
+FIELDS = {
+    "email": "email",
+    "email address": "email",
+    "e-mail": "email",
+    "phone": "phone",
+    "phone number": "phone",
+    "number": "phone",
+    "mobile": "phone",
+    "cell": "phone",
+    "mobile number": "phone",
+    "cell number": "phone",
+    "title": "title",
+    "job title": "title",
+    "role": "title",
+    "position": "title",
+    "job": "title",
+    "company": "company",
+    "employer": "company",
+    "name": "name",
+    "source": "source",
+    "last name": "name",
+}
+
+
+FIELD = (
+    r"(?P<field>email address|e-mail|email|phone number|mobile number|cell number|phone|number|"
+    r"mobile|cell|job title|title|role|position|company|employer|name|source)"
+)
+
+
+def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
+    patterns = (
+        rf"^(?:change|update|set|fix|correct|edit|replace|make)\s+(?P<ref>.+?)(?:'s|s'|"
+        rf"\s+)\s*{FIELD}\s+(?:to|as|=|:|with|into)\s+(?P<value>.+)$",
+        rf"^(?:change|update|set|fix|correct|edit)\s+(?:the\s+)?{FIELD}\s+(?:of|for|"
+        rf"on)\s+(?P<ref>.+?)\s+(?:to|as|=|:)\s+(?P<value>.+)$",
+        rf"^(?P<ref>.+?)(?:'s|s')\s+(?:new\s+|correct\s+|actual\s+|updated\s+)?{FIELD}\s+(?:is|=|"
+        rf":)\s+(?:now\s+|actually\s+)?(?P<value>.+)$",
+        rf"^(?P<ref>.+?)\s+has\s+a\s+new\s+{FIELD}\s*(?:[:\-,]|is)?\s*(?P<value>.+)$",
+        rf"^(?:new|updated|correct)\s+{FIELD}\s+for\s+(?P<ref>.+?)\s*(?:[:\-,]|"
+        rf"is)\s*(?P<value>.+)$",
+        r"^(?P<ref>.+?)\s+(?:now works|works now|has moved|moved|switched|has joined|joined|"
+        r"is now)\s+(?:at|for|to|with)\s+(?P<value>.+)$",
+    )
+    for i, pattern in enumerate(patterns):
+        m = re.match(pattern, cmd, I)
+        if not m:
+            continue
+        field_name = "company" if i == 5 else FIELDS[m["field"].lower()]
+        if i == 5 and (len(m["ref"].split()) > 4 or re.search(r"\d", m["value"])):
+            continue  # "the demo moved to 4pm" is not a lead changing company
+        value = m["value"].strip().strip("\"'").rstrip(".")
+        if field_name == "email":
+            found = email_in(value)
+            if not found:
+                continue
+            value = found
+        elif field_name == "phone":
+            found_phone = phone_in(value)
+            if not found_phone:
+                continue
+            value = found_phone[0]
+        ref_text = m["ref"]
+        if re.search(rf"\b{DEAL_WORDS}\b|\b{TASK_WORDS}\b", ref_text, I):
+            return None
+        return make_intent("update_lead", ref=lead_ref(ref_text), changes={field_name: value})
+    return None
+
+
+FIELD_Q = (
+    r"(?P<f>email address|email|e-mail|phone number|phone|number|mobile|cell|job title|title|"
+    r"role|company|status)"
+)
+
+
+def field_question_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "what's Jane's email?", "phone number for Tom Becker", "Chris Parker's title"."""
+    patterns = (
+        rf"^(?:what'?s|what is|whats|give me|get me|tell me|find|show me|i need|need|do you have|"
+        rf"do we have|look up|send me)?\s*(?:the\s+)?{FIELD_Q}(?:\s+address)?\s+(?:for|of|"
+        rf"on)\s+(?P<r>.+)$",
+        rf"^(?:what'?s|what is|whats|give me|get me|tell me|find|show me|i need|need|look up|"
+        rf"do you have|do we have)?\s*(?P<r>[\w@.+' -]+?)(?:'s|s')\s+{FIELD_Q}$",
+        rf"^(?:what|which)\s+{FIELD_Q}\s+(?:does|is)\s+(?P<r>.+?)\s+(?:have|use|at|work at|with|"
+        rf"in)?$",
+    )
+    for pattern in patterns:
+        m = re.match(pattern, cmd, I)
+        if m:
+            key = m["f"].lower()
+            field_name = (
+                "phone"
+                if key in ("number", "mobile", "cell")
+                else "status"
+                if key == "status"
+                else FIELDS.get(key, "email")
+            )
+            ref = lead_ref(m["r"])
+            if ref.empty:
+                return None
+            return make_intent(
+                "find_leads", ref=ref, query=ref.text or None, details=True, field=field_name
+            )
+    return None
+
+
+POSSESSIVE_DETAILS = re.compile(
+    r"^(?:i need|i want|get me|get|show me|show|give me|pull up|what are|open|send me|see)?\s*"
+    r"(?:the\s+)?(?P<r>[\w@.+' -]+?)(?:'s|s')\s+(?:full\s+)?(?:details|info|information|profile|"
+    r"record|contact (?:info|details)|file|card|summary)$",
+    I,
+)
+
+
+def possessive_details_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "Jane Smith's details", "show me Tom's profile"."""
+    m = POSSESSIVE_DETAILS.match(cmd)
+    if not m:
+        return None
+    ref = lead_ref(m["r"])
+    if ref.empty:
+        return None
+    return make_intent("find_leads", ref=ref, query=ref.text or None, details=True)
+
+
+def dial_request(u: Utterance, cmd: str) -> Intent | None:
+    m = re.match(
+        r"^(?:call|ring|phone|dial|give)\s+(?P<r>.+?)(?:\s+a\s+(?:call|ring|buzz))?(?:\s+now)?$",
+        cmd,
+        I,
+    )
+    if not m:
+        return None
+    return make_intent("call_lead", ref=lead_ref(m["r"]))
+
+
+def bare_name_request(u: Utterance, cmd: str) -> Intent | None:
+    """A message that is only a name ("Jane Smith", "chris?"): look the lead up."""
+    text = cmd.strip(" ?!.")
+    if not text or len(text) > 60:
+        return None
+    email = email_in(text)
+    if email and email == text:
+        return make_intent("find_leads", ref=lead_ref(text), query=text, details=True)
+    phone = phone_in(text)
+    if phone and phone[0] == text:
+        return make_intent("find_leads", ref=lead_ref(text), query=text, details=True)
+    words = text.split()
+    if len(words) > 4:
+        return None
+    if all(
+        looks_like_name_word(w.lower().strip("'.,")) or w[:1].isupper() for w in words
+    ) and not any(w.lower() in KEYWORDS for w in words):
+        return make_intent("find_leads", ref=lead_ref(text), query=text, details=True)
+    return None

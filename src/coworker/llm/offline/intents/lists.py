@@ -1,0 +1,468 @@
+"""Listing requests: what was sent, calls, notes, sequences, tags, deals, tasks, and leads by
+name, company, email, phone or status.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.common import (
+    DEAL_WORDS,
+    SEQ_WORDS,
+    TASK_WORDS,
+    I,
+    Intent,
+    make_intent,
+)
+from coworker.llm.offline.intents.leads import FIELDS
+from coworker.llm.offline.slots import (
+    LeadRef,
+    email_in,
+    lead_ref,
+    phone_in,
+)
+from coworker.llm.offline.text import Utterance
+
+FILLER = frozenset(
+    """
+show me list find search for get give any anyone anybody someone somebody leads lead contacts
+contact people person who is are there do we have i what which all my our the a an of in
+with named called matching containing like look up lookup pull display see can you please
+let view open tell about info information details on for at from status everyone everybody
+prospects prospect records record these those their them that this how many much number
+total count whos got exist existing work works working ones one ones' onces latest newest
+recent recently added
+""".split()
+)
+
+
+def query_text(cmd: str) -> str:
+    words = [w for w in re.findall(r"[\w@.+'-]+", cmd) if w.lower().strip("'") not in FILLER]
+    return " ".join(words).strip(" .?'\"")
+
+
+NOT_OWNERS = frozenset(
+    "what that it there who here let he she where how today tomorrow one everyone everybody "
+    "someone anyone nobody this yesterday week month".split()
+)
+
+
+def ref_after(cmd: str, *preps: str) -> LeadRef:
+    """Who the request is about: the words after the first preposition found (in the order
+    given), else "does Jane have", else a possessive ("Jane's tasks")."""
+    has = re.search(
+        r"\b(?:does|do|did|has|have)\s+(?P<r>(?!i\b|we\b|you\b).+?)\s+(?:have|has|got|own|open)\b",
+        cmd,
+        I,
+    )
+    if has:
+        return lead_ref(has["r"])
+    for group in preps or ("to|for|with|on|about|from|of|at",):
+        m = re.search(rf"\b(?:{group})\s+(?P<r>.+)$", cmd, I)
+        if m:
+            text = re.sub(
+                r"\s+(?:today|yesterday|this week|last week|recently|lately|so far|ever)$",
+                "",
+                m["r"],
+                flags=I,
+            )
+            return lead_ref(text)
+    m2 = re.search(r"(?P<r>[\w@.+-]+(?:\s+[A-Z][\w.-]+)?)(?:'s|s')\s", cmd)
+    if m2 and m2["r"].lower() not in NOT_OWNERS:
+        return lead_ref(m2["r"])
+    return LeadRef()
+
+
+def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
+    m = re.search(
+        rf"(?:^|\b(?:show|list|get|see|view|find|are|were|all|what are|pull up|open|give me)\s+)"
+        rf"(?P<r>[\w@.+' -]+?)(?:'s|s')\s+(?:\w+\s+)?{noun}",
+        cmd,
+        I,
+    )
+    if m:
+        who = re.sub(
+            r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what are|what'?s|whats|what is|"
+            r"tell|are|all)\s+)*(?:me\s+)?(?:all\s+)?(?:of\s+)?",
+            "",
+            m["r"].strip(),
+            flags=I,
+        )
+        if who and who.lower() not in NOT_OWNERS:
+            return lead_ref(who)
+    return None
+
+
+def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noqa: C901
+    low = cmd.lower()
+    # What was sent to someone
+    if (
+        re.search(r"\b(?:emails?|texts?|sms|messages?|outbox)\b", low)
+        and re.search(
+            r"\b(?:sent|send|did (?:i|we)|have (?:i|we)|history|last|latest|recent|outbox)\b|"
+            r"\b(?:emails|texts|messages|sms)\s+(?:to|with|for|from)\b|"
+            r"^(?:show|list|any|my)\b.*\b(?:emails|texts)\b",
+            low,
+        )
+        and not (email_in(cmd) and not re.search(r"\b(?:sent|send|did|have|history)\b", low))
+        or re.search(
+            r"\b(?:have|did|has)\s+(?:i|we|anyone)\s+(?:ever\s+)?(?:emailed|texted|messaged|"
+            r"email|text|message|sent|send)\b|what did (?:i|we) send|what (?:have|has) "
+            r"(?:i|we) sent|when did (?:i|we) (?:last )?(?:email|text|message)",
+            low,
+        )
+    ):
+        if re.search(r"\bmailbox|email accounts?|accounts?\b|send from|sending from", low):
+            return make_intent("list_mailboxes")
+        channel = "both"
+        if re.search(r"\b(?:emails?|emailed|mails?)\b", low) and not re.search(
+            r"\b(?:texts?|texted|sms)\b", low
+        ):
+            channel = "email"
+        elif re.search(r"\b(?:texts?|texted|sms)\b", low) and not re.search(
+            r"\b(?:emails?|emailed)\b", low
+        ):
+            channel = "sms"
+        m = re.search(
+            r"\b(?:send|sent|emailed|texted|messaged|email|text|message)\s+(?:to\s+)?(?P<r>.+)$",
+            cmd,
+            I,
+        )
+        ref = LeadRef()
+        if m and not re.match(
+            r"^(?:to\s+)?(?:anyone|anybody|people|everyone|today|yesterday|"
+            r"recently|lately|this week)\b",
+            m["r"],
+            I,
+        ):
+            ref = (
+                ref_after(cmd, r"to|for|with")
+                if re.search(r"\b(?:to|for|with)\s", m["r"], I)
+                else lead_ref(m["r"])
+            )
+        else:
+            ref = ref_after(cmd, r"to|for|with")
+            if ref.text.lower() in ("me", "anyone", "anybody", "people", "everyone"):
+                ref = LeadRef()
+        if ref.text and re.fullmatch(
+            r"(?:emails?|texts?|sms|messages?|history|sent|my|recent|"
+            r"today|yesterday)(?:\s+\w+)?",
+            ref.text,
+            I,
+        ):
+            ref = LeadRef()
+        return make_intent("list_sent", ref=ref, channel=channel)
+    if re.search(
+        r"\b(?:mailbox(?:es)?|email accounts?|inbox(?:es)?|sending address(?:es)?|"
+        r"from address(?:es)?|send (?:emails? )?from)\b",
+        low,
+    ):
+        return make_intent("list_mailboxes")
+    # Calls
+    if re.search(
+        r"\bcalls\b|\bcall (?:history|log|logs|records|activity|list)\b|\bdialer\b", low
+    ) or re.search(
+        r"\b(?:did|have|has)\s+(?:i|we|anyone)\s+(?:ever\s+)?(?:call|called|rung|rang|phoned|"
+        r"spoken|"
+        r"spoke|talked)\b|when did (?:i|we) (?:last )?(?:call|speak|talk|ring|phone)|"
+        r"who did (?:i|we) call|last (?:call|conversation) with|\bcalls? (?:with|to|from)\b",
+        low,
+    ):
+        when = "today" if "today" in low else "yesterday" if "yesterday" in low else None
+        ref = possessive_ref(cmd, "calls") or ref_after(
+            cmd, r"with|to|from|for|of", r"call|called|rang|phoned|spoken|spoke|talked"
+        )
+        if ref.text.lower() in ("me", "anyone", "anybody", "yesterday", "today") or re.fullmatch(
+            r"(?:calls?|history|recent|my|log)(?:\s+\w+)?", ref.text, I
+        ):
+            ref = LeadRef()
+        return make_intent("list_calls", ref=ref, when=when)
+    # Notes
+    if re.search(r"\bnotes?\b", low):
+        ref = possessive_ref(cmd, "notes?") or ref_after(cmd, r"on|for|about|from|of|regarding")
+        if re.fullmatch(r"(?:notes?|recent|my|the|latest)(?:\s+\w+)?", ref.text, I):
+            ref = LeadRef()
+        return make_intent("list_notes", ref=ref)
+    # Sequences, tags
+    if re.search(rf"\b{SEQ_WORDS}\b", low):
+        return make_intent("list_sequences")
+    if re.search(r"\b(?:tags?|labels?)\b", low):
+        return make_intent("list_tags")
+    # Deals
+    stage = vocab.stage_in(low)
+    if re.search(r"\bforecast", low):
+        return make_intent("unsupported", topic="report")
+    if re.search(rf"\b{DEAL_WORDS}\b|\bclosing\b|\brevenue\b", low) or (
+        stage and stage not in ("prospecting",) and re.search(r"\b(?:in|at|stage)\b", low)
+    ):
+        if "closing" in low and not re.search(rf"\b{DEAL_WORDS}\b", low):
+            stage = None
+        open_only = bool(re.search(r"\b(?:open|active|live|current|ongoing|pipeline)\b", low))
+        if stage and not re.search(
+            r"\b(?:won|lost|closed|proposal|negotiation|negotiating|qualification|prospecting|"
+            r"signed|dead|discovery|quote|quoted)\b",
+            low,
+        ):
+            stage = None
+        named = re.search(
+            r"\bthe\s+(?P<r>[\w&.' -]+?)\s+(?:deal|deals|opportunity|opportunities|opp)\b", cmd, I
+        )
+        ref = (
+            possessive_ref(cmd, DEAL_WORDS)
+            or (
+                lead_ref(named["r"])
+                if named and named["r"].lower() not in ("open", "big", "new", "biggest", "latest")
+                else None
+            )
+            or ref_after(cmd, r"for|with|on|at|of|from")
+        )
+        if ref.text and (
+            vocab.stage_in(ref.text.lower())
+            or re.fullmatch(
+                r"(?:deals?|pipeline|the|my|stage|this (?:month|week|quarter)|month|week|quarter|"
+                r"opportunit(?:y|ies))(?:\s+\w+)?",
+                ref.text,
+                I,
+            )
+        ):
+            ref = LeadRef()
+        closing = None
+        if re.search(r"closing (?:this|next) (?:month|week|quarter)|clos\w* soon", low):
+            closing = re.search(r"(this|next) (month|week|quarter)|soon", low)
+            closing_text = closing.group(0) if closing else "soon"
+            return make_intent("list_deals", ref=ref, stage=stage, open=True, closing=closing_text)
+        return make_intent("list_deals", ref=ref, stage=stage, open=open_only or None)
+    # Tasks
+    if re.search(
+        rf"\b{TASK_WORDS}\b|\boverdue\b|\bdue\b|\bpast due\b|\bfollow ups\b|"
+        r"\bwhat (?:do|should) i (?:have|need) to do\b|\bmy list\b|\bto do list\b|"
+        r"\banything (?:late|overdue|due)\b|\bwhat(?:'s| is) (?:left|pending|outstanding)\b|"
+        r"\bwhat do i have (?:tomorrow|this week|next week|coming up)\b|\bwhat'?s coming up\b|"
+        r"\bwhat'?s on my plate (?:tomorrow|this week)\b|\bbehind on\b",
+        low,
+    ):
+        when = None
+        if re.search(r"\b(?:overdue|late|past due|missed|behind|slipped|outstanding from)\b", low):
+            when = "overdue"
+        elif re.search(r"\btoday\b|\btonight\b|this (?:morning|afternoon|evening)", low):
+            when = "today"
+        elif re.search(r"\btomorrow\b", low):
+            when = "tomorrow"
+        elif re.search(
+            r"this week|next (?:7|seven) days|upcoming|coming up|next few days|soon", low
+        ):
+            when = "week"
+        elif re.search(r"next week", low):
+            when = "next_week"
+        completed = bool(re.search(r"\b(?:completed|done|finished|closed|ticked off)\b", low))
+        priority = None
+        hit = vocab.priority_in(low)
+        if hit and re.search(r"priority|urgent|important", low):
+            priority = hit[0]
+        ref = possessive_ref(cmd, TASK_WORDS) or ref_after(cmd, r"for|with|about|regarding", r"on")
+        if ref.text and re.search(
+            r"\b(?:list|todo|to do|tasks?|plate|agenda|today|tomorrow|week|overdue|due|priority)\b",
+            ref.text,
+            I,
+        ):
+            ref = LeadRef()
+        if ref.text and re.fullmatch(
+            r"(?:me|today|tomorrow|this week|next week|now|later|"
+            r"the day|the week|my|tasks?|high priority|priority)(?:\s+\w+)?",
+            ref.text,
+            I,
+        ):
+            ref = LeadRef()
+        if ref.text and vocab.priority_in(ref.text.lower()):
+            ref = LeadRef()
+        return make_intent(
+            "list_tasks", when=when, completed=completed or None, priority=priority, ref=ref
+        )
+    return None
+
+
+def leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
+    low = cmd.lower()
+    count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b|\btotal\b", low))
+    field_q = None
+    fm = re.search(
+        r"\b(?P<f>email address|email|phone number|phone|number|mobile|cell|title|job title|"
+        r"role|company)\b",
+        low,
+    )
+    status = None
+    status_hit = vocab.first_value(vocab.STATUS_PATTERNS, low)
+    if status_hit and re.search(
+        r"\b(?:leads?|contacts?|prospects?|people|customers?|clients?|"
+        r"ones|anyone|who|status)\b",
+        low,
+    ):
+        status = status_hit[0]
+        if status == "customer" and not re.search(
+            r"\bcustomers?\b|\bclients?\b|\bwon\b|\bconverted\b|\bpaying\b|\bsigned\b", low
+        ):
+            status = None
+        if status == "contacted" and not re.search(
+            r"\bcontacted\b|\breached\b|\bin touch\b|\bworking\b", low
+        ):
+            status = None
+        if status == "new" and not re.search(
+            r"\bnew\b|\bfresh\b|\buntouched\b|\buncontacted\b", low
+        ):
+            status = None
+        if status == "new" and re.search(
+            r"\b(?:since|today|yesterday|this week|recent|latest|newest)\b", low
+        ):
+            status = "new"
+    phone = phone_in(cmd)
+    email = email_in(cmd)
+    query: str | None = None
+    details = False
+    m = re.match(
+        r"^(?:(?:give me|show me|get me|get|pull up|what are|send me)\s+(?:the\s+|"
+        r"all\s+the\s+)?(?:full\s+)?"
+        r"(?:details|info|information|profile|record|rundown|lowdown|file|summary)\s+(?:on|for|of|"
+        r"about)|"
+        r"where do (?:i|we) stand (?:with|on)|what'?s the (?:status|story|deal|situation) (?:with|"
+        r"on|for)|"
+        r"tell me (?:about|more about)|what about|how about|and|who is|who'?s|"
+        r"(?:any\s+)?(?:updates?|news|the latest) (?:on|about|from|with)|what'?s new (?:with|on)|"
+        r"what do (?:we|i) (?:know|have) (?:about|on)|"
+        r"details (?:on|for|of|about)|info (?:on|for|about)|information (?:on|about)|pull up|open|"
+        r"bring up|show me|show|get|give me|what'?s (?:going on|happening|new|up|the latest|"
+        r"the story|the status) "
+        r"(?:with|on)|how(?:'s| is) (?:it going with )?|status (?:of|on|for)|everything (?:on|"
+        r"about)|"
+        r"anything (?:on|about|new on|new with)|look up|lookup|find|search for|search|look for|"
+        r"where (?:are|is) (?:we|things) (?:with|on)|update on|remind me who|who was|do we have|"
+        r"do i have|is there|are there|check on|check)\s+(?P<r>.+)$",
+        cmd,
+        I,
+    )
+    if fm and re.search(
+        r"\b(?:what'?s|what is|what are|whats|give me|get|need|find|look up|"
+        r"show|do we have|do you have)\b",
+        low,
+    ):
+        field_q = FIELDS.get(fm["f"], None) if fm["f"] not in ("number",) else "phone"
+        if fm["f"] == "company" and re.search(
+            r"\bat (?:the )?company\b|\bwhich company\b|\bwhat company\b", low
+        ):
+            field_q = "company"
+    if email:
+        query, field_q = email, None
+    elif phone:
+        query = phone[0]
+    elif field_q:
+        fr = re.search(rf"(?P<r>[\w' -]+?)(?:'s|s')\s+(?:\w+\s+)?{fm['f'] if fm else ''}", cmd, I)
+        if fr:
+            query = lead_ref(
+                re.sub(
+                    r"^(?:what'?s|what is|whats|give me|get|need|find|show|show me)\s+",
+                    "",
+                    fr["r"],
+                    flags=I,
+                )
+            ).text
+        else:
+            fr = re.search(
+                rf"{fm['f'] if fm else ''}\s+(?:address\s+|number\s+)?(?:for|of|on)\s+(?P<r>.+)$",
+                cmd,
+                I,
+            )
+            query = lead_ref(fr["r"]).text if fr else None
+        details = True
+    elif m:
+        r = m["r"]
+        at = re.search(
+            r"\b(?:at|from|in|with|working at|who work at|that work at)\s+(?P<co>.+?)"
+            r"(?=\s+(?:that|who|which|and|with|whose)\b|$)",
+            r,
+            I,
+        )
+        lead_words = re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|anyone|anybody|everyone|"
+            r"customers?|clients?)\b",
+            r,
+            I,
+        )
+        if lead_words and at:
+            query = lead_ref(at["co"]).text
+        else:
+            query = query_text(r) if lead_words or status else lead_ref(r).text
+            if status and query:
+                query = (
+                    re.sub(
+                        r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
+                        r"clients?|reached|won|converted|signed|paying)\b",
+                        "",
+                        query,
+                        flags=I,
+                    ).strip()
+                    or None
+                )
+        details = not lead_words and not status and not count
+    else:
+        at = re.search(
+            r"\b(?:at|from|in|with|working at|who work at|that work at)\s+(?P<co>[\w&.' -]+?)"
+            r"(?=\s+(?:that|who|which|and|with|whose)\b|$)",
+            cmd,
+            I,
+        )
+        lead_words = re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|anyone|anybody|someone|somebody|"
+            r"everyone|customers?|clients?|who)\b",
+            low,
+        )
+        if at and lead_words:
+            query = lead_ref(at["co"]).text
+        elif lead_words or status:
+            rest = query_text(cmd)
+            if status:
+                rest = re.sub(
+                    r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
+                    r"clients?|reached|won|converted|signed|paying)\b",
+                    "",
+                    rest,
+                    flags=I,
+                ).strip()
+            rest = re.sub(
+                r"\b(?:since|today|yesterday|this|week|recent|recently|latest|newest|last|"
+                r"added|created|came|in|got|we|did)\b",
+                "",
+                rest,
+                flags=I,
+            ).strip()
+            query = rest or None
+        else:
+            return None
+    if query is not None:
+        query = query.strip(" ?.!'\"")
+        if query.lower() in ("", "me", "everyone", "all", "them", "my leads", "leads"):
+            query = None
+    if (
+        query is None
+        and status is None
+        and not re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|"
+            r"customers?|clients?)\b",
+            low,
+        )
+    ):
+        if m and lead_ref(m["r"]).pronoun:
+            return make_intent("find_leads", ref=LeadRef(pronoun=True), details=True, field=field_q)
+        return None
+    ref = lead_ref(query) if query else None
+    if ref and ref.pronoun:
+        return make_intent("find_leads", ref=ref, details=True, field=field_q)
+    return make_intent(
+        "find_leads",
+        ref=ref,
+        query=query,
+        status=status,
+        details=details or None,
+        field=field_q,
+        count=count or None,
+    )

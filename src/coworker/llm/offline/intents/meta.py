@@ -1,0 +1,195 @@
+"""Messages about the conversation itself: empty, junk, foreign, help, greetings, "yes"/"no",
+the day's overview, and what the offline model cannot do.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.text import KEYWORDS, Utterance
+
+FOREIGN = frozenset(
+    """
+hola quiero por favor para con los las una mis tareas mostrar muestrame enviar correo
+necesito llamar buenos dias gracias donde esta cuales bonjour merci je veux les des mes
+taches envoyer avec pour est une aujourd'hui hui rendez quoi hallo bitte ich mochte meine
+aufgaben zeige mir und der die das mit fur heute kunden ola obrigado minhas tarefas voce
+ciao grazie mie voglio mostra oggi compiti naam hoe wat dank
+""".split()
+)
+
+
+GREET_WORDS = frozenset(
+    """
+hi hello hey yo morning good afternoon evening thanks thank you thx ty cheers great
+cool nice awesome perfect bye goodbye see ya later there coworker sup hiya howdy
+appreciate it much so very lovely brilliant excellent night how are doing whats
+what's up all for the help that's thats helpful wonderful amazing super
+""".split()
+)
+
+
+YES_WORDS = frozenset(
+    """
+yes yeah yep yup sure ok okay go ahead do it send approve approved confirm confirmed
+correct right sounds good that works fine please absolutely definitely y k looks
+lgtm ship proceed
+""".split()
+)
+
+
+NO_WORDS = frozenset(
+    """
+no nope nah cancel dont don't stop never mind nevermind abort wait hold on n not
+skip forget it scratch that do send
+""".split()
+)
+
+
+def meta_request(u: Utterance, cmd: str) -> Intent | None:
+    raw = u.raw
+    if not raw.strip():
+        return make_intent("empty")
+    if not re.search(r"[^\W\d_]", raw):
+        return make_intent("noise")
+    letters = [ch for ch in raw[:2000] if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    if letters and latin / len(letters) < 0.5:
+        return make_intent("foreign")
+    foreign = sum(1 for w in u.words[:60] if w in FOREIGN)
+    english = sum(1 for w in u.words[:60] if w in KEYWORDS or w in vocab.COMMON_WORDS)
+    if foreign >= 2 and foreign > english:
+        return make_intent("foreign")
+    if len(raw) > 3000 and not re.match(
+        r"^\W*(?:email|e-mail|text|sms|note|log|add a note|remind|create|send)\b", cmd, I
+    ):
+        return make_intent("too_long")
+    low = cmd.lower()
+    words = re.findall(r"[a-z']+", low)
+    if re.fullmatch(
+        r"(?:help|help me|\?+|what can (?:you|u|i) (?:do|ask|say|help with)(?: for me| here|"
+        r" offline)?|"
+        r"what do you do|what (?:else )?can you help (?:me )?with|how do(?:es)? (?:this|it|"
+        r"you) work|"
+        r"how do i use (?:this|you|it)|commands|menu|options|what are you|who are you|"
+        r"what are your (?:capabilities|features|commands)|capabilities|features|"
+        r"(?:getting|get) started|usage|instructions|examples?|what should i (?:ask|say|type)|"
+        r"what can i ask(?: you)?|what do you understand|what works offline|"
+        r"how does offline mode work|"
+        r"are you (?:an? )?(?:ai|bot|claude|llm)|is this claude|what model (?:is this|are you)|"
+        r"what are you (?:able to do|capable of|good for|for)|what can this (?:do|thing do)|"
+        r"what do you know how to do|how can you help(?: me)?|what (?:commands|"
+        r"things) can i (?:use|say))",
+        low,
+    ) or low in ("h", "halp", "hlep", "helpp", "assist", "assistance"):
+        return make_intent("help")
+    greet_words = GREET_WORDS
+    if words and len(words) <= 7 and all(w in greet_words for w in words):
+        thanks = bool({"thanks", "thank", "thx", "ty", "cheers", "appreciate"} & set(words))
+        bye = bool({"bye", "goodbye", "later", "night"} & set(words))
+        return make_intent("greet", thanks=thanks, bye=bye)
+    yes = YES_WORDS
+    no = NO_WORDS
+    if words and len(words) <= 5:
+        if words[0] in (
+            "no",
+            "nope",
+            "nah",
+            "cancel",
+            "dont",
+            "don't",
+            "stop",
+            "never",
+            "nevermind",
+            "abort",
+            "wait",
+            "hold",
+            "n",
+            "skip",
+            "forget",
+            "scratch",
+        ):
+            if all(w in no for w in words):
+                return make_intent("confirm", yes=False)
+        elif all(w in yes for w in words):
+            return make_intent("confirm", yes=True)
+    return None
+
+
+OVERVIEW = re.compile(
+    r"(?:what'?s|what is|whats) (?:on )?(?:my|the) (?:plate|agenda|schedule|day|docket|calendar|"
+    r"list) ?(?:today|for today|this morning)?$|"
+    r"what(?:'s| is)? (?:on|in) (?:store|deck) (?:for )?today|"
+    r"what (?:do|have) (?:i|we) (?:got|have|got going on|have going on|have on|have planned)"
+    r"(?: for)? today|"
+    r"^(?:my|the) day$|plan (?:for )?(?:my|the) day|daily (?:summary|briefing|overview|digest|"
+    r"recap)|"
+    r"(?:summary|overview|rundown|run-down|recap) (?:of|for) (?:my |the )?(?:day|today)|"
+    r"^(?:overview|briefing|summary|my summary|daily|agenda|dashboard|status report|today)$|"
+    r"what should i (?:focus on|work on|do|prioriti[sz]e)(?: first)? today|"
+    r"what do i (?:need|have) to (?:focus on|work on|do|prioriti[sz]e)(?: first)? today|"
+    r"what should i (?:focus on|work on|prioriti[sz]e)|where (?:do|should) i start|"
+    r"what'?s (?:up|happening|going on|new)(?: for me)? today|"
+    r"^what'?s (?:up|happening|going on|new)(?: for me)?$|"
+    r"morning (?:summary|briefing|report|update)|today'?s (?:agenda|plan|summary|priorities|"
+    r"overview)|"
+    r"catch me up|what did i miss|start my day|give me (?:a |my )?(?:rundown|run-down|recap|"
+    r"overview|"
+    r"summary|briefing)|how(?:'s| is| does) my day(?: look(?:ing)?)?|"
+    r"what does my day look like|what'?s my day look(?:ing)? like|"
+    r"what(?:'s| is) (?:on )?(?:my )?(?:plate|agenda)",
+    I,
+)
+
+
+UNSUPPORTED_VERBS = re.compile(
+    r"^(?:re-?assign|assign|transfer|hand over|handover|merge|dedupe|de-duplicate|import|upload|"
+    r"export|download|undo|revert|restore|unsend|recall|forecast|translate|summari[sz]e|"
+    r"analy[sz]e|write me|write a (?:poem|story|blog|post|song)|compose a|tell me a joke|"
+    r"predict|generate a report|build a report|make a (?:chart|report|graph)|unsubscribe|"
+    r"opt (?:out|in)|unenroll|un-enroll)\b",
+    I,
+)
+
+
+def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
+    if UNSUPPORTED_VERBS.match(cmd):
+        return unsupported_topic(u, cmd)
+    return None
+
+
+UNSUPPORTED_TOPICS = (
+    (
+        r"\b(?:open(?:ed|s)?|read|click(?:ed|s)?)\b.*\b(?:email|mail|message|link)\b|\bopen rate",
+        "tracking",
+    ),
+    (r"\b(?:unsubscribe|opt (?:out|in)|unenroll|un-enroll)\b", "unenroll"),
+    (r"\b(?:calendar|meeting|invite|zoom|teams|book a|schedule)\b", "calendar"),
+    (
+        r"\b(?:report|forecast|export|csv|excel|spreadsheet|chart|graph|dashboard|analytics)\b",
+        "report",
+    ),
+    (r"\b(?:assign|reassign|re-assign|owner|transfer|hand over|handoff)\b", "assign"),
+    (r"\b(?:import|upload|bulk|merge|dedupe|duplicates?)\b", "bulk"),
+    (r"\b(?:undo|revert|restore|unsend|recall)\b", "undo"),
+    (
+        r"\b(?:weather|joke|poem|story|news|sports|stock|recipe|translate|song|movie|lyrics)\b",
+        "chat",
+    ),
+    (r"\b(?:linkedin|twitter|facebook|instagram|whatsapp|slack)\b", "social"),
+    (
+        r"\b(?:write|draft|compose|rewrite|improve|summari[sz]e|analy[sz]e|explain|why|should i|"
+        r"advice|recommend|strategy|think)\b",
+        "thinking",
+    ),
+)
+
+
+def unsupported_topic(u: Utterance, cmd: str) -> Intent:
+    low = cmd.lower()
+    for pattern, topic in UNSUPPORTED_TOPICS:
+        if re.search(pattern, low):
+            return make_intent("unsupported", topic=topic)
+    return make_intent("unsupported", topic="unknown")

@@ -1,0 +1,209 @@
+"""One model turn from a transcript: which request is open, how far it got, what comes next.
+
+The request is the person's last message with text, unless that message answers a question
+the interpreter asked ("which Chris?", "what should the email say?"): then the earlier
+request is resumed, with the answer, and replayed over the calls of both messages. Context
+for "her" or "that deal" comes from the episodes before the request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from coworker.llm.base import Block, Message, ModelRequest
+from coworker.llm.offline import replies
+from coworker.llm.offline.conversation import (
+    Clock,
+    Episode,
+    Step,
+    episodes,
+    last_tool_use_id,
+    read_clock,
+)
+from coworker.llm.offline.engine import Call, Done, Emit, Reply, replay
+from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.memory import remember
+from coworker.llm.offline.plans import plan_for
+from coworker.llm.offline.plans.talk import HELP
+from coworker.llm.offline.resolve import Answer, Ctx, match_answer
+from coworker.llm.offline.text import Utterance
+
+MAX_CHAIN = 4  # how many questions in a row a request can go through
+MEMORY = 8  # earlier messages whose results give "her", "it", "the second one" a meaning
+GATED = {
+    "send_email": "the email",
+    "send_sms": "the text",
+    "enroll_in_sequence": "the enrollment",
+    "delete_lead": "the deletion",
+    "delete_task": "the task deletion",
+}
+# A reply to a free-text question that is really a new request.
+_NEW_REQUEST = re.compile(
+    r"^(?:show|list|find|search|what'?s|whats|what are|which|cancel|never ?mind|forget it|stop|"
+    r"help|who is|how many)\b",
+    re.I,
+)
+_ANSWER_KINDS = frozenset({"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"})
+
+
+@dataclass
+class Chain:
+    """A request (maybe resumed through answers) and where replaying it got to."""
+
+    start: int
+    intent: Intent
+    utterance: Utterance
+    answers: dict[str, Answer]
+    steps: list[Step]
+    outcome: Emit | Done
+
+
+def _diverged(steps: list[Step]) -> Reply:
+    return Reply(replies.generic([r for step in steps for r in step.results]))
+
+
+def _superseded(episode: Episode | None) -> tuple[Call | None, str]:
+    """The confirmation the person left open by writing again, and the text shown with it."""
+    if episode is None or not episode.steps:
+        return None, ""
+    step = episode.steps[-1]
+    for use, result in zip(step.uses, step.results, strict=False):
+        if result.name in GATED and result.decision in ("superseded", "expired"):
+            return Call(result.name, dict(result.input)), step.text
+        del use
+    return None, ""
+
+
+def _run(
+    start: int,
+    intent: Intent,
+    utterance: Utterance,
+    answers: dict[str, Answer],
+    steps: list[Step],
+    eps: list[Episode],
+    clock: Clock,
+) -> Chain:
+    ctx = Ctx(intent, utterance, clock, remember(eps[max(0, start - MEMORY) : start]), answers)
+    pending, pending_say = _superseded(eps[start - 1] if start > 0 else None)
+    outcome = replay(plan_for(ctx, pending, pending_say), steps, _diverged)
+    return Chain(start, intent, utterance, answers, steps, outcome)
+
+
+def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Chain:
+    episode = eps[idx]
+    if idx > 0 and depth < MAX_CHAIN and "?" in eps[idx - 1].final_text:
+        prev = _evaluate(eps, idx - 1, clock, depth + 1)
+        question = prev.outcome.reply.question if isinstance(prev.outcome, Done) else None
+        if question is not None:
+            text = episode.request
+            own = classify(Utterance.of(text), clock.now)
+            if question.kind == "text":
+                fresh = bool(_NEW_REQUEST.match(text.strip())) or own.kind in ("help", "overview")
+                answer = None if fresh else match_answer(question, text)
+            else:
+                fresh = own.kind not in _ANSWER_KINDS or (
+                    own.kind == "confirm" and not own.get("yes")
+                )
+                answer = None if fresh else match_answer(question, text)
+            if answer is not None:
+                answers = {**prev.answers, question.key: answer}
+                return _run(
+                    prev.start,
+                    prev.intent,
+                    prev.utterance,
+                    answers,
+                    prev.steps + episode.steps,
+                    eps,
+                    clock,
+                )
+            if not fresh and question.kind == "choice" and own.kind in ("unsupported", "noise"):
+                assert isinstance(prev.outcome, Done)
+                again = Reply(
+                    "Sorry, I didn't catch which one — reply with the number or the name.\n\n"
+                    + prev.outcome.reply.text,
+                    question,
+                    "asked",
+                )
+                return Chain(
+                    prev.start,
+                    prev.intent,
+                    prev.utterance,
+                    prev.answers,
+                    prev.steps + episode.steps,
+                    Done(again),
+                )
+    utterance = Utterance.of(episode.request)
+    intent = classify(utterance, clock.now)
+    return _run(idx, intent, utterance, {}, episode.steps, eps, clock)
+
+
+def _note_superseded(eps: list[Episode], chain: Chain) -> str:
+    """A word about the action the person's new message left unapproved (said once)."""
+    if chain.intent.kind == "confirm" or chain.steps or chain.start == 0 or chain.answers:
+        return ""
+    pending, _ = _superseded(eps[chain.start - 1])
+    if pending is None:
+        return ""
+    memory = remember(eps[max(0, chain.start - MEMORY) : chain.start])
+    who = memory.lead_name(str(pending.input.get("lead_id") or "")) or pending.input.get("to_email")
+    what = GATED[pending.name] + (
+        f" to {who}" if who and pending.name in ("send_email", "send_sms") else ""
+    )
+    return f"(Not done: {what} — you moved on before approving it.)\n\n"
+
+
+def _said_this_run(episode: Episode) -> bool:
+    """Has text already gone out in this run of the loop? Channels join the texts of one run,
+    so the next one starts with a paragraph break. A run ends where a call waited for the
+    person (its result carries their decision)."""
+    for step in reversed(episode.steps):
+        if any(r.decision is not None for r in step.results):
+            return False
+        if step.text.strip():
+            return True
+    return False
+
+
+def _tool_id(messages: list[Message], episode: Episode, index: int) -> str:
+    seed = "|".join(
+        (
+            str(len(messages)),
+            last_tool_use_id(messages),
+            episode.request[:200],
+            str(len(episode.steps)),
+            str(index),
+        )
+    )
+    return "toolu_off_" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:24]
+
+
+def interpret(request: ModelRequest, now: datetime | None = None) -> tuple[list[Block], str]:
+    """The content blocks and stop reason of the next turn."""
+    clock = read_clock(request.system, now)
+    eps = episodes(request.messages)
+    if not eps:
+        return [{"type": "text", "text": HELP}], "end_turn"
+    chain = _evaluate(eps, len(eps) - 1, clock)
+    note = _note_superseded(eps, chain)
+    joint = "\n\n" if _said_this_run(eps[-1]) else ""
+    if isinstance(chain.outcome, Emit):
+        batch = chain.outcome.batch
+        content: list[Block] = []
+        say = (note + batch.say).strip()
+        if say:
+            content.append({"type": "text", "text": joint + say})
+        for i, planned in enumerate(batch.calls):
+            content.append(
+                {
+                    "type": "tool_use",
+                    "id": _tool_id(request.messages, eps[-1], i),
+                    "name": planned.name,
+                    "input": dict(planned.input),
+                }
+            )
+        return content, "tool_use"
+    text = (note + chain.outcome.reply.text).strip() or "Done."
+    return [{"type": "text", "text": joint + text}], "end_turn"

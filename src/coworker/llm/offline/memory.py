@@ -1,0 +1,119 @@
+"""What earlier turns established: the records seen, and which lead, deal or task is "it".
+
+Follow-ups lean on context ("log a note on her", "move it to negotiation", "email the second
+one"). The interpreter may only use ids it has seen in tool results of this conversation, so
+everything here comes from those results, newest last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coworker.llm.offline.conversation import Episode, Result
+from coworker.llm.offline.names import relevant
+from coworker.llm.offline.slots import lead_ref
+
+LEAD_TOOLS = ("get_lead", "create_lead", "update_lead")
+
+
+@dataclass
+class Memory:
+    leads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lead: dict[str, Any] | None = None  # the lead being talked about
+    deal: dict[str, Any] | None = None
+    task: dict[str, Any] | None = None
+    shown: list[dict[str, Any]] = field(default_factory=list)  # the last list of leads shown
+    deleted: set[str] = field(default_factory=set)
+
+    def lead_name(self, lead_id: str | None) -> str | None:
+        lead = self.leads.get(lead_id or "")
+        return str(lead["name"]) if lead and lead.get("name") else None
+
+    def learn(self, result: Result) -> None:  # noqa: C901 - one branch per tool
+        """Take in one result; called in transcript order."""
+        if result.name == "search_leads" and result.ok:
+            found = result.items("leads")
+            query = result.input.get("search")
+            if isinstance(query, str) and query:
+                found = relevant(found, lead_ref(query))
+            for lead in found:
+                self._lead(lead, focus=False)
+            self.shown = found
+            if len(found) == 1:
+                self.lead = self.leads[found[0]["id"]]
+            return
+        if result.name in LEAD_TOOLS and result.ok:
+            record = result.record("lead")
+            if record and record.get("id"):
+                self._lead(record, focus=True)
+                for deal in record.get("opportunities") or []:
+                    self._deal(deal, focus=False)
+                open_tasks = record.get("open_tasks") or []
+                for task in open_tasks:
+                    self._task(task, focus=len(open_tasks) == 1)
+                if len(record.get("opportunities") or []) == 1:
+                    self.deal = self.deals.get(str(record["opportunities"][0].get("id")))
+            return
+        if result.name == "delete_lead" and result.ok:
+            lead_id = str(result.input.get("lead_id", ""))
+            self.deleted.add(lead_id)
+            if self.lead and self.lead.get("id") == lead_id:
+                self.lead = None
+            return
+        if result.name == "list_opportunities" and result.ok:
+            deals = result.items("opportunities")
+            for deal in deals:
+                self._deal(deal, focus=len(deals) == 1)
+            return
+        if result.name in ("create_opportunity", "update_opportunity") and result.ok:
+            deal = result.record("opportunity")
+            if deal:
+                self._deal(deal, focus=True)
+            return
+        if result.name == "list_tasks" and result.ok:
+            tasks = result.items("tasks")
+            for task in tasks:
+                self._task(task, focus=len(tasks) == 1)
+            return
+        if result.name in ("create_task", "update_task") and result.ok:
+            task = result.record("task")
+            if task:
+                self._task(task, focus=True)
+            return
+        used = result.input.get("lead_id")
+        if isinstance(used, str) and used in self.leads and not result.is_error:
+            self.lead = self.leads[used]
+
+    def _lead(self, lead: dict[str, Any], *, focus: bool) -> None:
+        lead_id = str(lead.get("id", ""))
+        if not lead_id:
+            return
+        merged = {**self.leads.get(lead_id, {}), **lead}
+        self.leads[lead_id] = merged
+        if focus:
+            self.lead = merged
+
+    def _deal(self, deal: dict[str, Any], *, focus: bool) -> None:
+        if deal.get("id"):
+            self.deals[str(deal["id"])] = deal
+            if focus:
+                self.deal = deal
+
+    def _task(self, task: dict[str, Any], *, focus: bool) -> None:
+        if task.get("id"):
+            self.tasks[str(task["id"])] = task
+            if focus:
+                self.task = task
+
+
+def remember(history: list[Episode]) -> Memory:
+    """The memory after the given (earlier) episodes."""
+    memory = Memory()
+    for episode in history:
+        for step in episode.steps:
+            for result in step.results:
+                memory.learn(result)
+    return memory

@@ -1,0 +1,142 @@
+"""Activity plans: log a note (with a call outcome), list notes, call history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coworker.llm.offline import replies
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
+from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.text import sentence
+from coworker.llm.offline.vocab import outcome_in
+
+MAX_NOTE = 10_000
+NAME_LOOKUPS = 10  # at most one per line shown
+
+
+def add_note(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    lead = yield from find_lead(
+        ctx, intent.get("ref") or LeadRef(), purpose="should the note go on"
+    )
+    content: str | None = intent.get("content")
+    outcome: str | None = intent.get("outcome")
+    if not content:
+        answer = ask_text(ctx, "note:content", f"What should the note on {lead.get('name')} say?")
+        content = sentence(answer)
+        outcome = outcome or outcome_in(answer.lower())
+    if len(content) > MAX_NOTE:
+        content = content[: MAX_NOTE - 1] + "…"
+    result: Result = yield from one(
+        "create_note", lead_id=lead["id"], content=content, outcome=outcome
+    )
+    if result.is_error:
+        return Reply(replies.failure(result))
+    label = f" (outcome: {replies.OUTCOME_NAMES.get(outcome, outcome)})" if outcome else ""
+    short = content if len(content) <= 200 else content[:199] + "…"
+    return Reply(
+        f"Logged a note on **{replies.lead_short(lead)}**{label}:\n\n{replies.quote(short)}"
+    )
+
+
+def names_for(ctx: Ctx, items: list[dict[str, Any]]) -> Any:
+    """Lead names for the records' lead ids: from memory, else looked up (a few at most)."""
+    names = {
+        lead_id: str(lead.get("name"))
+        for lead_id, lead in ctx.memory.leads.items()
+        if lead.get("name")
+    }
+    unknown: list[str] = []
+    for item in items:
+        lead_id = str(item.get("lead_id") or "")
+        if lead_id and lead_id not in names and lead_id not in unknown:
+            unknown.append(lead_id)
+    results = yield from many([Call("get_lead", {"lead_id": i}) for i in unknown[:NAME_LOOKUPS]])
+    for lead_id, result in zip(unknown, results, strict=False):
+        lead = result.record("lead")
+        if lead and lead.get("name"):
+            names[lead_id] = str(lead["name"])
+    return names
+
+
+def list_notes(ctx: Ctx) -> Plan:
+    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
+    if ref.empty:
+        result: Result = yield from one("list_notes", limit=10)
+        if result.is_error:
+            return Reply(replies.failure(result))
+        notes = result.items("notes")
+        names = yield from names_for(ctx, notes)
+        if not notes:
+            return Reply("There are no notes yet.")
+        lines = [_note_line(ctx, n, names.get(str(n.get("lead_id")))) for n in notes]
+        return Reply("Latest notes:\n\n" + replies.bullets(lines))
+    lead = yield from find_lead(ctx, ref, purpose="do you want notes for")
+    result = yield from one("list_notes", lead_id=lead["id"])
+    if result.is_error:
+        return Reply(replies.failure(result))
+    notes = result.items("notes")
+    name = replies.lead_short(lead)
+    if not notes:
+        return Reply(f"There are no notes on **{name}** yet.")
+    total = int((result.data or {}).get("total") or len(notes))
+    text = f"Notes on **{name}** ({total}), newest first:\n\n" + replies.bullets(
+        [_note_line(ctx, n, None) for n in notes[:10]]
+    )
+    return Reply(text)
+
+
+def _note_line(ctx: Ctx, note: dict[str, Any], who: str | None) -> str:
+    when = replies.when(note.get("created_at"), ctx.clock, with_time=False)
+    outcome = (
+        f" ({replies.OUTCOME_NAMES.get(str(note.get('outcome')), note.get('outcome'))})"
+        if note.get("outcome")
+        else ""
+    )
+    prefix = f"{when}" + (f", {who}" if who else "")
+    return f"{prefix}: {replies._cut(note.get('content'), 200)}{outcome}"
+
+
+def list_calls(ctx: Ctx) -> Plan:
+    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
+    when: str | None = ctx.intent.get("when")
+    if ref.empty:
+        result: Result = yield from one("list_calls", limit=25 if when else 10)
+        if result.is_error:
+            return Reply(replies.failure(result))
+        calls = _on_day(ctx, result.items("calls"), when)[:10]
+        if not calls:
+            return Reply(f"No calls {when}." if when else "No calls recorded yet.")
+        names = yield from names_for(ctx, calls)
+        lines = [replies.call_line(c, ctx.clock, names.get(str(c.get("lead_id")))) for c in calls]
+        heading = f"Calls {when}:" if when else "Latest calls:"
+        return Reply(heading + "\n\n" + replies.bullets(lines))
+    lead = yield from find_lead(ctx, ref, purpose="do you want the call history of")
+    result = yield from one("list_calls", lead_id=lead["id"])
+    if result.is_error:
+        return Reply(replies.failure(result))
+    calls = _on_day(ctx, result.items("calls"), when)
+    name = replies.lead_short(lead)
+    if not calls:
+        return Reply(
+            f"No calls with **{name}** yet." if not when else f"No calls with **{name}** {when}."
+        )
+    total = int((result.data or {}).get("total") or len(calls))
+    lines = [replies.call_line(c, ctx.clock) for c in calls[:10]]
+    return Reply(f"Calls with **{name}** ({total}), newest first:\n\n" + replies.bullets(lines))
+
+
+def _on_day(ctx: Ctx, calls: list[dict[str, Any]], when: str | None) -> list[dict[str, Any]]:
+    if when not in ("today", "yesterday"):
+        return calls
+    from datetime import timedelta
+
+    day = ctx.clock.now.date() - timedelta(days=1 if when == "yesterday" else 0)
+    out = []
+    for c in calls:
+        moment = replies.parse_time(c.get("started_at"))
+        if moment is not None and moment.astimezone(ctx.clock.zone).date() == day:
+            out.append(c)
+    return out

@@ -1,0 +1,197 @@
+"""Deal plans: list by stage or lead, open a deal, move its stage or change its value."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from coworker.llm.offline import replies
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.names import is_company_match, narrow, relevant
+from coworker.llm.offline.resolve import Ctx, find_deal, find_lead
+from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.vocab import OPEN_STAGES
+
+STAGE_ORDER = {
+    stage: i
+    for i, stage in enumerate(
+        ("negotiation", "proposal", "qualification", "prospecting", "closed_won", "closed_lost")
+    )
+}
+
+
+def open_pipeline_calls() -> list[Call]:
+    """One listing per open stage: each fits the result size cap, together they are complete."""
+    return [Call("list_opportunities", {"stage": stage, "limit": 100}) for stage in OPEN_STAGES]
+
+
+def _total(deals: list[dict[str, Any]]) -> str:
+    by_currency: dict[str, float] = {}
+    for deal in deals:
+        try:
+            value = float(deal.get("value") or 0)
+        except (TypeError, ValueError):
+            continue
+        currency = str(deal.get("currency") or "USD")
+        by_currency[currency] = by_currency.get(currency, 0.0) + value
+    return " + ".join(replies.money(v, c) for c, v in sorted(by_currency.items())) or replies.money(
+        0
+    )
+
+
+def deal_lines(deals: list[dict[str, Any]], ctx: Ctx, limit: int = 12) -> list[str]:
+    lines = []
+    for deal in deals[:limit]:
+        line = replies.deal_label(deal)
+        close = replies.day_label(deal.get("expected_close_date"), ctx.clock)
+        if close and deal.get("stage") in OPEN_STAGES:
+            line += f" · closes {close}"
+        lines.append(line)
+    return lines
+
+
+def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
+    intent = ctx.intent
+    ref: LeadRef = intent.get("ref") or LeadRef()
+    stage: str | None = intent.get("stage")
+    closing: str | None = intent.get("closing")
+    who = ""
+    if not ref.empty:
+        if ref.pronoun or ref.ordinal is not None:
+            lead = yield from find_lead(ctx, ref)
+            leads = [lead]
+        else:
+            found: Result = yield from one("search_leads", search=ref.text)
+            leads = relevant(found.items("leads"), ref)
+            if not leads:
+                return Reply(replies.no_lead(ref))
+            if not is_company_match(leads, ref):
+                leads = narrow(leads, ref)
+        results = yield from many(
+            [Call("list_opportunities", {"lead_id": lead["id"]}) for lead in leads[:8]]
+        )
+        deals = [d for r in results for d in r.items("opportunities")]
+        who = f" for {replies.lead_short(leads[0]) if len(leads) == 1 else ref.describe()}"
+        if stage:
+            deals = [d for d in deals if d.get("stage") == stage]
+    elif stage:
+        result: Result = yield from one("list_opportunities", stage=stage, limit=100)
+        if result.is_error:
+            return Reply(replies.failure(result))
+        deals = result.items("opportunities")
+    else:
+        results = yield from many(open_pipeline_calls())
+        deals = [d for r in results for d in r.items("opportunities")]
+    if closing:
+        deals = _closing(ctx, deals, closing)
+    deals.sort(key=lambda d: (STAGE_ORDER.get(str(d.get("stage")), 9), -float(d.get("value") or 0)))
+    stage_name = replies.STAGE_NAMES.get(stage or "", "")
+    what = f"{stage_name} deals" if stage else ("deals" if who else "open deals")
+    if closing:
+        what = f"open deals closing {closing}"
+    if not deals:
+        return Reply(f"No {what}{who}.")
+    heading = f"{what[0].upper() + what[1:]}{who}: {len(deals)}, worth {_total(deals)}."
+    lines = deal_lines(deals, ctx)
+    text = heading + "\n\n" + replies.bullets(lines)
+    if len(deals) > len(lines):
+        text += f"\n\n…and {len(deals) - len(lines)} more."
+    return Reply(text)
+
+
+def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[str, Any]]:
+    today = ctx.clock.now.date()
+    if "week" in closing:
+        start = today - timedelta(days=today.weekday())
+        if closing.startswith("next"):
+            start += timedelta(days=7)
+        end = start + timedelta(days=6)
+    elif "quarter" in closing:
+        q = (today.month - 1) // 3
+        start = today.replace(month=3 * q + 1, day=1)
+        if closing.startswith("next"):
+            q = (q + 1) % 4
+            start = start.replace(year=today.year + (1 if q == 0 else 0), month=3 * q + 1)
+        end_month = start.month + 2
+        end = (start.replace(month=end_month, day=28) + timedelta(days=4)).replace(
+            day=1
+        ) - timedelta(days=1)
+    elif closing == "soon":
+        start, end = today, today + timedelta(days=30)
+    else:
+        start = today.replace(day=1)
+        if closing.startswith("next"):
+            start = (start + timedelta(days=32)).replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    out = []
+    for deal in deals:
+        day = replies.parse_day(deal.get("expected_close_date"))
+        if day is not None and start <= day <= end:
+            out.append(deal)
+    return out
+
+
+def create_deal(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    lead = yield from find_lead(
+        ctx, intent.get("ref") or LeadRef(), purpose="should the deal be for"
+    )
+    arguments: dict[str, Any] = {"lead_id": lead["id"]}
+    for slot, field in (
+        ("value", "value"),
+        ("currency", "currency"),
+        ("stage", "stage"),
+        ("name", "name"),
+        ("close", "expected_close_date"),
+    ):
+        if intent.get(slot) is not None:
+            arguments[field] = intent.get(slot)
+    result: Result = yield from one("create_opportunity", **arguments)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    deal = result.record("opportunity") or arguments
+    return Reply(f"Opened a deal for **{replies.lead_short(lead)}**: {replies.deal_label(deal)}.")
+
+
+def update_deal(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    stage: str | None = intent.get("stage")
+    deal = yield from find_deal(
+        ctx,
+        intent.get("ref") or LeadRef(),
+        purpose="should I update",
+        prefer_open=True,
+        target_stage=stage,
+    )
+    changes: dict[str, Any] = {}
+    if stage:
+        changes["stage"] = stage
+    if intent.get("value") is not None:
+        changes["value"] = intent.get("value")
+        if intent.get("currency"):
+            changes["currency"] = intent.get("currency")
+    if stage and deal.get("stage") == stage and "value" not in changes:
+        return Reply(
+            f"**{deal.get('name')}** is already in {replies.STAGE_NAMES.get(stage, stage)}."
+        )
+    result: Result = yield from one("update_opportunity", opportunity_id=deal["id"], **changes)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    said = []
+    if stage:
+        was = (
+            f" (was {replies.STAGE_NAMES.get(str(deal.get('stage')), deal.get('stage'))})"
+            if deal.get("stage")
+            else ""
+        )
+        said.append(f"moved to **{replies.STAGE_NAMES.get(stage, stage)}**{was}")
+    if "value" in changes:
+        was = (
+            f" (was {replies.money(deal.get('value'), deal.get('currency'))})"
+            if deal.get("value") is not None
+            else ""
+        )
+        value = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
+        said.append(f"value set to **{value}**{was}")
+    return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(said) + ".")

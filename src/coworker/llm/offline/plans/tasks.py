@@ -1,0 +1,219 @@
+"""Task plans: create (due phrases, priority, the lead it is about), list, complete, change."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from coworker.llm.offline import replies
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Plan, Reply, call, one
+from coworker.llm.offline.names import is_company_match, narrow, relevant
+from coworker.llm.offline.resolve import (
+    Ctx,
+    ask_text,
+    choose,
+    find_lead,
+    find_task,
+    lead_option,
+)
+from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.text import capitalise
+
+BUCKET_TITLES = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "tomorrow": "Due tomorrow",
+    "week": "Later this week",
+    "later": "Later",
+    "undated": "No due date",
+}
+
+
+def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
+    """The lead a task mentions, when the words point at exactly one (never a guess)."""
+    if ref is None or ref.empty:
+        return None
+    if ref.pronoun:
+        return ctx.memory.lead
+    result: Result = yield from one("search_leads", search=ref.text)
+    leads = relevant(result.items("leads"), ref)
+    if not leads or is_company_match(leads, ref):
+        return None
+    narrowed = narrow(leads, ref)
+    if len(narrowed) == 1:
+        return narrowed[0]
+    options = [lead_option(lead) for lead in narrowed[:8]]
+    text = f"Which {ref.text} is this task about?\n\n" + replies.numbered(
+        [o.label for o in options]
+    )
+    return choose(ctx, "task:lead", text, options)
+
+
+def create_task(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    title: str | None = intent.get("title")
+    due: str | None = intent.get("due")
+    priority: str | None = intent.get("priority")
+    ref = intent.get("ref")
+    if not title:
+        answer = ask_text(
+            ctx,
+            "task:title",
+            "What's the task? You can add when it's due, e.g. “call Jane tomorrow at 10”.",
+        )
+        from coworker.llm.offline.intents import task_slots
+
+        slots = task_slots(answer, ctx.clock.now)
+        title = slots["title"] or capitalise(answer.strip())
+        due = due or slots["due"]
+        priority = priority or slots["priority"]
+        ref = ref or slots["ref"]
+    lead = yield from _linked_lead(ctx, ref)
+    if lead and ref is not None and ref.pronoun and lead.get("name"):
+        # "call him" means nothing in a task list a week later: "Call Sam Lee"
+        title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
+    arguments: dict[str, Any] = {"title": title}
+    if due:
+        arguments["due_date"] = due
+    if priority:
+        arguments["priority"] = priority
+    if lead:
+        arguments["lead_id"] = lead["id"]
+    result: Result = yield from one("create_task", **arguments)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    task = result.record("task") or arguments
+    text = f"Created a task: **{task.get('title', title)}**"
+    if task.get("due_date"):
+        text += f", due {replies.when(task['due_date'], ctx.clock)}"
+    if task.get("priority") and (priority or task["priority"] != "medium"):
+        text += f" ({task['priority']} priority)"
+    if lead:
+        text += f", linked to {replies.lead_short(lead)}"
+    return Reply(text + ".")
+
+
+def _filter(
+    tasks: list[dict[str, Any]], ctx: Ctx, when: str | None, priority: str | None
+) -> list[dict[str, Any]]:
+    out = []
+    for task in tasks:
+        bucket = replies.due_bucket(task, ctx.clock)
+        if when == "today" and bucket != "today":
+            continue
+        if when == "overdue" and bucket != "overdue":
+            continue
+        if when == "tomorrow" and bucket != "tomorrow":
+            continue
+        if when == "week" and bucket not in ("today", "tomorrow", "week"):
+            continue
+        if when == "next_week" and bucket not in ("week", "later"):
+            continue
+        if priority and task.get("priority") != priority:
+            continue
+        out.append(task)
+    return out
+
+
+def list_tasks(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    ref: LeadRef = intent.get("ref") or LeadRef()
+    when: str | None = intent.get("when")
+    priority: str | None = intent.get("priority")
+    completed = bool(intent.get("completed"))
+    if not ref.empty:
+        lead = yield from find_lead(ctx, ref, purpose="do you want the tasks of")
+        result: Result = yield from one("list_tasks", lead_id=lead["id"], completed=completed)
+        if result.is_error:
+            return Reply(replies.failure(result))
+        tasks = _filter(result.items("tasks"), ctx, when, priority)
+        name = replies.lead_short(lead)
+        state = "completed" if completed else "open"
+        return Reply(
+            replies.task_list(
+                tasks,
+                ctx.clock,
+                f"{capitalise(state)} tasks for **{name}**:",
+                f"No {state} tasks for **{name}**.",
+            )
+        )
+    result = yield from one("list_tasks", completed=completed, limit=100)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    tasks = _filter(result.items("tasks"), ctx, when, priority)
+    if completed:
+        return Reply(
+            replies.task_list(
+                tasks, ctx.clock, f"Completed tasks ({len(tasks)}):", "No completed tasks."
+            )
+        )
+    prio = f"{priority}-priority " if priority else ""
+    if when in BUCKET_TITLES or when in ("week", "next_week"):
+        heading = {
+            "today": f"Due today ({len(tasks)}):",
+            "overdue": f"Overdue ({len(tasks)}):",
+            "tomorrow": f"Due tomorrow ({len(tasks)}):",
+            "week": f"Due in the next 7 days ({len(tasks)}):",
+            "next_week": f"Due next week and later ({len(tasks)}):",
+        }[when or "today"]
+        empty = {
+            "today": f"Nothing {prio}due today. 🎉" if not prio else f"No {prio}tasks due today.",
+            "overdue": f"Nothing {prio}overdue — you're on top of it.",
+            "tomorrow": f"No {prio}tasks due tomorrow.",
+            "week": f"No {prio}tasks due in the next 7 days.",
+            "next_week": f"No {prio}tasks due next week.",
+        }[when or "today"]
+        return Reply(replies.task_list(tasks, ctx.clock, heading, empty))
+    if not tasks:
+        return Reply(f"You have no open {prio}tasks.")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        groups.setdefault(replies.due_bucket(task, ctx.clock), []).append(task)
+    parts = [f"You have {replies.plural(len(tasks), f'open {prio}task')}."]
+    for bucket in ("overdue", "today", "tomorrow", "week", "later", "undated"):
+        if groups.get(bucket):
+            lines = [replies.task_label(t, ctx.clock) for t in groups[bucket][:8]]
+            more = len(groups[bucket]) - len(lines)
+            block = f"**{BUCKET_TITLES[bucket]}**\n" + replies.bullets(lines)
+            parts.append(block + (f"\n- …and {more} more" if more > 0 else ""))
+    return Reply("\n\n".join(parts))
+
+
+def complete_task(ctx: Ctx) -> Plan:
+    task = yield from find_task(ctx, ctx.intent.get("phrase"), purpose="should I mark done")
+    result: Result = yield from one("update_task", task_id=task["id"], completed=True)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    return Reply(f"Marked **{task.get('title')}** as done. ✓")
+
+
+def update_task(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    task = yield from find_task(ctx, intent.get("phrase"), purpose="should I change")
+    changes: dict[str, Any] = {}
+    if intent.get("due"):
+        changes["due_date"] = intent.get("due")
+    if intent.get("priority"):
+        changes["priority"] = intent.get("priority")
+    result: Result = yield from one("update_task", task_id=task["id"], **changes)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    updated = result.record("task") or {**task, **changes}
+    said = []
+    if "due_date" in changes:
+        said.append(f"now due {replies.when(updated.get('due_date'), ctx.clock)}")
+    if "priority" in changes:
+        said.append(f"{changes['priority']} priority")
+    return Reply(f"Updated **{task.get('title')}**: " + ", ".join(said) + ".")
+
+
+def delete_task(ctx: Ctx) -> Plan:
+    task = yield from find_task(ctx, ctx.intent.get("phrase"), purpose="should I delete")
+    title = str(task.get("title"))
+    say = (
+        f"I'll delete the task **{title}**. This can't be undone (to close it instead, say "
+        f"“done with {title}”). Approve or cancel below."
+    )
+    results = yield call("delete_task", say=say, task_id=task["id"])
+    return Reply(replies.decided(results[0], f"Deleted the task **{title}**.", "deleting the task"))
