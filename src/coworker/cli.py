@@ -29,6 +29,10 @@ db_app = typer.Typer(help="The coworker's own database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="People who use the coworker.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+summary_app = typer.Typer(
+    help="Daily summaries: run them (cron) or preview one.", no_args_is_help=True
+)
+app.add_typer(summary_app, name="summary")
 
 
 def _configure_logging() -> None:
@@ -316,6 +320,127 @@ def user_set_key(
             person = await runtime.store.ensure_user(external, display_name=user.split(":")[-1])
         await runtime.connect_key(person, key)
         typer.echo(f"Connected a Dialsheet key for {user}; it is stored encrypted.")
+        return 0
+
+    _run(work)
+
+
+async def _person(runtime: Runtime, local: UserRecord, user: str | None) -> UserRecord:
+    """'local' (or nothing) is the local user; else a stored person by id or external id."""
+    from coworker.summary.queries import user_by_external_id
+
+    if user in (None, "local"):
+        return local
+    assert user is not None
+    found = await runtime.store.get_user(user) or await user_by_external_id(runtime.store, user)
+    if found is None and ":" not in user:
+        found = await user_by_external_id(runtime.store, f"web:{user}")
+    if found is None:
+        _fail(f"no such user: {user}")
+    return found
+
+
+@user_app.command("settings")
+def user_settings(
+    user: str = typer.Option("local", "--user", help="'local', a user id or an external id."),
+    timezone: str | None = typer.Option(None, help="IANA timezone, e.g. America/New_York."),
+    time: str | None = typer.Option(None, help="Summary time, 24-hour HH:MM."),
+    weekdays: str | None = typer.Option(None, help="Comma list from mon..sun."),
+    channel: str | None = typer.Option(None, help="web, slack or both."),
+    enabled: bool | None = typer.Option(None, "--on/--off", help="Daily summary on or off."),
+) -> None:
+    """Show, or change, USER's daily-summary settings."""
+    from coworker.summary import preferences
+
+    async def work(runtime: Runtime, local: UserRecord) -> int:
+        person = await _person(runtime, local, user)
+        updated = await preferences.update_settings(
+            runtime.store,
+            person,
+            enabled=enabled,
+            time=time,
+            weekdays=weekdays,
+            timezone=timezone,
+            channel=channel,
+        )
+        for name, value in preferences.SummarySettings.of(updated).as_dict().items():
+            shown = ",".join(value) if isinstance(value, list) else value
+            typer.echo(f"{name}: {shown}")
+        return 0
+
+    _run(work)
+
+
+@summary_app.command("run")
+def summary_run(
+    user: str | None = typer.Option(None, "--user", help="Only this person (id or external id)."),
+    day: str | None = typer.Option(None, "--date", help="Local date YYYY-MM-DD (default today)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print instead of claiming/sending."),
+) -> None:
+    """Send daily summaries now, once per person and date (for cron).
+
+    Without --user or --date: everyone whose summary time has come today. With them: those
+    people for that date, whatever the time. Runs already delivered are never redone.
+    """
+    from datetime import date as Date
+
+    from coworker.summary.queries import enabled_users
+    from coworker.summary.runs import SummaryService
+    from coworker.summary.schedule import Scheduler, due_date, local_now
+
+    try:
+        wanted = Date.fromisoformat(day) if day else None
+    except ValueError:
+        _fail(f"--date wants YYYY-MM-DD, not {day!r}")
+
+    async def work(runtime: Runtime, local: UserRecord) -> int:
+        service = SummaryService.from_runtime(runtime)
+        now = service.clock()
+        if user is None and wanted is None:
+            everyone = await enabled_users(runtime.store)
+            people = [(p, d) for p in everyone if (d := due_date(p, now)) is not None]
+        else:
+            chosen = [await _person(runtime, local, user)] if user else None
+            chosen = chosen or await enabled_users(runtime.store)
+            people = [(p, wanted or local_now(p, now).date()) for p in chosen]
+        if dry_run:
+            for person, when in people:
+                summary = await service.compose(person, when)
+                typer.echo(f"--- {person.display_name or person.external_id} ({when}) ---")
+                typer.echo(summary.text)
+            if not people:
+                typer.echo("nobody is due now")
+            return 0
+        if user is None and wanted is None:
+            results = await Scheduler(service).tick()
+        else:
+            results = [await service.run(person, when) for person, when in people]
+        for result in results:
+            typer.echo(
+                f"{result.user_id} {result.local_date}: {result.outcome}"
+                + (f" ({result.error})" if result.error else "")
+            )
+        if not results:
+            typer.echo("nobody is due now")
+        return 1 if any(r.outcome == "failed" for r in results) else 0
+
+    _run(work)
+
+
+@summary_app.command("preview")
+def summary_preview(
+    user: str = typer.Option("local", "--user", help="'local', a user id or an external id."),
+) -> None:
+    """Print USER's summary for today in the terminal (nothing is sent or recorded)."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from coworker.summary.runs import SummaryService
+
+    async def work(runtime: Runtime, local: UserRecord) -> int:
+        person = await _person(runtime, local, user)
+        summary = await SummaryService.from_runtime(runtime).compose(person)
+        Console().print(Markdown(summary.text))
         return 0
 
     _run(work)

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     allowed_origins: str = Field("", validation_alias=_env("COWORKER_ALLOWED_ORIGINS"))
     rate_limit_per_minute: int = Field(30, ge=1, validation_alias=_env("COWORKER_RATE_LIMIT"))
 
+    # The daily-summary scheduler inside `coworker serve` (off for cron-only installs).
+    scheduler_enabled: bool = Field(True, validation_alias=_env("COWORKER_SCHEDULER"))
+
     # The model. No key means the offline model.
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))

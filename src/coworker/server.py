@@ -7,9 +7,10 @@ Dialsheet is configured. The start-up log says which parts are real and which em
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -30,6 +31,8 @@ from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
+from coworker.summary.runs import SummaryService
+from coworker.summary.schedule import Scheduler
 
 log = logging.getLogger("coworker.server")
 
@@ -86,9 +89,20 @@ def create_app(
             log.info("%s: %s", part, what)
         if settings.web_secret is None:
             log.info("web: no COWORKER_WEB_SECRET, so every request is the local user")
+        scheduler: asyncio.Task[None] | None = None
+        if settings.scheduler_enabled:
+            scheduler = asyncio.create_task(
+                Scheduler(SummaryService.from_runtime(runtime)).run_forever(),
+                name="daily-summary-scheduler",
+            )
+            log.info("daily summaries: scheduler on (COWORKER_SCHEDULER=0 turns it off)")
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.cancel()
+                with suppress(asyncio.CancelledError):
+                    await scheduler
             await runtime.aclose()
 
     app = FastAPI(

@@ -145,7 +145,7 @@ class Coworker:
             return
         async with self.lock(conversation_id):
             transcript = await Transcript.load(self.store, conversation_id)
-            closed = await self._answer_open_calls(
+            closed = await self.answer_open_calls(
                 transcript, because=because or "the person sent a new message"
             )
             for action in closed:
@@ -154,7 +154,7 @@ class Coworker:
             async for event in self.loop.run(self._context(user, transcript)):
                 yield event
 
-    async def _answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
+    async def answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
         """Give every unanswered tool_use its one tool_result before the conversation moves on;
         returns the actions this closed (superseded or expired), for the channels to show."""
         open_uses = transcript.unanswered_tool_uses()

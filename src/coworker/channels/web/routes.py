@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from coworker.agent.events import Event
 from coworker.channels.web.identity import InvalidToken, bearer, verify_token
@@ -17,6 +17,9 @@ from coworker.channels.web.stream import STREAM_HEADERS, JsonReply, sse_stream
 from coworker.errors import ConversationNotFound, MessageTooLong
 from coworker.runtime import Runtime
 from coworker.store.queries import UserRecord
+from coworker.summary import preferences
+
+_V = TypeVar("_V")
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -34,6 +37,44 @@ class ApproveRequest(BaseModel):
 
 class RejectRequest(BaseModel):
     reason: str | None = Field(None, max_length=2000, description="Why; the coworker reads it.")
+
+
+class SettingsRequest(BaseModel):
+    """Summary settings; only the fields sent change."""
+
+    enabled: bool | None = Field(None, description="Send a daily summary at all.")
+    time: str | None = Field(None, description="Local time, 24-hour HH:MM (default 08:30).")
+    weekdays: list[str] | None = Field(None, description="Days it comes: subset of mon..sun.")
+    timezone: str | None = Field(None, description="IANA timezone, e.g. America/New_York.")
+    channel: str | None = Field(None, description="web, slack or both.")
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        return None if value is None else _checked(preferences.check_time, value)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _checked(preferences.check_weekdays, value).split(",")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else _checked(preferences.check_timezone, value)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        return None if value is None else _checked(preferences.check_channel, value)
+
+
+def _checked(check: Callable[[_V], str], value: _V) -> str:
+    """Run a settings check, as the ValueError pydantic turns into a 422."""
+    try:
+        return check(value)
+    except preferences.InvalidSetting as error:
+        raise ValueError(error.message) from error
 
 
 class KeyRequest(BaseModel):
@@ -220,3 +261,24 @@ async def me(request: Request, user: User) -> dict[str, Any]:
 async def connect_key(body: KeyRequest, request: Request, user: User) -> dict[str, Any]:
     await runtime_of(request).connect_key(user, body.key.strip())
     return {"dialsheet_key_connected": True}
+
+
+@router.get("/me/settings", summary="Your daily-summary settings")
+async def summary_settings(user: User) -> dict[str, Any]:
+    return preferences.SummarySettings.of(user).as_dict()
+
+
+@router.put("/me/settings", summary="Change your daily-summary settings (only fields sent)")
+async def put_summary_settings(
+    body: SettingsRequest, request: Request, user: User
+) -> dict[str, Any]:
+    updated = await preferences.update_settings(
+        runtime_of(request).store,
+        user,
+        enabled=body.enabled,
+        time=body.time,
+        weekdays=body.weekdays,
+        timezone=body.timezone,
+        channel=body.channel,
+    )
+    return preferences.SummarySettings.of(updated).as_dict()
