@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from coworker.agent.events import ActionDecided, TurnDone
 from coworker.agent.service import Coworker
@@ -25,6 +22,7 @@ from coworker.sandbox.seed import DEMO_USERS, demo_id
 from coworker.store.queries import Store
 from tests.agent.conftest import assert_valid_transcript, collect, done_of, pending_of, settings_for
 from tests.support.anthropic_stub import AnthropicStub, StubReply
+from tests.support.databases import shared_database
 from tests.support.servers import serve_asgi
 
 S = ScriptedModel
@@ -114,31 +112,10 @@ async def test_unknown_that_history_cannot_settle_stays_unknown(
         await runtime.aclose()
 
 
-async def _store_for(backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'race.db'}"
-        return
-    base = os.environ.get("COWORKER_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("COWORKER_TEST_DATABASE_URL not set: PostgreSQL race test skipped")
-    name = f"coworker_race_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_twenty_racing_approvals_execute_once(backend: str, tmp_path: Path) -> None:
     """Two service instances (as on two replicas, no shared lock) race 20 approvals."""
-    urls = _store_for(backend, tmp_path)
-    url = await urls.__anext__()
-    try:
+    async with shared_database(backend, tmp_path, purpose="race") as url:
         settings = settings_for(tmp_path, database_url=url)
         runtime = await open_runtime(
             settings, model=ScriptedModel([S.tool_calls(("send_email", EMAIL))])
@@ -177,8 +154,6 @@ async def test_twenty_racing_approvals_execute_once(backend: str, tmp_path: Path
         finally:
             await other_store.close()
             await runtime.aclose()
-    finally:
-        await urls.aclose()
 
 
 async def test_the_loop_through_the_real_sdk_and_the_stub(tmp_path: Path) -> None:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from coworker.runtime import Runtime, open_runtime
 from coworker.store.queries import UserRecord
@@ -21,6 +17,7 @@ from coworker.summary.runs import RETRY_BASE, SummaryService
 from coworker.summary.schedule import Scheduler, due_date
 from tests.agent.conftest import assert_valid_transcript, settings_for
 from tests.summary.conftest import RuntimeFactory, service_of, summaries_delivered
+from tests.support.databases import shared_database
 
 NY = ZoneInfo("America/New_York")
 
@@ -130,45 +127,24 @@ async def test_replying_continues_the_summary_conversation(make_runtime: Runtime
     assert len(messages) >= 6 and messages[-1]["role"] == "assistant"
 
 
-async def _database(backend: str, tmp_path: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'summary.db'}"
-        return
-    base = os.environ.get("COWORKER_TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("COWORKER_TEST_DATABASE_URL not set: PostgreSQL scheduler race skipped")
-    name = f"coworker_summary_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 async def test_two_schedulers_on_one_database_deliver_once(backend: str, tmp_path: Path) -> None:
     """Two replicas (two runtimes, two stores, one database) tick at the same moment."""
-    urls = _database(backend, tmp_path)
-    url = await urls.__anext__()
-    runtimes: list[Runtime] = []
-    try:
-        for _ in range(2):
-            runtimes.append(await open_runtime(settings_for(tmp_path, database_url=url)))
-        people = [await _person(runtimes[0], f"p{n}") for n in range(12)]
-        schedulers = [Scheduler(SummaryService.from_runtime(r)) for r in runtimes]
-        with time_machine.travel(datetime(2026, 3, 4, 8, 45, tzinfo=NY), tick=False):
-            results = await asyncio.gather(*(s.tick() for s in schedulers))
-            again = await asyncio.gather(*(s.tick() for s in schedulers))
-        outcomes = [r.outcome for batch in results for r in batch]
-        assert outcomes.count("delivered") == len(people)
-        assert all(r == [] for r in again)
-        for person in people:
-            assert len(await summaries_delivered(runtimes[1].store, person.id)) == 1
-    finally:
-        for runtime in runtimes:
-            await runtime.aclose()
-        await urls.aclose()
+    async with shared_database(backend, tmp_path, purpose="summary") as url:
+        runtimes: list[Runtime] = []
+        try:
+            for _ in range(2):
+                runtimes.append(await open_runtime(settings_for(tmp_path, database_url=url)))
+            people = [await _person(runtimes[0], f"p{n}") for n in range(12)]
+            schedulers = [Scheduler(SummaryService.from_runtime(r)) for r in runtimes]
+            with time_machine.travel(datetime(2026, 3, 4, 8, 45, tzinfo=NY), tick=False):
+                results = await asyncio.gather(*(s.tick() for s in schedulers))
+                again = await asyncio.gather(*(s.tick() for s in schedulers))
+            outcomes = [r.outcome for batch in results for r in batch]
+            assert outcomes.count("delivered") == len(people)
+            assert all(r == [] for r in again)
+            for person in people:
+                assert len(await summaries_delivered(runtimes[1].store, person.id)) == 1
+        finally:
+            for runtime in runtimes:
+                await runtime.aclose()
