@@ -113,12 +113,15 @@ def _crm_factory(
 
     def crm_for(user: UserRecord) -> CrmCaller:
         """A client with this person's own key; else the install's shared key."""
+        shared = settings.dialsheet_api_key
         if user.dialsheet_key_encrypted:
             key = vault.decrypt(user.dialsheet_key_encrypted)
-        elif settings.dialsheet_api_key is not None:
-            key = settings.dialsheet_api_key.get_secret_value()
+        elif shared is not None and (embedded or user.external_id == LOCAL_USER):
+            # DIALSHEET_API_KEY serves a single-user install; on a real CRM nobody else
+            # may act (or get summaries) with that person's key.
+            key = shared.get_secret_value()
         elif embedded:
-            key = DEMO_USERS[0].key  # the sandbox's first demo user stands in locally
+            key = DEMO_USERS[0].key  # the demo CRM's first user stands in for everyone
         else:
             raise DialsheetKeyMissing(
                 "connect your Dialsheet API key first (Settings → API Keys in Dialsheet)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from coworker.agent.events import EDITABLE_FIELDS, ActionView
@@ -31,6 +31,7 @@ from coworker.store.queries import ActionRecord, Store
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import PreparedCall, ToolExecutor, ToolOutcome
 
+CLOCK_SKEW = timedelta(seconds=60)
 FINAL = frozenset({"succeeded", "failed", "unknown", "rejected", "expired", "superseded"})
 EDIT_ALIASES = {"body": "body_text", "text": "message"}
 
@@ -135,8 +136,10 @@ class ConfirmationGate:
             raise ActionNotFound(action_id)
         return record
 
-    def check_decider(self, record: ActionRecord, user_id: str) -> None:
-        if user_id != record.user_id and user_id not in self.approvers:
+    def check_decider(self, record: ActionRecord, user_id: str, *aliases: str) -> None:
+        """The requester decides; so may anyone named in COWORKER_APPROVERS, by id or by an
+        external id such as `web:alice` or `slack:T1:U2`."""
+        if user_id != record.user_id and not self.approvers & {user_id, *aliases}:
             raise NotAllowed("only the person who asked for this action can approve or cancel it")
 
     async def expire_if_due(self, record: ActionRecord) -> ActionRecord | None:
@@ -152,9 +155,9 @@ class ConfirmationGate:
             )
         return closed
 
-    async def _open_for_decision(self, record: ActionRecord, user_id: str) -> None:
+    async def _open_for_decision(self, record: ActionRecord, user_id: str, *aliases: str) -> None:
         """Only the requester (or an approver) decides, and never after the time ran out."""
-        self.check_decider(record, user_id)
+        self.check_decider(record, user_id, *aliases)
         if await self.expire_if_due(record):
             raise ActionNotPending(record.id, "expired")
 
@@ -195,8 +198,9 @@ class ConfirmationGate:
         user_id: str,
         executor: ToolExecutor,
         edits: dict[str, Any] | None = None,
+        aliases: tuple[str, ...] = (),
     ) -> Decision:
-        await self._open_for_decision(record, user_id)
+        await self._open_for_decision(record, user_id, *aliases)
         changes = normalise_edits(record.tool_name, edits)
         final_input = {**record.input, **changes}
         # The edited payload must still satisfy the contract before anything is claimed.
@@ -220,10 +224,13 @@ class ConfirmationGate:
     ) -> tuple[ActionRecord, str, bool]:
         try:
             outcome = await executor.run(call)
-        except DialsheetOutcomeUnknown as error:
-            unknown = await self.store.finish_action(
-                record.id, status="unknown", error=error.message
+        except Exception as error:  # after the claim, anything may have reached the CRM
+            message = (
+                error.message
+                if isinstance(error, DialsheetOutcomeUnknown)
+                else f"the call failed inside the coworker ({type(error).__name__})"
             )
+            unknown = await self.store.finish_action(record.id, status="unknown", error=message)
             await self.store.add_audit(
                 "action.unknown", action_id=record.id, conversation_id=record.conversation_id
             )
@@ -287,14 +294,21 @@ class ConfirmationGate:
             return None
         for item in history.get(key, []):
             sent_at = datetime.fromisoformat(item["sent_at"].replace("Z", "+00:00"))
-            if sent_at >= since - timedelta(minutes=5) and all(
-                item.get(f) == sent.get(f) for f in fields
-            ):
+            if sent_at.tzinfo is None:
+                sent_at = sent_at.replace(tzinfo=UTC)
+            # Only a send after the approval (allowing for clock skew) can be this one.
+            if sent_at >= since - CLOCK_SKEW and all(item.get(f) == sent.get(f) for f in fields):
                 return {key.rstrip("s") if key == "emails" else key: item}
         return None
 
-    async def reject(self, record: ActionRecord, user_id: str, reason: str | None) -> Decision:
-        await self._open_for_decision(record, user_id)
+    async def reject(
+        self,
+        record: ActionRecord,
+        user_id: str,
+        reason: str | None,
+        aliases: tuple[str, ...] = (),
+    ) -> Decision:
+        await self._open_for_decision(record, user_id, *aliases)
         reason = (reason or "").strip() or None
         closed = await self._claim(
             record,
@@ -345,8 +359,11 @@ class ConfirmationGate:
             text = f"The person approved this and it was done. Result: {_dumps(record.result)}"
         elif status == "rejected":
             text = f"The person rejected this action; it was NOT executed. Reason: {record.reason}"
-        elif status == "unknown":
-            text = "Approved, but the CRM did not answer; unknown whether it happened. Not retried."
+        elif status in {"unknown", "executing"}:
+            text = (
+                "Approved, but it is unknown whether it happened (no answer came back). It "
+                "was NOT retried: tell the person to check before sending again."
+            )
         else:
             text = f"Not executed (status {status}). {record.error or ''}".strip()
         return ToolOutcome(text, is_error=status != "succeeded").block(record.tool_use_id)

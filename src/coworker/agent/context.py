@@ -17,18 +17,23 @@ from coworker.llm.base import Message
 MAX_WINDOW_MESSAGES = 60
 
 
-def _starts_cleanly(message: Message) -> bool:
-    return message["role"] == "user" and any(
-        block.get("type") != "tool_result" for block in message["content"]
-    )
-
-
 def window(messages: list[Message], limit: int = MAX_WINDOW_MESSAGES) -> list[Message]:
+    """The last `limit` or so messages, starting at a user message with no orphaned results.
+
+    A user message can hold tool results *and* new text (results are merged into it), so the
+    window's first message is cut down to its non-result blocks: the calls those results
+    answer lie before the window, and the API refuses a result without its call.
+    """
     if len(messages) <= limit:
         return messages
-    for start in range(len(messages) - limit, len(messages)):
-        if _starts_cleanly(messages[start]):
-            return messages[start:]
+    first = len(messages) - limit
+    for start in [*range(first, len(messages)), *range(first - 1, -1, -1)]:
+        message = messages[start]
+        if message["role"] != "user":
+            continue
+        kept = [b for b in message["content"] if b.get("type") != "tool_result"]
+        if kept:
+            return [{**message, "content": kept}, *messages[start + 1 :]]
     return messages[-1:]
 
 

@@ -25,7 +25,7 @@ from coworker.llm.base import Model
 from coworker.store.queries import Store, UserRecord
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import CrmCaller, ToolExecutor, ToolOutcome
-from coworker.tools.policy import ConfirmationPolicy
+from coworker.tools.policy import ConfirmationPolicy, Risk
 
 OWNER_CACHE_SIZE = 10_000
 EMPTY_REPLY = "I didn't get any text. What can I do for you in the CRM?"
@@ -173,10 +173,20 @@ class Coworker:
                 results.append(decision.result)
                 closed.append(decision.action)
             else:
-                text = "Not executed: the coworker was interrupted before running this call."
-                results.append(ToolOutcome(text, is_error=True).block(use["id"]))
+                results.append(self._interrupted(use))
         await transcript.add_user_blocks(results)
         return closed
+
+    def _interrupted(self, use: dict[str, Any]) -> dict[str, Any]:
+        """A call cut off mid-run (a dropped stream, a restart): a write may have happened."""
+        tool = self.catalog.get(use["name"])
+        if tool is not None and tool.risk is Risk.READ:
+            text = "Not run: the coworker was interrupted. Call it again if it is still needed."
+        else:
+            text = (
+                "Interrupted: this call may or may not have run. Check the CRM before repeating it."
+            )
+        return ToolOutcome(text, is_error=True).block(use["id"])
 
     async def approve(
         self, user: UserRecord, action_id: str, edits: dict[str, Any] | None = None
@@ -200,14 +210,20 @@ class Coworker:
         reason: str | None,
     ) -> AsyncIterator[Event]:
         record = await self.gate.get(action_id)
-        self.gate.check_decider(record, user.id)
+        self.gate.check_decider(record, user.id, user.external_id)
         async with self.lock(record.conversation_id):
             record = await self.gate.get(action_id)
             transcript = await Transcript.load(self.store, record.conversation_id)
+            # It runs as the person who asked, with their key, whoever approves it.
+            owner = await self.store.get_user(record.user_id) or user
             if approve:
-                decision = await self.gate.approve(record, user.id, self.executor(user), edits)
+                decision = await self.gate.approve(
+                    record, user.id, self.executor(owner), edits, aliases=(user.external_id,)
+                )
             else:
-                decision = await self.gate.reject(record, user.id, reason)
+                decision = await self.gate.reject(
+                    record, user.id, reason, aliases=(user.external_id,)
+                )
             yield ActionDecided(decision.action)
             await transcript.add_user_blocks([decision.result])
             if transcript.unanswered_tool_uses():
@@ -216,15 +232,15 @@ class Coworker:
                 )
                 yield TurnDone(record.conversation_id, "", "confirmation", pending=tuple(pending))
                 return
-            owner = await self.store.get_user(record.user_id) or user
             async for event in self.loop.run(self._context(owner, transcript)):
                 yield event
 
     async def reconcile(self, user: UserRecord, action_id: str) -> ActionView:
         """Look an `unknown` send up in the CRM's history (never by sending again)."""
         record = await self.gate.get(action_id)
-        self.gate.check_decider(record, user.id)
-        return self.gate.view(await self.gate.reconcile(record, self.executor(user)))
+        self.gate.check_decider(record, user.id, user.external_id)
+        owner = await self.store.get_user(record.user_id) or user
+        return self.gate.view(await self.gate.reconcile(record, self.executor(owner)))
 
     async def list_actions(
         self,
@@ -247,5 +263,5 @@ class Coworker:
 
     async def get_action(self, user: UserRecord, action_id: str) -> ActionView:
         record = await self.gate.get(action_id)
-        self.gate.check_decider(record, user.id)
+        self.gate.check_decider(record, user.id, user.external_id)
         return self.gate.view(record)
