@@ -773,3 +773,25 @@ async def test_the_key_never_appears_in_logs_or_errors(
     for text in [*texts, *(f"{r.getMessage()} {r.args} {r.exc_text}" for r in client_side)]:
         assert ALEX_KEY not in text
         assert "Bearer" not in text
+
+
+@pytest.mark.parametrize("status", [502, 504])
+async def test_a_gateway_error_on_a_send_is_an_unknown_outcome(status: int) -> None:
+    """A proxy's 502/504 says nothing about whether Dialsheet acted: never 'not sent'."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json={"error": "Bad gateway"})
+
+    transport = httpx.MockTransport(answer)
+    async with DialsheetClient("https://crm.example", "ds_key", transport=transport) as client:
+        with pytest.raises(DialsheetOutcomeUnknown):
+            await client.call("send_sms", {"lead_id": str(uuid.uuid4()), "message": "hi"})
+        with pytest.raises(DialsheetServerError):
+            await client.call("search_leads", {})
+
+
+async def test_an_unreadable_success_on_a_send_is_an_unknown_outcome() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(201, text="<html>ok</html>"))
+    async with DialsheetClient("https://crm.example", "ds_key", transport=transport) as client:
+        with pytest.raises(DialsheetOutcomeUnknown):
+            await client.call("send_sms", {"lead_id": str(uuid.uuid4()), "message": "hi"})

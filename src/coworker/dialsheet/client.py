@@ -58,6 +58,8 @@ from coworker.errors import (
 logger = logging.getLogger("coworker.dialsheet")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
+# Answers from a proxy in front of Dialsheet that say nothing about whether it acted.
+AMBIGUOUS_STATUSES = frozenset({502, 504})
 OUTBOUND_OPERATIONS = frozenset({"send_email", "send_sms", "enroll_in_sequence"})
 
 # The request never left the machine: retrying cannot make anything happen twice.
@@ -358,10 +360,19 @@ class DialsheetClient:
                 retryable = True
             else:
                 self._log(op, str(response.status_code), attempt, started)
+                status = response.status_code
+                # A gateway's 502/504 means the request may have reached Dialsheet, and a
+                # success we cannot read still happened: for a POST neither is "nothing done".
+                if not idempotent and status in AMBIGUOUS_STATUSES:
+                    raise self._outcome_unknown(op, self._error_for(op, response))
+                if not idempotent and response.is_success:
+                    try:
+                        return self._parse_success(op, response)
+                    except DialsheetServerError as unreadable:
+                        raise self._outcome_unknown(op, unreadable) from unreadable
                 if response.is_success:
                     return self._parse_success(op, response)
                 failure = self._error_for(op, response)
-                status = response.status_code
                 if status == 404 and op.method == "DELETE" and may_have_happened:
                     return {"deleted": True, "id": str(arguments.get("id"))}
                 retryable = idempotent and (status == 429 or status >= 500)
