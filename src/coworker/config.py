@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     allowed_origins: str = Field("", validation_alias=_env("COWORKER_ALLOWED_ORIGINS"))
     rate_limit_per_minute: int = Field(30, ge=1, validation_alias=_env("COWORKER_RATE_LIMIT"))
 
+    # Slack: HTTP mode at /slack/events needs the bot token and signing secret; the app-level
+    # token (xapp-) switches on Socket Mode; the base URL points the Web API elsewhere (tests).
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_base_url: str | None = Field(None, validation_alias=_env("SLACK_API_BASE_URL"))
+
     # The daily-summary scheduler inside `coworker serve` (off for cron-only installs).
     scheduler_enabled: bool = Field(True, validation_alias=_env("COWORKER_SCHEDULER"))
 
@@ -112,6 +121,13 @@ class Settings(BaseSettings):
                 "COWORKER_ENV=production needs DIALSHEET_BASE_URL (the sandbox is for development)"
             )
         return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        """HTTP mode needs the signing secret; Socket Mode the app-level token instead."""
+        return self.slack_bot_token is not None and (
+            self.slack_signing_secret is not None or self.slack_app_token is not None
+        )
 
     @property
     def uses_embedded_sandbox(self) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
@@ -33,6 +33,9 @@ from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
 from coworker.summary.runs import SummaryService
 from coworker.summary.schedule import Scheduler
+
+if TYPE_CHECKING:
+    from coworker.channels.slack.app import SlackChannel
 
 log = logging.getLogger("coworker.server")
 
@@ -81,10 +84,21 @@ def create_app(
             database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
         )
 
+    slack: SlackChannel | None = None
+    if settings.slack_enabled:
+        from coworker.channels.slack.app import SlackChannel
+
+        slack = SlackChannel(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime(settings, model=model, sandbox=sandbox)
         app.state.runtime = runtime
+        if slack is not None:
+            slack.runtime = runtime
+            if slack.http_enabled:
+                log.info("slack: events at POST /slack/events")
+            await slack.start_socket_mode()
         for part, what in runtime.describe().items():
             log.info("%s: %s", part, what)
         if settings.web_secret is None:
@@ -103,6 +117,8 @@ def create_app(
                 scheduler.cancel()
                 with suppress(asyncio.CancelledError):
                     await scheduler
+            if slack is not None:
+                await slack.aclose()
             await runtime.aclose()
 
     app = FastAPI(
@@ -123,6 +139,13 @@ def create_app(
             expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream"],
         )
     app.include_router(router)
+    if slack is not None and slack.http_enabled:
+        slack_handler = slack.handler
+
+        @app.post("/slack/events", include_in_schema=False)
+        async def slack_events(request: Request) -> Response:
+            return await slack_handler.handle(request)
+
     if sandbox is not None:
         app.mount(SANDBOX_MOUNT, sandbox)
 

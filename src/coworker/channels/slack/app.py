@@ -1,0 +1,91 @@
+"""The bolt `AsyncApp`: verified requests in, listeners registered, the runtime plugged in.
+
+Bolt checks every request's signature (401 otherwise) and acks Events API requests before
+the listener runs, so Slack never retries for a timeout; buttons ack first, then work.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from coworker.channels.slack import approvals, home
+from coworker.channels.slack.events import handle_message_event
+from coworker.config import Settings
+from coworker.errors import ConfigError
+from coworker.runtime import Runtime
+
+log = logging.getLogger("coworker.slack")
+
+
+class SlackChannel:
+    """The app and its HTTP handler; `runtime` is set once the server's lifespan opens it."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.slack_enabled or settings.slack_bot_token is None:
+            raise ConfigError(
+                "Slack needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode) or "
+                "SLACK_APP_TOKEN (Socket Mode)"
+            )
+        secret = settings.slack_signing_secret
+        token = settings.slack_bot_token.get_secret_value()
+        client = (
+            AsyncWebClient(token=token, base_url=settings.slack_api_base_url)
+            if settings.slack_api_base_url
+            else AsyncWebClient(token=token)
+        )
+        self.runtime: Runtime | None = None
+        self.app = AsyncApp(
+            client=client,  # carries the token; bolt authorizes with it (auth.test, cached)
+            signing_secret=secret.get_secret_value() if secret else None,
+            # Socket Mode messages are not signed; HTTP requests always are checked.
+            request_verification_enabled=secret is not None,
+            logger=log,
+        )
+        self.handler = AsyncSlackRequestHandler(self.app)
+        self.http_enabled = secret is not None
+        self._app_token = settings.slack_app_token
+        self._socket: Any = None
+        self._register()
+
+    async def start_socket_mode(self) -> None:
+        """Connect over Socket Mode when SLACK_APP_TOKEN is set (no public URL needed)."""
+        if self._app_token is None:
+            return
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self._socket = AsyncSocketModeHandler(self.app, self._app_token.get_secret_value())
+        await self._socket.connect_async()
+        log.info("slack: connected over Socket Mode")
+
+    async def aclose(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+
+    def runtime_of(self) -> Runtime:
+        if self.runtime is None:
+            raise RuntimeError("the Slack channel was used before the runtime started")
+        return self.runtime
+
+    def _register(self) -> None:
+        app = self.app
+
+        @app.event("app_mention")
+        async def on_mention(
+            body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            await handle_message_event(self.runtime_of(), client, body, event)
+
+        @app.event("message")
+        async def on_message(
+            body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+        ) -> None:
+            await handle_message_event(self.runtime_of(), client, body, event)
+
+        approvals.register(app, self.runtime_of)
+        home.register(app, self.runtime_of)

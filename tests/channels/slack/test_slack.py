@@ -1,0 +1,201 @@
+"""The Slack channel end to end: signed requests in, a mock Slack Web API out."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from coworker.llm.scripted import ScriptedModel
+from coworker.sandbox.seed import DEMO_USERS
+from tests.channels.slack.conftest import JANE, SlackClient
+from tests.channels.slack.mock_slack import MockSlack
+
+S = ScriptedModel
+EMAIL = {"lead_id": JANE, "subject": "Pricing", "body_text": "Hi Jane, here is our pricing."}
+
+
+def _texts(slack: MockSlack, method: str = "chat.update") -> list[str]:
+    return [str(call.get("text", "")) for call in slack.of(method)]
+
+
+def _card(slack: MockSlack) -> tuple[str, dict[str, Any]]:
+    """The approval card posted in the thread: its action id and where it is."""
+
+    def find(s: MockSlack) -> Any:
+        for call in s.of("chat.postMessage"):
+            for block in call.get("blocks") or []:
+                if block.get("type") == "actions":
+                    return call, block
+        return None
+
+    call, block = slack.wait_for(find, what="an approval card")
+    where = {"channel": call["channel"], "ts": "1700000000.999999", "thread_ts": call["thread_ts"]}
+    return block["elements"][0]["value"], where
+
+
+def _email_card(client: SlackClient) -> tuple[str, dict[str, Any]]:
+    assert client.dm("email Jane about pricing").status_code == 200
+    return _card(client.slack)
+
+
+def test_dm_gets_a_threaded_reply(serve: Any) -> None:
+    client = serve(
+        [S.tool_calls(("search_leads", {"search": "jane"})), S.text("**Jane** is at Acme.")]
+    )
+    answer = client.dm("who is jane?")
+    assert answer.status_code == 200
+    slack = client.slack
+    update = slack.wait_for(lambda s: s.of("chat.update"), what="the reply")[0]
+    (status,) = slack.of("chat.postMessage")
+    assert status["thread_ts"] == "1699999999.000100" and status["channel"] == "D1"
+    assert update["ts"].startswith("1700000000.") and update["text"] == "*Jane* is at Acme."
+    context = update["blocks"][-1]
+    assert context["type"] == "context" and "search_leads" in context["elements"][0]["text"]
+    assert slack.of("auth.test")  # bolt's single-team authorization, against the mock
+
+
+def test_mention_replies_in_its_thread_and_continues_it(serve: Any) -> None:
+    client = serve([S.text("Hello there."), S.text("Still here.")])
+    mention = {
+        "type": "app_mention",
+        "channel": "C1",
+        "user": "U1",
+        "text": "<@UBOT> hi",
+        "ts": "1700000001.000001",
+    }
+    assert client.event(mention).status_code == 200
+    client.slack.wait_for(lambda s: "Hello there." in _texts(s), what="the reply")
+    assert client.slack.of("chat.postMessage")[0]["thread_ts"] == "1700000001.000001"
+    follow_up = {**mention, "ts": "1700000002.000001", "thread_ts": "1700000001.000001"}
+    assert client.event(follow_up).status_code == 200
+    client.slack.wait_for(lambda s: "Still here." in _texts(s), what="the follow-up")
+    # the model saw one conversation: the first exchange, then the follow-up
+    assert len(client.model.requests[1].messages) == 3
+    assert client.model.requests[1].messages[0]["content"][0]["text"] == "hi"
+
+
+def test_the_same_event_three_times_and_its_twin_get_one_reply(serve: Any) -> None:
+    client = serve([S.text("Once.")])
+    for attempt in range(3):
+        answer = client.dm("hello", event_id="EvSAME", **{})
+        assert answer.status_code == 200, attempt
+    # the app_mention twin of the same message (same channel and ts, another event id)
+    twin = {"type": "app_mention", "channel": "D1", "user": "U1", "text": "<@UBOT> hello"}
+    client.event({**twin, "ts": "1699999999.000100"})
+    client.slack.wait_for(lambda s: "Once." in _texts(s), what="the reply")
+    time.sleep(0.3)  # give any duplicate the chance to show itself
+    assert len(client.slack.of("chat.postMessage")) == 1
+    assert len(client.slack.of("chat.update")) == 1
+    assert client.model.remaining == 0 and len(client.model.requests) == 1
+
+
+def test_bad_or_stale_signature_is_refused_and_nothing_runs(serve: Any) -> None:
+    client = serve([])
+    assert client.dm("hi", secret="wrong-secret").status_code == 401
+    assert client.dm("hi", timestamp=int(time.time()) - 3600).status_code == 401
+    time.sleep(0.3)
+    assert client.slack.of("chat.postMessage") == [] and client.model.requests == []
+
+
+def test_approve_by_the_requester_sends_exactly_one_email(serve: Any) -> None:
+    client = serve([S.tool_calls(("send_email", EMAIL)), S.text("Sent it.")])
+    action_id, card = _email_card(client)
+    blocks = client.slack.of("chat.postMessage")[-1]["blocks"]
+    shown = blocks[0]["text"]["text"]
+    assert "jane@acme.com" in shown and "Pricing" in shown and "here is our pricing" in shown
+    styles = {e["action_id"]: e.get("style") for e in blocks[-1]["elements"]}
+    assert styles == {
+        "coworker_approve": "primary",
+        "coworker_edit": None,
+        "coworker_cancel": "danger",
+    }
+    assert client.outbox() == []
+    assert client.click("approve", action_id, "U1", card).status_code == 200
+    client.slack.wait_for(lambda s: "Sent it." in _texts(s), what="the reply after approval")
+    (email,) = client.outbox()
+    assert email["subject"] == "Pricing"
+    outcome = next(u for u in client.slack.of("chat.update") if u["ts"] == card["ts"])
+    assert all(b["type"] != "actions" for b in outcome["blocks"])
+    assert "Done" in outcome["blocks"][-1]["elements"][0]["text"]
+
+
+def test_approve_by_someone_else_is_refused_and_sends_nothing(serve: Any) -> None:
+    client = serve([S.tool_calls(("send_email", EMAIL))])
+    action_id, card = _email_card(client)
+    client.click("approve", action_id, "U2", card)
+    (ephemeral,) = client.slack.wait_for(lambda s: s.of("chat.postEphemeral"), what="ephemeral")
+    assert ephemeral["user"] == "U2" and ephemeral["text"] == "Only <@U1> can decide this."
+    time.sleep(0.3)
+    assert client.outbox() == []
+    assert not [u for u in client.slack.of("chat.update") if u["ts"] == card["ts"]]
+
+
+def test_a_double_approve_sends_once(serve: Any) -> None:
+    client = serve([S.tool_calls(("send_email", EMAIL)), S.text("Sent it.")])
+    action_id, card = _email_card(client)
+    client.click("approve", action_id, "U1", card)
+    client.click("approve", action_id, "U1", card)
+    client.slack.wait_for(lambda s: "Sent it." in _texts(s), what="the reply")
+    client.slack.wait_for(
+        lambda s: len([u for u in s.of("chat.update") if u["ts"] == card["ts"]]) >= 2,
+        what="the second click's card update",
+    )
+    assert len(client.outbox()) == 1
+    assert client.model.remaining == 0
+
+
+def test_edit_modal_sends_the_edited_email(serve: Any) -> None:
+    client = serve([S.tool_calls(("send_email", EMAIL)), S.text("Sent the edited one.")])
+    action_id, card = _email_card(client)
+    client.click("edit", action_id, "U1", card)
+    (opened,) = client.slack.wait_for(lambda s: s.of("views.open"), what="the edit modal")
+    view = opened["view"]
+    initial = {b["block_id"]: b["element"]["initial_value"] for b in view["blocks"]}
+    assert initial == {"subject": "Pricing", "body_text": "Hi Jane, here is our pricing."}
+    values = {
+        "subject": {"value": {"type": "plain_text_input", "value": "New pricing"}},
+        "body_text": {"value": {"type": "plain_text_input", "value": "Edited body."}},
+    }
+    assert client.submit(view, "U1", values).status_code == 200
+    client.slack.wait_for(lambda s: "Sent the edited one." in _texts(s), what="the reply")
+    (email,) = client.outbox()
+    assert email["subject"] == "New pricing" and email["body_text"] == "Edited body."
+
+
+def test_cancel_sends_nothing_and_says_so(serve: Any) -> None:
+    client = serve([S.tool_calls(("send_email", EMAIL)), S.text("OK, I did not send it.")])
+    action_id, card = _email_card(client)
+    client.click("cancel", action_id, "U1", card)
+    (opened,) = client.slack.wait_for(lambda s: s.of("views.open"), what="the cancel modal")
+    values = {"reason": {"value": {"type": "plain_text_input", "value": "too pushy"}}}
+    assert client.submit(opened["view"], "U1", values).status_code == 200
+    client.slack.wait_for(lambda s: "OK, I did not send it." in _texts(s), what="the reply")
+    outcome = next(u for u in client.slack.of("chat.update") if u["ts"] == card["ts"])
+    assert "Cancelled by <@U1>: too pushy" in outcome["blocks"][-1]["elements"][0]["text"]
+    assert client.outbox() == []
+
+
+def _home_submit(client: SlackClient, key: str) -> Any:
+    view = {"callback_id": "coworker_key_modal", "type": "modal", "private_metadata": ""}
+    values = {"key": {"value": {"type": "plain_text_input", "value": key}}}
+    return client.submit(view, "U1", values)
+
+
+def test_app_home_connects_a_valid_key_and_rejects_an_invalid_one(serve: Any) -> None:
+    client = serve([])
+    client.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    (home,) = client.slack.wait_for(lambda s: s.of("views.publish"), what="the home view")
+    assert "not connected" in home["view"]["blocks"][1]["text"]["text"]
+    assert "America/New_York" in home["view"]["blocks"][2]["text"]["text"]  # from users.info
+
+    refused = _home_submit(client, "ds_not_a_real_key_0000000000")
+    assert refused.status_code == 200
+    assert refused.json()["response_action"] == "errors" and "key" in refused.json()["errors"]
+
+    accepted = _home_submit(client, DEMO_USERS[1].key)
+    assert accepted.status_code == 200 and accepted.text == ""
+    published = client.slack.wait_for(
+        lambda s: [p for p in s.of("views.publish") if "connected (" in str(p["view"])],
+        what="the home view with the key connected",
+    )
+    assert DEMO_USERS[1].key not in str(published)
