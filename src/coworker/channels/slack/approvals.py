@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -204,27 +204,27 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
             approve=True,
         )
 
-    @app.action("coworker_edit")
-    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+    async def open_modal(
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        build: Callable[[ActionView, dict[str, str]], dict[str, Any]],
+    ) -> None:
+        """Edit and Cancel open a form, but only for the requester and a pending action."""
         action = await _allowed_pending(
             runtime_of(), client, body, str(body["actions"][0]["value"])
         )
         if action is not None:
-            await client.views_open(
-                trigger_id=body["trigger_id"], view=edit_modal(action, _where(body))
-            )
+            await client.views_open(trigger_id=body["trigger_id"], view=build(action, _where(body)))
+
+    @app.action("coworker_edit")
+    async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await open_modal(body, client, edit_modal)
 
     @app.action("coworker_cancel")
     async def on_cancel(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        action = await _allowed_pending(
-            runtime_of(), client, body, str(body["actions"][0]["value"])
-        )
-        if action is not None:
-            await client.views_open(
-                trigger_id=body["trigger_id"], view=cancel_modal(action, _where(body))
-            )
+        await open_modal(body, client, cancel_modal)
 
     @app.view(EDIT_MODAL)
     async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
