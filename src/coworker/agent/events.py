@@ -110,3 +110,45 @@ Event = (
     | TurnDone
     | ErrorEvent
 )
+
+
+@dataclass
+class RunSummary:
+    """One run's events gathered up, for channels that answer once instead of streaming
+    (the JSON API, `chat -m --json`, Slack)."""
+
+    conversation_id: str | None = None
+    text: list[str] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)
+    actions: list[ActionView] = field(default_factory=list)
+    decided: list[ActionView] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    done_text: str | None = None
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, TextDelta):
+            self.text.append(event.text)
+        elif isinstance(event, ToolStarted):
+            self.tools.append(event.name)
+        elif isinstance(event, ConfirmationRequired):
+            self.actions.append(event.action)
+        elif isinstance(event, ActionDecided):
+            self.decided.append(event.action)
+        elif isinstance(event, ErrorEvent):
+            self.errors.append(event.message)
+        elif isinstance(event, TurnDone):
+            self.conversation_id = event.conversation_id
+            self.done_text = event.text
+
+    @property
+    def reply(self) -> str:
+        return "".join(self.text).strip()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conversation_id": self.conversation_id,
+            "reply": self.reply,
+            "actions": [a.as_dict() for a in self.actions],
+            "decided": [a.as_dict() for a in self.decided],
+            "errors": self.errors,
+        }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -23,36 +22,16 @@ from coworker.agent.events import (
     ConfirmationRequired,
     ErrorEvent,
     Event,
+    RunSummary,
     TextDelta,
     ToolFinished,
     ToolStarted,
-    TurnDone,
 )
 from coworker.agent.service import Coworker
 from coworker.errors import CoworkerError
 from coworker.store.queries import UserRecord
 
 FIELD_LABELS = {"subject": "Subject", "body_text": "Body", "message": "Message"}
-
-
-@dataclass
-class RunResult:
-    """What one run produced, for `--json` output and for the interactive loop."""
-
-    conversation_id: str | None = None
-    reply: list[str] = field(default_factory=list)
-    actions: list[ActionView] = field(default_factory=list)
-    decided: list[ActionView] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "conversation_id": self.conversation_id,
-            "reply": "".join(self.reply).strip(),
-            "actions": [a.as_dict() for a in self.actions],
-            "decided": [a.as_dict() for a in self.decided],
-            "errors": self.errors,
-        }
 
 
 def action_card(action: ActionView) -> Panel:
@@ -74,38 +53,31 @@ def action_card(action: ActionView) -> Panel:
 
 async def render(
     events: AsyncIterator[Event], console: Console, *, quiet: bool = False
-) -> RunResult:
+) -> RunSummary:
     """Print events as they arrive (unless quiet) and collect what they said."""
-    result = RunResult()
+    result = RunSummary()
     streaming = False
     async for event in events:
-        if isinstance(event, TextDelta):
-            result.reply.append(event.text)
-            if not quiet:
-                console.print(event.text, end="", markup=False, highlight=False)
-                streaming = True
+        result.add(event)
+        if quiet:
             continue
-        if streaming and not quiet:
+        if isinstance(event, TextDelta):
+            console.print(event.text, end="", markup=False, highlight=False)
+            streaming = True
+            continue
+        if streaming:
             console.print()
             streaming = False
-        if isinstance(event, ToolStarted) and not quiet:
+        if isinstance(event, ToolStarted):
             console.print(f"[dim]· {event.name}…[/dim]")
-        elif isinstance(event, ToolFinished) and not quiet and event.is_error:
+        elif isinstance(event, ToolFinished) and event.is_error:
             console.print(f"[dim red]· {event.name} failed[/dim red]")
         elif isinstance(event, ConfirmationRequired):
-            result.actions.append(event.action)
-            if not quiet:
-                console.print(action_card(event.action))
+            console.print(action_card(event.action))
         elif isinstance(event, ActionDecided):
-            result.decided.append(event.action)
-            if not quiet:
-                console.print(f"[dim]· action {event.action.status}[/dim]")
+            console.print(f"[dim]· action {event.action.status}[/dim]")
         elif isinstance(event, ErrorEvent):
-            result.errors.append(event.message)
-            if not quiet:
-                console.print(f"[red]{event.message}[/red]")
-        elif isinstance(event, TurnDone):
-            result.conversation_id = event.conversation_id
+            console.print(f"[red]{event.message}[/red]")
     if streaming and not quiet:
         console.print()
     return result
@@ -124,7 +96,7 @@ def parse_sets(sets: list[str]) -> dict[str, str]:
 
 async def decide_interactively(
     coworker: Coworker, user: UserRecord, action: ActionView, console: Console
-) -> RunResult:
+) -> RunSummary:
     """Ask approve / edit / reject / later for one action, and run the decision."""
     choice = Prompt.ask(
         "[bold]Approve[/bold], [bold]e[/bold]dit, [bold]r[/bold]eject or [bold]l[/bold]ater?",
@@ -134,7 +106,7 @@ async def decide_interactively(
     )
     if choice == "l":
         console.print(f"[dim]Left pending. Later: coworker actions approve {action.id}[/dim]")
-        return RunResult()
+        return RunSummary()
     if choice == "r":
         reason = Prompt.ask("Reason (optional)", default="", console=console)
         return await render(coworker.reject(user, action.id, reason or None), console)

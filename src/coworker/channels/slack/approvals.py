@@ -226,9 +226,10 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
         await ack()
         await open_modal(body, client, cancel_modal)
 
-    @app.view(EDIT_MODAL)
-    async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+    async def submitted(
+        body: dict[str, Any], client: AsyncWebClient, *, approve: bool, **decision: Any
+    ) -> None:
+        """A submitted Edit or Cancel form: the action and its thread ride in the metadata."""
         meta = json.loads(body["view"]["private_metadata"])
         await decide(
             runtime_of(),
@@ -237,22 +238,17 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
             slack_user_id=str(body["user"]["id"]),
             action_id=meta.pop("action_id"),
             where=meta,
-            approve=True,
-            edits=_values(body["view"]) or None,
+            approve=approve,
+            **decision,
         )
+
+    @app.view(EDIT_MODAL)
+    async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await submitted(body, client, approve=True, edits=_values(body["view"]) or None)
 
     @app.view(CANCEL_MODAL)
     async def on_cancel_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        meta = json.loads(body["view"]["private_metadata"])
         reason = _values(body["view"]).get("reason", "").strip() or None
-        await decide(
-            runtime_of(),
-            client,
-            team=team_of(body),
-            slack_user_id=str(body["user"]["id"]),
-            action_id=meta.pop("action_id"),
-            where=meta,
-            approve=False,
-            reason=reason,
-        )
+        await submitted(body, client, approve=False, reason=reason)

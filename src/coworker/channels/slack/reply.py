@@ -9,14 +9,9 @@ from dataclasses import dataclass, field
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.events import (
-    ActionDecided,
     ActionView,
-    ConfirmationRequired,
-    ErrorEvent,
     Event,
-    TextDelta,
-    ToolStarted,
-    TurnDone,
+    RunSummary,
 )
 from coworker.channels.slack import render
 from coworker.channels.web.errors import public_message
@@ -51,30 +46,23 @@ async def render_run(
     status_ts: str | None = None,
 ) -> list[ActionView]:
     """Consume one run's events and post the outcome; returns the actions decided on the way."""
-    text_parts: list[str] = []
+    summary = RunSummary()
     final: str | None = None
-    cards: list[ActionView] = []
-    decided: list[ActionView] = []
     try:
         async for event in events:
-            if isinstance(event, TextDelta):
-                text_parts.append(event.text)
-            elif isinstance(event, ToolStarted):
-                thread.tools.append(event.name)
-            elif isinstance(event, ConfirmationRequired):
-                cards.append(event.action)
-            elif isinstance(event, ActionDecided):
-                decided.append(event.action)
-            elif isinstance(event, ErrorEvent):
-                final = f"Sorry, that did not work: {event.message}"
-            elif isinstance(event, TurnDone) and final is None:
-                final = event.text or "".join(text_parts)
+            summary.add(event)
     except CoworkerError as error:
         final = f"Sorry, that did not work: {public_message(error)}"
     except Exception:  # the person still gets an answer; the details go to the log
         log.exception("slack: agent run failed")
         final = "Sorry, something went wrong on my side. Please try again."
-    text = final if final is not None else "".join(text_parts)
+    thread.tools.extend(summary.tools)
+    cards, decided = summary.actions, summary.decided
+    if final is None and summary.errors:
+        final = f"Sorry, that did not work: {summary.errors[0]}"
+    if final is None and summary.done_text is not None:
+        final = summary.done_text or "".join(summary.text)
+    text = final if final is not None else "".join(summary.text)
     if not text.strip() and cards:
         text = "This needs your approval:"
     await post_reply(client, thread, text, status_ts=status_ts)

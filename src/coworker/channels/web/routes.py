@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 from coworker.agent.events import Event
 from coworker.channels.web.identity import InvalidToken, bearer, verify_token
 from coworker.channels.web.limits import RateLimiter
-from coworker.channels.web.stream import STREAM_HEADERS, JsonReply, sse_stream
+from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
 from coworker.errors import ConversationNotFound, MessageTooLong
 from coworker.runtime import Runtime
 from coworker.store.queries import UserRecord
@@ -128,7 +128,7 @@ async def _answer(
             media_type="text/event-stream",
             headers=STREAM_HEADERS,
         )
-    return JSONResponse(await JsonReply(conversation_id).collect(started))
+    return JSONResponse(await collect(started, conversation_id))
 
 
 @router.post("/chat", summary="Send a message; the reply streams (SSE) or comes back as JSON")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
@@ -22,6 +21,7 @@ from coworker.agent.events import (
     ConfirmationRequired,
     ErrorEvent,
     Event,
+    RunSummary,
     TextDelta,
     ToolFinished,
     ToolStarted,
@@ -187,32 +187,9 @@ async def sse_stream(
     yield _sse("[DONE]")
 
 
-@dataclass
-class JsonReply:
-    """One run collected into `{conversation_id, reply, actions}` for clients without SSE."""
-
-    conversation_id: str | None
-    text: list[str] = field(default_factory=list)
-    actions: list[ActionView] = field(default_factory=list)
-    decided: list[ActionView] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    async def collect(self, events: AsyncIterator[Event]) -> dict[str, Any]:
-        async for event in events:
-            if isinstance(event, TextDelta):
-                self.text.append(event.text)
-            elif isinstance(event, ConfirmationRequired):
-                self.actions.append(event.action)
-            elif isinstance(event, ActionDecided):
-                self.decided.append(event.action)
-            elif isinstance(event, ErrorEvent):
-                self.errors.append(event.message)
-            elif isinstance(event, TurnDone):
-                self.conversation_id = event.conversation_id
-        return {
-            "conversation_id": self.conversation_id,
-            "reply": "".join(self.text).strip(),
-            "actions": [a.as_dict() for a in self.actions],
-            "decided": [a.as_dict() for a in self.decided],
-            "errors": self.errors,
-        }
+async def collect(events: AsyncIterator[Event], conversation_id: str | None) -> dict[str, Any]:
+    """One run as `{conversation_id, reply, actions, decided, errors}`, for clients without SSE."""
+    summary = RunSummary(conversation_id)
+    async for event in events:
+        summary.add(event)
+    return summary.as_dict()
