@@ -17,8 +17,22 @@ BOT_USER = "UBOT"
 TEAM = "T0TEAM"
 
 
+AI_METHODS = (
+    "assistant.threads.setStatus",
+    "chat.startStream",
+    "chat.appendStream",
+    "chat.stopStream",
+)
+
+
 class MockSlack:
+    """`ai_features = False` plays a workspace (or app) without the AI-app methods: they are
+    refused with `missing_scope`. `break_stream_after = n` fails every appendStream after
+    the n-th, as a stream that breaks mid-way."""
+
     def __init__(self) -> None:
+        self.ai_features = True
+        self.break_stream_after: int | None = None
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -36,23 +50,48 @@ class MockSlack:
             for name in ("blocks", "view"):
                 if isinstance(args.get(name), str):
                     args[name] = json.loads(args[name])
+        answer = self._answer(method, args)
+        if method == "chat.startStream" and answer["ok"]:
+            args["_answered_ts"] = answer["ts"]
         with self._lock:
             self.calls.append((method, args))
-        return JSONResponse(self._answer(method, args))
+        return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in AI_METHODS and not self.ai_features:
+            return {"ok": False, "error": "missing_scope", "needed": "assistant:write"}
+        if method == "chat.appendStream" and self.break_stream_after is not None:
+            if len(self.of("chat.appendStream")) >= self.break_stream_after:
+                return {"ok": False, "error": "message_not_in_streaming_state"}
+        if method == "chat.startStream":
+            return {"ok": True, "channel": args.get("channel"), "ts": self._next_ts()}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM}
         if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            ts = args.get("ts") or self._next_ts()
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": args}
         if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+            return {"ok": True, "message_ts": self._next_ts()}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
         if method == "users.info":
             return {"ok": True, "user": {"id": args.get("user"), "tz": "America/New_York"}}
         return {"ok": True}
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def streams(self) -> dict[str, str]:
+        """Each streamed message's whole text, by its ts, as Slack would show it."""
+        texts: dict[str, str] = {}
+        with self._lock:
+            calls = list(self.calls)
+        for name, args in calls:
+            if name == "chat.startStream" and "_answered_ts" in args:
+                texts[args["_answered_ts"]] = str(args.get("markdown_text") or "")
+            elif name in ("chat.appendStream", "chat.stopStream") and args.get("ts") in texts:
+                texts[args["ts"]] += str(args.get("markdown_text") or "")
+        return texts
 
     def of(self, method: str) -> list[dict[str, Any]]:
         with self._lock:

@@ -8,14 +8,18 @@ from typing import Any
 from coworker.llm.scripted import ScriptedModel
 from coworker.sandbox.seed import DEMO_USERS
 from tests.channels.slack.conftest import JANE, SlackClient
-from tests.channels.slack.mock_slack import MockSlack
+from tests.channels.slack.mock_slack import TEAM, MockSlack
 
 S = ScriptedModel
 EMAIL = {"lead_id": JANE, "subject": "Pricing", "body_text": "Hi Jane, here is our pricing."}
 
 
-def _texts(slack: MockSlack, method: str = "chat.update") -> list[str]:
-    return [str(call.get("text", "")) for call in slack.of(method)]
+def _texts(slack: MockSlack) -> list[str]:
+    """Every reply text in the threads: streamed, edited in place, or posted."""
+    posted = [
+        str(c.get("text", "")) for m in ("chat.update", "chat.postMessage") for c in slack.of(m)
+    ]
+    return posted + list(slack.streams().values())
 
 
 def _card(slack: MockSlack) -> tuple[str, dict[str, Any]]:
@@ -38,20 +42,65 @@ def _email_card(client: SlackClient) -> tuple[str, dict[str, Any]]:
     return _card(client.slack)
 
 
-def test_dm_gets_a_threaded_reply(serve: Any) -> None:
+def test_dm_gets_a_status_then_a_streamed_reply_in_its_thread(serve: Any) -> None:
     client = serve(
         [S.tool_calls(("search_leads", {"search": "jane"})), S.text("**Jane** is at Acme.")]
     )
     answer = client.dm("who is jane?")
     assert answer.status_code == 200
     slack = client.slack
-    update = slack.wait_for(lambda s: s.of("chat.update"), what="the reply")[0]
+    (stop,) = slack.wait_for(lambda s: s.of("chat.stopStream"), what="the end of the stream")
+    (status,) = slack.of("assistant.threads.setStatus")
+    assert status["channel_id"] == "D1" and status["thread_ts"] == "1699999999.000100"
+    (start,) = slack.of("chat.startStream")
+    assert start["thread_ts"] == "1699999999.000100" and start["channel"] == "D1"
+    assert start["recipient_user_id"] == "U1" and start["recipient_team_id"] == TEAM
+    assert slack.streams() == {stop["ts"]: "**Jane** is at Acme."}  # Markdown, as streamed
+    context = stop["blocks"][-1]
+    assert context["type"] == "context" and "search_leads" in context["elements"][0]["text"]
+    assert slack.of("chat.postMessage") == []  # no placeholder where the status works
+    assert slack.of("auth.test")  # bolt's single-team authorization, against the mock
+
+
+def test_without_ai_features_a_placeholder_is_edited_into_the_reply(serve: Any) -> None:
+    client = serve(
+        [
+            S.tool_calls(("search_leads", {"search": "jane"})),
+            S.text("**Jane** is at Acme."),
+            S.text("Again."),
+        ]
+    )
+    slack = client.slack
+    slack.ai_features = False
+    assert client.dm("who is jane?").status_code == 200
+    slack.wait_for(lambda s: "*Jane* is at Acme." in _texts(s), what="the reply")
     (status,) = slack.of("chat.postMessage")
     assert status["thread_ts"] == "1699999999.000100" and status["channel"] == "D1"
-    assert update["ts"].startswith("1700000000.") and update["text"] == "*Jane* is at Acme."
+    assert status["text"] == "_Working on it…_"
+    *previews, update = slack.of("chat.update")  # the placeholder, edited in place
+    assert update["text"] == "*Jane* is at Acme." and len(previews) <= 1
+    assert len({u["ts"] for u in slack.of("chat.update")}) == 1
     context = update["blocks"][-1]
     assert context["type"] == "context" and "search_leads" in context["elements"][0]["text"]
-    assert slack.of("auth.test")  # bolt's single-team authorization, against the mock
+    refused = len(slack.of("assistant.threads.setStatus")) + len(slack.of("chat.startStream"))
+    assert refused == 2
+    # the refusals are remembered: the next message does not ask again
+    assert client.dm("again", ts="1699999999.000200").status_code == 200
+    slack.wait_for(lambda s: "Again." in _texts(s), what="the second reply")
+    again = len(slack.of("assistant.threads.setStatus")) + len(slack.of("chat.startStream"))
+    assert again == refused
+
+
+def test_a_stream_that_breaks_ends_in_one_plain_message_with_the_whole_reply(
+    serve: Any,
+) -> None:
+    long_reply = " ".join(f"Word{i}" for i in range(200))  # three appends, one message
+    client = serve([S.text(long_reply)])
+    client.slack.break_stream_after = 0
+    assert client.dm("tell me a lot").status_code == 200
+    posted = client.slack.wait_for(lambda s: s.of("chat.postMessage"), what="the plain reply")
+    assert posted[-1]["text"] == long_reply and posted[-1]["thread_ts"] == "1699999999.000100"
+    assert len(client.slack.of("chat.startStream")) == 1
 
 
 def test_mention_replies_in_its_thread_and_continues_it(serve: Any) -> None:
@@ -65,7 +114,7 @@ def test_mention_replies_in_its_thread_and_continues_it(serve: Any) -> None:
     }
     assert client.event(mention).status_code == 200
     client.slack.wait_for(lambda s: "Hello there." in _texts(s), what="the reply")
-    assert client.slack.of("chat.postMessage")[0]["thread_ts"] == "1700000001.000001"
+    assert client.slack.of("chat.startStream")[0]["thread_ts"] == "1700000001.000001"
     follow_up = {**mention, "ts": "1700000002.000001", "thread_ts": "1700000001.000001"}
     assert client.event(follow_up).status_code == 200
     client.slack.wait_for(lambda s: "Still here." in _texts(s), what="the follow-up")
@@ -84,8 +133,8 @@ def test_the_same_event_three_times_and_its_twin_get_one_reply(serve: Any) -> No
     client.event({**twin, "ts": "1699999999.000100"})
     client.slack.wait_for(lambda s: "Once." in _texts(s), what="the reply")
     time.sleep(0.3)  # give any duplicate the chance to show itself
-    assert len(client.slack.of("chat.postMessage")) == 1
-    assert len(client.slack.of("chat.update")) == 1
+    assert len(client.slack.of("assistant.threads.setStatus")) == 1
+    assert len(client.slack.of("chat.startStream")) == 1
     assert client.model.remaining == 0 and len(client.model.requests) == 1
 
 

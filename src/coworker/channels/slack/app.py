@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.channels.slack import approvals, home
 from coworker.channels.slack.events import handle_message_event
+from coworker.channels.slack.stream import SlackFeatures
 from coworker.config import Settings
 from coworker.errors import ConfigError
 from coworker.runtime import Runtime
@@ -39,6 +40,7 @@ class SlackChannel:
             else AsyncWebClient(token=token)
         )
         self.runtime: Runtime | None = None
+        self.features = SlackFeatures()
         self.app = AsyncApp(
             client=client,  # carries the token; bolt authorizes with it (auth.test, cached)
             signing_secret=secret.get_secret_value() if secret else None,
@@ -79,13 +81,13 @@ class SlackChannel:
         async def on_mention(
             body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
         ) -> None:
-            await handle_message_event(self.runtime_of(), client, body, event)
+            await handle_message_event(self.runtime_of(), client, body, event, self.features)
 
         @app.event("message")
         async def on_message(
             body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
         ) -> None:
-            await handle_message_event(self.runtime_of(), client, body, event)
+            await handle_message_event(self.runtime_of(), client, body, event, self.features)
 
-        approvals.register(app, self.runtime_of)
+        approvals.register(app, self.runtime_of, self.features)
         home.register(app, self.runtime_of)

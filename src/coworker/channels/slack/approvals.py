@@ -12,7 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from coworker.agent.events import ActionDecided, ActionView, Event
 from coworker.channels.slack import render
 from coworker.channels.slack.events import slack_id_of, slack_user, team_of
-from coworker.channels.slack.reply import Thread, placeholder, render_run
+from coworker.channels.slack.reply import Thread, render_run
+from coworker.channels.slack.stream import SlackFeatures
 from coworker.errors import ActionNotFound, ActionNotPending, NotAllowed
 from coworker.runtime import Runtime
 
@@ -77,6 +78,7 @@ async def decide(
     approve: bool,
     edits: dict[str, Any] | None = None,
     reason: str | None = None,
+    features: SlackFeatures,
 ) -> None:
     user = await slack_user(runtime, team, slack_user_id)
     coworker = runtime.coworker
@@ -106,9 +108,8 @@ async def decide(
         async for event in events:
             yield event
 
-    thread = Thread(where["channel"], where["thread_ts"], slack_user_id)
-    status_ts = await placeholder(client, thread)
-    await render_run(client, thread, rest(), status_ts=status_ts)
+    thread = Thread(where["channel"], where["thread_ts"], slack_user_id, team, features)
+    await render_run(client, thread, rest())
 
 
 async def _allowed_pending(
@@ -188,7 +189,7 @@ def _values(view: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def register(app: AsyncApp, runtime_of: Any) -> None:
+def register(app: AsyncApp, runtime_of: Callable[[], Runtime], features: SlackFeatures) -> None:
     """Buttons and modals of action cards. `runtime_of()` is the running app's Runtime."""
 
     @app.action("coworker_approve")
@@ -202,6 +203,7 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
             action_id=str(body["actions"][0]["value"]),
             where=_where(body),
             approve=True,
+            features=features,
         )
 
     async def open_modal(
@@ -239,6 +241,7 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
             action_id=meta.pop("action_id"),
             where=meta,
             approve=approve,
+            features=features,
             **decision,
         )
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from coworker.channels.slack.reply import Thread, placeholder, render_run
+from coworker.channels.slack.reply import Thread, render_run
+from coworker.channels.slack.stream import SlackFeatures
 from coworker.runtime import Runtime
 from coworker.store.queries import UserRecord
 
@@ -49,7 +50,11 @@ def team_of(body: dict[str, Any]) -> str:
 
 
 async def handle_message_event(
-    runtime: Runtime, client: AsyncWebClient, body: dict[str, Any], event: dict[str, Any]
+    runtime: Runtime,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    features: SlackFeatures,
 ) -> None:
     """A DM or a mention. Slack may deliver one message several times (retries, and both
     `message` and `app_mention`); the store lets exactly one delivery through."""
@@ -65,7 +70,7 @@ async def handle_message_event(
     if not await runtime.store.mark_event_processed(f"message:{team}:{channel}:{ts}", "slack"):
         return
     text = _MENTION.sub("", str(event.get("text", ""))).strip()
-    thread = Thread(channel, str(event.get("thread_ts") or ts), str(event["user"]))
+    thread = Thread(channel, str(event.get("thread_ts") or ts), str(event["user"]), team, features)
     user = await slack_user(runtime, team, thread.requester)
     conversation_id = await runtime.coworker.start_conversation(
         user, channel=CHANNEL, external_key=conversation_key(team, channel, thread.thread_ts)
@@ -81,10 +86,6 @@ async def handle_message_event(
             "ask me something yourself.",
         )
         return
-    status_ts = await placeholder(client, thread)
     await render_run(
-        client,
-        thread,
-        runtime.coworker.chat(user, text, conversation_id=conversation_id),
-        status_ts=status_ts,
+        client, thread, runtime.coworker.chat(user, text, conversation_id=conversation_id)
     )

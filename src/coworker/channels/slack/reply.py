@@ -1,59 +1,40 @@
-"""One agent run rendered into a Slack thread: a placeholder, then the reply and any cards."""
+"""One agent run rendered into a Slack thread: a status, the reply as it is written, cards."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from coworker.agent.events import (
-    ActionView,
-    Event,
-    RunSummary,
-)
+from coworker.agent.events import ActionView, Event, RunSummary, TextDelta
 from coworker.channels.slack import render
+from coworker.channels.slack.stream import Thread, open_writer, show_status
 from coworker.channels.web.errors import public_message
 from coworker.errors import CoworkerError
 
 log = logging.getLogger("coworker.slack")
 
-
-@dataclass
-class Thread:
-    """Where a conversation lives in Slack."""
-
-    channel: str
-    thread_ts: str
-    requester: str  # the Slack user id who asked (the only one who may decide)
-    tools: list[str] = field(default_factory=list)
-
-
-async def placeholder(client: AsyncWebClient, thread: Thread) -> str:
-    """Show that the coworker is working: a message edited in place when the reply is ready."""
-    answer = await client.chat_postMessage(
-        channel=thread.channel, thread_ts=thread.thread_ts, text=render.PLACEHOLDER
-    )
-    return str(answer["ts"])
+__all__ = ["Thread", "render_run"]
 
 
 async def render_run(
-    client: AsyncWebClient,
-    thread: Thread,
-    events: AsyncIterator[Event],
-    *,
-    status_ts: str | None = None,
+    client: AsyncWebClient, thread: Thread, events: AsyncIterator[Event]
 ) -> list[ActionView]:
-    """Consume one run's events and post the outcome; returns the actions decided on the way."""
+    """Consume one run's events and write them into the thread; returns the actions decided
+    on the way. The person always gets an answer, even when the run fails."""
+    status_ts = await show_status(client, thread)
+    writer = open_writer(client, thread, status_ts)
     summary = RunSummary()
     final: str | None = None
     try:
         async for event in events:
             summary.add(event)
+            if isinstance(event, TextDelta) and event.text:
+                await writer.append(event.text)
     except CoworkerError as error:
         final = f"Sorry, that did not work: {public_message(error)}"
-    except Exception:  # the person still gets an answer; the details go to the log
+    except Exception:  # the details go to the log
         log.exception("slack: agent run failed")
         final = "Sorry, something went wrong on my side. Please try again."
     thread.tools.extend(summary.tools)
@@ -65,7 +46,8 @@ async def render_run(
     text = final if final is not None else "".join(summary.text)
     if not text.strip() and cards:
         text = "This needs your approval:"
-    await post_reply(client, thread, text, status_ts=status_ts)
+    tools, thread.tools = thread.tools, []
+    await writer.finish(text, tools)
     for action in cards:
         await client.chat_postMessage(
             channel=thread.channel,
@@ -74,18 +56,3 @@ async def render_run(
             blocks=render.approval_blocks(action, thread.requester),
         )
     return decided
-
-
-async def post_reply(
-    client: AsyncWebClient, thread: Thread, text: str, *, status_ts: str | None = None
-) -> None:
-    """The reply as mrkdwn, split under Slack's limits; the first part replaces the status."""
-    messages = render.reply_messages(text, thread.tools)
-    thread.tools = []
-    for index, message in enumerate(messages):
-        if index == 0 and status_ts is not None:
-            await client.chat_update(channel=thread.channel, ts=status_ts, **message)
-        else:
-            await client.chat_postMessage(
-                channel=thread.channel, thread_ts=thread.thread_ts, **message
-            )

@@ -1,0 +1,115 @@
+"""The reply writers against the mock Slack Web API, with a clock the test moves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from coworker.channels.slack.stream import (
+    MAX_STREAMED_CHARS,
+    SlackFeatures,
+    StreamWriter,
+    Thread,
+    UpdateWriter,
+    open_writer,
+    show_status,
+)
+from tests.channels.slack.mock_slack import TEAM, MockSlack
+from tests.support.servers import run_asgi_server
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def slack() -> Iterator[tuple[MockSlack, AsyncWebClient]]:
+    mock = MockSlack()
+    with run_asgi_server(mock.app) as url:
+        yield mock, AsyncWebClient(token="xoxb-test", base_url=url + "/api/")
+
+
+def _thread() -> Thread:
+    return Thread("D1", "1.000100", "U1", TEAM, SlackFeatures())
+
+
+async def test_edits_go_out_at_most_once_a_second(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    mock.ai_features = False
+    clock = Clock()
+    thread = _thread()
+    status_ts = await show_status(client, thread)
+    assert status_ts is not None and thread.team in thread.features.no_status
+    writer = open_writer(client, thread, status_ts, clock=clock)
+    assert isinstance(writer, StreamWriter)  # the SDK has streams; the workspace decides
+    text = ""
+    for second in range(3):
+        for piece in range(10):  # ten pieces in each second
+            clock.now = 100.0 + second + piece / 10
+            await writer.append(f"s{second}p{piece} ")
+            text += f"s{second}p{piece} "
+    edits_while_streaming = len(mock.of("chat.update"))
+    assert edits_while_streaming == 3  # one a second, the first at once
+    assert thread.team in thread.features.no_stream
+    await writer.finish(text, ["search_leads"])
+    final = mock.of("chat.update")[-1]
+    assert final["text"] == text.strip() and final["ts"] == status_ts
+    assert len(mock.of("chat.startStream")) == 1  # refused once, remembered
+    assert isinstance(open_writer(client, thread, None), UpdateWriter)
+
+
+async def test_without_a_placeholder_the_first_edit_posts_the_message(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    clock = Clock()
+    writer = UpdateWriter(client, _thread(), None, clock=clock)
+    await writer.append("Hello ")
+    assert mock.of("chat.postMessage") == []  # the first second's text waits
+    clock.now += 1.5
+    await writer.append("there")
+    (posted,) = mock.of("chat.postMessage")
+    assert posted["text"] == "Hello there …"
+    await writer.finish("Hello there.", [])
+    (final,) = mock.of("chat.update")
+    assert final["text"] == "Hello there."
+
+
+async def test_a_reply_longer_than_one_stream_continues_in_plain_messages(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    thread = _thread()
+    writer = open_writer(client, thread, None, clock=Clock())
+    paragraph = "word " * 199 + "end.\n\n"
+    text = ""
+    while len(text) < MAX_STREAMED_CHARS + 3000:
+        await writer.append(paragraph)
+        text += paragraph
+    await writer.finish(text, ["get_lead"])
+    (streamed,) = mock.streams().values()
+    assert len(streamed) <= MAX_STREAMED_CHARS and text.startswith(streamed)
+    rest = "\n\n".join(m["text"] for m in mock.of("chat.postMessage"))
+    assert rest.split() == text[len(streamed) :].split()
+    assert "get_lead" in str(mock.of("chat.postMessage")[-1]["blocks"][-1])
+    assert mock.of("chat.stopStream")[0].get("blocks") is None
+
+
+async def test_an_error_after_some_streamed_text_is_posted_in_full(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    writer = open_writer(client, _thread(), None, clock=Clock())
+    await writer.append("Let me look that up")
+    await writer.finish("Sorry, that did not work: the CRM is unavailable.", [])
+    assert len(mock.of("chat.stopStream")) == 1
+    (posted,) = mock.of("chat.postMessage")
+    assert posted["text"] == "Sorry, that did not work: the CRM is unavailable."
