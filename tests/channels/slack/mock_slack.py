@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -39,6 +41,7 @@ class MockSlack:
         self.app = FastAPI()
         self.app.post("/api/{method}")(self._handle)
         self.app.get("/api/{method}")(self._handle)
+        self.app.get("/_counts")(self.counts)
 
     async def _handle(self, method: str, request: Request) -> JSONResponse:
         raw = await request.body()
@@ -93,6 +96,11 @@ class MockSlack:
                 texts[args["ts"]] += str(args.get("markdown_text") or "")
         return texts
 
+    def counts(self) -> dict[str, int]:
+        """Calls per method (served at /_counts, for a mock in another process)."""
+        with self._lock:
+            return dict(Counter(name for name, _ in self.calls))
+
     def of(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [args for name, args in self.calls if name == method]
@@ -108,3 +116,9 @@ class MockSlack:
                 return result
             time.sleep(0.02)
         raise AssertionError(f"timed out waiting for {what or check}; calls: {self.calls}")
+
+
+if __name__ == "__main__":  # `python -m tests.channels.slack.mock_slack PORT` (benchmarks)
+    import uvicorn
+
+    uvicorn.run(MockSlack().app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")

@@ -248,3 +248,11 @@ def test_app_home_connects_a_valid_key_and_rejects_an_invalid_one(serve: Any) ->
         what="the home view with the key connected",
     )
     assert DEMO_USERS[1].key not in str(published)
+
+
+def test_url_verification_is_answered_with_the_challenge(serve: Any) -> None:
+    client = serve([])
+    body = '{"type": "url_verification", "token": "t", "challenge": "c-123"}'
+    answer = client.signed(body, "application/json")
+    assert answer.status_code == 200 and answer.json() == {"challenge": "c-123"}
+    assert client.signed(body, "application/json", secret="wrong").status_code == 401

@@ -1,7 +1,8 @@
 """The bolt `AsyncApp`: verified requests in, listeners registered, the runtime plugged in.
 
-Bolt checks every request's signature (401 otherwise) and acks Events API requests before
-the listener runs, so Slack never retries for a timeout; buttons ack first, then work.
+Every request's signature is checked (401 otherwise); event callbacks are acked before any
+work (`http.EventsEndpoint`), so Slack never retries for a timeout; buttons ack first, then
+work.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.channels.slack import approvals, home
 from coworker.channels.slack.events import handle_message_event
+from coworker.channels.slack.http import EventsEndpoint
 from coworker.channels.slack.stream import SlackFeatures
 from coworker.config import Settings
 from coworker.errors import ConfigError
@@ -48,7 +49,7 @@ class SlackChannel:
             request_verification_enabled=secret is not None,
             logger=log,
         )
-        self.handler = AsyncSlackRequestHandler(self.app)
+        self.handler = EventsEndpoint(self.app, secret.get_secret_value() if secret else None)
         self.http_enabled = secret is not None
         self._app_token = settings.slack_app_token
         self._socket: Any = None
@@ -65,6 +66,7 @@ class SlackChannel:
         log.info("slack: connected over Socket Mode")
 
     async def aclose(self) -> None:
+        await self.handler.aclose()
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
@@ -77,17 +79,13 @@ class SlackChannel:
     def _register(self) -> None:
         app = self.app
 
-        @app.event("app_mention")
-        async def on_mention(
-            body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
-        ) -> None:
-            await handle_message_event(self.runtime_of(), client, body, event, self.features)
-
-        @app.event("message")
         async def on_message(
             body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
         ) -> None:
             await handle_message_event(self.runtime_of(), client, body, event, self.features)
+
+        app.event("app_mention")(on_message)
+        app.event("message")(on_message)
 
         approvals.register(app, self.runtime_of, self.features)
         home.register(app, self.runtime_of)
