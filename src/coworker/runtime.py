@@ -31,6 +31,7 @@ from coworker.sandbox.faults import FaultPlan
 from coworker.sandbox.seed import DEMO_USERS
 from coworker.store.engine import database_url
 from coworker.store.queries import Store, UserRecord
+from coworker.summary.deliver import SummaryChannel, WebChannel
 from coworker.tools.executor import CrmCaller
 
 log = logging.getLogger("coworker.runtime")
@@ -86,6 +87,15 @@ class Runtime:
         demo = self.sandbox is not None and not self.settings.dialsheet_api_key
         name = DEMO_USERS[0].name if demo else None
         return await self.store.ensure_user(LOCAL_USER, display_name=name)
+
+    def summary_channels(self) -> dict[str, SummaryChannel]:
+        """Where daily summaries can go: always the web; Slack DMs once Slack is set up."""
+        channels: dict[str, SummaryChannel] = {"web": WebChannel(self.coworker)}
+        if self.settings.slack_enabled:
+            from coworker.channels.slack.summary import SlackSummaryChannel
+
+            channels["slack"] = SlackSummaryChannel.from_settings(self.settings, self.coworker)
+        return channels
 
     def describe(self) -> dict[str, str]:
         return {

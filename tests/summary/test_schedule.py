@@ -88,6 +88,9 @@ async def test_failed_delivery_is_retried_later_never_twice(make_runtime: Runtim
         name = "web"
         failures = 1
 
+        def reaches(self, person: UserRecord) -> bool:
+            return True
+
         async def deliver(self, person: UserRecord, summary: RenderedSummary) -> None:
             if self.failures:
                 self.failures -= 1

@@ -446,8 +446,15 @@ class Store:
 
     # -- users -------------------------------------------------------------------------------
 
-    async def ensure_user(self, external_id: str, display_name: str | None = None) -> UserRecord:
-        """The user with this external id, created on first sight (safe under races)."""
+    async def ensure_user(
+        self,
+        external_id: str,
+        display_name: str | None = None,
+        *,
+        summary_channel: str | None = None,
+    ) -> UserRecord:
+        """The user with this external id, created on first sight (safe under races).
+        `summary_channel` is where a new person's summaries go (an existing one keeps theirs)."""
         now = utcnow()
         values = {
             "id": new_id(),
@@ -456,6 +463,8 @@ class Store:
             "created_at": now,
             "updated_at": now,
         }
+        if summary_channel is not None:
+            values["summary_channel"] = summary_channel
         return await self._run(_ensure_user, values)
 
     async def get_user(self, user_id: str) -> UserRecord | None:

@@ -1,8 +1,8 @@
 """Where a summary goes: the `SummaryChannel` seam and the web channel behind it.
 
 A channel only puts a rendered summary in front of the person; whether to send at all (and
-only once) is decided in `runs`. Slack joins later as a second implementation of the same
-Protocol.
+only once) is decided in `runs`. The Slack DM (`channels/slack/summary.py`) is the other
+implementation of the same Protocol.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from coworker.agent.service import Coworker
 from coworker.agent.transcript import Transcript
 from coworker.store.queries import UserRecord
+from coworker.summary.gather import SummaryData
 
 SUMMARY_CHANNEL = "summary"
 SUMMARY_TITLE = "Daily summary"
@@ -23,10 +24,14 @@ SUMMARY_TITLE = "Daily summary"
 class RenderedSummary:
     local_date: date
     text: str
+    data: SummaryData | None = None  # the facts behind the text, for channels with buttons
 
 
 class SummaryChannel(Protocol):
     name: str
+
+    def reaches(self, user: UserRecord) -> bool:
+        """Whether this channel has a way to reach the person at all."""
 
     async def deliver(self, user: UserRecord, summary: RenderedSummary) -> None:
         """Show the summary to the person; raise if it could not be delivered."""
@@ -52,6 +57,9 @@ class WebChannel:
 
     def __init__(self, coworker: Coworker) -> None:
         self.coworker = coworker
+
+    def reaches(self, user: UserRecord) -> bool:
+        return True
 
     async def conversation_id(self, user: UserRecord) -> str:
         record = await self.coworker.store.get_or_create_conversation(

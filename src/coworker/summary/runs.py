@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from coworker.llm.base import Model
 from coworker.store.queries import Store, SummaryRunRecord, UserRecord
 from coworker.summary import queries
-from coworker.summary.deliver import RenderedSummary, SummaryChannel, WebChannel
+from coworker.summary.deliver import RenderedSummary, SummaryChannel
 from coworker.summary.gather import STALE_DAYS, gather
 from coworker.summary.render import render_with_model, summary_prompt
 from coworker.tools.executor import CrmCaller
@@ -83,19 +83,23 @@ class SummaryService:
 
     @classmethod
     def from_runtime(cls, runtime: Runtime, **options: object) -> SummaryService:
-        coworker = runtime.coworker
         return cls(
             store=runtime.store,
             model=runtime.model,
-            crm_for=coworker.crm_for,
-            channels={"web": WebChannel(coworker)},
+            crm_for=runtime.coworker.crm_for,
+            channels=runtime.summary_channels(),
             **options,  # type: ignore[arg-type]
         )
 
     def targets(self, user: UserRecord) -> list[SummaryChannel]:
-        """The channels the person chose; those not configured here fall back to the web."""
+        """The channels the person chose; where none of them is configured here or can
+        reach the person (Slack for someone who never used it), the web."""
         wanted = ("web", "slack") if user.summary_channel == "both" else (user.summary_channel,)
-        chosen = [self.channels[name] for name in wanted if name in self.channels]
+        chosen = [
+            self.channels[name]
+            for name in wanted
+            if name in self.channels and self.channels[name].reaches(user)
+        ]
         return chosen or [self.channels["web"]]
 
     def moment(self, user: UserRecord, local_date: date | None) -> datetime:
@@ -123,7 +127,7 @@ class SummaryService:
             person=user.display_name,
             stale_days=self.stale_days,
         )
-        return RenderedSummary(day, await render_with_model(self.model, data, self.prompt))
+        return RenderedSummary(day, await render_with_model(self.model, data, self.prompt), data)
 
     async def _claim(self, user: UserRecord, local_date: date) -> Outcome | None:
         """None if this caller now holds the run; else why it does not."""

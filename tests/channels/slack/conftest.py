@@ -61,7 +61,14 @@ class SlackClient:
         }
         return self.signed(json.dumps(body), "application/json", **kwargs)
 
-    def dm(self, text: str, user: str = "U1", ts: str = "1699999999.000100", **kw: Any) -> Any:
+    def dm(
+        self,
+        text: str,
+        user: str = "U1",
+        ts: str = "1699999999.000100",
+        thread_ts: str | None = None,
+        **kw: Any,
+    ) -> Any:
         event = {
             "type": "message",
             "channel_type": "im",
@@ -70,6 +77,8 @@ class SlackClient:
             "text": text,
             "ts": ts,
         }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
         return self.event(event, **kw)
 
     def interaction(self, payload: dict[str, Any]) -> httpx.Response:

@@ -77,6 +77,8 @@ class MockSlack:
             return {"ok": True, "message_ts": self._next_ts()}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
         if method == "users.info":
             return {"ok": True, "user": {"id": args.get("user"), "tz": "America/New_York"}}
         return {"ok": True}

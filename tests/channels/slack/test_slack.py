@@ -256,3 +256,34 @@ def test_url_verification_is_answered_with_the_challenge(serve: Any) -> None:
     answer = client.signed(body, "application/json")
     assert answer.status_code == 200 and answer.json() == {"challenge": "c-123"}
     assert client.signed(body, "application/json", secret="wrong").status_code == 401
+
+
+def test_app_home_sets_the_daily_summary_days_time_and_place(serve: Any) -> None:
+    client = serve([])
+    client.event({"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home"})
+    (home,) = client.slack.wait_for(lambda s: s.of("views.publish"), what="the home view")
+    # someone met in Slack gets summaries in Slack, on weekdays, by default
+    assert "on at 08:30, weekdays, here in Slack" in str(home["view"])
+    view = {"callback_id": "coworker_summary_modal", "type": "modal", "private_metadata": ""}
+
+    def values(days: list[str], place: str, tz: str = "Europe/Paris") -> dict[str, Any]:
+        return {
+            "timezone": {"value": {"type": "plain_text_input", "value": tz}},
+            "enabled": {"value": {"type": "checkboxes", "selected_options": [{"value": "on"}]}},
+            "time": {"value": {"type": "timepicker", "selected_time": "07:45"}},
+            "weekdays": {
+                "value": {"type": "checkboxes", "selected_options": [{"value": d} for d in days]}
+            },
+            "channel": {"value": {"type": "radio_buttons", "selected_option": {"value": place}}},
+        }
+
+    refused = client.submit(view, "U1", values([], "both", tz="Mars/Olympus"))
+    assert refused.json()["response_action"] == "errors"
+    assert set(refused.json()["errors"]) == {"timezone", "weekdays"}
+    assert client.submit(view, "U1", values(["sat", "mon"], "both")).status_code == 200
+    published = client.slack.wait_for(
+        lambda s: [p for p in s.of("views.publish") if "07:45" in str(p["view"])],
+        what="the home view with the new settings",
+    )
+    assert "on at 07:45, Mon Sat, Slack and web" in str(published[-1]["view"])
+    assert "Europe/Paris" in str(published[-1]["view"])

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from coworker.channels.slack import approvals, home
+from coworker.channels.slack import approvals, home, summary
 from coworker.channels.slack.events import handle_message_event
 from coworker.channels.slack.http import EventsEndpoint
 from coworker.channels.slack.stream import SlackFeatures
@@ -89,3 +89,4 @@ class SlackChannel:
 
         approvals.register(app, self.runtime_of, self.features)
         home.register(app, self.runtime_of)
+        summary.register(app, self.runtime_of, self.features)

@@ -41,7 +41,8 @@ def conversation_key(team: str, channel: str, thread_ts: str) -> str:
 
 
 async def slack_user(runtime: Runtime, team: str, user: str) -> UserRecord:
-    return await runtime.store.ensure_user(slack_external_id(team, user))
+    """The store's person for a Slack user; someone met in Slack gets summaries there."""
+    return await runtime.store.ensure_user(slack_external_id(team, user), summary_channel="slack")
 
 
 def team_of(body: dict[str, Any]) -> str:

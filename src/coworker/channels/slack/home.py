@@ -19,6 +19,23 @@ log = logging.getLogger("coworker.slack")
 
 KEY_MODAL = "coworker_key_modal"
 SUMMARY_MODAL = "coworker_summary_modal"
+CHANNEL_LABELS = {"slack": "here in Slack", "web": "in the web chat", "both": "Slack and web"}
+DAY_LABELS = dict(
+    zip(preferences.WEEKDAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True)
+)
+
+
+def _days_label(weekdays: str) -> str:
+    days = weekdays.split(",")
+    if days == list(preferences.WEEKDAYS[:5]):
+        return "weekdays"
+    if days == list(preferences.WEEKDAYS):
+        return "every day"
+    return " ".join(DAY_LABELS.get(day, day) for day in days)
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
 
 
 def home_view(user: UserRecord) -> dict[str, Any]:
@@ -29,7 +46,12 @@ def home_view(user: UserRecord) -> dict[str, Any]:
         else ":key: *Dialsheet key:* not connected. Create one in Dialsheet under "
         "Settings → API Keys, then connect it here."
     )
-    summary = f"on at {user.summary_time}" if user.summary_enabled else "off"
+    summary = (
+        f"on at {user.summary_time}, {_days_label(user.summary_weekdays)}, "
+        f"{CHANNEL_LABELS.get(user.summary_channel, user.summary_channel)}"
+        if user.summary_enabled
+        else "off"
+    )
     return {
         "type": "home",
         "blocks": [
@@ -86,6 +108,9 @@ def summary_modal(user: UserRecord) -> dict[str, Any]:
     checkbox: dict[str, Any] = {"type": "checkboxes", "action_id": "value", "options": [on]}
     if user.summary_enabled:
         checkbox["initial_options"] = [on]
+    days = [_option(DAY_LABELS[day], day) for day in preferences.WEEKDAYS]
+    chosen_days = set(user.summary_weekdays.split(","))
+    places = [_option(label.capitalize(), value) for value, label in CHANNEL_LABELS.items()]
     return {
         "type": "modal",
         "callback_id": SUMMARY_MODAL,
@@ -117,6 +142,30 @@ def summary_modal(user: UserRecord) -> dict[str, Any]:
                     "type": "timepicker",
                     "action_id": "value",
                     "initial_time": user.summary_time,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "weekdays",
+                "label": {"type": "plain_text", "text": "On"},
+                "element": {
+                    "type": "checkboxes",
+                    "action_id": "value",
+                    "options": days,
+                    "initial_options": [d for d in days if d["value"] in chosen_days],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "channel",
+                "label": {"type": "plain_text", "text": "Where"},
+                "element": {
+                    "type": "radio_buttons",
+                    "action_id": "value",
+                    "options": places,
+                    "initial_option": next(
+                        (p for p in places if p["value"] == user.summary_channel), places[0]
+                    ),
                 },
             },
         ],
@@ -211,16 +260,28 @@ def register(app: AsyncApp, runtime_of: Any) -> None:
         fields: dict[str, Any] = {
             "summary_enabled": bool(state.get("enabled", {}).get("selected_options"))
         }
-        for block, check, raw in (
-            ("timezone", preferences.check_timezone, state.get("timezone", {}).get("value")),
-            ("time", preferences.check_time, state.get("time", {}).get("selected_time")),
+        days = [o["value"] for o in state.get("weekdays", {}).get("selected_options") or []]
+        place = (state.get("channel", {}).get("selected_option") or {}).get("value")
+        for block, field, check, raw in (
+            (
+                "timezone",
+                "timezone",
+                preferences.check_timezone,
+                state.get("timezone", {}).get("value"),
+            ),
+            (
+                "time",
+                "summary_time",
+                preferences.check_time,
+                state.get("time", {}).get("selected_time"),
+            ),
+            ("weekdays", "summary_weekdays", preferences.check_weekdays, ",".join(days)),
+            ("channel", "summary_channel", preferences.check_channel, place or "slack"),
         ):
             try:
-                value = check(str(raw or ""))
+                fields[field] = check(str(raw or ""))
             except preferences.InvalidSetting as error:
                 errors[block] = error.message
-                continue
-            fields["timezone" if block == "timezone" else "summary_time"] = value
         if errors:
             await ack(response_action="errors", errors=errors)
             return
