@@ -7,9 +7,8 @@ a time, answers any tool call left open, and runs the loop.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -61,7 +60,6 @@ class Coworker:
             store, catalog, ttl=action_ttl, clock=clock, approvers=approvers
         )
         self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._owners: dict[str, str] = {}
 
     @classmethod
@@ -73,7 +71,9 @@ class Coworker:
         model: Model,
         crm_for: Callable[[UserRecord], CrmCaller],
         catalog: ToolCatalog | None = None,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> Coworker:
+        """`clock` pins "now" (evals replay a recorded run on the day it was recorded)."""
         from coworker.tools.catalog import build_catalog
 
         return cls(
@@ -88,15 +88,13 @@ class Coworker:
             max_steps=settings.max_steps,
             max_message_chars=settings.max_message_chars,
             approvers=frozenset(a.strip() for a in settings.approvers.split(",") if a.strip()),
+            clock=clock,
         )
 
-    def lock(self, conversation_id: str) -> asyncio.Lock:
-        """One turn at a time per conversation: a second message waits for the first."""
-        lock = self._locks.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[conversation_id] = lock
-        return lock
+    def lock(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
+        """One turn at a time per conversation: a second message waits for the first, in
+        this process or, on PostgreSQL, in any replica (`store.locks`)."""
+        return self.store.locks.hold(conversation_id)
 
     def executor(self, user: UserRecord) -> ToolExecutor:
         return ToolExecutor(self.catalog, self.crm_for(user))

@@ -51,6 +51,7 @@ from coworker.store.engine import (
     is_in_memory,
     session_factory,
 )
+from coworker.store.locks import ConversationLocks, locks_for
 from coworker.store.migrate import upgrade_engine
 from coworker.store.tables import (
     AuditEvent,
@@ -387,6 +388,7 @@ class Store:
         self._sync_sessions: sessionmaker[Session] | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._turn: AbstractContextManager[object] = nullcontext()
+        self.locks: ConversationLocks = locks_for(engine)
         if engine.dialect.name == "sqlite":
             try:
                 self.sync_engine = create_sync_engine(engine.url)
@@ -423,6 +425,7 @@ class Store:
             )
         if self.sync_engine is not None:
             self.sync_engine.dispose()
+        await self.locks.close()
         await self.engine.dispose()
 
     async def _run(
