@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import uvicorn
@@ -35,10 +36,11 @@ summary_app = typer.Typer(
 app.add_typer(summary_app, name="summary")
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _configure_logging(level: int = logging.INFO) -> None:
+    """JSON lines, or text at a terminal (COWORKER_LOG_FORMAT); no content by default."""
+    from coworker.observability.logs import configure
+
+    configure(get_settings(), level=level)
 
 
 async def _serve_all(servers: list[uvicorn.Server]) -> None:
@@ -65,16 +67,21 @@ def serve(
         sandbox = create_sandbox_app(
             database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
         )
-    servers = [
-        uvicorn.Server(uvicorn.Config(create_app(settings, sandbox=sandbox), host=host, port=port))
-    ]
+    # Uvicorn's loggers go through ours (log_config=None); the app logs each request itself,
+    # with its id and without the query string, so uvicorn's access log is off.
+    quiet: dict[str, Any] = {"log_config": None, "access_log": False}
+    app = create_app(settings, sandbox=sandbox)
+    app_config = uvicorn.Config(app, host=host, port=port, **quiet)
+    servers = [uvicorn.Server(app_config)]
     log = logging.getLogger("coworker.cli")
     log.info("coworker: http://%s:%d", host, port)
     if sandbox is not None and settings.sandbox_port:
         # The same sandbox, also on its own port, as a separate CRM would be.
         servers.append(
             uvicorn.Server(
-                uvicorn.Config(sandbox, host=host, port=settings.sandbox_port, lifespan="off")
+                uvicorn.Config(
+                    sandbox, host=host, port=settings.sandbox_port, lifespan="off", **quiet
+                )
             )
         )
         log.info(
@@ -124,11 +131,13 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 def _run(work: Callable[[Runtime, UserRecord], Awaitable[int]]) -> None:
     """Open the runtime (store, CRM, model), run `work` as the local user, close everything."""
     from coworker.errors import CoworkerError
+    from coworker.observability.context import bind
     from coworker.runtime import open_runtime
 
-    logging.basicConfig(level=logging.WARNING)
+    _configure_logging(logging.WARNING)
 
     async def main() -> int:
+        bind(channel_name="cli")  # in asyncio.run's own context: nothing leaks past the command
         runtime = await open_runtime(get_settings())
         try:
             return await work(runtime, await runtime.local_user())
@@ -273,6 +282,22 @@ def actions_reconcile(action_id: str) -> None:
         action = await runtime.coworker.reconcile(user, action_id)
         typer.echo(f"{action.id}: {action.status}")
         return 0 if action.status == "succeeded" else 1
+
+    _run(work)
+
+
+@app.command("mcp")
+def mcp_stdio() -> None:
+    """Serve the tools over MCP on stdin/stdout (for desktop clients), as the local user.
+
+    Sends, enrollments and deletes come back as pending actions: approve them with
+    `coworker actions approve ID` or in the web chat. Logs go to stderr.
+    """
+    from coworker.channels.mcp.stdio import serve_stdio
+
+    async def work(runtime: Runtime, user: UserRecord) -> int:
+        await serve_stdio(runtime)
+        return 0
 
     _run(work)
 

@@ -104,6 +104,14 @@ class Settings(BaseSettings):
     # The daily-summary scheduler inside `coworker serve` (off for cron-only installs).
     scheduler_enabled: bool = Field(True, validation_alias=_env("COWORKER_SCHEDULER"))
 
+    # Logs: JSON lines for collectors, text for a person at a terminal ("auto": JSON unless
+    # stderr is a terminal). CRM data is personal data, so message text, tool payloads and
+    # result contents stay out of the logs unless COWORKER_LOG_CONTENT=1 (debugging only).
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias=_env("COWORKER_LOG_FORMAT")
+    )
+    log_content: bool = Field(False, validation_alias=_env("COWORKER_LOG_CONTENT"))
+
     # The model. No key means the offline model.
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))

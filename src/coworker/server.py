@@ -1,8 +1,10 @@
 """The ASGI app factory: what `coworker serve` runs.
 
 It opens the runtime (store, CRM, model) for the app's lifetime, serves the web API, the
-widget and the demo page, and mounts the embedded sandbox CRM at /sandbox unless a real
-Dialsheet is configured. The start-up log says which parts are real and which embedded.
+widget, the demo page, Prometheus `/metrics` and the MCP server at `/mcp`, and mounts the
+embedded sandbox CRM at
+/sandbox unless a real Dialsheet is configured. The start-up log says which parts are real
+and which embedded.
 """
 
 from __future__ import annotations
@@ -20,13 +22,20 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.routing import Route
 
 from coworker import __version__
+from coworker.channels.mcp.http import PATH as MCP_PATH
+from coworker.channels.mcp.http import McpHttpApp
 from coworker.channels.web import errors
 from coworker.channels.web.limits import RateLimiter
 from coworker.channels.web.routes import router
 from coworker.config import Settings
 from coworker.llm.base import Model
+from coworker.observability import context
+from coworker.observability.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from coworker.observability.metrics import Metrics
+from coworker.observability.middleware import ObservabilityMiddleware
 from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import sandbox_database_url
@@ -90,8 +99,15 @@ def create_app(
 
         slack = SlackChannel(settings)
 
+    metrics = Metrics()  # this app's own registry: apps never share (or collide on) series
+    mcp_http = McpHttpApp.from_settings(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Work started from here (the scheduler, Socket Mode) is counted and logged as the
+        # app's own; requests get the same from the middleware.
+        context.metrics.set(metrics)
+        context.log_content.set(settings.log_content)
         runtime = await open_runtime(settings, model=model, sandbox=sandbox)
         app.state.runtime = runtime
         if slack is not None:
@@ -111,7 +127,9 @@ def create_app(
             )
             log.info("daily summaries: scheduler on (COWORKER_SCHEDULER=0 turns it off)")
         try:
-            yield
+            # The MCP SDK's session manager runs inside the app's lifespan, on the runtime.
+            async with mcp_http.serving(runtime):
+                yield
         finally:
             if scheduler is not None:
                 scheduler.cancel()
@@ -136,9 +154,13 @@ def create_app(
             allow_origins=origins,
             allow_methods=["GET", "POST", "PUT"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
-            expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream"],
+            expose_headers=["Retry-After", "x-vercel-ai-ui-message-stream", "X-Request-ID"],
         )
+    # Outermost, so every answer (CORS ones too) carries its request id.
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics, log_content=settings.log_content)
     app.include_router(router)
+    # A Route, not a Mount: clients POST to /mcp itself, which a Mount would redirect.
+    app.router.routes.append(Route(MCP_PATH, mcp_http, include_in_schema=False))
     if slack is not None and slack.http_enabled:
         slack_handler = slack.handler
 
@@ -158,6 +180,13 @@ def create_app(
         checks = await _ready(request.app.state.runtime)
         ready = all(value.startswith("ok") for value in checks.values())
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics(request: Request) -> Response:
+        # Unauthenticated, like /healthz: it holds counts and latencies, never content or
+        # user ids. Where the port is public, keep /metrics off the internet at the proxy.
+        await metrics.refresh(request.app.state.runtime.store)
+        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> Response:

@@ -737,6 +737,8 @@ async def test_the_key_never_appears_in_logs_or_errors(
     sandbox: Sandbox, faults: FaultInjector, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore"):  # however the process's logging was configured before
+        caplog.set_level(logging.DEBUG, logger=name)
     texts: list[str] = []
 
     async def expect_failure(client: DialsheetClient, operation: str, args: dict[str, Any]) -> None:

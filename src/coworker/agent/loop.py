@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ from coworker.agent.events import (
 from coworker.agent.transcript import Transcript
 from coworker.errors import DialsheetError, ModelError, ToolInputError
 from coworker.llm.base import Block, Model, ModelRequest, ModelTurn, Usage
+from coworker.observability import context, record
+from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import ToolExecutor, ToolOutcome, describe_failure
 from coworker.tools.policy import ConfirmationPolicy
@@ -49,6 +52,7 @@ class RunContext:
     system: str
     usage: Usage = field(default_factory=Usage)
     text: list[str] = field(default_factory=list)
+    model_calls: int = 0
 
 
 def _step_limit_text(limit: int) -> str:
@@ -75,6 +79,46 @@ class AgentLoop:
         self.max_steps = max_steps
 
     async def run(self, ctx: RunContext) -> AsyncIterator[Event]:
+        """Run until the turn ends; each run is timed, counted and logged exactly once."""
+        context.bind(conversation=ctx.transcript.conversation_id, user_id=ctx.user_id)
+        started = time.perf_counter()
+        message = _person_text(ctx) if content_enabled() else None
+        outcome: str | None = None
+        try:
+            async for event in self._steps(ctx):
+                if isinstance(event, TurnDone):
+                    outcome = event.stop_reason
+                    self._observe_turn(ctx, outcome, time.perf_counter() - started, message)
+                yield event
+        except Exception:
+            if outcome is None:
+                outcome = "crashed"
+                self._observe_turn(ctx, outcome, time.perf_counter() - started, message)
+            raise
+        finally:
+            if outcome is None:  # the consumer stopped listening (a client went away)
+                self._observe_turn(ctx, "interrupted", time.perf_counter() - started, message)
+
+    def _observe_turn(
+        self, ctx: RunContext, outcome: str, seconds: float, message: str | None
+    ) -> None:
+        record.turn(seconds, outcome)
+        fields: dict[str, object] = {
+            "outcome": outcome,
+            "duration_ms": round(seconds * 1000, 1),
+            "model_calls": ctx.model_calls,
+            "input_tokens": ctx.usage.input_tokens,
+            "output_tokens": ctx.usage.output_tokens,
+        }
+        if content_enabled():
+            fields |= {"message_text": message, "reply": "".join(ctx.text)}
+        log.info("turn done", extra=log_fields(**fields))
+
+    def _model_done(self, ctx: RunContext, started: float, outcome: str) -> None:
+        ctx.model_calls += 1
+        record.model_call(self.model.name, time.perf_counter() - started, outcome)
+
+    async def _steps(self, ctx: RunContext) -> AsyncIterator[Event]:
         conversation_id = ctx.transcript.conversation_id
         for _ in range(self.max_steps):
             request = ModelRequest(
@@ -83,6 +127,7 @@ class AgentLoop:
                 tools=self.catalog.definitions(),
             )
             turn: ModelTurn | None = None
+            model_started = time.perf_counter()
             try:
                 async for item in self.model.stream(request):
                     if isinstance(item, ModelTurn):
@@ -90,20 +135,28 @@ class AgentLoop:
                     else:
                         yield TextDelta(item.text)
             except ModelError as error:
+                self._model_done(ctx, model_started, "error")
+                record.error("model")
                 log.warning("model failed: %s", error.message)
                 yield ErrorEvent(f"The model is unavailable right now: {error.message}", "model")
                 yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
                 return
             except Exception:
                 # A bug in a model adapter must not take the request (or the transcript) down.
+                self._model_done(ctx, model_started, "crashed")
+                record.error("model_crash")
                 log.exception("model %s crashed", self.model.name)
                 yield ErrorEvent("The model failed unexpectedly; please try again.", "model")
                 yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
                 return
             if turn is None:
+                self._model_done(ctx, model_started, "error")
+                record.error("model")
                 yield ErrorEvent("The model ended without a reply.", "model")
                 yield TurnDone(conversation_id, "".join(ctx.text), "error", ctx.usage)
                 return
+            self._model_done(ctx, model_started, "ok")
+            record.tokens(turn.usage)
             ctx.usage = ctx.usage + turn.usage
             content, extra = self._settle_content(turn)
             if extra:
@@ -161,10 +214,12 @@ class AgentLoop:
             try:
                 call = await ctx.executor.prepare(use["name"], use.get("input"), describe=True)
             except ToolInputError as error:
+                record.tool_call(tool.name, "invalid_input")
                 results[use["id"]] = ToolOutcome(error.message, is_error=True).block(use["id"])
                 yield ToolFinished(use["id"], use["name"], True, error.message)
                 continue
             except DialsheetError as error:
+                record.tool_call(tool.name, "error")
                 message = describe_failure(use["name"], error)
                 results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
                 yield ToolFinished(use["id"], use["name"], True, message)
@@ -172,6 +227,7 @@ class AgentLoop:
             action = await self.gate.request(
                 ctx.transcript.conversation_id, ctx.user_id, use["id"], call
             )
+            record.tool_call(tool.name, "confirmation_required")
             pending.append(action)
             yield ConfirmationRequired(action)
 
@@ -183,9 +239,21 @@ class AgentLoop:
         )
         for use, outcome in zip(immediate, outcomes, strict=True):
             if isinstance(outcome, BaseException):
+                known = self.catalog.get(use["name"]) is not None
+                record.tool_call(use["name"] if known else "unknown_tool", "crashed")
+                record.error("tool_crash")
                 log.exception("tool %s crashed", use["name"], exc_info=outcome)
                 outcome = ToolOutcome(f"{use['name']} failed inside the coworker.", is_error=True)
             results[use["id"]] = outcome.block(use["id"])
             yield ToolFinished(use["id"], use["name"], outcome.is_error, outcome.content)
         # Answered in the order the model asked; pending ones are answered when decided.
         await ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])
+
+
+def _person_text(ctx: RunContext) -> str | None:
+    """What the person just said (for content logging), if a message started this run."""
+    messages = ctx.transcript.messages
+    if not messages or messages[-1]["role"] != "user":
+        return None
+    texts = [b.get("text", "") for b in messages[-1]["content"] if b.get("type") == "text"]
+    return "\n".join(texts) or None

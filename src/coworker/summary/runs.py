@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from coworker.llm.base import Model
+from coworker.observability.context import hash_user
 from coworker.store.queries import Store, SummaryRunRecord, UserRecord
 from coworker.summary import queries
 from coworker.summary.deliver import RenderedSummary, SummaryChannel
@@ -164,7 +165,8 @@ class SummaryService:
             )
             if isinstance(error, asyncio.CancelledError):
                 raise
-            log.warning("daily summary for user %s failed: %s", user.id, type(error).__name__)
+            who = hash_user(user.id)  # logs carry hashed user ids only
+            log.warning("daily summary for user %s failed: %s", who, type(error).__name__)
             return RunResult(user.id, local_date, "failed", reason)
         await self.store.finish_summary_run(user.id, local_date, "delivered")
         return RunResult(user.id, local_date, "delivered")

@@ -8,6 +8,8 @@ is an outbound call whose outcome is unknown: the confirmation gate owns that ca
 from __future__ import annotations
 
 import json
+import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,8 +25,14 @@ from coworker.errors import (
     ToolInputError,
 )
 from coworker.llm.base import Block
+from coworker.observability import record
+from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import Tool, ToolCatalog
 from coworker.tools.compact import compact
+
+log = logging.getLogger("coworker.tools")
+
+LOGGED_RESULT_CHARS = 2000  # with COWORKER_LOG_CONTENT=1: enough to debug, not a data dump
 
 
 class CrmCaller(Protocol):
@@ -126,24 +134,36 @@ class ToolExecutor:
     async def run(self, call: PreparedCall) -> ToolOutcome:
         """Execute a prepared call; raises only `DialsheetOutcomeUnknown` (a send, no answer)."""
         arguments = call.tool.to_api_arguments(call.arguments)
+        started = time.perf_counter()
         try:
             data = await self.crm.call(call.tool.name, arguments)
         except DialsheetOutcomeUnknown:
+            self._observe(call.tool.name, "unknown", started, call.arguments, None)
             raise
         except DialsheetError as error:
-            return ToolOutcome(describe_failure(call.tool.name, error), is_error=True)
+            failed = ToolOutcome(describe_failure(call.tool.name, error), is_error=True)
+            self._observe(call.tool.name, "error", started, call.arguments, failed)
+            return failed
         page = int(arguments.get("page", 1))
         limit = arguments.get("limit")
-        return ToolOutcome(_json(compact(data, page=page, limit=limit)), data=data)
+        outcome = ToolOutcome(_json(compact(data, page=page, limit=limit)), data=data)
+        self._observe(call.tool.name, "ok", started, call.arguments, outcome)
+        return outcome
 
     async def call_tool(self, name: str, arguments: Any) -> ToolOutcome:
         """Prepare and run in one go, for calls that need no approval."""
+        started = time.perf_counter()
+        label = name if self.catalog.get(name) is not None else "unknown_tool"
         try:
             call = await self.prepare(name, arguments)
         except ToolInputError as error:
-            return ToolOutcome(error.message, is_error=True)
+            invalid = ToolOutcome(error.message, is_error=True)
+            self._observe(label, "invalid_input", started, arguments, invalid)
+            return invalid
         except DialsheetError as error:
-            return ToolOutcome(describe_failure(name, error), is_error=True)
+            failed = ToolOutcome(describe_failure(name, error), is_error=True)
+            self._observe(label, "error", started, arguments, failed)
+            return failed
         try:
             return await self.run(call)
         except DialsheetOutcomeUnknown as error:
@@ -152,6 +172,23 @@ class ToolExecutor:
                 "happened. Check before trying again.",
                 is_error=True,
             )
+
+    def _observe(
+        self, tool: str, outcome: str, started: float, arguments: Any, result: ToolOutcome | None
+    ) -> None:
+        """Count the call, and log it: name, outcome and time; input and result only when
+        content logging is on (they are CRM data)."""
+        record.tool_call(tool, outcome)
+        fields: dict[str, Any] = {
+            "tool": tool,
+            "outcome": outcome,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        if content_enabled():
+            fields["input"] = arguments
+            if result is not None:
+                fields["result"] = result.content[:LOGGED_RESULT_CHARS]
+        log.info("tool call", extra=log_fields(**fields))
 
     async def _complete_email(self, call: PreparedCall) -> None:
         """The declared conveniences of send_email: the mailbox and the recipient."""

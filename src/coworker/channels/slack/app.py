@@ -19,6 +19,7 @@ from coworker.channels.slack.http import EventsEndpoint
 from coworker.channels.slack.stream import SlackFeatures
 from coworker.config import Settings
 from coworker.errors import ConfigError
+from coworker.observability.context import bind
 from coworker.runtime import Runtime
 
 log = logging.getLogger("coworker.slack")
@@ -82,6 +83,7 @@ class SlackChannel:
         async def on_message(
             body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
         ) -> None:
+            bind(channel_name="slack")  # Socket Mode has no URL path to tell the channel by
             await handle_message_event(self.runtime_of(), client, body, event, self.features)
 
         app.event("app_mention")(on_message)

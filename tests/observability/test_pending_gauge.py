@@ -1,0 +1,66 @@
+"""The pending-actions gauge counts the store's rows by status, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from coworker.observability.metrics import Metrics
+from coworker.store.queries import Store
+from tests.support.databases import shared_database
+
+
+def _gauge(metrics: Metrics, status: str) -> float | None:
+    return metrics.registry.get_sample_value("coworker_pending_actions", {"status": status})
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+async def test_refresh_counts_actions_by_status(backend: str, tmp_path: Path) -> None:
+    async with shared_database(backend, tmp_path, purpose="metrics") as url:
+        store = await Store.open(url)
+        try:
+            user = await store.ensure_user("web:gauge")
+            conversation = await store.get_or_create_conversation(user.id, "web", "gauge")
+            soon = datetime.now(UTC) + timedelta(hours=1)
+            actions = [
+                await store.create_action(
+                    conversation.id, user.id, f"toolu_{n}", "send_sms", {"n": n}, soon
+                )
+                for n in range(3)
+            ]
+            now = datetime.now(UTC)
+            await store.claim_action(
+                actions[0].id, to_status="rejected", decided_by=user.id, now=now
+            )
+            metrics = Metrics()
+            await metrics.refresh(store)
+            assert _gauge(metrics, "pending") == 2
+            assert _gauge(metrics, "rejected") == 1
+            assert _gauge(metrics, "succeeded") == 0
+
+            await store.claim_action(actions[1].id, decided_by=user.id, now=now)
+            await store.finish_action(actions[1].id, status="succeeded", result={"ok": True})
+            await metrics.refresh(store)
+            assert _gauge(metrics, "pending") == 1
+            assert _gauge(metrics, "succeeded") == 1
+            assert _gauge(metrics, "executing") == 0
+        finally:
+            await store.close()
+
+
+async def test_a_failed_count_keeps_the_last_values_and_counts_an_error(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'gone.db'}")
+    metrics = Metrics()
+    await metrics.refresh(store)
+    await store.close()
+    await store.engine.dispose()
+    (tmp_path / "gone.db").unlink()
+    (tmp_path / "gone.db").mkdir()  # the file is now a directory: the query fails
+    await metrics.refresh(store)
+    assert _gauge(metrics, "pending") == 0
+    errors = metrics.registry.get_sample_value("coworker_errors_total", {"kind": "metrics_store"})
+    assert errors == 1
