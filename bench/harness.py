@@ -1,8 +1,10 @@
-"""Shared benchmark plumbing: percentiles, a free port, a server in a child process."""
+"""Shared benchmark plumbing: percentiles, a free port, a server in a child process, a
+loopback-only guard, package versions."""
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import socket
 import statistics
@@ -10,6 +12,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from importlib import metadata
+from typing import Any
 
 import httpx
 
@@ -72,3 +76,40 @@ def child_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _loopback(address: Any) -> bool:
+    if not isinstance(address, tuple):  # a unix socket path
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def loopback_only() -> Iterator[None]:
+    """Refuse any connection beyond this machine while benchmarking in this process (a
+    library phoning home, a price list fetched at run time): benchmarks stay on loopback."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if not _loopback(address):
+            raise ConnectionRefusedError(f"benchmarks stay on loopback, not {address!r}")
+        real_connect(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        socket.socket.connect = real_connect  # type: ignore[method-assign]

@@ -218,8 +218,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--model-delay", type=float, default=0.5)
+    parser.add_argument("--samples", type=int, default=50, help="first-token samples (>= 1)")
     args = parser.parse_args()
-    print(json.dumps(run(args.conversations, args.model_delay), indent=2))
+    print(json.dumps(run(args.conversations, args.model_delay, args.samples), indent=2))
 
 
 if __name__ == "__main__":
