@@ -138,3 +138,23 @@ class DialsheetKeyMissing(CoworkerError):
 
 class DialsheetKeyRejected(CoworkerError):
     """A key someone tried to connect does not work against the CRM."""
+
+
+class EvalError(CoworkerError):
+    """An eval run cannot start: a missing case path, invalid case YAML, a bad option.
+
+    `path`, `case_id` and `field` name exactly what to fix (any may be None).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        case_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.case_id = case_id
+        self.field = field

@@ -70,7 +70,9 @@ class AnthropicModel(Model):
         max_retries: int = 4,
         timeout: float = 120.0,
         max_tokens: int = 4096,
+        http_client: httpx2.AsyncClient | None = None,
     ) -> None:
+        """`http_client` carries a custom transport (evals record and replay through it)."""
         self.model = model
         self.name = f"claude:{model}"
         self.max_tokens = max_tokens
@@ -78,7 +80,11 @@ class AnthropicModel(Model):
         self._tools_seen: list[ToolDefinition] | None = None
         self._tools_marked: list[ToolDefinition] = []
         self._client = anthropic.AsyncAnthropic(
-            api_key=api_key, base_url=base_url, max_retries=max_retries, timeout=timeout
+            api_key=api_key,
+            base_url=base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            http_client=http_client,
         )
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
