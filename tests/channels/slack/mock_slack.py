@@ -35,6 +35,7 @@ class MockSlack:
     def __init__(self) -> None:
         self.ai_features = True
         self.break_stream_after: int | None = None
+        self.socket_url = ""  # what apps.connections.open hands out (MockSocketMode)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -77,6 +78,8 @@ class MockSlack:
             return {"ok": True, "message_ts": self._next_ts()}
         if method in ("views.open", "views.publish"):
             return {"ok": True, "view": {"id": "V1", **(args.get("view") or {})}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
         if method == "users.info":
