@@ -249,6 +249,12 @@ async def test_tags_and_sequences(crm: httpx.AsyncClient) -> None:
     assert created.status_code == 201
     duplicate = await crm.post("/api/v1/tags", headers=A, json={"name": "Q4-PUSH"})
     assert duplicate.status_code == 409 and "already exists" in duplicate.json()["error"]
+    # beyond ASCII too (found by Schemathesis: SQLite's lower() folds ASCII only)
+    codes = [
+        (await crm.post("/api/v1/tags", headers=A, json={"name": name})).status_code
+        for name in ("\u00adÝ", "\u00adÝ", "\u00adý")
+    ]
+    assert codes == [201, 409, 409]
     sequences = (await crm.get("/api/v1/sequences", headers=A)).json()
     assert sequences["total"] == 3
     lead = (await crm.get("/api/v1/leads", params={"status": "new"}, headers=A)).json()["leads"][0]

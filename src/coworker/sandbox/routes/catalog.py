@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coworker.sandbox import serialize
 from coworker.sandbox.api import ApiError, api_call, not_found
@@ -31,10 +31,10 @@ async def list_tags(request: Request) -> JSONResponse:
 async def create_tag(request: Request) -> JSONResponse:
     async with api_call(request, "create_tag") as call:
         name = call.body["name"]
-        taken = await call.session.scalar(
-            select(Tag.id).where(Tag.org_id == call.org_id, func.lower(Tag.name) == name.lower())
-        )
-        if taken:
+        # Compared in Python: SQLite's lower() folds ASCII only ("Ý" stays "Ý"), so a
+        # database-side comparison lets a case variant through to the unique index.
+        names = await call.session.scalars(select(Tag.name).where(Tag.org_id == call.org_id))
+        if any(existing.casefold() == name.casefold() for existing in names):
             raise ApiError(409, f"Tag '{name}' already exists")
         tag = Tag(
             id=str(uuid.uuid4()),
