@@ -75,6 +75,8 @@ class WebChannel:
         reply = {"role": "assistant", "content": reply_blocks}
         async with self.coworker.lock(conversation_id):
             transcript = await Transcript.load(store, conversation_id)
+            if _delivered(transcript.messages, opening["text"]):
+                return  # a retry after another channel failed: this one already has it
             if transcript.unanswered_tool_uses():
                 # An approval left waiting in this conversation is superseded by the new day,
                 # exactly as a new message from the person would supersede it.
@@ -89,3 +91,13 @@ class WebChannel:
                 await store.append_messages(
                     conversation_id, [{"role": "user", "content": [opening]}, reply]
                 )
+
+
+def _delivered(messages: list[dict[str, Any]], opening: str) -> bool:
+    """Whether the day's summary is in the conversation already (its opening turn is)."""
+    return any(
+        message["role"] == "user"
+        and isinstance(message["content"], list)
+        and any(block.get("text") == opening for block in message["content"])
+        for message in messages
+    )

@@ -35,6 +35,7 @@ class MockSlack:
     def __init__(self) -> None:
         self.ai_features = True
         self.break_stream_after: int | None = None
+        self.failing: dict[str, str] = {}  # method -> the error Slack answers it with
         self.socket_url = ""  # what apps.connections.open hands out (MockSocketMode)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._lock = threading.Lock()
@@ -62,6 +63,8 @@ class MockSlack:
         return JSONResponse(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in self.failing:
+            return {"ok": False, "error": self.failing[method]}
         if method in AI_METHODS and not self.ai_features:
             return {"ok": False, "error": "missing_scope", "needed": "assistant:write"}
         if method == "chat.appendStream" and self.break_stream_after is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
+from coworker.channels.slack.context import InFlight
 from coworker.llm.scripted import ScriptedModel
 from coworker.sandbox.seed import DEMO_USERS
 from tests.channels.slack.conftest import JANE, SlackClient
@@ -287,3 +289,33 @@ def test_app_home_sets_the_daily_summary_days_time_and_place(serve: Any) -> None
     )
     assert "on at 07:45, Mon Sat, Slack and web" in str(published[-1]["view"])
     assert "Europe/Paris" in str(published[-1]["view"])
+
+
+def test_a_timestamp_that_is_not_a_number_is_refused(serve: Any) -> None:
+    client = serve([])
+    body = '{"type": "event_callback", "event": {"type": "message"}}'
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": "not-a-number",
+        "X-Slack-Signature": "v0=00",
+    }
+    answer = client.http.post("/slack/events", content=body, headers=headers)
+    assert answer.status_code == 401
+
+
+async def test_shutdown_lets_replies_in_progress_finish_and_cancels_stragglers() -> None:
+    inflight = InFlight()
+    finished: list[str] = []
+
+    async def reply(name: str, seconds: float) -> None:
+        async with inflight.track():
+            await asyncio.sleep(seconds)
+            finished.append(name)
+
+    quick = asyncio.create_task(reply("quick", 0.2))
+    slow = asyncio.create_task(reply("slow", 30))
+    await asyncio.sleep(0.05)
+    assert len(inflight.tasks) == 2
+    await inflight.drain(grace_s=1.0)
+    assert finished == ["quick"] and quick.done() and slow.cancelled()
+    assert inflight.tasks == set()

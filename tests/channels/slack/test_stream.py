@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from coworker.agent.events import ActionView, ConfirmationRequired, TextDelta, TurnDone
+from coworker.channels.slack.reply import render_run
 from coworker.channels.slack.stream import (
     MAX_STREAMED_CHARS,
     SlackFeatures,
@@ -113,3 +117,61 @@ async def test_an_error_after_some_streamed_text_is_posted_in_full(
     assert len(mock.of("chat.stopStream")) == 1
     (posted,) = mock.of("chat.postMessage")
     assert posted["text"] == "Sorry, that did not work: the CRM is unavailable."
+
+
+async def _run(*events: Any) -> AsyncIterator[Any]:
+    for event in events:
+        yield event
+
+
+async def test_failing_previews_and_reply_edits_lose_neither_reply_nor_card(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    mock.ai_features = False
+    mock.failing["chat.update"] = "ratelimited"  # every edit refused, previews and final
+    now = datetime.now(UTC)
+    card = ActionView(
+        id="act-1",
+        conversation_id="conv-1",
+        tool_use_id="toolu_1",
+        tool="send_email",
+        risk="outbound",
+        input={"subject": "Hi", "body_text": "Hello"},
+        display={"to": "jane@acme.com"},
+        status="pending",
+        created_at=now,
+        expires_at=now,
+        editable=("subject", "body_text"),
+    )
+    events = _run(
+        TextDelta("Drafted "),
+        TextDelta("it."),
+        ConfirmationRequired(card),
+        TurnDone("conv-1", "Drafted it.", "confirmation"),
+    )
+    await render_run(client, _thread(), events)
+    posted = mock.of("chat.postMessage")
+    texts = [p["text"] for p in posted]
+    assert texts[0] == "_Working on it…_" and "Drafted it." in texts
+    assert any(t.startswith("Approval needed") for t in texts)
+
+
+async def test_the_run_is_closed_even_when_slack_is_unreachable(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, _ = slack
+    closed = []
+
+    async def run() -> AsyncIterator[Any]:
+        try:
+            yield TextDelta("never shown")
+        finally:
+            closed.append(True)
+
+    unreachable = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    events = run()
+    await anext(events)  # the run has started (it holds its conversation's lock)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the network raises
+        await render_run(unreachable, _thread(), events)
+    assert closed == [True]

@@ -22,6 +22,7 @@ from coworker.summary.runs import SummaryService
 from tests.agent.conftest import settings_for
 from tests.channels.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient
 from tests.channels.slack.mock_slack import TEAM, MockSlack
+from tests.summary.conftest import summaries_delivered
 from tests.support.servers import run_asgi_server
 
 S = ScriptedModel
@@ -76,10 +77,12 @@ def _task_rows(posted: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def _press(client: SlackClient, button: dict[str, Any], summary: dict[str, Any]) -> None:
+def _press(
+    client: SlackClient, button: dict[str, Any], summary: dict[str, Any], user: str = "U1"
+) -> None:
     payload = {
         "type": "block_actions",
-        "user": {"id": "U1"},
+        "user": {"id": user},
         "trigger_id": "trigger-1",
         "channel": {"id": summary["channel"]},
         "container": {"type": "message", "channel_id": summary["channel"]},
@@ -133,8 +136,13 @@ async def test_summary_dm_has_working_buttons_and_a_thread_that_continues(
     ]
     assert rows[JANE_TASK][0]["style"] == "primary"
 
+    # Someone else pressing (were the message ever shared) is refused, and nothing changes
+    _press(client, rows[JANE_TASK][0], summary, user="U2")
+    (refusal,) = slack.wait_for(lambda s: s.of("chat.postEphemeral"), what="the refusal")
+    assert refusal["user"] == "U2" and refusal["text"] == "Only <@U1> can act on this summary."
+    assert _tasks(client)[JANE_TASK]["completed"] is False and slack.of("chat.update") == []
+
     # Mark done: the task is completed in the CRM; its row loses its buttons
-    assert _tasks(client)[JANE_TASK]["completed"] is False
     _press(client, rows[JANE_TASK][0], summary)
     update = slack.wait_for(lambda s: s.of("chat.update"), what="the summary updated")[0]
     assert update["ts"] == summary["ts"]
@@ -205,3 +213,15 @@ async def test_slack_summaries_only_go_to_people_slack_can_reach(cron: Runtime) 
     assert [c.name for c in service.targets(slack_person)] == ["slack"]
     both = await cron.store.update_user(slack_person.id, summary_channel="both")
     assert [c.name for c in service.targets(both)] == ["web", "slack"]
+
+
+async def test_a_retried_both_channel_summary_reaches_the_web_once(cron: Runtime) -> None:
+    """A 'both' run whose Slack half failed is retried; the web copy is not added twice."""
+    user = await _slack_person(cron)
+    user = await cron.store.update_user(user.id, summary_channel="both")
+    service = SummaryService.from_runtime(cron)
+    summary = await service.compose(user)
+    web = service.channels["web"]
+    await web.deliver(user, summary)
+    await web.deliver(user, summary)
+    assert len(await summaries_delivered(cron.store, user.id)) == 1

@@ -14,9 +14,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.channels.slack import approvals, home, summary
+from coworker.channels.slack.context import SlackContext, web_client
 from coworker.channels.slack.events import handle_message_event
 from coworker.channels.slack.http import EventsEndpoint
-from coworker.channels.slack.stream import SlackFeatures
 from coworker.config import Settings
 from coworker.errors import ConfigError
 from coworker.observability.context import bind
@@ -35,14 +35,9 @@ class SlackChannel:
                 "SLACK_APP_TOKEN (Socket Mode)"
             )
         secret = settings.slack_signing_secret
-        token = settings.slack_bot_token.get_secret_value()
-        client = (
-            AsyncWebClient(token=token, base_url=settings.slack_api_base_url)
-            if settings.slack_api_base_url
-            else AsyncWebClient(token=token)
-        )
+        client = web_client(settings)
         self.runtime: Runtime | None = None
-        self.features = SlackFeatures()
+        self.shared = SlackContext(self.runtime_of)
         self.app = AsyncApp(
             client=client,  # carries the token; bolt authorizes with it (auth.test, cached)
             signing_secret=secret.get_secret_value() if secret else None,
@@ -67,10 +62,12 @@ class SlackChannel:
         log.info("slack: connected over Socket Mode")
 
     async def aclose(self) -> None:
-        await self.handler.aclose()
+        """Stop taking events, then let the replies in progress finish (bounded)."""
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        await self.handler.aclose()
+        await self.shared.inflight.drain()
 
     def runtime_of(self) -> Runtime:
         if self.runtime is None:
@@ -84,11 +81,14 @@ class SlackChannel:
             body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
         ) -> None:
             bind(channel_name="slack")  # Socket Mode has no URL path to tell the channel by
-            await handle_message_event(self.runtime_of(), client, body, event, self.features)
+            async with self.shared.inflight.track():
+                await handle_message_event(
+                    self.runtime_of(), client, body, event, self.shared.features
+                )
 
         app.event("app_mention")(on_message)
         app.event("message")(on_message)
 
-        approvals.register(app, self.runtime_of, self.features)
+        approvals.register(app, self.shared)
         home.register(app, self.runtime_of)
-        summary.register(app, self.runtime_of, self.features)
+        summary.register(app, self.shared)

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.events import ActionDecided, ActionView, Event
 from coworker.channels.slack import render
+from coworker.channels.slack.context import SlackContext
 from coworker.channels.slack.events import slack_id_of, slack_user, team_of
 from coworker.channels.slack.reply import Thread, render_run
 from coworker.channels.slack.stream import SlackFeatures
@@ -189,22 +190,25 @@ def _values(view: dict[str, Any]) -> dict[str, str]:
     return values
 
 
-def register(app: AsyncApp, runtime_of: Callable[[], Runtime], features: SlackFeatures) -> None:
-    """Buttons and modals of action cards. `runtime_of()` is the running app's Runtime."""
+def register(app: AsyncApp, shared: SlackContext) -> None:
+    """Buttons and modals of action cards; each acks first, then works (tracked, so a
+    shutdown lets a decision in progress finish)."""
+    runtime_of, features = shared.runtime_of, shared.features
 
     @app.action("coworker_approve")
     async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await decide(
-            runtime_of(),
-            client,
-            team=team_of(body),
-            slack_user_id=str(body["user"]["id"]),
-            action_id=str(body["actions"][0]["value"]),
-            where=_where(body),
-            approve=True,
-            features=features,
-        )
+        async with shared.inflight.track():
+            await decide(
+                runtime_of(),
+                client,
+                team=team_of(body),
+                slack_user_id=str(body["user"]["id"]),
+                action_id=str(body["actions"][0]["value"]),
+                where=_where(body),
+                approve=True,
+                features=features,
+            )
 
     async def open_modal(
         body: dict[str, Any],
@@ -233,17 +237,18 @@ def register(app: AsyncApp, runtime_of: Callable[[], Runtime], features: SlackFe
     ) -> None:
         """A submitted Edit or Cancel form: the action and its thread ride in the metadata."""
         meta = json.loads(body["view"]["private_metadata"])
-        await decide(
-            runtime_of(),
-            client,
-            team=team_of(body),
-            slack_user_id=str(body["user"]["id"]),
-            action_id=meta.pop("action_id"),
-            where=meta,
-            approve=approve,
-            features=features,
-            **decision,
-        )
+        async with shared.inflight.track():
+            await decide(
+                runtime_of(),
+                client,
+                team=team_of(body),
+                slack_user_id=str(body["user"]["id"]),
+                action_id=meta.pop("action_id"),
+                where=meta,
+                approve=approve,
+                features=features,
+                **decision,
+            )
 
     @app.view(EDIT_MODAL)
     async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -13,6 +13,7 @@ A refusal that means "this workspace does not allow it" is remembered per team
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from abc import ABC, abstractmethod
@@ -21,6 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -40,6 +42,12 @@ UNSUPPORTED = frozenset(
         "method_deprecated",
         "no_permission",
     }
+)
+# What a Web API call can fail with: Slack's answer, or the network on the way to it.
+SLACK_FAILURES: tuple[type[BaseException], ...] = (
+    SlackApiError,
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
 )
 UPDATE_INTERVAL_S = 1.0  # chat.update is rate limited (Tier 3); once a second is plenty
 STREAM_FLUSH_CHARS = 200  # append when this much text waited, or when a second passed
@@ -81,9 +89,10 @@ async def show_status(client: AsyncWebClient, thread: Thread) -> str | None:
                 channel_id=thread.channel, thread_ts=thread.thread_ts, status=STATUS_TEXT
             )
             return None
-        except SlackApiError as error:
-            features.refused(error, features.no_status, thread.team)
-            log.info("slack: thread status refused (%s); using a placeholder", _code(error))
+        except SLACK_FAILURES as error:
+            if isinstance(error, SlackApiError):
+                features.refused(error, features.no_status, thread.team)
+            log.info("slack: thread status refused (%s); using a placeholder", _reason(error))
     answer = await client.chat_postMessage(
         channel=thread.channel, thread_ts=thread.thread_ts, text=render.PLACEHOLDER
     )
@@ -145,13 +154,18 @@ class UpdateWriter(ReplyWriter):
             {"type": "section", "text": {"type": "mrkdwn", "text": preview}}
         ]
         channel = self.thread.channel
-        if self.ts is None:
-            answer = await self.client.chat_postMessage(
-                channel=channel, thread_ts=self.thread.thread_ts, text=preview, blocks=blocks
-            )
-            self.ts = str(answer["ts"])
-        else:
-            await self.client.chat_update(channel=channel, ts=self.ts, text=preview, blocks=blocks)
+        try:
+            if self.ts is None:
+                answer = await self.client.chat_postMessage(
+                    channel=channel, thread_ts=self.thread.thread_ts, text=preview, blocks=blocks
+                )
+                self.ts = str(answer["ts"])
+            else:
+                await self.client.chat_update(
+                    channel=channel, ts=self.ts, text=preview, blocks=blocks
+                )
+        except SLACK_FAILURES as error:  # a preview is best effort; the final text follows
+            log.info("slack: a reply preview was not shown (%s)", _reason(error))
 
     async def finish(self, text: str, tools: list[str]) -> None:
         await post_reply(self.client, self.thread, text, tools, status_ts=self.ts)
@@ -205,9 +219,10 @@ class StreamWriter(ReplyWriter):
                 recipient_user_id=thread.requester,
                 markdown_text=self.waiting,
             )
-        except SlackApiError as error:
-            thread.features.refused(error, thread.features.no_stream, thread.team)
-            log.info("slack: streaming refused (%s); editing one message", _code(error))
+        except SLACK_FAILURES as error:
+            if isinstance(error, SlackApiError):
+                thread.features.refused(error, thread.features.no_stream, thread.team)
+            log.info("slack: streaming refused (%s); editing one message", _reason(error))
             self.fallback = self._fallback
             waiting, self.waiting = self.waiting, ""
             await self.fallback.append(waiting)
@@ -224,8 +239,8 @@ class StreamWriter(ReplyWriter):
             await self.client.chat_appendStream(
                 channel=self.thread.channel, ts=self.ts, markdown_text=self.waiting
             )
-        except SlackApiError as error:
-            log.warning("slack: the stream broke (%s); the reply follows in full", _code(error))
+        except SLACK_FAILURES as error:
+            log.warning("slack: the stream broke (%s); the reply follows in full", _reason(error))
             self.broken = True
             return
         self.streamed += self.waiting
@@ -244,7 +259,7 @@ class StreamWriter(ReplyWriter):
         line = render.tool_line(tools)
         extra = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
         if self.broken:
-            with suppress(SlackApiError):  # close it if Slack still can; the reply follows
+            with suppress(*SLACK_FAILURES):  # close it if Slack still can; the reply follows
                 await self.client.chat_stopStream(channel=self.thread.channel, ts=self.ts)
         else:
             try:
@@ -254,8 +269,8 @@ class StreamWriter(ReplyWriter):
                     markdown_text=rest or None,
                     blocks=extra if line and fits else None,
                 )
-            except SlackApiError as error:
-                log.warning("slack: the stream did not close (%s); posting in full", _code(error))
+            except SLACK_FAILURES as error:
+                log.warning("slack: the stream did not close (%s); posting in full", _reason(error))
                 self.broken = True
         if self.broken:
             await post_reply(self.client, self.thread, text, tools)
@@ -269,8 +284,8 @@ class StreamWriter(ReplyWriter):
         ts, self.status_ts = self.status_ts, None
         try:
             await self.client.chat_delete(channel=self.thread.channel, ts=ts)
-        except SlackApiError as error:  # a stale "working on it" is untidy, not harmful
-            log.info("slack: could not remove the placeholder (%s)", _code(error))
+        except SLACK_FAILURES as error:  # a stale "working on it" is untidy, not harmful
+            log.info("slack: could not remove the placeholder (%s)", _reason(error))
 
 
 async def post_reply(
@@ -294,3 +309,7 @@ async def post_reply(
 def _code(error: SlackApiError) -> str:
     response: Any = error.response
     return str(response.get("error", "error")) if response is not None else "error"
+
+
+def _reason(error: BaseException) -> str:
+    return _code(error) if isinstance(error, SlackApiError) else type(error).__name__

@@ -24,9 +24,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.service import Coworker
 from coworker.channels.slack import render
-from coworker.channels.slack.events import CHANNEL, conversation_key, slack_user, team_of
+from coworker.channels.slack.context import SlackContext
+from coworker.channels.slack.events import (
+    CHANNEL,
+    conversation_key,
+    slack_id_of,
+    slack_user,
+    team_of,
+)
 from coworker.channels.slack.reply import render_run
-from coworker.channels.slack.stream import SlackFeatures, Thread
+from coworker.channels.slack.stream import Thread
 from coworker.config import Settings
 from coworker.runtime import Runtime
 from coworker.store.queries import UserRecord
@@ -37,6 +44,7 @@ log = logging.getLogger("coworker.slack")
 
 MAX_TASK_ROWS = 8  # overdue first, then due today; Slack allows 50 blocks a message
 MAX_DEAL_ROWS = 3
+MAX_TITLE = 150  # characters of a task or deal title in a row
 MAX_TEXT_SECTIONS = 10  # 10 x 2,900 characters: far beyond any summary
 DONE, SNOOZE, FOLLOW_UP = "summary_done", "summary_snooze", "summary_follow_up"
 
@@ -127,8 +135,9 @@ def summary_blocks(summary: RenderedSummary) -> list[dict[str, Any]]:
 
 def _task_row(task: TaskItem, data: SummaryData) -> list[dict[str, Any]]:
     when = "overdue" if task in data.overdue else f"due {task.due:%H:%M}"
-    line = f":ballot_box_with_check: *{render.escape(task.title)}* · {when} · {task.priority}"
-    value = {"task": task.id, "title": task.title[:300], "lead": task.lead_id}
+    title = _short(task.title)
+    line = f":ballot_box_with_check: *{render.escape(title)}* · {when} · {task.priority}"
+    value = {"task": task.id, "title": title, "lead": task.lead_id}
     buttons = [
         _button("Mark done", DONE, value, style="primary"),
         _button("Snooze to tomorrow", SNOOZE, {**value, "due": task.due.isoformat()}),
@@ -142,8 +151,9 @@ def _task_row(task: TaskItem, data: SummaryData) -> list[dict[str, Any]]:
 
 
 def _deal_row(deal: DealItem) -> list[dict[str, Any]]:
-    line = f":zzz: *{render.escape(deal.name)}* · {deal.stage} · no recent activity"
-    value = {"deal": deal.id, "title": deal.name[:300], "lead": deal.lead_id}
+    name = _short(deal.name)
+    line = f":zzz: *{render.escape(name)}* · {deal.stage} · no recent activity"
+    value = {"deal": deal.id, "title": name, "lead": deal.lead_id}
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": line}},
         {
@@ -154,6 +164,11 @@ def _deal_row(deal: DealItem) -> list[dict[str, Any]]:
     ]
 
 
+def _short(title: str) -> str:
+    """A title short enough for a row and a button's value (Slack: 2,000 characters)."""
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
+
+
 def _button(
     text: str, action_id: str, value: dict[str, Any], *, style: str | None = None
 ) -> dict[str, Any]:
@@ -161,7 +176,7 @@ def _button(
         "type": "button",
         "text": {"type": "plain_text", "text": text},
         "action_id": action_id,
-        "value": json.dumps(value, separators=(",", ":")),
+        "value": json.dumps(value, separators=(",", ":"), ensure_ascii=False),
     }
     if style:
         button["style"] = style
@@ -178,47 +193,88 @@ def snoozed_due(due: datetime, timezone: str, now: datetime) -> datetime:
 
 def register(
     app: AsyncApp,
-    runtime_of: Callable[[], Runtime],
-    features: SlackFeatures,
+    shared: SlackContext,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
-    """The summary's buttons. Each acks first, then works, then says what happened."""
+    """The summary's buttons. Each acks first, then works (tracked, so a shutdown lets it
+    finish), then says what happened. Only the person the summary was for may press them:
+    the DM is theirs, and the summary's thread (its conversation) is checked all the same.
+    A press is that person's explicit go-ahead for exactly that change, so it runs at once
+    (whatever COWORKER_CONFIRM says for writes) and is recorded as an audit event."""
+    features = shared.features
 
-    async def clicked(body: dict[str, Any]) -> tuple[Runtime, UserRecord, dict[str, Any]]:
-        runtime = runtime_of()
-        user = await slack_user(runtime, team_of(body), str(body["user"]["id"]))
-        return runtime, user, json.loads(body["actions"][0]["value"])
+    async def clicked(
+        body: dict[str, Any], client: AsyncWebClient
+    ) -> tuple[Runtime, UserRecord, dict[str, Any]] | None:
+        runtime = shared.runtime_of()
+        team, presser = team_of(body), str(body["user"]["id"])
+        user = await slack_user(runtime, team, presser)
+        channel, ts = _summary_message(body)
+        record = await runtime.store.get_or_create_conversation(
+            user.id, CHANNEL, conversation_key(team, channel, ts), title=SUMMARY_TITLE
+        )
+        if record.user_id != user.id:
+            owner = await runtime.store.get_user(record.user_id)
+            who = f"<@{slack_id_of(owner)}>" if owner else "the person it was for"
+            await client.chat_postEphemeral(
+                channel=channel, user=presser, text=f"Only {who} can act on this summary."
+            )
+            return None
+        value = json.loads(body["actions"][0]["value"])
+        await runtime.store.add_audit(
+            "summary_button",
+            actor=user.id,
+            conversation_id=record.id,
+            data={"button": body["actions"][0]["action_id"], **value},
+        )
+        return runtime, user, value
 
     @app.action(DONE)
     async def on_done(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        runtime, user, value = await clicked(body)
-        outcome = await runtime.coworker.executor(user).call_tool(
-            "update_task", {"task_id": value["task"], "completed": True}
-        )
-        await _settle_row(client, body, outcome.is_error, outcome.content, "Marked done")
+        async with shared.inflight.track():
+            if (pressed := await clicked(body, client)) is None:
+                return
+            runtime, user, value = pressed
+            outcome = await runtime.coworker.executor(user).call_tool(
+                "update_task", {"task_id": value["task"], "completed": True}
+            )
+            await _settle_row(client, body, outcome.is_error, outcome.content, "Marked done")
 
     @app.action(SNOOZE)
     async def on_snooze(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        runtime, user, value = await clicked(body)
-        due = snoozed_due(datetime.fromisoformat(value["due"]), user.timezone, clock())
-        outcome = await runtime.coworker.executor(user).call_tool(
-            "update_task", {"task_id": value["task"], "due_date": due.isoformat()}
-        )
-        done = f"Snoozed to {due:%A %H:%M}"
-        await _settle_row(client, body, outcome.is_error, outcome.content, done)
+        async with shared.inflight.track():
+            if (pressed := await clicked(body, client)) is None:
+                return
+            runtime, user, value = pressed
+            due = snoozed_due(datetime.fromisoformat(value["due"]), user.timezone, clock())
+            outcome = await runtime.coworker.executor(user).call_tool(
+                "update_task", {"task_id": value["task"], "due_date": due.isoformat()}
+            )
+            done = f"Snoozed to {due:%A %H:%M}"
+            await _settle_row(client, body, outcome.is_error, outcome.content, done)
 
     @app.action(FOLLOW_UP)
     async def on_follow_up(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        runtime, user, value = await clicked(body)
+        async with shared.inflight.track():
+            if (pressed := await clicked(body, client)) is None:
+                return
+            await _follow_up(client, body, *pressed)
+
+    async def _follow_up(
+        client: AsyncWebClient,
+        body: dict[str, Any],
+        runtime: Runtime,
+        user: UserRecord,
+        value: dict[str, Any],
+    ) -> None:
         who = await _lead_name(runtime, user, value.get("lead"))
         topic = value["title"] if "task" in value else f"the {value['title']} deal"
         request = f"Draft a follow-up email to {who} about {topic}"
         team = team_of(body)
-        channel = str((body.get("channel") or {}).get("id", ""))
-        summary_ts = str((body.get("message") or {}).get("ts", ""))
+        channel, summary_ts = _summary_message(body)
         coworker = runtime.coworker
         conversation_id = await coworker.start_conversation(
             user, channel=CHANNEL, external_key=conversation_key(team, channel, summary_ts)
@@ -230,6 +286,12 @@ def register(
         await render_run(
             client, thread, coworker.chat(user, request, conversation_id=conversation_id)
         )
+
+
+def _summary_message(body: dict[str, Any]) -> tuple[str, str]:
+    """The channel and ts of the summary message a button sits on."""
+    channel = str((body.get("channel") or {}).get("id", ""))
+    return channel, str((body.get("message") or {}).get("ts", ""))
 
 
 async def _lead_name(runtime: Runtime, user: UserRecord, lead_id: str | None) -> str:
