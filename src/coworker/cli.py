@@ -352,14 +352,12 @@ def user_set_key(
 
 async def _person(runtime: Runtime, local: UserRecord, user: str | None) -> UserRecord:
     """'local' (or nothing) is the local user; else a stored person by id or external id."""
-    from coworker.summary.queries import user_by_external_id
-
     if user in (None, "local"):
         return local
     assert user is not None
-    found = await runtime.store.get_user(user) or await user_by_external_id(runtime.store, user)
+    found = await runtime.store.get_user(user) or await runtime.store.find_user(user)
     if found is None and ":" not in user:
-        found = await user_by_external_id(runtime.store, f"web:{user}")
+        found = await runtime.store.find_user(f"web:{user}")
     if found is None:
         _fail(f"no such user: {user}")
     return found
@@ -409,7 +407,6 @@ def summary_run(
     """
     from datetime import date as Date
 
-    from coworker.summary.queries import enabled_users
     from coworker.summary.runs import SummaryService
     from coworker.summary.schedule import Scheduler, due_date, local_now
 
@@ -422,11 +419,11 @@ def summary_run(
         service = SummaryService.from_runtime(runtime)
         now = service.clock()
         if user is None and wanted is None:
-            everyone = await enabled_users(runtime.store)
+            everyone = await runtime.store.summary_users()
             people = [(p, d) for p in everyone if (d := due_date(p, now)) is not None]
         else:
             chosen = [await _person(runtime, local, user)] if user else None
-            chosen = chosen or await enabled_users(runtime.store)
+            chosen = chosen or await runtime.store.summary_users()
             people = [(p, wanted or local_now(p, now).date()) for p in chosen]
         if dry_run:
             for person, when in people:

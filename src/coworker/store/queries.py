@@ -317,6 +317,17 @@ _SELECT_SUMMARY_RUN = select(*_SUMMARY_RUN_COLUMNS).where(
     _SUMMARY_RUNS.c.user_id == bindparam("user_id"),
     _SUMMARY_RUNS.c.run_date == bindparam("run_date"),
 )
+_SELECT_SUMMARY_RUNS_SINCE = select(*_SUMMARY_RUN_COLUMNS).where(
+    _SUMMARY_RUNS.c.run_date >= bindparam("first_date")
+)
+_LAST_DELIVERED_AT = select(func.max(_SUMMARY_RUNS.c.updated_at)).where(
+    _SUMMARY_RUNS.c.user_id == bindparam("user_id"),
+    _SUMMARY_RUNS.c.status == "delivered",
+    _SUMMARY_RUNS.c.run_date < bindparam("before"),
+)
+_SELECT_SUMMARY_USERS = (
+    select(*_USER_COLUMNS).where(_USERS.c.summary_enabled.is_(True)).order_by(_USERS.c.id)
+)
 _RETRY_SUMMARY_RUN = (
     update(_SUMMARY_RUNS)
     .where(
@@ -727,6 +738,29 @@ class Store:
         params = {"user_id": user_id, "run_date": run_date}
         return await self._run(_one_or_none, _SELECT_SUMMARY_RUN, params, SummaryRunRecord)
 
+    async def summary_users(self) -> list[UserRecord]:
+        """Everyone with daily summaries on (who might be due): one SELECT per tick."""
+        return await self._run(_all, _SELECT_SUMMARY_USERS, {}, UserRecord)
+
+    async def summary_runs_since(
+        self, first_date: date
+    ) -> dict[tuple[str, date], SummaryRunRecord]:
+        """Every summary run from `first_date` on, by (user id, local date)."""
+        params = {"first_date": first_date}
+        runs = await self._run(_all, _SELECT_SUMMARY_RUNS_SINCE, params, SummaryRunRecord)
+        return {(run.user_id, run.run_date): run for run in runs}
+
+    async def last_summary_delivered_at(self, user_id: str, before: date) -> datetime | None:
+        """When the person's latest summary before `before` went out (new leads count from
+        there)."""
+        params = {"user_id": user_id, "before": before}
+        value = await self._run(_scalar_or_none, _LAST_DELIVERED_AT, params)
+        return value if isinstance(value, datetime) else None
+
+    async def find_user(self, external_id: str) -> UserRecord | None:
+        params = {"external_id": external_id}
+        return await self._run(_one_or_none, _SELECT_USER_BY_EXTERNAL_ID, params, UserRecord)
+
 
 # -- the transactions' bodies: plain functions of a sync Session ----------------------------
 
@@ -737,6 +771,10 @@ def _execute(session: Session, stmt: Executable, params: dict[str, Any]) -> None
 
 def _scalar(session: Session, stmt: Executable, params: dict[str, Any]) -> Any:
     return session.execute(stmt, params).scalar_one()
+
+
+def _scalar_or_none(session: Session, stmt: Executable, params: dict[str, Any]) -> Any:
+    return session.execute(stmt, params).scalar_one_or_none()
 
 
 def _changed(session: Session, stmt: Executable, params: dict[str, Any]) -> bool:

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from coworker.llm.base import Model
 from coworker.observability.context import hash_user
 from coworker.store.queries import Store, SummaryRunRecord, UserRecord
-from coworker.summary import queries
 from coworker.summary.deliver import RenderedSummary, SummaryChannel
 from coworker.summary.gather import STALE_DAYS, gather
 from coworker.summary.render import render_with_model, summary_prompt
@@ -119,7 +118,7 @@ class SummaryService:
         """Gather and render, with no claim and no delivery (previews and dry runs)."""
         at = self.moment(user, local_date)
         day = at.astimezone(ZoneInfo(user.timezone)).date()
-        since = await queries.last_delivered_at(self.store, user.id, before=day)
+        since = await self.store.last_summary_delivered_at(user.id, before=day)
         data = await gather(
             self.crm_for(user),
             timezone=user.timezone,

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from coworker.store.queries import UserRecord
-from coworker.summary import queries
 from coworker.summary.preferences import WEEKDAYS
 from coworker.summary.runs import RunResult, SummaryService, retry_due
 
@@ -62,12 +61,12 @@ class Scheduler:
         now = self.service.clock()
         candidates = [
             (user, day)
-            for user in await queries.enabled_users(self.service.store)
+            for user in await self.service.store.summary_users()
             if (day := due_date(user, now)) is not None
         ]
         if not candidates:
             return []
-        runs = await queries.runs_since(self.service.store, min(day for _, day in candidates))
+        runs = await self.service.store.summary_runs_since(min(day for _, day in candidates))
         due = []
         for user, day in candidates:
             run = runs.get((user.id, day))
