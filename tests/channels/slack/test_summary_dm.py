@@ -156,6 +156,10 @@ async def test_summary_dm_has_working_buttons_and_a_thread_that_continues(
     before = _tasks(client)[overdue]["due_date"]
     _press(client, rows[overdue][1], summary)
     slack.wait_for(lambda s: len(s.of("chat.update")) >= 2, what="the snoozed row")
+    # pressed on the summary as first sent: the row marked done before stays settled
+    latest = {b.get("block_id"): b for b in slack.of("chat.update")[-1]["blocks"]}
+    assert "Marked done" in str(latest[rows[JANE_TASK][0]["block_id"]])
+    assert "Snoozed to" in str(latest[rows[overdue][1]["block_id"]])
     after = datetime.fromisoformat(_tasks(client)[overdue]["due_date"])
     due = datetime.fromisoformat(before)
     assert after.date() == date.fromordinal(today.toordinal() + 1)

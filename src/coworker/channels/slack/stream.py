@@ -31,16 +31,15 @@ from coworker.channels.slack import render
 log = logging.getLogger("coworker.slack")
 
 STATUS_TEXT = "is working on it…"
-# Errors that mean the method will never work for this app in this workspace.
+# Errors that mean the method will never work for this app in this workspace (others, like
+# a channel where it is not allowed, fall back for that reply only).
 UNSUPPORTED = frozenset(
     {
         "unknown_method",
         "missing_scope",
         "not_allowed_token_type",
-        "not_allowed",
         "feature_not_enabled",
         "method_deprecated",
-        "no_permission",
     }
 )
 # What a Web API call can fail with: Slack's answer, or the network on the way to it.

@@ -11,8 +11,10 @@ thread and waits for approval like any other email.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -202,6 +204,7 @@ def register(
     A press is that person's explicit go-ahead for exactly that change, so it runs at once
     (whatever COWORKER_CONFIRM says for writes) and is recorded as an audit event."""
     features = shared.features
+    settled = SettledRows()
 
     async def clicked(
         body: dict[str, Any], client: AsyncWebClient
@@ -239,7 +242,9 @@ def register(
             outcome = await runtime.coworker.executor(user).call_tool(
                 "update_task", {"task_id": value["task"], "completed": True}
             )
-            await _settle_row(client, body, outcome.is_error, outcome.content, "Marked done")
+            await _settle_row(
+                client, body, outcome.is_error, outcome.content, "Marked done", settled
+            )
 
     @app.action(SNOOZE)
     async def on_snooze(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -253,7 +258,7 @@ def register(
                 "update_task", {"task_id": value["task"], "due_date": due.isoformat()}
             )
             done = f"Snoozed to {due:%A %H:%M}"
-            await _settle_row(client, body, outcome.is_error, outcome.content, done)
+            await _settle_row(client, body, outcome.is_error, outcome.content, done, settled)
 
     @app.action(FOLLOW_UP)
     async def on_follow_up(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -303,8 +308,37 @@ async def _lead_name(runtime: Runtime, user: UserRecord, lead_id: str | None) ->
     return str(lead.get("name") or f"lead {lead_id}")
 
 
+class SettledRows:
+    """The latest blocks of each summary message this process changed. Slack sends the
+    message as it was when a button was pressed; two quick presses on two rows must not
+    undo each other, so each change builds on the latest, one at a time per message."""
+
+    def __init__(self, keep: int = 500) -> None:
+        self.keep = keep
+        self.blocks: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self.locks: dict[str, asyncio.Lock] = {}
+
+    def lock(self, ts: str) -> asyncio.Lock:
+        return self.locks.setdefault(ts, asyncio.Lock())
+
+    def latest(self, ts: str, pressed_on: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self.blocks.get(ts, pressed_on)
+
+    def remember(self, ts: str, blocks: list[dict[str, Any]]) -> None:
+        self.blocks[ts] = blocks
+        self.blocks.move_to_end(ts)
+        while len(self.blocks) > self.keep:
+            old, _ = self.blocks.popitem(last=False)
+            self.locks.pop(old, None)
+
+
 async def _settle_row(
-    client: AsyncWebClient, body: dict[str, Any], failed: bool, detail: str, done: str
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    failed: bool,
+    detail: str,
+    done: str,
+    settled: SettledRows,
 ) -> None:
     """A done row loses its buttons and says what happened; a failure is told privately."""
     channel = str((body.get("channel") or {}).get("id", ""))
@@ -319,16 +353,19 @@ async def _settle_row(
             log.warning("slack: could not report a failed summary button: %s", error)
         return
     block_id = str(body["actions"][0].get("block_id", ""))
-    blocks = [
-        {
-            "type": "context",
-            "block_id": block_id,
-            "elements": [{"type": "mrkdwn", "text": f":white_check_mark: {done}"}],
-        }
-        if block.get("block_id") == block_id
-        else block
-        for block in message.get("blocks") or []
-    ]
-    await client.chat_update(
-        channel=channel, ts=str(message.get("ts", "")), text=message.get("text", ""), blocks=blocks
-    )
+    ts = str(message.get("ts", ""))
+    async with settled.lock(ts):
+        blocks = [
+            {
+                "type": "context",
+                "block_id": block_id,
+                "elements": [{"type": "mrkdwn", "text": f":white_check_mark: {done}"}],
+            }
+            if block.get("block_id") == block_id
+            else block
+            for block in settled.latest(ts, message.get("blocks") or [])
+        ]
+        await client.chat_update(
+            channel=channel, ts=ts, text=message.get("text", ""), blocks=blocks
+        )
+        settled.remember(ts, blocks)
