@@ -43,6 +43,18 @@ def _configure_logging(level: int = logging.INFO) -> None:
     configure(get_settings(), level=level)
 
 
+def _loopback(host: str) -> bool:
+    """Only this machine can connect: localhost, 127.0.0.0/8 or ::1."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
 async def _serve_all(servers: list[uvicorn.Server]) -> None:
     await asyncio.gather(*(server.serve() for server in servers))
 
@@ -75,6 +87,13 @@ def serve(
     servers = [uvicorn.Server(app_config)]
     log = logging.getLogger("coworker.cli")
     log.info("coworker: http://%s:%d", host, port)
+    if settings.web_secret is None and not _loopback(host):
+        log.warning(
+            "NO COWORKER_WEB_SECRET while listening on %s: anyone who reaches this port is "
+            "the local user on /api and /mcp (their CRM key, their approvals). Set "
+            "COWORKER_WEB_SECRET, or listen on 127.0.0.1 only.",
+            host,
+        )
     if sandbox is not None and settings.sandbox_port:
         # The same sandbox, also on its own port, as a separate CRM would be.
         servers.append(
@@ -317,16 +336,23 @@ def db_upgrade() -> None:
 def token(
     user: str = typer.Option(..., "--user", help="The host application's id for the person."),
     hours: float = typer.Option(12.0, help="How long the token is valid."),
+    audience: str | None = typer.Option(
+        None,
+        "--audience",
+        help="'mcp': a token for an MCP client, accepted by /mcp; the web API lets it only "
+        "read, so the client's model cannot approve its own sends with it.",
+    ),
 ) -> None:
     """Mint a web token for USER with COWORKER_WEB_SECRET (what a host application does)."""
-    from coworker.channels.web.identity import mint_token
+    from coworker.channels.web.identity import AUDIENCES, mint_token
 
     settings = get_settings()
     if settings.web_secret is None:
         _fail("COWORKER_WEB_SECRET is not set; without it the web API needs no token")
-    typer.echo(
-        mint_token(settings.web_secret.get_secret_value(), user, ttl_seconds=int(hours * 3600))
-    )
+    if audience is not None and audience not in AUDIENCES:
+        _fail(f"unknown audience {audience!r}; use one of: {', '.join(sorted(AUDIENCES))}")
+    secret = settings.web_secret.get_secret_value()
+    typer.echo(mint_token(secret, user, ttl_seconds=int(hours * 3600), audience=audience))
 
 
 @user_app.command("set-key")

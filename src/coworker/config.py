@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coworker.errors import ConfigError
 
+PLACEHOLDERS = frozenset({"changeme", "change-me"})  # refused as secrets in production
+
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -122,11 +124,17 @@ class Settings(BaseSettings):
         if self.environment != "production":
             return self
         key = self.dialsheet_api_key.get_secret_value() if self.dialsheet_api_key else ""
-        if key in {"ds_your_api_key", "changeme", "change-me"}:
+        if key in {"ds_your_api_key", *PLACEHOLDERS}:
             raise ConfigError("DIALSHEET_API_KEY is a placeholder; set a real key in production")
         if self.dialsheet_base_url is None:
             raise ConfigError(
                 "COWORKER_ENV=production needs DIALSHEET_BASE_URL (the sandbox is for development)"
+            )
+        web_secret = self.web_secret.get_secret_value() if self.web_secret else ""
+        if not web_secret.strip() or web_secret in PLACEHOLDERS:
+            raise ConfigError(
+                "COWORKER_ENV=production needs COWORKER_WEB_SECRET (a real secret): without it "
+                "every caller of /api and /mcp is the local user"
             )
         return self
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from coworker.channels.web.identity import verify_token
+from coworker.channels.web.identity import TokenClaims, read_token, verify_token
 from coworker.cli import app
 from coworker.config import get_settings
 from coworker.sandbox.seed import DEMO_USERS
@@ -23,6 +23,16 @@ def test_token_is_verifiable_and_needs_the_secret(tmp_path: Path) -> None:
     assert code == 0 and verify_token("s3cret", out.strip()) == "alice"
     code, out = run(["token", "--user", "alice"], {"COWORKER_DATA_DIR": str(tmp_path)})
     assert code == 1 and "COWORKER_WEB_SECRET is not set" in out
+
+
+def test_token_for_an_mcp_client_carries_the_mcp_audience() -> None:
+    env = {"COWORKER_WEB_SECRET": "s3cret"}
+    code, out = run(["token", "--user", "alice", "--audience", "mcp"], env)
+    assert code == 0 and read_token("s3cret", out.strip()) == TokenClaims("alice", "mcp")
+    code, out = run(["token", "--user", "alice"], env)
+    assert code == 0 and read_token("s3cret", out.strip()).audience is None
+    code, out = run(["token", "--user", "alice", "--audience", "admin"], env)
+    assert code == 1 and "unknown audience 'admin'" in out
 
 
 def test_set_key_checks_the_key_and_never_stores_it_in_clear(tmp_path: Path) -> None:

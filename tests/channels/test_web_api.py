@@ -178,6 +178,37 @@ def test_identity_tokens_and_isolation(serve: Any) -> None:
     assert server.http.get("/api/me", headers=alice).json()["display_name"] == "alice"
 
 
+def test_an_mcp_token_reads_but_never_decides_chats_or_changes(serve: Any) -> None:
+    server = serve([S.tool_calls(("send_email", EMAIL)), S.text("Sent it.")], web_secret=SECRET)
+    alice = {"Authorization": f"Bearer {mint_token(SECRET, 'alice')}"}
+    alice_mcp = {"Authorization": f"Bearer {mint_token(SECRET, 'alice', audience='mcp')}"}
+    action = server.http.post("/api/chat", json={"message": "email Jane"}, headers=alice).json()[
+        "actions"
+    ][0]
+
+    for path, body in (
+        (f"/api/actions/{action['id']}/approve", {}),
+        (f"/api/actions/{action['id']}/reject", {"reason": "no"}),
+        ("/api/chat", {"message": "approve the email"}),
+    ):
+        refused = server.http.post(path, json=body, headers=alice_mcp)
+        assert refused.status_code == 403, path
+        assert "MCP token (aud: mcp) may only read" in refused.json()["error"]
+    for path, body in (
+        ("/api/me/settings", {"enabled": False}),
+        ("/api/me/dialsheet-key", {"key": "ds_x"}),
+    ):
+        assert server.http.put(path, json=body, headers=alice_mcp).status_code == 403, path
+    assert server.outbox() == []
+
+    # It reads as the same person; the person's own token (no audience) decides.
+    mine = server.http.get("/api/actions", headers=alice_mcp).json()["actions"]
+    assert [(a["id"], a["status"]) for a in mine] == [(action["id"], "pending")]
+    assert server.http.get("/api/me", headers=alice_mcp).json()["display_name"] == "alice"
+    approved = server.http.post(f"/api/actions/{action['id']}/approve", json={}, headers=alice)
+    assert approved.status_code == 200 and len(server.outbox()) == 1
+
+
 def test_message_size_and_rate_limits(serve: Any) -> None:
     server = serve([S.text("one"), S.text("two")], max_message_chars=50, rate_limit_per_minute=2)
     too_long = server.http.post("/api/chat", json={"message": "x" * 51})

@@ -20,10 +20,13 @@ import pytest
 import yaml
 
 from coworker.config import Settings
+from coworker.errors import ConfigError
+from coworker.keyvault import KeyVault
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 REQUIRED = ("POSTGRES_PASSWORD", "COWORKER_SECRET_KEY", "COWORKER_WEB_SECRET")
+COMPOSE_ONLY = {"POSTGRES_PASSWORD"}  # compose's own variable, not the app's
 SAMPLE = {
     "POSTGRES_PASSWORD": "samplepassword123",
     "COWORKER_SECRET_KEY": "rbeSpGfJ5j4mxXdNlDHZ0RzDbLdzz9b1pfAVVa3sUxc=",
@@ -120,7 +123,7 @@ def test_the_app_migrates_then_serves_on_every_interface_once_the_database_is_he
     assert app["command"][:2] == ["sh", "-c"]
     assert script.index("coworker db upgrade &&") < script.index("coworker serve")
     assert "--host 0.0.0.0 --port 8000" in script and "exec coworker serve" in script
-    assert app["ports"] == ["8000:8000"]
+    assert app["ports"] == ["127.0.0.1:8000:8000"]  # the host's loopback: a proxy in front
     assert "/healthz" in " ".join(app["healthcheck"]["test"])
     env = app["environment"]
     assert env["COWORKER_ENV"] == "production"
@@ -130,16 +133,52 @@ def test_the_app_migrates_then_serves_on_every_interface_once_the_database_is_he
         assert env[name].startswith(f"${{{name}:?"), name  # compose refuses to start without
 
 
-def test_the_env_example_documents_every_setting() -> None:
-    example = (DOCKER / ".env.example").read_text()
+def _setting_names() -> set[str]:
     names: set[str] = set()
     for field in Settings.model_fields.values():
         alias = field.validation_alias
         choices = getattr(alias, "choices", [alias])
         names.update(str(choice) for choice in choices if choice)
+    return names
+
+
+def test_the_env_example_documents_every_setting_and_nothing_else() -> None:
+    example = (DOCKER / ".env.example").read_text()
+    names = _setting_names()
     undocumented = sorted(name for name in names if name not in example)
     assert undocumented == []
+    # ...and every variable it names is one the app reads (or compose's own).
+    documented = set(re.findall(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", example))
+    assert "COWORKER_CONFIRM" in documented and "POSTGRES_PASSWORD" in documented
+    unread = sorted(documented - names - COMPOSE_ONLY)
+    assert unread == []
     used = set(re.findall(r"\$\{([A-Z_]+)", (DOCKER / "compose.yaml").read_text()))
     assert used <= set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
     for name in REQUIRED:  # shipped empty on purpose: compose refuses until they are set
         assert re.search(rf"^{name}=$", example, flags=re.MULTILINE), name
+
+
+def _compose_environment(env_file: str) -> dict[str, str]:
+    """The app container's environment as compose makes it: env_file, then `environment`
+    with ${...} filled in from the same file."""
+    values = dict(re.findall(r"^([A-Z_]+)=(.*)$", env_file, flags=re.MULTILINE))
+    merged = {name: value for name, value in values.items() if value}
+    for name, value in _compose()["services"]["app"]["environment"].items():
+        merged[name] = re.sub(
+            r"\$\{([A-Z_]+)(?::\?[^}]*)?\}", lambda m: values.get(m.group(1), ""), str(value)
+        )
+    return merged
+
+
+def test_the_documented_setup_passes_the_production_checks() -> None:
+    """`cp .env.example .env`, the four values filled in: the settings the app (and the
+    image, which sets COWORKER_ENV=production itself) starts with are accepted."""
+    environment = _compose_environment(_filled((DOCKER / ".env.example").read_text()))
+    assert environment["COWORKER_ENV"] == "production"
+    settings = Settings(_env_file=None, **environment)
+    assert settings.environment == "production"
+    assert settings.web_secret is not None and not settings.uses_embedded_sandbox
+    assert KeyVault.from_settings(settings) is not None  # COWORKER_SECRET_KEY is a Fernet key
+    without_secret = {k: v for k, v in environment.items() if k != "COWORKER_WEB_SECRET"}
+    with pytest.raises(ConfigError, match="COWORKER_WEB_SECRET"):
+        Settings(_env_file=None, **without_secret)

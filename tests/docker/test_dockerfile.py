@@ -95,3 +95,12 @@ def test_dockerignore_sends_only_the_package_and_its_metadata() -> None:
     copied = [args for kind, args in _instructions() if kind == "COPY" and "--from" not in args]
     sources = {source.rstrip("/") for args in copied for source in args.split()[:-1]}
     assert sources <= allowed
+
+
+def test_the_image_runs_in_production() -> None:
+    """The image itself sets COWORKER_ENV=production, so a `docker run` without the compose
+    file still refuses the embedded sandbox and a missing COWORKER_WEB_SECRET."""
+    steps = _instructions()
+    runtime = steps[max(i for i, (kind, _) in enumerate(steps) if kind == "FROM") :]
+    env = " ".join(args for kind, args in runtime if kind == "ENV")
+    assert "COWORKER_ENV=production" in env.split()

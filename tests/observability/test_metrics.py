@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from coworker.errors import ModelError
 from coworker.llm.base import ModelRequest, ModelTurn, Usage
+from coworker.observability import metrics as metrics_module
 from coworker.observability.metrics import Metrics
 from tests.observability.conftest import JANE, S, with_usage
 
@@ -61,7 +63,12 @@ def test_a_turn_shows_turn_model_tool_and_token_series(serve: Serve) -> None:
     assert "process_resident_memory_bytes" in {name for name, _ in samples}
 
 
-def test_pending_actions_by_status_follow_a_send(serve: Serve) -> None:
+def test_pending_actions_by_status_follow_a_send(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each scrape counts afresh here (the app caches the counts for 15 s; see
+    # test_pending_gauge.py).
+    monkeypatch.setattr(metrics_module, "ACTION_COUNTS_MAX_AGE", 0.0)
     client = serve([S.tool_calls(("send_email", EMAIL)), S.text("Sent it.")])
     action = client.post("/api/chat", json={"message": "email Jane"}).json()["actions"][0]
     samples = scrape(client)

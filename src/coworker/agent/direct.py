@@ -5,15 +5,22 @@ same as for our model: reads and writes run at once through the same executor (v
 against the contract, results compacted), and whatever the policy says must wait
 (outbound and destructive by default) becomes a PendingAction through the same gate. Such
 an action is then listed, approved and rejected like any other: in the web chat, with
-`coworker actions`, in Slack. The caller only ever gets the pending action back.
+`coworker actions`, in Slack. The caller only ever gets the pending action back, and a
+person has at most `max_pending` of them waiting from this channel at once.
 
 Each waiting call gets a conversation of its own, holding the request and the tool call,
 so the stored transcript stays valid (every tool_use answered once it is decided) and a
 second call never supersedes the first, as a new chat message would.
+
+Every call is counted and logged like the agent's: the executor does it for calls that run;
+calls that wait (or fail before they could wait) are recorded here, with the same tool-call
+line (no inputs unless COWORKER_LOG_CONTENT=1), under the caller's hashed id.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
@@ -22,9 +29,20 @@ from coworker.agent.events import ActionView
 from coworker.agent.service import Coworker
 from coworker.agent.transcript import Transcript
 from coworker.errors import CoworkerError, DialsheetError, ToolInputError
+from coworker.observability import context, record
+from coworker.observability.logs import content_enabled, log_fields
 from coworker.store.queries import UserRecord
 from coworker.tools.catalog import Tool
-from coworker.tools.executor import PreparedCall, ToolOutcome, describe_failure
+from coworker.tools.executor import (
+    LOGGED_RESULT_CHARS,
+    PreparedCall,
+    ToolOutcome,
+    describe_failure,
+)
+
+log = logging.getLogger("coworker.tools")  # the executor's: one kind of tool-call line
+
+MAX_PENDING = 50  # waiting actions one person may have from a channel before it refuses more
 
 
 @dataclass(frozen=True)
@@ -37,9 +55,14 @@ class DirectOutcome:
 
 
 class DirectCalls:
-    def __init__(self, coworker: Coworker, *, channel: str) -> None:
+    def __init__(self, coworker: Coworker, *, channel: str, max_pending: int | None = None) -> None:
         self.coworker = coworker
         self.channel = channel
+        self._max_pending = max_pending
+
+    @property
+    def max_pending(self) -> int:
+        return MAX_PENDING if self._max_pending is None else self._max_pending
 
     def tools(self) -> list[Tool]:
         return list(self.coworker.catalog)
@@ -49,30 +72,89 @@ class DirectCalls:
 
     async def call(self, user: UserRecord, name: str, arguments: Any) -> DirectOutcome:
         """Run `name` for `user` with their own Dialsheet key, or hand it to the gate."""
+        context.bind(user_id=user.id, channel_name=self.channel)
+        started = time.perf_counter()
         try:
             executor = self.coworker.executor(user)
             tool = executor.tool(name)
             if not self.waits_for_approval(tool):
                 return DirectOutcome(result=await executor.call_tool(name, arguments))
+            waiting = await self.pending_count(user)
+            if waiting >= self.max_pending:
+                return DirectOutcome(result=self._too_many(tool, waiting, started, arguments))
             call = await executor.prepare(name, arguments, describe=True)
         except ToolInputError as error:
-            return DirectOutcome(result=ToolOutcome(error.message, is_error=True))
+            outcome = ToolOutcome(error.message, is_error=True)
+            self._observe(name, "invalid_input", started, arguments, outcome)
+            return DirectOutcome(result=outcome)
         except DialsheetError as error:
-            return DirectOutcome(result=ToolOutcome(describe_failure(name, error), is_error=True))
+            outcome = ToolOutcome(describe_failure(name, error), is_error=True)
+            self._observe(name, "error", started, arguments, outcome)
+            return DirectOutcome(result=outcome)
         except CoworkerError as error:  # no Dialsheet key connected, say
-            return DirectOutcome(result=ToolOutcome(error.message, is_error=True))
-        return DirectOutcome(action=await self._request(user, call))
+            outcome = ToolOutcome(error.message, is_error=True)
+            self._observe(name, "error", started, arguments, outcome)
+            return DirectOutcome(result=outcome)
+        action = await self._request(user, call)
+        self._observe(name, "confirmation_required", started, call.arguments, None, action.id)
+        return DirectOutcome(action=action)
+
+    async def pending_count(self, user: UserRecord) -> int:
+        """The person's actions from this channel that still wait (and have not expired)."""
+        prefix = self._tool_use_prefix()
+        now = self.coworker.gate.clock()
+        records = await self.coworker.store.list_actions(user_id=user.id, status="pending")
+        return sum(1 for r in records if r.tool_use_id.startswith(prefix) and r.expires_at > now)
+
+    def _too_many(self, tool: Tool, waiting: int, started: float, arguments: Any) -> ToolOutcome:
+        outcome = ToolOutcome(
+            f"{tool.name} did NOT run and nothing was sent or changed: {waiting} actions asked "
+            f"for through {self.channel.upper()} already wait for the person's approval (at "
+            f"most {self.max_pending}). Ask the person to approve or cancel the waiting ones "
+            "in the coworker first, then call again.",
+            is_error=True,
+        )
+        self._observe(tool.name, "too_many_pending", started, arguments, outcome)
+        return outcome
+
+    def _tool_use_prefix(self) -> str:
+        return f"toolu_{self.channel}_"
+
+    def _observe(
+        self,
+        tool: str,
+        outcome: str,
+        started: float,
+        arguments: Any,
+        result: ToolOutcome | None,
+        action_id: str | None = None,
+    ) -> None:
+        """Count and log a call the executor did not run (it records those it runs)."""
+        name = tool if self.coworker.catalog.get(tool) is not None else "unknown_tool"
+        record.tool_call(name, outcome)
+        fields: dict[str, Any] = {
+            "tool": name,
+            "outcome": outcome,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        if action_id is not None:
+            fields["action_id"] = action_id
+        if content_enabled():
+            fields["input"] = arguments
+            if result is not None:
+                fields["result"] = result.content[:LOGGED_RESULT_CHARS]
+        log.info("tool call", extra=log_fields(**fields))
 
     async def _request(self, user: UserRecord, call: PreparedCall) -> ActionView:
         """Record the call as a conversation (the request, then the tool_use) and open the
         PendingAction for it, so approving resumes that conversation like any other."""
         name = call.tool.name
-        record = await self.coworker.store.get_or_create_conversation(
+        conversation = await self.coworker.store.get_or_create_conversation(
             user.id, self.channel, uuid4().hex, title=f"{name} (from {self.channel.upper()})"
         )
-        tool_use_id = f"toolu_{self.channel}_{uuid4().hex}"
-        async with self.coworker.lock(record.id):
-            transcript = await Transcript.load(self.coworker.store, record.id)
+        tool_use_id = f"{self._tool_use_prefix()}{uuid4().hex}"
+        async with self.coworker.lock(conversation.id):
+            transcript = await Transcript.load(self.coworker.store, conversation.id)
             request = (
                 f"Through an {self.channel.upper()} client I asked you to run {name}; it waits "
                 "for my approval. Tell me how it went once I decide."
@@ -81,4 +163,4 @@ class DirectCalls:
             await transcript.add_assistant(
                 [{"type": "tool_use", "id": tool_use_id, "name": name, "input": call.arguments}]
             )
-            return await self.coworker.gate.request(record.id, user.id, tool_use_id, call)
+            return await self.coworker.gate.request(conversation.id, user.id, tool_use_id, call)

@@ -4,12 +4,15 @@ Each app owns a `Metrics` (its own `CollectorRegistry`, so tests that build many
 collide) and binds it to the work it runs (`context.metrics`); domain code records through
 `observability.record`. Labels are bounded sets (channels, outcomes, tool names from the
 catalog, statuses, token kinds): never a user, a conversation or any content. Actions are
-counted in the store when scraped, so every replica reports the same shared truth.
+counted in the store when scraped (at most once every `ACTION_COUNTS_MAX_AGE` seconds, so a
+busy scraper does not run a GROUP BY each time), so every replica reports the same shared
+truth.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from prometheus_client import (
@@ -49,13 +52,18 @@ TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
 # A turn waits on the model (seconds each step); a model call on one response.
 TURN_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300)
 MODEL_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120)
+ACTION_COUNTS_MAX_AGE = 15.0  # seconds a scrape reuses the last action counts
 
 
 class Metrics:
     """The app's metric families, in a registry of their own."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, action_counts_max_age: float | None = None) -> None:
         self.registry = CollectorRegistry()
+        if action_counts_max_age is None:
+            action_counts_max_age = ACTION_COUNTS_MAX_AGE
+        self.action_counts_max_age = action_counts_max_age
+        self._counted_at: float | None = None  # time.monotonic() of the last good count
         ProcessCollector(registry=self.registry)  # CPU, memory, open files of the process
         self.turn_seconds = Histogram(
             "coworker_turn_duration_seconds",
@@ -74,7 +82,7 @@ class Metrics:
         self.tool_calls = Counter(
             "coworker_tool_calls",
             "Tool calls by tool and outcome (ok, error, invalid_input, unknown, "
-            "confirmation_required, crashed).",
+            "confirmation_required, too_many_pending, crashed).",
             ["tool", "outcome"],
             registry=self.registry,
         )
@@ -92,7 +100,8 @@ class Metrics:
         )
         self.actions = Gauge(
             "coworker_pending_actions",
-            "Rows of the pending-actions table by status, counted in the store at scrape time.",
+            "Rows of the pending-actions table by status, counted in the store at scrape time "
+            f"(a count is reused for {action_counts_max_age:g} s).",
             ["status"],
             registry=self.registry,
         )
@@ -101,8 +110,13 @@ class Metrics:
         for status in ACTION_STATUSES:
             self.actions.labels(status)
 
-    async def refresh(self, store: Store) -> None:
-        """Count the actions by status (one GROUP BY, SQLite or PostgreSQL alike)."""
+    async def refresh(self, store: Store, *, now: float | None = None) -> None:
+        """Count the actions by status (one GROUP BY, SQLite or PostgreSQL alike), unless the
+        last count is younger than `action_counts_max_age` seconds (`now`: monotonic)."""
+        moment = time.monotonic() if now is None else now
+        last = self._counted_at
+        if last is not None and 0 <= moment - last < self.action_counts_max_age:
+            return
         query = select(PendingAction.status, func.count()).group_by(PendingAction.status)
         try:
             async with store.engine.connect() as conn:
@@ -111,6 +125,7 @@ class Metrics:
             log.warning("metrics: could not count actions (%s)", type(error).__name__)
             self.errors.labels("metrics_store").inc()
             return
+        self._counted_at = moment
         for status in {*ACTION_STATUSES, *counts}:
             self.actions.labels(status).set(counts.get(status, 0))
 

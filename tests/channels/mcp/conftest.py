@@ -54,6 +54,13 @@ class McpServer:
 ServeMcp = Callable[..., AbstractAsyncContextManager[McpServer]]
 
 
+def assert_names_no_way_to_decide(text: str) -> None:
+    """A pending result tells the client's model who decides, never how to do it."""
+    lowered = text.lower()
+    for how in ("/api", "/approve", "post ", "coworker actions", "bearer", "curl"):
+        assert how not in lowered, how
+
+
 @pytest.fixture
 def serve_mcp(tmp_path: Path) -> ServeMcp:
     @asynccontextmanager

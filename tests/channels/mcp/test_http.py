@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from coworker.agent import direct
 from coworker.channels.web.identity import mint_token
 from coworker.llm.scripted import ScriptedModel
 from coworker.tools.catalog import build_catalog
 from coworker.tools.policy import Risk
-from tests.channels.mcp.conftest import EMAIL, SECRET, ServeMcp
+from tests.channels.mcp.conftest import EMAIL, SECRET, ServeMcp, assert_names_no_way_to_decide
 
 S = ScriptedModel
 
@@ -65,28 +69,37 @@ async def test_bad_input_is_a_tool_error_that_says_how_to_fix_it(serve_mcp: Serv
 async def test_send_email_waits_and_is_sent_once_when_approved_over_the_web(
     serve_mcp: ServeMcp,
 ) -> None:
-    async with serve_mcp([S.text("Sent it.")]) as server:
-        async with server.client() as client:
+    as_alice = {"Authorization": f"Bearer {mint_token(SECRET, 'alice')}"}
+    async with serve_mcp([S.text("Sent it.")], web_secret=SECRET) as server:
+        async with server.client(mint_token(SECRET, "alice", audience="mcp")) as client:
             result = await client.call_tool("send_email", EMAIL)
         assert result.is_error is False
         assert await server.outbox() == []  # nothing left the machine
         pending = result.structured_content
         assert pending is not None and pending["status"] == "pending_approval"
+        assert set(pending) == {"status", "action", "waits_for"}  # no how_to_decide
         action = pending["action"]
         assert action["tool"] == "send_email" and action["status"] == "pending"
         assert action["display"]["to"] == "jane@acme.com"
         text = result.content[0].text  # type: ignore[union-attr]
         assert "has NOT run" in text and "To: jane@acme.com" in text and "Subject: Pricing" in text
-        assert f"POST /api/actions/{action['id']}/approve" in text
+        assert f"Action {action['id']}" in text
+        assert "waits for the person's approval in the coworker" in text
+        assert_names_no_way_to_decide(text)
+        assert_names_no_way_to_decide(json.dumps(pending["waits_for"]))
 
-        listed = (await server.http.get("/api/actions", params={"status": "pending"})).json()
-        assert [a["id"] for a in listed["actions"]] == [action["id"]]
+        listed = await server.http.get(
+            "/api/actions", params={"status": "pending"}, headers=as_alice
+        )
+        assert [a["id"] for a in listed.json()["actions"]] == [action["id"]]
 
-        approved = await server.http.post(f"/api/actions/{action['id']}/approve", json={})
+        # The person approves with their own web token, not the MCP client's.
+        path = f"/api/actions/{action['id']}/approve"
+        approved = await server.http.post(path, json={}, headers=as_alice)
         assert approved.status_code == 200
         assert approved.json()["decided"][0]["status"] == "succeeded"
         assert approved.json()["reply"] == "Sent it."
-        again = await server.http.post(f"/api/actions/{action['id']}/approve", json={})
+        again = await server.http.post(path, json={}, headers=as_alice)
         assert again.status_code == 409
         (email,) = await server.outbox()
         assert email["subject"] == "Pricing" and email["to_email"] == "jane@acme.com"
@@ -138,7 +151,7 @@ async def test_each_person_sees_and_decides_only_their_own_actions(serve_mcp: Se
     as_alice = {"Authorization": f"Bearer {alice}"}
     as_bob = {"Authorization": f"Bearer {bob}"}
     async with serve_mcp([S.text("Sent.")], web_secret=SECRET) as server:
-        async with server.client(alice) as client:
+        async with server.client(mint_token(SECRET, "alice", audience="mcp")) as client:
             result = await client.call_tool("send_email", EMAIL)
         assert result.structured_content is not None
         action_id = result.structured_content["action"]["id"]
@@ -185,3 +198,113 @@ async def test_the_confirmation_policy_decides_what_waits(serve_mcp: ServeMcp) -
     assert created.structured_content is not None
     assert created.structured_content["status"] == "pending_approval"
     assert json.loads(found.content[0].text)["total"] == 0  # type: ignore[union-attr]
+
+
+async def test_the_mcp_token_is_refused_at_approve_and_reject(serve_mcp: ServeMcp) -> None:
+    mcp_token = mint_token(SECRET, "alice", audience="mcp")
+    with_mcp_token = {"Authorization": f"Bearer {mcp_token}"}
+    as_alice = {"Authorization": f"Bearer {mint_token(SECRET, 'alice')}"}
+    async with serve_mcp([S.text("Cancelled.")], web_secret=SECRET) as server:
+        async with server.client(mcp_token) as client:
+            result = await client.call_tool("send_email", EMAIL)
+        assert result.structured_content is not None
+        action_id = result.structured_content["action"]["id"]
+
+        for decision in ("approve", "reject"):
+            refused = await server.http.post(
+                f"/api/actions/{action_id}/{decision}", json={}, headers=with_mcp_token
+            )
+            assert refused.status_code == 403, decision
+            assert "MCP token" in refused.json()["error"]
+            assert "own web token" in refused.json()["error"]
+        chat = await server.http.post(
+            "/api/chat", json={"message": "approve it"}, headers=with_mcp_token
+        )
+        assert chat.status_code == 403
+        assert await server.outbox() == []
+
+        # Reading is allowed: the same person's actions, still pending.
+        listed = await server.http.get("/api/actions", headers=with_mcp_token)
+        assert listed.status_code == 200
+        assert [(a["id"], a["status"]) for a in listed.json()["actions"]] == [
+            (action_id, "pending")
+        ]
+        # The person's own web token decides it.
+        rejected = await server.http.post(
+            f"/api/actions/{action_id}/reject", json={}, headers=as_alice
+        )
+        assert rejected.status_code == 200
+
+
+async def test_a_token_for_another_audience_is_refused_at_mcp(serve_mcp: ServeMcp) -> None:
+    forged_audience = _token_with_claims({"sub": "alice", "exp": 2**40, "aud": "billing"})
+    ping = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+    async with serve_mcp(web_secret=SECRET) as server:
+        answer = await server.http.post(
+            "/mcp", json=ping, headers={"Authorization": f"Bearer {forged_audience}"}
+        )
+        assert answer.status_code == 401 and "'billing'" in answer.json()["error"]
+        web = await server.http.get(
+            "/api/actions", headers={"Authorization": f"Bearer {forged_audience}"}
+        )
+        assert web.status_code == 403
+
+
+def _token_with_claims(claims: dict[str, object]) -> str:
+    """A correctly signed token with any claims (what a host application could sign)."""
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    signature = hmac.new(SECRET.encode(), payload.encode(), hashlib.sha256).digest()
+    return f"{payload}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+async def test_tool_calls_are_rate_limited_per_person(serve_mcp: ServeMcp) -> None:
+    alice = mint_token(SECRET, "alice", audience="mcp")
+    bob = mint_token(SECRET, "bob", audience="mcp")
+    async with serve_mcp([S.text("Hi.")], web_secret=SECRET, rate_limit_per_minute=2) as server:
+        async with server.client(alice) as client:
+            first = await client.call_tool("list_tags", {})
+            second = await client.call_tool("list_tags", {})
+            third = await client.call_tool("send_email", EMAIL)
+            assert len((await client.list_tools()).tools) == 24  # only tool calls count
+        async with server.client(bob) as client:
+            bobs = await client.call_tool("list_tags", {})
+        # Chat messages are counted apart from MCP tool calls.
+        as_alice = {"Authorization": f"Bearer {mint_token(SECRET, 'alice')}"}
+        chat = await server.http.post("/api/chat", json={"message": "hi"}, headers=as_alice)
+        assert chat.status_code == 200
+        pending = await server.http.get("/api/actions", headers=as_alice)
+        assert pending.json() == {"actions": []}  # the refused call asked for nothing
+    assert first.is_error is False and second.is_error is False and bobs.is_error is False
+    assert third.is_error is True
+    text = third.content[0].text  # type: ignore[union-attr]
+    assert "Too many tool calls: at most 2 a minute" in text and "Nothing ran" in text
+    assert third.structured_content is not None
+    retry = third.structured_content["retry_after_seconds"]
+    assert 1 <= retry <= 60 and f"Try again in {retry} s" in text
+
+
+async def test_at_most_max_pending_actions_wait_from_mcp(
+    serve_mcp: ServeMcp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct, "MAX_PENDING", 2)
+    sms = {"lead_id": EMAIL["lead_id"], "message": "Hi"}
+    async with serve_mcp([S.text("Cancelled.")]) as server:
+        async with server.client() as client:
+            first = await client.call_tool("send_sms", sms)
+            await client.call_tool("send_sms", sms)
+            refused = await client.call_tool("send_email", EMAIL)
+            still_reads = await client.call_tool("list_tags", {})
+            pending = (await server.http.get("/api/actions", params={"status": "pending"})).json()
+            assert len(pending["actions"]) == 2
+            assert first.structured_content is not None
+            action_id = first.structured_content["action"]["id"]
+            decided = await server.http.post(f"/api/actions/{action_id}/reject", json={})
+            assert decided.status_code == 200
+            accepted = await client.call_tool("send_email", EMAIL)
+    assert refused.is_error is True
+    text = refused.content[0].text  # type: ignore[union-attr]
+    assert "did NOT run" in text and "2 actions" in text and "at most 2" in text
+    assert "approve or cancel the waiting ones" in text
+    assert still_reads.is_error is False
+    assert accepted.is_error is False and accepted.structured_content is not None
+    assert accepted.structured_content["status"] == "pending_approval"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mcp import Client, StdioServerParameters
 
-from tests.channels.mcp.conftest import EMAIL
+from tests.channels.mcp.conftest import EMAIL, assert_names_no_way_to_decide
 
 COWORKER = str(Path(sys.executable).with_name("coworker"))
 
@@ -40,7 +40,11 @@ async def test_stdio_lists_tools_reads_and_leaves_sends_to_the_terminal(tmp_path
     assert leads and all(lead["company"] == "Acme Corp" for lead in leads)
     assert pending.is_error is False and pending.structured_content is not None
     action_id = pending.structured_content["action"]["id"]
-    assert f"coworker actions approve {action_id}" in pending.content[0].text  # type: ignore[union-attr]
+    text = pending.content[0].text  # type: ignore[union-attr]
+    # The client's model is told who decides, never a command it could run itself.
+    assert f"Action {action_id}" in text and "approval in the coworker" in text
+    assert_names_no_way_to_decide(text)
+    assert_names_no_way_to_decide(json.dumps(pending.structured_content))
 
     listed = _coworker(env, "actions", "list", "--json")
     assert listed.returncode == 0, listed.stderr

@@ -2,7 +2,8 @@
 
 Every request is authenticated before the SDK sees it (401 otherwise), and the person is
 handed to the server in the ASGI scope, so each call runs with that person's own
-Dialsheet key. Stateless JSON mode: each POST stands alone, so any replica can answer it
+Dialsheet key; beside them goes the web app's per-person rate limiter, which counts their
+tool calls (`limits.py`). Stateless JSON mode: each POST stands alone, so any replica can answer it
 and no session outlives a token; nothing here streams, so SSE would only add framing. A
 browser's `Origin` must be one of COWORKER_ALLOWED_ORIGINS (the MCP spec's defence
 against DNS rebinding); desktop and server clients send none.
@@ -22,10 +23,12 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from coworker.channels.mcp.identity import SCOPE_KEY, HttpIdentity, authenticate
-from coworker.channels.mcp.results import web_api_help
+from coworker.channels.mcp.limits import LIMITER_KEY, scope_limiter
 from coworker.channels.mcp.server import build_server
 from coworker.channels.web.identity import InvalidToken
+from coworker.channels.web.limits import RateLimiter
 from coworker.config import Settings
+from coworker.observability import context
 from coworker.runtime import Runtime
 
 PATH = "/mcp"
@@ -36,6 +39,7 @@ class McpHttpApp:
         self.allowed_origins = allowed_origins
         self._runtime: Runtime | None = None
         self._manager: StreamableHTTPSessionManager | None = None
+        self._limiter: RateLimiter | None = None  # when no app around us has one
 
     @classmethod
     def from_settings(cls, settings: Settings) -> McpHttpApp:
@@ -46,14 +50,21 @@ class McpHttpApp:
     async def serving(self, runtime: Runtime) -> AsyncIterator[None]:
         """Run the SDK's session manager for as long as the app runs (a new one each time:
         a manager runs once)."""
-        server = build_server(runtime.coworker, HttpIdentity(), web_api_help)
+        server = build_server(runtime.coworker, HttpIdentity(), scope_limiter)
         manager = StreamableHTTPSessionManager(app=server, json_response=True, stateless=True)
         async with manager.run():
             self._runtime, self._manager = runtime, manager
+            self._limiter = RateLimiter(runtime.settings.rate_limit_per_minute)
             try:
                 yield
             finally:
-                self._runtime = self._manager = None
+                self._runtime = self._manager = self._limiter = None
+
+    def _limiter_for(self, scope: Scope) -> RateLimiter | None:
+        """The web app's limiter (`app.state.rate_limiter`, the chat's), else our own."""
+        state = getattr(scope.get("app"), "state", None)
+        shared = getattr(state, "rate_limiter", None)
+        return shared if isinstance(shared, RateLimiter) else self._limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         runtime, manager = self._runtime, self._manager
@@ -77,4 +88,6 @@ class McpHttpApp:
             )
             await refused(scope, receive, send)
             return
-        await manager.handle_request({**scope, SCOPE_KEY: user}, receive, send)
+        context.bind(user_id=user.id)  # hashed, on this request's lines (the middleware's too)
+        scoped = {**scope, SCOPE_KEY: user, LIMITER_KEY: self._limiter_for(scope)}
+        await manager.handle_request(scoped, receive, send)

@@ -1,9 +1,12 @@
 """What an MCP caller gets back: a tool's compacted result, an error that says how to fix
-the call, or a pending action with its exact payload and how the person approves it."""
+the call, or a pending action with its exact payload.
+
+A pending action names no way to decide it: no endpoint, no command. The client's model
+must not approve its own sends, so it is told that the person approves or cancels in the
+coworker itself (the web chat, Slack or their own terminal), and to tell them so.
+"""
 
 from __future__ import annotations
-
-from typing import Protocol
 
 import mcp.types as types
 
@@ -12,31 +15,7 @@ from coworker.agent.events import ActionView
 from coworker.tools.executor import ToolOutcome
 
 LABELS = {"subject": "Subject", "body_text": "Body", "message": "Text", "to_email": "To"}
-
-
-class ApprovalHelp(Protocol):
-    """How the person decides, in the words of the transport they came through."""
-
-    def __call__(self, action: ActionView) -> list[str]: ...
-
-
-def web_api_help(action: ActionView) -> list[str]:
-    """For HTTP callers: the web API, with the same bearer token (so the same person)."""
-    return [
-        f"approve: POST /api/actions/{action.id}/approve with the same bearer token "
-        '(optional body {"edits": {"subject": ..., "body": ..., "message": ...}})',
-        f'cancel: POST /api/actions/{action.id}/reject (optional body {{"reason": "..."}})',
-        "list what waits: GET /api/actions?status=pending",
-    ]
-
-
-def terminal_help(action: ActionView) -> list[str]:
-    """For stdio callers, who run as the local user: the `coworker` command."""
-    return [
-        f"approve: coworker actions approve {action.id} (edit first with --set body=...)",
-        f'cancel: coworker actions reject {action.id} --reason "..."',
-        "list what waits: coworker actions list",
-    ]
+WHERE_DECIDED = "in the coworker: the web chat, Slack or their own terminal"
 
 
 def payload_lines(action: ActionView) -> list[str]:
@@ -50,7 +29,7 @@ def payload_lines(action: ActionView) -> list[str]:
     return lines
 
 
-def pending_result(action: ActionView, decide: ApprovalHelp) -> types.CallToolResult:
+def pending_result(action: ActionView) -> types.CallToolResult:
     """Not an error: the call did what it should, which is to wait for the person."""
     expires = action.expires_at.strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join(
@@ -58,9 +37,9 @@ def pending_result(action: ActionView, decide: ApprovalHelp) -> types.CallToolRe
             f"Waiting for approval: {action.tool} has NOT run. Nothing was sent or changed.",
             f"Action {action.id} ({action.risk}):",
             *(f"  {line}" for line in payload_lines(action)),
-            f"Only the person who asked can decide, until {expires}:",
-            *(f"- {line}" for line in decide(action)),
-            "Tell the person; do not call the tool again to retry.",
+            f"It waits for the person's approval {WHERE_DECIDED}, until {expires}. Only they "
+            "can approve or cancel it; you cannot.",
+            "Tell the person it is waiting for them; do not call the tool again to retry.",
         ]
     )
     return types.CallToolResult(
@@ -68,7 +47,7 @@ def pending_result(action: ActionView, decide: ApprovalHelp) -> types.CallToolRe
         structured_content={
             "status": "pending_approval",
             "action": action.as_dict(),
-            "how_to_decide": decide(action),
+            "waits_for": f"the person's approval, {WHERE_DECIDED}",
         },
     )
 
@@ -81,8 +60,21 @@ def outcome_result(outcome: ToolOutcome) -> types.CallToolResult:
     )
 
 
-def result_of(outcome: DirectOutcome, decide: ApprovalHelp) -> types.CallToolResult:
+def rate_limited_result(per_minute: int, retry_after: int) -> types.CallToolResult:
+    """Over the person's tool calls per minute: an error the client's model can act on."""
+    text = (
+        f"Too many tool calls: at most {per_minute} a minute for each person. Nothing ran. "
+        f"Try again in {retry_after} s."
+    )
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=text)],
+        structured_content={"status": "rate_limited", "retry_after_seconds": retry_after},
+        is_error=True,
+    )
+
+
+def result_of(outcome: DirectOutcome) -> types.CallToolResult:
     if outcome.action is not None:
-        return pending_result(outcome.action, decide)
+        return pending_result(outcome.action)
     assert outcome.result is not None
     return outcome_result(outcome.result)

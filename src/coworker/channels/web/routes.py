@@ -6,12 +6,18 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
 from coworker.agent.events import Event
-from coworker.channels.web.identity import InvalidToken, bearer, verify_token
+from coworker.channels.web.identity import (
+    MCP_AUDIENCE,
+    InvalidToken,
+    TokenClaims,
+    bearer,
+    read_token,
+)
 from coworker.channels.web.limits import RateLimiter
 from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
 from coworker.errors import ConversationNotFound, MessageTooLong
@@ -86,6 +92,26 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def check_audience(claims: TokenClaims, method: str) -> None:
+    """A token narrowed to /mcp (`aud: mcp`) only reads here: approving, rejecting, chatting
+    and changing settings take the person's own web token, so a client's model holding
+    its MCP token can never approve what it asked for."""
+    if claims.audience is None:
+        return
+    if claims.audience != MCP_AUDIENCE:
+        raise HTTPException(403, detail=f"this token is for {claims.audience!r}, not this API")
+    if method.upper() not in READ_METHODS:
+        raise HTTPException(
+            403,
+            detail="an MCP token (aud: mcp) may only read here; approving, rejecting, chatting "
+            "and changing settings take the person's own web token (they decide in the web "
+            "chat, Slack or their terminal)",
+        )
+
+
 async def current_user(request: Request) -> UserRecord:
     runtime = runtime_of(request)
     secret = runtime.settings.web_secret
@@ -94,7 +120,9 @@ async def current_user(request: Request) -> UserRecord:
     token = bearer(request.headers.get("authorization"))
     if token is None:
         raise InvalidToken("this API needs Authorization: Bearer <token>")
-    subject = verify_token(secret.get_secret_value(), token)
+    claims = read_token(secret.get_secret_value(), token)
+    check_audience(claims, request.method)
+    subject = claims.subject
     return await runtime.store.ensure_user(f"web:{subject}", display_name=subject)
 
 

@@ -1,0 +1,74 @@
+"""`coworker serve` warns loudly when it listens beyond this machine without a web secret."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from coworker import cli
+from coworker.config import get_settings
+
+
+@pytest.fixture
+def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Any:
+    """Run `coworker serve ARGS` up to the point where it would start serving."""
+    served: list[Any] = []
+
+    async def no_serving(servers: list[Any]) -> None:
+        served.extend(servers)
+
+    monkeypatch.setattr(cli, "_serve_all", no_serving)
+    monkeypatch.setattr(cli, "_configure_logging", lambda level=logging.INFO: None)
+
+    def run(*args: str, **env: str) -> list[str]:
+        caplog.clear()
+        get_settings.cache_clear()
+        environment: dict[str, str | None] = {
+            "COWORKER_DATA_DIR": str(tmp_path),
+            "COWORKER_SANDBOX_PORT": "0",
+            "COWORKER_WEB_SECRET": None,  # unset, whatever the shell has
+            **env,
+        }
+        with caplog.at_level(logging.INFO, logger="coworker.cli"):
+            result = CliRunner().invoke(cli.app, ["serve", *args], env=environment)
+        get_settings.cache_clear()
+        assert result.exit_code == 0, result.output
+        assert served
+        return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+    return run
+
+
+def test_open_host_without_a_web_secret_warns(serve: Any) -> None:
+    (warning,) = serve("--host", "0.0.0.0", "--port", "8765")
+    assert "NO COWORKER_WEB_SECRET" in warning and "0.0.0.0" in warning
+    assert "local user" in warning
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_without_a_web_secret_is_quiet(serve: Any, host: str) -> None:
+    assert serve("--host", host, "--port", "8765") == []
+
+
+def test_open_host_with_a_web_secret_is_quiet(serve: Any) -> None:
+    assert serve("--host", "0.0.0.0", "--port", "8765", COWORKER_WEB_SECRET="s3cret") == []
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("[::1]", True),
+        ("LOCALHOST", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("10.0.0.5", False),
+        ("coworker.example.com", False),
+    ],
+)
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert cli._loopback(host) is loopback
