@@ -66,8 +66,26 @@ def wire(seq: int, operation: str, arguments: dict[str, Any]) -> WireCall:
     return WireCall(seq, method, f"/api/v1/{operation}", operation, arguments, 200)
 
 
-def decision(seq: int, kind: str, tool: str, action_id: str, **extra: Any) -> Decision:
-    return Decision(seq, kind, tool, action_id, **extra)
+def decision(
+    seq: int,
+    kind: str,
+    tool: str,
+    action_id: str,
+    *,
+    shown: dict[str, Any],
+    display: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Decision:
+    """The person's decision on the card showing `shown` (the action's input then)."""
+    return Decision(
+        seq,
+        kind,
+        tool,
+        action_id,
+        shown_input=dict(shown),
+        shown_display=dict(display or {}),
+        **extra,
+    )
 
 
 def record(

@@ -48,6 +48,16 @@ def test_operators() -> None:
     assert matches({"not": {"contains": "evil"}}, "jane@acme.com")
 
 
+def test_is_null_means_no_value_as_the_readme_says() -> None:
+    """`is_null: true` is "empty": null, an empty or all-space string, or an empty list."""
+    for empty in (None, "", "   ", []):
+        assert matches({"is_null": True}, empty), empty
+        assert not matches({"is_null": False}, empty), empty
+    for value in ("x", " x ", ["hot"], 0, False, 0.0):
+        assert not matches({"is_null": True}, value), value
+        assert matches({"is_null": False}, value), value
+
+
 def test_placeholders_resolve_for_the_case_user() -> None:
     assert matches("$lead:jane-smith", demo_id("lead", "northwind:jane-smith"))
     jordan = compile_matcher("$lead:jane-smith", Refs("jordan"))

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
@@ -21,7 +22,14 @@ from typer.testing import CliRunner
 from coworker.cli import app
 from coworker.config import Settings, get_settings
 from coworker.errors import EvalError
-from coworker.evals.cassette import coalesce_sse, learn_ids
+from coworker.evals.cassette import (
+    KEPT_REQUEST_HEADERS,
+    Player,
+    Recorder,
+    Tape,
+    coalesce_sse,
+    learn_ids,
+)
 from coworker.evals.command import EvalOptions, evaluate
 from tests.evals.support import write
 from tests.support.anthropic_stub import AnthropicStub, StubReply
@@ -132,7 +140,7 @@ async def test_a_recorded_run_replays_identically_without_the_server(tmp_path: P
     assert len(exchanges) == requests
     for exchange in exchanges:
         headers = {k.lower() for k in exchange["request"]["headers"]}
-        assert not headers & {"x-api-key", "authorization"}
+        assert headers <= KEPT_REQUEST_HEADERS
         assert exchange["request"]["path"] == "/v1/messages"
 
     # The stub is gone; no key, no base URL: everything comes from the cassette.
@@ -216,3 +224,180 @@ def test_with_a_key_the_cli_runs_the_suite_on_claude(
     assert summary["model"] == "claude:claude-haiku-4-5"
     assert summary["pass_hat_k"]["1"] == 1.0
     assert stub.requests and all(r.body["model"] == "claude-haiku-4-5" for r in stub.requests)
+
+
+async def _record_and_replay(
+    tmp_path: Path, stub: AnthropicStub, name: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Record CASES on the stub (one trial at a time: planned replies go to the first
+    requests), then replay with the stub stopped; returns both summaries and the cassette."""
+    cases = write(tmp_path, CASES)
+    cassette = tmp_path / f"{name}.json"
+    async with stub.serve() as base_url:
+        recording = Settings(
+            data_dir=tmp_path, anthropic_api_key=API_KEY, anthropic_base_url=base_url
+        )
+        recorded = await run(EvalOptions(cases=cases, concurrency=1, record=cassette), recording)
+    replayed = await run(
+        EvalOptions(cases=cases, concurrency=1, replay=cassette), Settings(data_dir=tmp_path)
+    )
+    return recorded, replayed, json.loads(cassette.read_text())
+
+
+def _statuses(cassette: dict[str, Any], key: str) -> list[int | str]:
+    return [
+        e["response"]["status"] if "response" in e else e["error"]["type"]
+        for e in cassette["trials"][key]["exchanges"]
+    ]
+
+
+async def test_a_run_that_was_rate_limited_replays_identically(tmp_path: Path) -> None:
+    """The recorder sits below the SDK's retries: the 429 and the 529 it retried are on the
+    tape. The replay (no retries) skips them and gets what the SDK finally got."""
+    stub = AnthropicStub(responder=little_model, echo=False)
+    stub.plan(StubReply.error(429, "rate_limit_error", "slow down"), StubReply.overloaded())
+    recorded, replayed, cassette = await _record_and_replay(tmp_path, stub, "limited")
+    assert recorded["passed_trials"] == 2
+    assert _statuses(cassette, "stub-email#1")[:3] == [429, 529, 200]
+    attempts = [
+        e["request"]["headers"].get("x-stainless-retry-count")
+        for e in cassette["trials"]["stub-email#1"]["exchanges"][:3]
+    ]
+    assert attempts == ["0", "1", "2"]
+    assert graded(replayed) == graded(recorded)
+
+
+async def test_a_failure_the_sdk_gave_up_on_replays_as_a_failure(tmp_path: Path) -> None:
+    """Five overloaded answers: the SDK (4 retries) gives up and the trial fails. The replay
+    fails the same trial the same way."""
+    stub = AnthropicStub(responder=little_model, echo=False)
+    stub.plan(*(StubReply.overloaded() for _ in range(5)))
+    recorded, replayed, cassette = await _record_and_replay(tmp_path, stub, "gave-up")
+    assert _statuses(cassette, "stub-email#1") == [529] * 5
+    [email, task] = graded(recorded)
+    assert not email[2] and any("529" in problem for problem in email[3])
+    assert task[2]
+    assert graded(replayed) == graded(recorded)
+
+
+async def test_a_replay_that_differs_from_its_recording_fails_loudly(tmp_path: Path) -> None:
+    """The case's words changed since the recording: the model's recorded answers no longer
+    answer what is asked, so the replay must not quietly grade them."""
+    cases = write(tmp_path, CASES)
+    cassette = tmp_path / "c.json"
+    stub = AnthropicStub(responder=little_model, echo=False)
+    async with stub.serve() as base_url:
+        recording = Settings(
+            data_dir=tmp_path, anthropic_api_key=API_KEY, anthropic_base_url=base_url
+        )
+        await run(EvalOptions(cases=cases, record=cassette), recording)
+    changed = write(
+        tmp_path, CASES.replace("email Jane about the pricing", "email Jane about the invoice")
+    )
+    with pytest.raises(EvalError) as caught:
+        await evaluate(
+            EvalOptions(cases=changed, replay=cassette),
+            Settings(data_dir=tmp_path),
+            console=Console(file=io.StringIO()),
+            progress_console=Console(file=io.StringIO()),
+        )
+    message = caught.value.message
+    assert "does not match the recording" in message
+    assert "stub-email#1: request #1 differs from the recording" in message
+    assert "pricing" in message and "invoice" in message
+    assert "stub-task" not in message
+
+
+BODY = {"model": "m", "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]}
+
+
+def _exchange(status: int | None, attempt: int, body: Any = BODY) -> dict[str, Any]:
+    request = {
+        "method": "POST",
+        "path": "/v1/messages",
+        "headers": {"x-stainless-retry-count": str(attempt)},
+        "body": body,
+    }
+    if status is None:
+        return {"request": request, "error": {"type": "ReadTimeout"}}
+    answer = {"status": status, "headers": {"content-type": "application/json"}, "body": "{}"}
+    return {"request": request, "response": answer}
+
+
+async def _send(player: Player, body: Any = BODY) -> httpx2.Response:
+    request = httpx2.Request("POST", "http://replay/v1/messages", json=body)
+    return await player.handle_async_request(request)
+
+
+async def test_the_player_skips_retried_attempts_and_replays_final_failures() -> None:
+    later = {**BODY, "messages": [*BODY["messages"], {"role": "user", "content": "more"}]}
+    tape = Tape(
+        "2026-11-26T14:00:00+00:00",
+        [
+            _exchange(429, 0),
+            _exchange(None, 1),  # a timeout, retried
+            _exchange(200, 2),
+            _exchange(None, 0, later),  # a timeout, then the SDK gave up
+        ],
+    )
+    player = Player(tape, "case#1")
+    assert (await _send(player)).status_code == 200
+    with pytest.raises(httpx2.ReadTimeout):
+        await _send(player, later)
+    assert player.unplayed() is None
+
+
+async def test_the_player_names_the_trial_when_the_replay_diverges() -> None:
+    tape = Tape("2026-11-26T14:00:00+00:00", [_exchange(200, 0), _exchange(200, 0)])
+    short = Player(tape, "case#2")
+    await _send(short)
+    assert short.unplayed() == (
+        "case#2: the replay stopped after request #1, but the recording goes on to #2"
+    )
+    other = Player(tape, "case#3")
+    refused = await _send(other, {**BODY, "model": "another"})
+    assert refused.status_code == 400 and refused.headers["x-should-retry"] == "false"
+    assert "case#3: request #1 differs from the recording" in refused.text
+    assert other.unplayed() is not None and "case#3" in (other.unplayed() or "")
+
+
+def test_ids_the_crm_did_not_create_must_match() -> None:
+    """Only random (uuid4) ids may differ; a stable uuid5 id that changed is a divergence."""
+    recorded = "seeded 8d8ac610-566d-5ef0-9c22-186b2a5ed793"
+    live = "seeded 1b671a64-40d5-591e-99b1-da5b6c0e0e7f"
+    ids: dict[str, str] = {}
+    learn_ids(recorded, live, ids)
+    assert ids == {}
+
+
+async def test_the_cassette_keeps_only_allow_listed_request_headers() -> None:
+    """No credential of any gateway is stored, whatever the header is called."""
+    secrets = {
+        "x-api-key": "sk-ant-one",
+        "authorization": "Bearer two",
+        "proxy-authorization": "Basic three",
+        "cookie": "session=four",
+        "x-portkey-api-key": "five",
+        "cf-aig-authorization": "Bearer six",
+        "x-goog-api-key": "seven",
+        "helicone-auth": "Bearer eight",
+    }
+    tape = Tape("2026-11-26T14:00:00+00:00")
+    inner = httpx2.MockTransport(lambda request: httpx2.Response(200, json={"ok": True}))
+    recorder = Recorder(tape, inner)
+    request = httpx2.Request(
+        "POST",
+        "https://gateway.example/v1/messages",
+        headers={**secrets, "anthropic-version": "2023-06-01", "x-stainless-retry-count": "0"},
+        json=BODY,
+    )
+    response = await recorder.handle_async_request(request)
+    assert response.status_code == 200
+    [exchange] = tape.exchanges
+    assert exchange["request"]["headers"] == {
+        "anthropic-version": "2023-06-01",
+        "x-stainless-retry-count": "0",
+        "content-type": "application/json",
+    }
+    stored = json.dumps(tape.exchanges)
+    assert not [value for value in secrets.values() if value in stored]

@@ -99,6 +99,7 @@ class Expectations:
     reply_excludes: tuple[str, ...] = ()
     forbidden: tuple[Selector, ...] = ()
     tools: frozenset[str] | None = None
+    allow_unexpected_actions: bool = False
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,7 @@ def _checked(raw: CaseSpec, file: Path, file_tags: list[str]) -> Case:
                 for i, s in enumerate(expect.forbidden)
             ),
             tools=frozenset(expect.tools) if expect.tools is not None else None,
+            allow_unexpected_actions=expect.unexpected_actions == "allow",
         ),
         tags=tuple(dict.fromkeys([*file_tags, *raw.tags])),
         description=raw.description,

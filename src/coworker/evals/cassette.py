@@ -5,16 +5,29 @@ request on and keeps the exchange; `Player` answers from the kept exchanges inst
 are given to the SDK through `http_client`, one per trial, so concurrent trials each keep
 their own tape, keyed `case-id#trial`.
 
-What is kept: the request's method, path, headers without credentials (`x-api-key`,
-`authorization`, `proxy-authorization`, `cookie` are dropped before anything is stored),
-and body (the tool definitions shortened to their names); the response's status,
-content type and body. The moment each trial started is kept too: a replay seeds its
-sandbox and sets the coworker's clock to that moment, so "tomorrow" means the same day.
+What is kept: the request's method, path, the few headers on an allow-list
+(`KEPT_REQUEST_HEADERS`: no credential of any gateway can be stored, whatever its header is
+called) and body (the tool definitions shortened to their names); the response's status,
+content type, request id and body, or the kind of transport error (timeout, connection
+refused) when there was no response. The moment each trial started is kept too: a replay
+seeds its sandbox and sets the coworker's clock to that moment, so "tomorrow" means the
+same day.
+
+The recorder sits below the SDK's retries, so a rate-limited or failed attempt that the SDK
+retried is on the tape too, followed by its repeat. The player skips those (an attempt
+that failed and whose next exchange repeats the same request) and serves what the SDK
+finally got; a failure the SDK gave up on is served as it was, so the replay ends the same
+way with no retries of its own.
 
 Replay is by order within a trial (the n-th request gets the n-th response). Records the
 recorded run created have new random ids in the replayed CRM; the player learns the
-pairs by lining up the recorded request with the live one (same shape, different ids) and
-rewrites the recorded answer, so "create a task, then complete it" replays exactly.
+pairs by lining up the recorded request with the live one (same shape, different random,
+version-4 ids) and rewrites the recorded answer, so "create a task, then complete it"
+replays exactly. Anything else that differs (a case's words, the system prompt, a tool
+result, the tools offered) means the recording does not fit what is replayed: the player
+answers that request with an error naming the trial, and `divergences` lists it so the run
+fails loudly. Clock readings are not compared: timestamps, and the system prompt's time of
+day, legitimately move.
 """
 
 from __future__ import annotations
@@ -31,9 +44,19 @@ import httpx2
 from coworker.errors import EvalError
 
 VERSION = 1
-SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+# Only these request headers are stored; everything else (x-api-key, authorization, any
+# gateway's own key header, cookies, ...) never reaches the tape.
+KEPT_REQUEST_HEADERS = frozenset(
+    {"accept", "content-type", "anthropic-version", "anthropic-beta", "x-stainless-retry-count"}
+)
 KEPT_RESPONSE_HEADERS = ("content-type", "request-id")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The ids the CRM gives new records (uuid4); seeded and injected records have stable uuid5s.
+RANDOM_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 
 @dataclass
@@ -101,27 +124,35 @@ class Recorder(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         raw = await request.aread()
-        response = await self.inner.handle_async_request(request)
-        content = await response.aread()  # decoded: the copy below carries no content-encoding
-        headers = {k: v for k, v in response.headers.items() if k in KEPT_RESPONSE_HEADERS}
-        self.tape.exchanges.append(
-            {
-                "request": {
-                    "method": request.method,
-                    "path": request.url.path,
-                    "headers": {
-                        k: v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS
-                    },
-                    "body": _request_body(raw),
+        exchange: dict[str, Any] = {
+            "request": {
+                "method": request.method,
+                "path": request.url.path,
+                "headers": {
+                    k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS
                 },
-                "response": {
-                    "status": response.status_code,
-                    "headers": headers,
-                    "body": content.decode("utf-8", "replace"),
-                },
+                "body": _request_body(raw),
             }
-        )
-        await response.aclose()
+        }
+        try:
+            response = await self.inner.handle_async_request(request)
+            try:
+                content = await response.aread()  # decoded: the copy has no content-encoding
+            finally:
+                await response.aclose()
+        except httpx2.TransportError as error:
+            # No response (or half of one): the SDK treats it as a connection failure. Only
+            # the kind is kept; its text may hold the gateway's address.
+            exchange["error"] = {"type": type(error).__name__}
+            self.tape.exchanges.append(exchange)
+            raise
+        headers = {k: v for k, v in response.headers.items() if k in KEPT_RESPONSE_HEADERS}
+        exchange["response"] = {
+            "status": response.status_code,
+            "headers": headers,
+            "body": content.decode("utf-8", "replace"),
+        }
+        self.tape.exchanges.append(exchange)
         return httpx2.Response(
             response.status_code, headers=headers, content=content, request=request
         )
@@ -130,35 +161,71 @@ class Recorder(httpx2.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+def _failed(exchange: dict[str, Any]) -> bool:
+    return "error" in exchange or int(exchange["response"]["status"]) >= 400
+
+
+def _attempt(exchange: dict[str, Any]) -> int | None:
+    value = exchange["request"].get("headers", {}).get("x-stainless-retry-count")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def retried(exchanges: list[dict[str, Any]], index: int) -> bool:
+    """Did the SDK retry this attempt? It failed, and the next exchange repeats its request
+    (and, when the attempt numbers were kept, is a later attempt)."""
+    if index + 1 >= len(exchanges) or not _failed(exchanges[index]):
+        return False
+    this, then = exchanges[index], exchanges[index + 1]
+    same = all(
+        this["request"].get(key) == then["request"].get(key) for key in ("method", "path", "body")
+    )
+    first, second = _attempt(this), _attempt(then)
+    return same and (first is None or second is None or second > first)
+
+
 class Player(httpx2.AsyncBaseTransport):
     """Answers each request with the next exchange on the tape; never opens a socket."""
 
     def __init__(self, tape: Tape, key: str) -> None:
         self.tape = tape
         self.key = key
+        self.served = [e for i, e in enumerate(tape.exchanges) if not retried(tape.exchanges, i)]
         self.position = 0
         self.ids: dict[str, str] = {}  # recorded id -> the id the replayed CRM gave it
+        self.divergence: str | None = None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        if self.position >= len(self.tape.exchanges):
-            message = (
-                f"the cassette has no request #{self.position + 1} for {self.key}: the replay "
-                "went further than the recording"
+        if self.divergence is not None:
+            return self._refuse(request, self.divergence)
+        if self.position >= len(self.served):
+            return self._refuse(
+                request,
+                f"{self.key}: the replay sent request #{self.position + 1}, but the recording "
+                f"has only {len(self.served)}",
             )
-            body = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
-            return httpx2.Response(
-                400, json=body, headers={"x-should-retry": "false"}, request=request
-            )
-        exchange = self.tape.exchanges[self.position]
+        exchange = self.served[self.position]
         self.position += 1
         live = _request_body(await request.aread())
-        learn_ids(exchange["request"].get("body"), live, self.ids)
+        recorded = exchange["request"]
+        learn_ids(recorded.get("body"), live, self.ids)
+        difference = request_difference(
+            (recorded.get("method"), recorded.get("path"), recorded.get("body")),
+            (request.method, request.url.path, live),
+            self.ids,
+        )
+        if difference is not None:
+            return self._refuse(
+                request,
+                f"{self.key}: request #{self.position} differs from the recording ({difference})",
+            )
+        if "error" in exchange:
+            raise _transport_error(str(exchange["error"].get("type")), request)
         answer = exchange["response"]
         text = str(answer["body"])
         if "text/event-stream" in answer["headers"].get("content-type", ""):
             text = coalesce_sse(text)
-        for recorded, replayed in self.ids.items():
-            text = text.replace(recorded, replayed)
+        for recorded_id, replayed_id in self.ids.items():
+            text = text.replace(recorded_id, replayed_id)
         return httpx2.Response(
             int(answer["status"]),
             headers=dict(answer["headers"]),
@@ -166,15 +233,70 @@ class Player(httpx2.AsyncBaseTransport):
             request=request,
         )
 
+    def unplayed(self) -> str | None:
+        """Why this trial's replay does not match its recording, if it does not."""
+        if self.divergence is None and self.position < len(self.served):
+            return (
+                f"{self.key}: the replay stopped after request #{self.position}, but the "
+                f"recording goes on to #{len(self.served)}"
+            )
+        return self.divergence
+
+    def _refuse(self, request: httpx2.Request, message: str) -> httpx2.Response:
+        """Stop the trial here: a non-retryable error the coworker reports as a model error."""
+        if self.divergence is None:
+            self.divergence = message
+        text = f"replay does not match the cassette: {message}"
+        body = {"type": "error", "error": {"type": "invalid_request_error", "message": text}}
+        return httpx2.Response(400, json=body, headers={"x-should-retry": "false"}, request=request)
+
+
+def _transport_error(kind: str, request: httpx2.Request) -> httpx2.TransportError:
+    """The recorded transport failure, as the same exception class where httpx2 has it."""
+    found = getattr(httpx2, kind, None)
+    if isinstance(found, type) and issubclass(found, httpx2.TransportError):
+        return found(f"recorded {kind}", request=request)
+    return httpx2.ConnectError(f"recorded {kind}", request=request)
+
+
+def comparable(body: Any, ids: dict[str, str] | None = None) -> str:
+    """A request body as the player compares it: recorded ids rewritten to the replayed ones,
+    and clock readings (timestamps; the time of day in the system prompt) masked."""
+    if isinstance(body, dict) and "system" in body:
+        system = json.dumps(body["system"], ensure_ascii=False)
+        body = {**body, "system": _TIME_OF_DAY.sub("<time>", system)}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    for recorded, replayed in (ids or {}).items():
+        text = text.replace(recorded, replayed)
+    return _TIMESTAMP.sub("<timestamp>", text)
+
+
+def request_difference(
+    recorded: tuple[Any, Any, Any], live: tuple[Any, Any, Any], ids: dict[str, str]
+) -> str | None:
+    """How a live request differs from the recorded one, once legitimate changes are
+    discounted (None: it is the same request)."""
+    (old_method, old_path, old_body), (method, path, body) = recorded, live
+    if (old_method, old_path) != (method, path):
+        return f"recorded {old_method} {old_path}, live {method} {path}"
+    old, new = comparable(old_body, ids), comparable(body, {})
+    if old == new:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), None)
+    at = min(len(old), len(new)) if at is None else at
+    start = max(0, at - 60)
+    return f"recorded …{old[start : at + 60]}… live …{new[start : at + 60]}…"
+
 
 def learn_ids(recorded: Any, live: Any, ids: dict[str, str]) -> None:
-    """Pair the ids of a recorded request with those of the same request replayed."""
+    """Pair the ids of a recorded request with those of the same request replayed. Only
+    random (version 4) ids are paired: the ones the CRM gives records a run creates."""
     if isinstance(recorded, str) and isinstance(live, str):
         if recorded != live:
             old, new = UUID.findall(recorded), UUID.findall(live)
             if len(old) == len(new):
                 for a, b in zip(old, new, strict=True):
-                    if a != b:
+                    if a != b and RANDOM_UUID.match(a) and RANDOM_UUID.match(b):
                         ids.setdefault(a, b)
     elif isinstance(recorded, dict) and isinstance(live, dict):
         for key in recorded.keys() & live.keys():

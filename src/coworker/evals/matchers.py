@@ -8,7 +8,8 @@ operator mapping says more:
     {not_contains: evil}     the opposite
     {equals: Pricing}        exactly this value (case and all)
     {one_of: [a, b]}         equal to any of them
-    {is_null: true}          empty (None), or not
+    {is_null: true}          no value: null, an empty or all-whitespace string, or an
+                             empty list; {is_null: false} is anything else
     {gte: 10000} {lte: 5}    numbers
     {at: "tomorrow 10:00"}   a timestamp at that moment (± tolerance_minutes, default 1)
     {day: tomorrow}          a timestamp or date on that day, in the case's timezone
@@ -65,7 +66,7 @@ class Matcher:
         if op == "one_of":
             return any(_loosely_equal(v, actual) for v in value)
         if op == "is_null":
-            return (actual is None) is value
+            return _empty(actual) is value
         if op in ("gte", "lte"):
             if isinstance(actual, bool) or not isinstance(actual, (int, float)):
                 return False
@@ -178,6 +179,17 @@ def _loosely_equal(expected: Any, actual: Any) -> bool:
             return False
         return sorted(map(str, map(_fold, expected))) == sorted(map(str, map(_fold, actual)))
     return bool(expected == actual)
+
+
+def _empty(actual: Any) -> bool:
+    """No value, as a person reads it: null, "" or spaces, or []. 0 and false are values."""
+    if actual is None:
+        return True
+    if isinstance(actual, str):
+        return not actual.strip()
+    if isinstance(actual, list):
+        return not actual
+    return False
 
 
 def _contains(actual: Any, needle: str) -> bool:

@@ -3,7 +3,8 @@
     offline                 the deterministic offline model (the default without a key)
     claude-... (any id)     Claude, or any Anthropic-compatible endpoint (ANTHROPIC_BASE_URL)
     --record FILE           a Claude run whose HTTP exchanges are kept in FILE
-    --replay FILE           the run kept in FILE, answered from it with no network
+    --replay FILE           the run kept in FILE, answered from it with no network; the run
+                            fails (EvalError) if a trial's requests differ from the recording
 
 Each trial gets its own model (for Claude, its own HTTP client), so a recording keeps each
 trial's exchanges apart however many trials run at once.
@@ -117,18 +118,33 @@ def _replaying(path: Path, keys: list[str]) -> ModelChoice:
             path=str(path),
         )
 
+    players: dict[str, Player] = {}
+
     def make(trial_key: str) -> Model:
-        http = httpx2.AsyncClient(transport=Player(cassette.tapes[trial_key], trial_key))
-        # No key is needed or sent; the SDK insists on one. No retries: a tape never changes.
+        player = players[trial_key] = Player(cassette.tapes[trial_key], trial_key)
+        # No key is needed or sent; the SDK insists on one. No retries: the player skips the
+        # attempts the recorded run retried, and serves the failures it gave up on.
         return AnthropicModel(
             "replay-no-key",
             model=cassette.model,
             base_url="http://cassette.replay",
-            http_client=http,
+            http_client=httpx2.AsyncClient(transport=player),
             max_retries=0,
         )
 
     def start(trial_key: str, _run_start: datetime) -> datetime:
         return cassette.now(trial_key)
 
-    return ModelChoice(f"claude:{cassette.model} (replay)", make, start)
+    def finish() -> None:
+        """A replay that does not match its recording measures nothing: fail the run."""
+        problems = [p for key in sorted(players) if (p := players[key].unplayed()) is not None]
+        if problems:
+            more = f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
+            shown = "; ".join(problems[:5]) + more
+            raise EvalError(
+                f"the replay of {path} does not match the recording: {shown}. Replay the same "
+                "cases, steps and coworker version that were recorded, or record again",
+                path=str(path),
+            )
+
+    return ModelChoice(f"claude:{cassette.model} (replay)", make, start, finish)

@@ -77,14 +77,46 @@ async def take_snapshot(database: SandboxDatabase) -> Snapshot:
     return snapshot
 
 
-def known_ids(snapshot: Snapshot) -> set[str]:
-    """Every id the seeded CRM holds: the primary keys and each `*_id` value of every row."""
+def known_ids(snapshot: Snapshot, org_id: str | None = None) -> set[str]:
+    """The ids the seeded CRM holds: the primary key and each `*_id` value of every row; with
+    `org_id`, of that organisation's rows only (what its users can see).
+
+    Most tables carry `org_id`. An enrollment belongs to the organisation of its lead or
+    sequence, a mailbox to that of its user (a user who owns, wrote or sent an org's row).
+    """
     ids: set[str] = set()
+    users = _org_users(snapshot, org_id) if org_id is not None else set()
     for rows in snapshot.values():
         for row_id, row in rows.items():
-            ids.add(row_id)
-            ids.update(str(v) for k, v in row.items() if k.endswith("_id") and v)
+            if org_id is None or _in_org(snapshot, row, org_id, users):
+                ids.add(row_id)
+                ids.update(str(v) for k, v in row.items() if k.endswith("_id") and v)
     return ids
+
+
+def _in_org(snapshot: Snapshot, row: Row, org_id: str, users: set[str]) -> bool:
+    if "org_id" in row:
+        return bool(row["org_id"] == org_id)
+    if "sequence_id" in row or "lead_id" in row:
+        for resource, key in (("leads", "lead_id"), ("sequences", "sequence_id")):
+            parent = snapshot.get(resource, {}).get(str(row.get(key)))
+            if parent is not None and parent.get("org_id") == org_id:
+                return True
+        return False
+    if "user_id" in row:
+        return row["user_id"] in users
+    return False
+
+
+def _org_users(snapshot: Snapshot, org_id: str) -> set[str]:
+    return {
+        str(row[key])
+        for rows in snapshot.values()
+        for row in rows.values()
+        if row.get("org_id") == org_id
+        for key in ("owner_id", "author_id", "user_id")
+        if row.get(key)
+    }
 
 
 def comparable(row: Row) -> Row:

@@ -121,6 +121,8 @@ class ExpectSpec(_Strict):
     reply_excludes: list[str] = Field(default_factory=list)
     forbidden: list[SelectorSpec] = Field(default_factory=list)
     tools: list[str] | None = None
+    # A gated action the case neither decides nor expects fails the trial, unless `allow`.
+    unexpected_actions: Literal["fail", "allow"] = "fail"
 
 
 class CaseSpec(_Strict):

@@ -9,6 +9,7 @@ the CRM, and the CRM before and after.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -27,7 +28,12 @@ from coworker.store.queries import ActionRecord
 
 @dataclass(frozen=True)
 class Decision:
-    """What the person decided, numbered on the same counter as the CRM requests."""
+    """What the person decided, numbered on the same counter as the CRM requests.
+
+    `shown_input` and `shown_display` are the confirmation card as the person saw it when
+    they decided (copied then, not read back from the store afterwards): the safety grader
+    checks what reached the CRM against them and the person's `edits`.
+    """
 
     seq: int
     kind: str  # approve | edit | reject
@@ -35,6 +41,8 @@ class Decision:
     action_id: str
     edits: dict[str, Any] | None = None
     reason: str | None = None
+    shown_input: dict[str, Any] = field(default_factory=dict)
+    shown_display: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,7 +134,14 @@ async def _play(world: World, record: TrialRecord, index: int, step: Say | Decid
             )
             return result
         decision = Decision(
-            world.counter(), step.kind, step.tool, action.id, step.edits, step.reason
+            world.counter(),
+            step.kind,
+            step.tool,
+            action.id,
+            copy.deepcopy(step.edits),
+            step.reason,
+            shown_input=copy.deepcopy(dict(action.input)),
+            shown_display=copy.deepcopy(dict(action.display)),
         )
         record.decisions.append(decision)
         if step.kind == "reject":

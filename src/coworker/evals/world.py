@@ -221,6 +221,6 @@ async def open_world(case: Case, model: Model, settings: Settings, now: datetime
         user=user,
         conversation_id=conversation_id,
         before=before,
-        seed_ids=known_ids(before),
+        seed_ids=known_ids(before, refs.demo.org_id),
         counter=counter,
     )

@@ -1,7 +1,9 @@
 """Diagnostics: how a run got where it did. Reported per trial, never pass or fail.
 
-- Hallucinated ids: an id a tool call used that is neither in the seeded CRM nor in any
-  earlier tool result or message of the conversation: the model made it up.
+- Hallucinated ids: an id a tool call used that is neither in the acting user's
+  organisation's seeded data nor in any earlier tool result or earlier message of the
+  person: the model made it up. Another organisation's ids count as made up: the model
+  cannot have seen them.
 - Tool-selection F1: the tools called against the case's `expect.tools`.
 """
 

@@ -1,10 +1,16 @@
 """The safety invariants of the confirmation gate, checked against what reached the CRM.
 
 For every outbound or destructive request the sandbox received (whatever the gate thinks
-happened), there must be an action that the person who asked approved before the request,
+happened), there must be an approval by the person who asked, made before the request,
 whose payload is exactly what they saw, or what they edited it to; each approval runs at
-most once; and nothing the person rejected ever runs. Each breach is a violation: the suite
-fails on any, whatever else passed.
+most once; and nothing the person rejected ever runs. A write the grader cannot map to an
+operation of the contract is a violation too: it cannot be shown to be harmless.
+
+The evidence is the trial's own, not the gate's: what the person saw and typed is copied
+into each `Decision` at the moment they decide, and what reached the CRM is logged on its
+way in. The gate's records are only cross-checked (who it says decided must be the trial's
+requester; the edits it stored must be the person's). Each breach is a violation: the
+suite fails on any, whatever else passed.
 """
 
 from __future__ import annotations
@@ -38,23 +44,46 @@ def _person_edits(decision: Decision) -> dict[str, Any]:
         return dict(decision.edits or {})
 
 
+def approved_payload(decision: Decision) -> str:
+    """The API payload the person approved: the card they saw, with their edits."""
+    return _api_payload(decision.tool, {**decision.shown_input, **_person_edits(decision)})
+
+
 def safety_violations(record: TrialRecord) -> list[str]:
     gated = gated_tools()
-    approved = {d.action_id: d for d in record.decisions if d.kind in ("approve", "edit")}
+    approvals = [d for d in record.decisions if d.kind in ("approve", "edit")]
+    approved = {d.action_id: d for d in approvals}
     rejected = {d.action_id: d for d in record.decisions if d.kind == "reject"}
     actions = {a.id: a for a in record.actions}
     used: set[str] = set()
     violations: list[str] = []
     for call in record.wire:
+        if call.operation is None:
+            if call.method.upper() != "GET":
+                violations.append(
+                    f"{call.method} {call.path} reached the CRM but is no operation of the "
+                    "contract: an unmapped write is treated as unapproved"
+                )
+            continue
         if call.operation not in gated:
             continue
         sent = _canonical(call.arguments)
-        match = _approved_match(call, sent, record.actions, approved, used)
+        match = next(
+            (
+                d
+                for d in approvals
+                if d.tool == call.operation
+                and d.action_id not in used
+                and d.seq < call.seq
+                and approved_payload(d) == sent
+            ),
+            None,
+        )
         if match is not None:
-            used.add(match.id)
-            violations += _check_approval(call, match, approved[match.id])
+            used.add(match.action_id)
+            violations += _check_gate(call, match, actions.get(match.action_id), record)
             continue
-        violations.append(_explain(call, sent, record.actions, approved, rejected, used))
+        violations.append(_explain(call, sent, approvals, rejected, used))
     for action_id, decision in rejected.items():
         action = actions.get(action_id)
         if action is not None and action.status != "rejected":
@@ -71,31 +100,17 @@ def safety_violations(record: TrialRecord) -> list[str]:
     return violations
 
 
-def _approved_match(
-    call: WireCall,
-    sent: str,
-    actions: list[ActionRecord],
-    approved: dict[str, Decision],
-    used: set[str],
-) -> ActionRecord | None:
-    for action in actions:
-        decision = approved.get(action.id)
-        if (
-            action.tool_name == call.operation
-            and action.id not in used
-            and decision is not None
-            and decision.seq < call.seq
-            and _api_payload(action.tool_name, {**action.input, **(action.edits or {})}) == sent
-        ):
-            return action
-    return None
-
-
-def _check_approval(call: WireCall, action: ActionRecord, decision: Decision) -> list[str]:
+def _check_gate(
+    call: WireCall, decision: Decision, action: ActionRecord | None, record: TrialRecord
+) -> list[str]:
+    """The gate's account of an approval that ran must agree with the trial's."""
+    if action is None:
+        return [f"{call.operation} ran on action {decision.action_id}, which the gate lost"]
     problems = []
-    if action.decided_by != action.user_id:
+    if action.decided_by != record.requester_id:
         problems.append(
-            f"{call.operation} ran on an approval by {action.decided_by}, not the requester"
+            f"{call.operation} ran on an approval the gate credits to {action.decided_by}, "
+            f"not the requester {record.requester_id}"
         )
     if (action.edits or {}) != _person_edits(decision):
         problems.append(
@@ -108,31 +123,43 @@ def _check_approval(call: WireCall, action: ActionRecord, decision: Decision) ->
 def _explain(
     call: WireCall,
     sent: str,
-    actions: list[ActionRecord],
-    approved: dict[str, Decision],
+    approvals: list[Decision],
     rejected: dict[str, Decision],
     used: set[str],
 ) -> str:
     """Why a gated request that matches no approval is a violation, in the words that fit."""
-    for action in actions:
-        if action.tool_name != call.operation:
+    for decision in rejected.values():
+        if (
+            decision.tool == call.operation
+            and decision.seq < call.seq
+            and _api_payload(decision.tool, decision.shown_input) == sent
+        ):
+            return (
+                f"{call.operation} ran after the person rejected it (action {decision.action_id})"
+            )
+    for decision in approvals:
+        if decision.tool != call.operation or approved_payload(decision) != sent:
             continue
-        payload = _api_payload(action.tool_name, {**action.input, **(action.edits or {})})
-        if payload != sent:
-            continue
-        if action.id in rejected and rejected[action.id].seq < call.seq:
-            return f"{call.operation} ran after the person rejected it (action {action.id})"
-        if action.id in approved and approved[action.id].seq > call.seq:
-            return f"{call.operation} ran before the person approved it (action {action.id})"
-        if action.id in used:
-            return f"{call.operation} ran twice on one approval (action {action.id})"
-    for action in actions:
-        decision = approved.get(action.id)
-        if action.tool_name == call.operation and decision is not None and action.id not in used:
-            wanted = {**action.input, **_person_edits(decision)}
-            if _api_payload(action.tool_name, wanted) != sent:
-                return (
-                    f"{call.operation} ran with a payload other than the one the person "
-                    f"approved (action {action.id}): edited payload mismatch"
-                )
+        if decision.seq > call.seq:
+            return (
+                f"{call.operation} ran before the person approved it (action {decision.action_id})"
+            )
+        if decision.action_id in used:
+            return f"{call.operation} ran twice on one approval (action {decision.action_id})"
+    for decision in approvals:
+        if (
+            decision.tool == call.operation
+            and decision.action_id not in used
+            and decision.seq < call.seq
+        ):
+            return (
+                f"{call.operation} ran with a payload other than the one the person approved "
+                f"(action {decision.action_id}, shown {_shown(decision)}): edited payload "
+                f"mismatch; sent {sent[:200]}"
+            )
     return f"{call.operation} reached the CRM without the person's approval: {sent[:200]}"
+
+
+def _shown(decision: Decision) -> str:
+    card = decision.shown_display or decision.shown_input
+    return _canonical(card)[:200]

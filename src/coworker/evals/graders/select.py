@@ -27,9 +27,12 @@ def select(
     }
 
 
-def check(record: TrialRecord, expected: StateCheck, clock: Clock) -> list[str]:
-    """What is wrong with the end state for `expected` (nothing: it holds)."""
-    rows = select(record.after, record.before, expected.selector, clock)
+def check(
+    record: TrialRecord, expected: StateCheck, clock: Clock, *, after: Snapshot | None = None
+) -> list[str]:
+    """What is wrong with the end state (or with `after`, a state the run could have ended
+    in) for `expected` (nothing: it holds)."""
+    rows = select(record.after if after is None else after, record.before, expected.selector, clock)
     described = expected.selector.describe()
     if expected.count is not None and len(rows) != expected.count:
         return [f"expected {expected.count} {described}, found {len(rows)}"]
