@@ -1,21 +1,26 @@
-"""Shared benchmark plumbing: percentiles, a free port, a server in a child process, a
-loopback-only guard, package versions."""
+"""Shared benchmark plumbing: percentiles, a loopback-only guard, package versions; a free
+port and a server in a child process come from the tests' support (one implementation)."""
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
-import os
 import socket
 import statistics
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from typing import Any
 
-import httpx
+from tests.support.network import is_local
+from tests.support.processes import child_server, free_port
+
+__all__ = [
+    "child_server",
+    "free_port",
+    "loopback_only",
+    "package_version",
+    "percentile",
+    "summary_ms",
+]
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
@@ -35,66 +40,11 @@ def summary_ms(samples: Sequence[float]) -> dict[str, float]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def child_server(
-    args: Sequence[str], port: int, ready_path: str, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Run `python -m coworker.cli ARGS` in a child process until `ready_path` answers."""
-    command = [sys.executable, "-c", "from coworker.cli import main; main()", *args]
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {process.stderr.read().decode() if process.stderr else ''}"
-                )
-            try:
-                if httpx.get(base + ready_path, timeout=1).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start within 60 s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def package_version(name: str) -> str:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _loopback(address: Any) -> bool:
-    if not isinstance(address, tuple):  # a unix socket path
-        return True
-    host = address[0]
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @contextlib.contextmanager
@@ -104,7 +54,7 @@ def loopback_only() -> Iterator[None]:
     real_connect = socket.socket.connect
 
     def connect(self: socket.socket, address: Any) -> None:
-        if not _loopback(address):
+        if not is_local(address):
             raise ConnectionRefusedError(f"benchmarks stay on loopback, not {address!r}")
         real_connect(self, address)
 

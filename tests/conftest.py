@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.support.network import is_local
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo
-
-
-def _is_local(address: Any) -> bool:
-    if isinstance(address, (str, bytes)):  # a unix socket path
-        return True
-    host = address[0]
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class NetworkGuardError(AssertionError):
@@ -31,20 +20,20 @@ class NetworkGuardError(AssertionError):
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> None:
-    if not _is_local(address):
+    if not is_local(address):
         raise NetworkGuardError(f"test tried to connect to {address!r}; tests stay on loopback")
     _real_connect(self, address)
 
 
 def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
-    if not _is_local(address):
+    if not is_local(address):
         raise NetworkGuardError(f"test tried to connect to {address!r}; tests stay on loopback")
     return _real_connect_ex(self, address)
 
 
 def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
     name = host.decode() if isinstance(host, bytes) else host
-    if name is not None and not _is_local((name, 0)):
+    if name is not None and not is_local((name, 0)):
         raise NetworkGuardError(f"test tried to resolve {name!r}; tests stay on loopback")
     return _real_getaddrinfo(host, *args, **kwargs)
 
