@@ -39,7 +39,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop in this thread while it is open,
+# which async tests collected after the browser tests could not run beside.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if sync_playwright is None:
         _unavailable("playwright is not installed: browser tests skipped")

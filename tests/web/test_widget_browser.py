@@ -8,10 +8,12 @@ Waiting is Playwright's auto-waiting `expect`, never sleeps.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.types import CallToolResult
 from tests.support.anthropic_stub import AnthropicStub, StubReply
 from tests.support.servers import run_asgi_server
 
@@ -135,6 +140,21 @@ def email_reply(**options: Any) -> StubReply:
         text="Here's a draft for Jane Smith. Approve it and I'll send it.",
         **options,
     )
+
+
+def call_through_mcp(coworker: Coworker, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+    """One tool call from an MCP client over /mcp, as the local user (no web secret set).
+
+    The real `mcp` client runs on its own event loop in a worker thread, away from the
+    sync Playwright API's.
+    """
+
+    async def call() -> CallToolResult:
+        async with Client(streamable_http_client(f"{coworker.url}/mcp")) as client:
+            return await client.call_tool(tool, arguments)
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, call()).result(timeout=60)
 
 
 def tool_results(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -552,3 +572,72 @@ def test_a_new_message_replaces_a_pending_action(page: Page, coworker: Coworker)
     )
     expect(card.get_by_role("button")).to_have_count(0)
     expect(page.locator("coworker-chat .badge")).to_be_hidden()
+
+
+def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
+    page: Page, coworker: Coworker, artifacts: Path
+) -> None:
+    subject = "Pricing, as asked from Claude Desktop"
+    result = call_through_mcp(
+        coworker, "send_email", {"lead_id": JANE, "subject": subject, "body_text": DRAFT_BODY}
+    )
+    assert result.structured_content is not None
+    action = result.structured_content["action"]
+    assert action["status"] == "pending"
+    told = result.content[0].text  # type: ignore[union-attr]
+    # The client's model is told where the person really can decide it: not in Slack.
+    assert "web chat" in told and "slack" not in told.lower()
+    coworker.stub.plan(StubReply.text("Sent: Jane Smith has the pricing email."))
+
+    # A fresh page, with no conversation of its own: the launcher counts what waits.
+    page.goto(coworker.url + "/")
+    expect(page.locator("coworker-chat .badge")).to_have_text("1")
+    page.get_by_role("button", name="Ask Coworker").click()
+    panel = page.get_by_role("dialog", name="Coworker")
+    notice = panel.get_by_role("group", name="1 action waits for your approval elsewhere")
+    expect(notice).to_be_visible()
+    expect(panel.locator(".elsewhere")).to_have_attribute("aria-live", "polite")
+    expect(notice.locator("li")).to_have_count(1)
+    expect(notice.locator("li .what")).to_contain_text(f"Send email: jane@acme.com, “{subject}”")
+    expect(notice.locator(".where")).to_have_text("In “send_email (from MCP)”")
+    expect(panel.locator(".card")).to_have_count(0)
+    page.screenshot(path=str(artifacts / "widget-elsewhere.png"))
+
+    # From the keyboard: the button opens that conversation, as a reload would show it.
+    review = notice.get_by_role("button", name=re.compile(r"^Review: Send email: jane@acme\.com"))
+    review.focus()
+    page.keyboard.press("Enter")
+
+    card = panel.locator(".card")
+    expect(card).to_have_attribute("data-status", "pending")
+    expect(card).to_be_focused()
+    expect(card.get_by_label("Subject")).to_have_value(subject)
+    expect(card.get_by_label("Body")).to_have_value(DRAFT_BODY)
+    expect(panel.locator(".msg.user")).to_contain_text("Through an MCP client I asked you")
+    expect(panel.locator(".elsewhere-box")).to_have_count(0)  # it is here now
+    expect(page.locator("coworker-chat .badge")).to_have_text("1")
+    stored = page.evaluate(f"localStorage.getItem('coworker-chat:conversation:{coworker.url}')")
+    assert stored == action["conversation_id"]
+
+    card.get_by_role("button", name="Approve").click()
+
+    expect(card).to_have_attribute("data-status", "succeeded")
+    expect(card.locator(".outcome")).to_have_text("✓ Email sent")
+    expect(panel.locator(".msg.assistant .md").last).to_have_text(
+        "Sent: Jane Smith has the pricing email."
+    )
+    expect(page.locator("coworker-chat .badge")).to_be_hidden()
+    emails = coworker.sandbox("GET", "/emails", params={"lead_id": JANE})["emails"]
+    sent = [e for e in emails if e["subject"] == subject]
+    assert len(sent) == 1, emails
+    assert sent[0]["to_email"] == "jane@acme.com" and sent[0]["body_text"] == DRAFT_BODY
+
+    # Nothing waits anywhere now, after a reload too.
+    page.reload()
+    page.get_by_role("button", name="Ask Coworker").click()
+    panel = page.get_by_role("dialog", name="Coworker")
+    expect(panel.locator(".card")).to_have_attribute("data-status", "succeeded")
+    expect(panel.locator(".msg.assistant .md").last).to_have_text(
+        "Sent: Jane Smith has the pricing email."
+    )
+    expect(panel.locator(".elsewhere-box")).to_have_count(0)

@@ -4,9 +4,10 @@ An MCP client picks tools itself, so there is no agent loop here, but the rules 
 same as for our model: reads and writes run at once through the same executor (validated
 against the contract, results compacted), and whatever the policy says must wait
 (outbound and destructive by default) becomes a PendingAction through the same gate. Such
-an action is then listed, approved and rejected like any other: in the web chat, with
-`coworker actions`, in Slack. The caller only ever gets the pending action back, and a
-person has at most `max_pending` of them waiting from this channel at once.
+an action is then listed, approved and rejected like any other: in the web chat (which
+shows actions waiting from elsewhere) or with `coworker actions`. The caller only ever
+gets the pending action back, and a person has at most `max_pending` of them waiting from
+this channel at once.
 
 Each waiting call gets a conversation of its own, holding the request and the tool call,
 so the stored transcript stays valid (every tool_use answered once it is decided) and a

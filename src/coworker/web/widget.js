@@ -256,6 +256,19 @@
     border: 1px solid color-mix(in srgb, var(--_bad) 30%, var(--_bg)); color: var(--_bad);
   }
 
+  .elsewhere { flex: none; max-height: 40%; overflow-y: auto; }
+  .elsewhere-box {
+    margin: 10px 12px 0; padding: 8px 10px;
+    border: 1px solid color-mix(in srgb, var(--_accent) 35%, var(--_bg));
+    border-radius: var(--_small-radius); background: var(--_accent-soft); font-size: 13px;
+  }
+  .elsewhere-box p { margin: 0 0 6px; font-weight: 650; }
+  .elsewhere-box ul { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column; gap: 6px; }
+  .elsewhere-box li { display: flex; align-items: center; gap: 8px; }
+  .elsewhere-box .what { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+  .elsewhere-box .where { display: block; font-size: 12px; color: var(--_muted); }
+  .elsewhere-box .btn { padding: 4px 10px; flex: none; }
+
   .composer {
     display: flex; align-items: flex-end; gap: 8px; padding: 10px 12px;
     border-top: 1px solid var(--_line); background: var(--_bg);
@@ -283,6 +296,7 @@
       <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
     </button>
   </header>
+  <div class="elsewhere" aria-live="polite"></div>
   <div class="log" role="region" aria-label="Conversation" tabindex="0"></div>
   <div class="sr-only announcer" aria-live="polite" aria-atomic="true"></div>
   <form class="composer">
@@ -685,6 +699,15 @@
     }
   }
 
+  // One line for a waiting action shown outside its conversation: "Send email: jane@acme.com, “Pricing”".
+  function actionSummary(action) {
+    const display = action.display || {};
+    const subject = asText(finalValue(action, "subject"));
+    const details = [display.to || display.lead, display.sequence, subject && `“${subject}”`].filter(Boolean);
+    const text = details.length ? `${humanize(action.tool)}: ${details.map(asText).join(", ")}` : humanize(action.tool);
+    return clip(text, 160);
+  }
+
   function outcomeOf(action) {
     const done = {
       send_email: "Email sent",
@@ -758,6 +781,7 @@
         newButton: $(".new"),
         close: $(".close"),
         subtitle: $(".sub"),
+        elsewhere: $(".elsewhere"),
       };
       this.conversationId = null;
       this.busy = false;
@@ -766,6 +790,10 @@
       this.toolLines = new Map(); // toolCallId -> tool line controller
       this.loaded = false;
       this.generation = 0; // bumps on "New conversation" so stale streams stop rendering
+      this.elsewhere = []; // the person's pending actions in other conversations
+      this.elsewhereTitles = new Map(); // conversation id -> title
+      this.elsewhereKey = "";
+      this.elsewhereSeq = 0;
 
       this.ui.launcher.addEventListener("click", () => this.toggle());
       this.ui.close.addEventListener("click", () => this.close());
@@ -820,6 +848,7 @@
       this.renderEmpty();
       if (this.conversationId) this.loadHistory(this.conversationId);
       this.loadProfile();
+      this.refreshElsewhere();
     }
 
     readStoredConversation() {
@@ -864,6 +893,7 @@
       this.updateLauncher();
       this.scrollToEnd(true);
       this.ui.input.focus();
+      this.refreshElsewhere();
       this.dispatchEvent(new CustomEvent("coworker-open", { bubbles: true, composed: true }));
     }
 
@@ -895,6 +925,33 @@
     }
 
     newConversation() {
+      this.reset();
+      this.renderElsewhere();
+      this.refreshElsewhere(); // the one just left may hold a waiting action
+      this.ui.input.focus();
+    }
+
+    /** Show another of the person's conversations, exactly as a reload would restore it. */
+    async showConversation(conversationId, actionId) {
+      this.ui.log.focus({ preventScroll: true }); // the button that asked is about to go
+      this.reset();
+      this.setConversation(conversationId);
+      this.renderElsewhere();
+      this.refreshElsewhere();
+      const generation = this.generation;
+      await this.loadHistory(conversationId);
+      if (generation !== this.generation) return;
+      const card = this.cards.get(actionId);
+      if (card && card.action.status === "pending") {
+        card.node.setAttribute("tabindex", "-1");
+        card.node.focus();
+        this.announce(`${actionTitle(card.action.tool)} It waits for your approval.`);
+      } else {
+        this.ui.input.focus();
+      }
+    }
+
+    reset() {
       this.generation += 1;
       if (this.controller) this.controller.abort();
       this.controller = null;
@@ -905,7 +962,6 @@
       this.renderEmpty();
       this.setBusy(false);
       this.updateLauncher();
-      this.ui.input.focus();
     }
 
     // -- rendering basics
@@ -914,7 +970,9 @@
       const open = this.isOpen;
       this.ui.launcher.setAttribute("aria-expanded", String(open));
       this.ui.launcherLabel.textContent = open ? "Close chat" : "Ask Coworker";
-      const pending = Array.from(this.cards.values()).filter((c) => c.action.status === "pending").length;
+      const pending =
+        Array.from(this.cards.values()).filter((c) => c.action.status === "pending").length +
+        this.waitingElsewhere().length;
       this.ui.badge.hidden = pending === 0;
       this.ui.badge.textContent = pending ? String(pending) : "";
       this.ui.badgeText.textContent = pending ? ` (${pending} waiting for your approval)` : "";
@@ -1165,6 +1223,7 @@
           this.setBusy(false);
           this.updateLauncher();
           this.refreshPending();
+          this.refreshElsewhere();
         }
       }
     }
@@ -1581,6 +1640,65 @@
       } catch {
         /* keep the cards as they are; a decision on a stale one answers 409 and updates it */
       }
+    }
+
+    // -- actions waiting in the person's other conversations (MCP calls, earlier chats)
+
+    waitingElsewhere() {
+      return this.elsewhere.filter((a) => a.conversation_id !== this.conversationId && !this.cards.has(a.id));
+    }
+
+    async refreshElsewhere() {
+      const seq = ++this.elsewhereSeq;
+      try {
+        const data = await this.getJson("/api/actions?status=pending");
+        if (seq !== this.elsewhereSeq) return;
+        this.elsewhere = (data.actions || []).filter((a) => a && a.id && a.status === "pending");
+        if (this.waitingElsewhere().length) {
+          try {
+            const listed = await this.getJson("/api/conversations");
+            this.elsewhereTitles = new Map((listed.conversations || []).map((c) => [c.id, c.title]));
+          } catch {
+            /* titles are a nicety */
+          }
+          if (seq !== this.elsewhereSeq) return;
+        }
+      } catch {
+        return; // keep what is shown; the chat works without it
+      }
+      this.renderElsewhere();
+      this.updateLauncher();
+    }
+
+    renderElsewhere() {
+      const waiting = this.waitingElsewhere();
+      const titles = this.elsewhereTitles;
+      const key = JSON.stringify(waiting.map((a) => [a.id, titles.get(a.conversation_id) || ""]));
+      if (key === this.elsewhereKey) return; // unchanged: nothing new to announce
+      this.elsewhereKey = key;
+      if (!waiting.length) {
+        this.ui.elsewhere.replaceChildren();
+        return;
+      }
+      const titleId = `elsewhere-${this.uid}`;
+      const count = waiting.length;
+      const list = el("ul");
+      for (const action of waiting) {
+        const summary = actionSummary(action);
+        const review = el("button", { type: "button", class: "btn", "aria-label": `Review: ${summary}`, text: "Review" });
+        review.addEventListener("click", () => this.showConversation(action.conversation_id, action.id));
+        const title = titles.get(action.conversation_id);
+        const where = title ? `In “${title}”` : "In another conversation";
+        list.append(el("li", null, el("span", { class: "what" }, summary, el("span", { class: "where", text: where })), review));
+      }
+      this.ui.elsewhere.replaceChildren(
+        el(
+          "div",
+          { class: "elsewhere-box", role: "group", "aria-labelledby": titleId },
+          el("p", { id: titleId, text: `${count} ${count === 1 ? "action waits" : "actions wait"} for your approval elsewhere` }),
+          list,
+        ),
+      );
     }
 
     async refreshAction(card) {

@@ -3,7 +3,8 @@ the call, or a pending action with its exact payload.
 
 A pending action names no way to decide it: no endpoint, no command. The client's model
 must not approve its own sends, so it is told that the person approves or cancels in the
-coworker itself (the web chat, Slack or their own terminal), and to tell them so.
+coworker itself (its web chat, whose widget shows actions waiting from elsewhere, or their
+own terminal; never Slack, which shows no MCP actions), and to tell them so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from coworker.agent.events import ActionView
 from coworker.tools.executor import ToolOutcome
 
 LABELS = {"subject": "Subject", "body_text": "Body", "message": "Text", "to_email": "To"}
-WHERE_DECIDED = "in the coworker: the web chat, Slack or their own terminal"
+WHERE_DECIDED = (
+    "in the coworker: its web chat (which shows actions waiting from elsewhere) or their own "
+    "terminal"
+)
 
 
 def payload_lines(action: ActionView) -> list[str]:
