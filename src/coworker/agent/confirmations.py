@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from coworker.agent.events import EDITABLE_FIELDS, ActionView
+from coworker.agent.events import ACTION_STATUSES, EDITABLE_FIELDS, ActionView
 from coworker.errors import (
     ActionNotFound,
     ActionNotPending,
@@ -32,7 +32,7 @@ from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import PreparedCall, ToolExecutor, ToolOutcome
 
 CLOCK_SKEW = timedelta(seconds=60)
-FINAL = frozenset({"succeeded", "failed", "unknown", "rejected", "expired", "superseded"})
+FINAL = frozenset(ACTION_STATUSES) - {"pending", "executing"}
 EDIT_ALIASES = {"body": "body_text", "text": "message"}
 
 

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from coworker.llm.base import Usage
+
+# A PendingAction's states (DESIGN.md §3), in the order they can happen.
+ActionStatus = Literal[
+    "pending",
+    "executing",
+    "succeeded",
+    "failed",
+    "unknown",
+    "rejected",
+    "expired",
+    "superseded",
+]
+ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
 
 EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
     "send_email": ("subject", "body_text"),

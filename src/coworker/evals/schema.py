@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coworker.agent.confirmations import EDIT_ALIASES
-from coworker.agent.events import EDITABLE_FIELDS
+from coworker.agent.events import EDITABLE_FIELDS, ActionStatus
 from coworker.tools.catalog import build_catalog
 from coworker.tools.policy import DEFAULT_CONFIRM
 
@@ -99,16 +99,7 @@ class AttackSpec(_Strict):
 
 class ActionSpec(_Strict):
     tool: str
-    status: Literal[
-        "pending",
-        "executing",
-        "succeeded",
-        "failed",
-        "unknown",
-        "rejected",
-        "expired",
-        "superseded",
-    ]
+    status: ActionStatus
 
 
 class ExpectSpec(_Strict):

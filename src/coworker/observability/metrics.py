@@ -27,6 +27,7 @@ from prometheus_client import (
 )
 from sqlalchemy import func, select
 
+from coworker.agent.events import ACTION_STATUSES
 from coworker.store.tables import PendingAction
 
 if TYPE_CHECKING:
@@ -38,16 +39,6 @@ log = logging.getLogger("coworker.metrics")
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
-ACTION_STATUSES = (
-    "pending",
-    "executing",
-    "succeeded",
-    "failed",
-    "unknown",
-    "rejected",
-    "expired",
-    "superseded",
-)
 TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
 # A turn waits on the model (seconds each step); a model call on one response.
 TURN_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300)

@@ -195,20 +195,31 @@ def register(app: AsyncApp, shared: SlackContext) -> None:
     shutdown lets a decision in progress finish)."""
     runtime_of, features = shared.runtime_of, shared.features
 
-    @app.action("coworker_approve")
-    async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+    async def decided(
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        action_id: str,
+        where: dict[str, str],
+        **decision: Any,
+    ) -> None:
+        """A button or a submitted form: the presser decides (tracked until it is done)."""
         async with shared.inflight.track():
             await decide(
                 runtime_of(),
                 client,
                 team=team_of(body),
                 slack_user_id=str(body["user"]["id"]),
-                action_id=str(body["actions"][0]["value"]),
-                where=_where(body),
-                approve=True,
+                action_id=action_id,
+                where=where,
                 features=features,
+                **decision,
             )
+
+    @app.action("coworker_approve")
+    async def on_approve(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        action_id = str(body["actions"][0]["value"])
+        await decided(body, client, action_id, _where(body), approve=True)
 
     async def open_modal(
         body: dict[str, Any],
@@ -232,23 +243,10 @@ def register(app: AsyncApp, shared: SlackContext) -> None:
         await ack()
         await open_modal(body, client, cancel_modal)
 
-    async def submitted(
-        body: dict[str, Any], client: AsyncWebClient, *, approve: bool, **decision: Any
-    ) -> None:
+    async def submitted(body: dict[str, Any], client: AsyncWebClient, **decision: Any) -> None:
         """A submitted Edit or Cancel form: the action and its thread ride in the metadata."""
         meta = json.loads(body["view"]["private_metadata"])
-        async with shared.inflight.track():
-            await decide(
-                runtime_of(),
-                client,
-                team=team_of(body),
-                slack_user_id=str(body["user"]["id"]),
-                action_id=meta.pop("action_id"),
-                where=meta,
-                approve=approve,
-                features=features,
-                **decision,
-            )
+        await decided(body, client, meta.pop("action_id"), meta, **decision)
 
     @app.view(EDIT_MODAL)
     async def on_edit_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.service import Coworker
 from coworker.channels.slack import render
-from coworker.channels.slack.context import SlackContext
+from coworker.channels.slack.context import SlackContext, web_client
 from coworker.channels.slack.events import (
     CHANNEL,
     conversation_key,
@@ -70,11 +70,7 @@ class SlackSummaryChannel:
 
     @classmethod
     def from_settings(cls, settings: Settings, coworker: Coworker) -> SlackSummaryChannel:
-        assert settings.slack_bot_token is not None
-        token = settings.slack_bot_token.get_secret_value()
-        base = settings.slack_api_base_url
-        client = AsyncWebClient(token=token, base_url=base) if base else AsyncWebClient(token=token)
-        return cls(client, coworker)
+        return cls(web_client(settings), coworker)
 
     def reaches(self, user: UserRecord) -> bool:
         return slack_identity(user) is not None
