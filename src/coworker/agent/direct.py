@@ -160,8 +160,9 @@ class DirectCalls:
                 f"Through an {self.channel.upper()} client I asked you to run {name}; it waits "
                 "for my approval. Tell me how it went once I decide."
             )
-            await transcript.add_user_blocks([{"type": "text", "text": request}])
-            await transcript.add_assistant(
+            transcript.add_user_blocks([{"type": "text", "text": request}])
+            transcript.add_assistant(
                 [{"type": "tool_use", "id": tool_use_id, "name": name, "input": call.arguments}]
             )
+            await transcript.saved()
             return await self.coworker.gate.request(conversation.id, user.id, tool_use_id, call)

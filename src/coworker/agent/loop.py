@@ -32,7 +32,7 @@ from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import ToolExecutor, ToolOutcome, describe_failure
-from coworker.tools.policy import ConfirmationPolicy
+from coworker.tools.policy import ConfirmationPolicy, Risk
 
 log = logging.getLogger("coworker.agent")
 
@@ -162,7 +162,7 @@ class AgentLoop:
             if extra:
                 yield TextDelta(extra)
             ctx.text.extend(b["text"] for b in content if b.get("type") == "text")
-            await ctx.transcript.add_assistant(content, usage=turn.usage.as_dict())
+            ctx.transcript.add_assistant(content, usage=turn.usage.as_dict())
             if turn.stop_reason == "pause_turn":
                 continue
             uses = [b for b in content if b.get("type") == "tool_use"]
@@ -178,7 +178,7 @@ class AgentLoop:
                 )
                 return
         text = _step_limit_text(self.max_steps)
-        await ctx.transcript.add_assistant([{"type": "text", "text": text}])
+        ctx.transcript.add_assistant([{"type": "text", "text": text}])
         ctx.text.append(text)
         yield TextDelta(text)
         yield TurnDone(conversation_id, "".join(ctx.text), "step_limit", ctx.usage)
@@ -201,9 +201,17 @@ class AgentLoop:
             content = [{"type": "text", "text": "(no reply)"}]
         return content, ""
 
+    def _has_effects(self, use: Block) -> bool:
+        tool = self.catalog.get(use["name"])
+        return tool is not None and tool.risk is not Risk.READ
+
     async def _run_tools(
         self, ctx: RunContext, uses: list[Block], pending: list[ActionView]
     ) -> AsyncIterator[Event]:
+        if any(self._has_effects(use) for use in uses):
+            # A write, a send or a pending action must never be without the tool_use that
+            # asked for it on record: after a crash, that is how the call is found again.
+            await ctx.transcript.saved()
         results: dict[str, Block] = {}
         immediate: list[Block] = []
         for use in uses:
@@ -247,7 +255,7 @@ class AgentLoop:
             results[use["id"]] = outcome.block(use["id"])
             yield ToolFinished(use["id"], use["name"], outcome.is_error, outcome.content)
         # Answered in the order the model asked; pending ones are answered when decided.
-        await ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])
+        ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])
 
 
 def _person_text(ctx: RunContext) -> str | None:

@@ -105,7 +105,13 @@ class Coworker:
         record = await self.store.get_or_create_conversation(
             user.id, channel, external_key or str(uuid4())
         )
+        self._remember_owner(record.id, record.user_id)
         return record.id
+
+    def _remember_owner(self, conversation_id: str, owner: str) -> None:
+        if len(self._owners) >= OWNER_CACHE_SIZE:
+            self._owners.pop(next(iter(self._owners)))
+        self._owners[conversation_id] = owner
 
     async def _own_conversation(self, user: UserRecord, conversation_id: str) -> None:
         """Only its owner may use a conversation; an owner never changes, so it is cached."""
@@ -114,14 +120,12 @@ class Coworker:
             record = await self.store.get_conversation(conversation_id)
             owner = record.user_id if record else None
             if owner is not None:
-                if len(self._owners) >= OWNER_CACHE_SIZE:
-                    self._owners.pop(next(iter(self._owners)))
-                self._owners[conversation_id] = owner
+                self._remember_owner(conversation_id, owner)
         if owner != user.id:
             raise ConversationNotFound(conversation_id)
 
-    def _context(self, user: UserRecord, transcript: Transcript) -> RunContext:
-        return RunContext(
+    def _run(self, user: UserRecord, transcript: Transcript) -> AsyncIterator[Event]:
+        context = RunContext(
             transcript=transcript,
             executor=self.executor(user),
             user_id=user.id,
@@ -129,6 +133,7 @@ class Coworker:
                 user_name=user.display_name, timezone=user.timezone, now=self.clock()
             ),
         )
+        return self.loop.run(context)
 
     async def chat(
         self, user: UserRecord, text: str, *, conversation_id: str, because: str | None = None
@@ -143,14 +148,17 @@ class Coworker:
             return
         async with self.lock(conversation_id):
             transcript = await Transcript.load(self.store, conversation_id)
-            closed = await self.answer_open_calls(
-                transcript, because=because or "the person sent a new message"
-            )
-            for action in closed:
-                yield ActionDecided(action)
-            await transcript.add_user_blocks([{"type": "text", "text": text}])
-            async for event in self.loop.run(self._context(user, transcript)):
-                yield event
+            try:
+                closed = await self.answer_open_calls(
+                    transcript, because=because or "the person sent a new message"
+                )
+                for action in closed:
+                    yield ActionDecided(action)
+                transcript.add_user_blocks([{"type": "text", "text": text}])
+                async for event in _saved_when_done(transcript, self._run(user, transcript)):
+                    yield event
+            finally:
+                await transcript.writes_done()  # before the lock lets the next turn load it
 
     async def answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
         """Give every unanswered tool_use its one tool_result before the conversation moves on;
@@ -172,7 +180,7 @@ class Coworker:
                 closed.append(decision.action)
             else:
                 results.append(self._interrupted(use))
-        await transcript.add_user_blocks(results)
+        transcript.add_user_blocks(results)
         return closed
 
     def _interrupted(self, use: dict[str, Any]) -> dict[str, Any]:
@@ -212,26 +220,32 @@ class Coworker:
         async with self.lock(record.conversation_id):
             record = await self.gate.get(action_id)
             transcript = await Transcript.load(self.store, record.conversation_id)
-            # It runs as the person who asked, with their key, whoever approves it.
-            owner = await self.store.get_user(record.user_id) or user
-            if approve:
-                decision = await self.gate.approve(
-                    record, user.id, self.executor(owner), edits, aliases=(user.external_id,)
-                )
-            else:
-                decision = await self.gate.reject(
-                    record, user.id, reason, aliases=(user.external_id,)
-                )
-            yield ActionDecided(decision.action)
-            await transcript.add_user_blocks([decision.result])
-            if transcript.unanswered_tool_uses():
-                pending = await self.list_actions(
-                    user, status="pending", conversation_id=record.conversation_id
-                )
-                yield TurnDone(record.conversation_id, "", "confirmation", pending=tuple(pending))
-                return
-            async for event in self.loop.run(self._context(owner, transcript)):
-                yield event
+            try:
+                # It runs as the person who asked, with their key, whoever approves it.
+                owner = await self.store.get_user(record.user_id) or user
+                if approve:
+                    decision = await self.gate.approve(
+                        record, user.id, self.executor(owner), edits, aliases=(user.external_id,)
+                    )
+                else:
+                    decision = await self.gate.reject(
+                        record, user.id, reason, aliases=(user.external_id,)
+                    )
+                yield ActionDecided(decision.action)
+                transcript.add_user_blocks([decision.result])
+                if transcript.unanswered_tool_uses():
+                    pending = await self.list_actions(
+                        user, status="pending", conversation_id=record.conversation_id
+                    )
+                    await transcript.saved()
+                    yield TurnDone(
+                        record.conversation_id, "", "confirmation", pending=tuple(pending)
+                    )
+                    return
+                async for event in _saved_when_done(transcript, self._run(owner, transcript)):
+                    yield event
+            finally:
+                await transcript.writes_done()
 
     async def reconcile(self, user: UserRecord, action_id: str) -> ActionView:
         """Look an `unknown` send up in the CRM's history (never by sending again)."""
@@ -263,3 +277,14 @@ class Coworker:
         record = await self.gate.get(action_id)
         self.gate.check_decider(record, user.id, user.external_id)
         return self.gate.view(record)
+
+
+async def _saved_when_done(
+    transcript: Transcript, events: AsyncIterator[Event]
+) -> AsyncIterator[Event]:
+    """The loop's events, with a turn reported done only once its transcript is saved: a
+    channel that shows "done" (or a client that reloads) must find every message stored."""
+    async for event in events:
+        if isinstance(event, TurnDone):
+            await transcript.saved()
+        yield event

@@ -3,12 +3,21 @@
 The rule the whole agent rests on: every `tool_use` gets exactly one `tool_result`, in the
 user message right after it. Results and new text that arrive later (an approval, a new
 message) are merged into that trailing user message, tool results first.
+
+Writes are behind, not in the way: a change is made in memory at once and its store write
+is queued, in order, while the turn goes on (the model call or a CRM read overlaps it). Whoever
+needs the writes to be in, before a side effect, before telling a person the turn is done,
+before letting go of the conversation's lock, awaits `saved()`. A write that fails stops the
+writes queued after it (they would land out of order) and is raised by `saved()`.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from coworker.errors import CoworkerError
 from coworker.llm.base import Block, Message
 
 
@@ -33,29 +42,70 @@ class Transcript:
         self.store = store
         self.conversation_id = conversation_id
         self.messages = messages
+        self._writes: asyncio.Task[None] | None = None
+        self._failure: BaseException | None = None
 
     @classmethod
     async def load(cls, store: MessageStore, conversation_id: str) -> Transcript:
         return cls(store, conversation_id, await store.load_messages(conversation_id))
 
-    async def add_user_blocks(self, blocks: list[Block]) -> None:
+    def add_user_blocks(self, blocks: list[Block]) -> None:
         if not blocks:
             return
         if self.messages and self.messages[-1]["role"] == "user":
             merged = {"role": "user", "content": _ordered([*self.messages[-1]["content"], *blocks])}
             self.messages[-1] = merged
-            await self.store.replace_last_message(self.conversation_id, merged)
+            self._queue(lambda: self.store.replace_last_message(self.conversation_id, merged))
             return
         message = {"role": "user", "content": _ordered(list(blocks))}
         self.messages.append(message)
-        await self.store.append_messages(self.conversation_id, [message])
+        self._queue(lambda: self.store.append_messages(self.conversation_id, [message]))
 
-    async def add_assistant(
-        self, content: list[Block], usage: dict[str, int] | None = None
-    ) -> None:
+    def add_assistant(self, content: list[Block], usage: dict[str, int] | None = None) -> None:
         message = {"role": "assistant", "content": content}
         self.messages.append(message)
-        await self.store.append_messages(self.conversation_id, [message], usage=usage)
+        self._queue(
+            lambda: self.store.append_messages(self.conversation_id, [message], usage=usage)
+        )
+
+    async def saved(self) -> None:
+        """Wait until every change so far is in the store; raise the first write that failed."""
+        await self.writes_done()
+        if self._failure is not None:
+            raise self._failure
+        if self._writes is not None and self._writes.cancelled():  # the event loop closing
+            raise CoworkerError("the conversation's last writes were cancelled before saving")
+
+    async def writes_done(self) -> None:
+        """Wait until no write is left running, failed or not; for a `finally` that is about
+        to let go of the conversation's lock (the next turn must load these writes).
+
+        Cancelling the caller does not cut this short: the writes are waited for all the
+        same, and the cancellation goes on afterwards.
+        """
+        cancelled = False
+        while self._writes is not None and not self._writes.done():
+            try:
+                await asyncio.wait({self._writes})  # never cancels or raises the writes
+            except asyncio.CancelledError:
+                cancelled = True
+        if cancelled:
+            raise asyncio.CancelledError
+
+    def _queue(self, write: Callable[[], Awaitable[None]]) -> None:
+        previous = self._writes
+
+        async def after_previous() -> None:
+            if previous is not None:
+                await previous  # never raises: failures are kept in `_failure`
+            if self._failure is not None:
+                return
+            try:
+                await write()
+            except Exception as error:  # noqa: BLE001 - kept, and raised by saved()
+                self._failure = error
+
+        self._writes = asyncio.get_running_loop().create_task(after_previous())
 
     def unanswered_tool_uses(self) -> list[Block]:
         """The last assistant message's tool_use blocks that have no tool_result yet."""

@@ -84,9 +84,11 @@ class WebChannel:
                     transcript, because="a new daily summary arrived"
                 )
             if transcript.messages and transcript.messages[-1]["role"] == "user":
-                await transcript.add_user_blocks([opening])
-                await transcript.add_assistant(reply_blocks)
+                transcript.add_user_blocks([opening])
+                transcript.add_assistant(reply_blocks)
+                await transcript.saved()
             else:
+                await transcript.saved()
                 # Both turns in one transaction: a crash never leaves half a delivery.
                 await store.append_messages(
                     conversation_id, [{"role": "user", "content": [opening]}, reply]
