@@ -108,7 +108,10 @@ def serve(
             host,
             settings.sandbox_port,
         )
-    asyncio.run(_serve_all(servers))
+    # uvicorn's own loop choice (uvloop when installed): `asyncio.run` alone would skip it,
+    # and the event loop's CPU is what bounds how many chats one process streams at once.
+    with asyncio.Runner(loop_factory=app_config.get_loop_factory()) as runner:
+        runner.run(_serve_all(servers))
 
 
 @sandbox_app.callback()

@@ -8,7 +8,7 @@ before its messages are, and the next turn must not load the conversation half w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -31,6 +31,7 @@ class SlowStore:
     def __init__(self, fail_on: int | None = None) -> None:
         self.messages: list[dict[str, Any]] = []
         self.landed: list[str] = []
+        self.usages: list[dict[str, Any] | None] = []
         self.fail_on = fail_on
 
     async def load_messages(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -40,10 +41,11 @@ class SlowStore:
         self,
         conversation_id: str,
         messages: list[dict[str, Any]],
-        usage: dict[str, Any] | None = None,
+        usages: Sequence[dict[str, Any] | None] | None = None,
     ) -> None:
         await self._land("append")
         self.messages.extend(messages)
+        self.usages.extend(usages or [None] * len(messages))
 
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None:
         await self._land("replace")
@@ -61,36 +63,45 @@ def text(value: str) -> dict[str, Any]:
     return {"type": "text", "text": value}
 
 
-async def test_changes_are_in_memory_at_once_and_stored_in_order() -> None:
+async def test_changes_are_in_memory_at_once_and_stored_when_saved() -> None:
     store = SlowStore()
     transcript = Transcript(store, "c1", [])
     transcript.add_user_blocks([text("hi")])
-    transcript.add_assistant(
-        [{"type": "tool_use", "id": "t1", "name": "search_leads", "input": {}}]
-    )
+    use = {"type": "tool_use", "id": "t1", "name": "search_leads", "input": {}}
+    transcript.add_assistant([use], usage={"output_tokens": 3})
     transcript.add_user_blocks([{"type": "tool_result", "tool_use_id": "t1", "content": "[]"}])
     transcript.add_user_blocks([text("and then?")])
     assert len(transcript.messages) == 3 and store.messages == []
 
     await transcript.saved()
-    assert store.landed == ["append", "append", "append", "replace"]
+    assert store.landed == ["append"]  # one transaction for the three
+    assert store.usages == [None, {"output_tokens": 3}, None]
     assert store.messages == transcript.messages
     kinds = [b["type"] for b in store.messages[-1]["content"]]
     assert kinds == ["tool_result", "text"]
+
+    transcript.add_user_blocks([text("one more thing")])  # into a message already stored
+    transcript.add_assistant([text("Sure.")])
+    await transcript.saved()
+    assert store.landed == ["append", "replace", "append"]
+    assert store.messages == transcript.messages
 
 
 async def test_a_failed_write_stops_the_ones_after_it_and_is_raised() -> None:
     store = SlowStore(fail_on=1)
     transcript = Transcript(store, "c1", [])
     transcript.add_user_blocks([text("one")])
+    transcript.save_soon()
     transcript.add_assistant([text("two")])
+    transcript.save_soon()
     transcript.add_user_blocks([text("three")])
+    transcript.save_soon()
 
     with pytest.raises(RuntimeError, match="disk full"):
         await transcript.saved()
     assert store.landed == ["append", "append failed"]  # "three" never went out of order
     assert store.messages == [{"role": "user", "content": [text("one")]}]
-    await transcript.writes_done()  # quiet: for a finally that only lets go of a lock
+    await transcript.settle()  # quiet: for a finally that only lets go of a lock
 
 
 async def test_cancelling_the_waiter_still_waits_for_the_writes() -> None:
@@ -98,8 +109,10 @@ async def test_cancelling_the_waiter_still_waits_for_the_writes() -> None:
     transcript = Transcript(store, "c1", [])
     for index in range(5):
         transcript.add_user_blocks([text(f"m{index}")])
+        transcript.save_soon()
         transcript.add_assistant([text(f"r{index}")])
-    waiter = asyncio.create_task(transcript.writes_done())
+        transcript.save_soon()
+    waiter = asyncio.create_task(transcript.settle())
     await asyncio.sleep(0)
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -111,6 +124,7 @@ async def test_writes_cancelled_with_the_event_loop_are_an_error_not_silence() -
     store = SlowStore()
     transcript = Transcript(store, "c1", [])
     transcript.add_user_blocks([text("hi")])
+    transcript.save_soon()
     assert transcript._writes is not None
     transcript._writes.cancel()
     with pytest.raises(CoworkerError, match="cancelled"):
@@ -123,9 +137,9 @@ def slow_writes(world: Any) -> list[str]:
     landed: list[str] = []
     append, replace = store.append_messages, store.replace_last_message
 
-    async def slow_append(conversation_id: str, messages: list[Any], usage: Any = None) -> None:
+    async def slow_append(conversation_id: str, messages: list[Any], usages: Any = None) -> None:
         await asyncio.sleep(WRITE_DELAY)
-        await append(conversation_id, messages, usage)
+        await append(conversation_id, messages, usages)
         landed.append("append")
 
     async def slow_replace(conversation_id: str, message: dict[str, Any]) -> None:
@@ -217,3 +231,17 @@ async def test_a_client_that_leaves_mid_turn_leaves_a_whole_transcript(
 
     done_of(await world.say("hello?", cid))
     assert_valid_transcript(await world.transcript(cid))
+
+
+async def test_a_read_only_turn_takes_two_writes(make_world: WorldFactory) -> None:
+    """The person's message at once; the read, its result and the answer together."""
+    world = await make_world(
+        [S.tool_calls(("search_leads", {"search": "jane"})), S.text("Jane Smith, Northwind.")]
+    )
+    landed = slow_writes(world)
+    cid = await world.conversation()
+    done_of(await world.say("who is Jane?", cid))
+    assert landed == ["append", "append"]
+    stored = await world.transcript(cid)
+    assert [m["role"] for m in stored] == ["user", "assistant", "user", "assistant"]
+    assert_valid_transcript(stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from coworker.config import get_settings
 def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Any:
     """Run `coworker serve ARGS` up to the point where it would start serving."""
     served: list[Any] = []
+    loops: list[str] = []
 
     async def no_serving(servers: list[Any]) -> None:
         served.extend(servers)
+        loops.append(type(asyncio.get_running_loop()).__module__)
 
     monkeypatch.setattr(cli, "_serve_all", no_serving)
     monkeypatch.setattr(cli, "_configure_logging", lambda level=logging.INFO: None)
@@ -40,6 +43,7 @@ def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCap
         assert served
         return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
+    run.loops = loops  # type: ignore[attr-defined]
     return run
 
 
@@ -72,3 +76,9 @@ def test_open_host_with_a_web_secret_is_quiet(serve: Any) -> None:
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert cli._loopback(host) is loopback
+
+
+def test_it_serves_on_uvicorns_loop_choice_uvloop_here(serve: Any) -> None:
+    pytest.importorskip("uvloop", reason="uvloop is not installed on this platform")
+    serve("--port", "8765")
+    assert serve.loops == ["uvloop"]

@@ -347,3 +347,37 @@ async def test_the_stub_answers_plain_json_and_echoes_when_nothing_is_planned() 
     assert echoed.stop_reason == "end_turn"
     assert echoed.content[0].type == "text"
     assert echoed.content[0].text == "stub reply"
+
+
+async def test_a_connection_cut_mid_stream_becomes_a_retryable_model_error() -> None:
+    """A server that sends the stream's head and first event, then drops the connection."""
+    import asyncio
+
+    async def half_a_stream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        first = (
+            b'event: message_start\ndata: {"type": "message_start", "message": {"id": "m", '
+            b'"type": "message", "role": "assistant", "model": "x", "content": [], '
+            b'"stop_reason": null, "stop_sequence": null, '
+            b'"usage": {"input_tokens": 1, "output_tokens": 1}}}\n\n'
+        )
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+            b"transfer-encoding: chunked\r\n\r\n" + f"{len(first):x}\r\n".encode() + first + b"\r\n"
+        )
+        await writer.drain()
+        writer.transport.abort()  # no closing chunk: the body is cut, not ended
+
+    server = await asyncio.start_server(half_a_stream, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    model = AnthropicModel(API_KEY, base_url=f"http://127.0.0.1:{port}", max_retries=0)
+    try:
+        with pytest.raises(ModelError) as caught:
+            await collect(model, hello())
+    finally:
+        await model.aclose()
+        server.close()
+        await server.wait_closed()
+
+    assert caught.value.retryable is True
+    assert "broke off" in caught.value.message

@@ -39,7 +39,7 @@ async def test_append_and_load_in_order(store: Store, conversation: Conversation
     await store.append_messages(
         conversation.id,
         [{"role": "assistant", "content": [tool_use]}, text("user", "(results)")],
-        usage={"input_tokens": 12, "output_tokens": 7},
+        usages=[{"input_tokens": 12, "output_tokens": 7}, None],
     )
     await store.append_messages(conversation.id, [])  # nothing to do
     assert await store.load_messages(conversation.id) == [
@@ -47,12 +47,14 @@ async def test_append_and_load_in_order(store: Store, conversation: Conversation
         {"role": "assistant", "content": [tool_use]},
         text("user", "(results)"),
     ]
-    # seq counts from 1; usage is on the last message of its batch only
+    # seq counts from 1; usage is on the message it was given for
     assert await _seqs(store, conversation.id) == [
         (1, "user", None),
-        (2, "assistant", None),
-        (3, "user", {"input_tokens": 12, "output_tokens": 7}),
+        (2, "assistant", {"input_tokens": 12, "output_tokens": 7}),
+        (3, "user", None),
     ]
+    with pytest.raises(ValueError, match="2 usages for 1 messages"):
+        await store.append_messages(conversation.id, [text("user", "x")], usages=[None, None])
 
 
 async def test_string_content_becomes_a_text_block(
@@ -66,7 +68,7 @@ async def test_replace_last_message(store: Store, conversation: ConversationReco
     with pytest.raises(RecordNotFound):
         await store.replace_last_message(conversation.id, text("user", "x"))
     await store.append_messages(conversation.id, [text("user", "a")])
-    await store.append_messages(conversation.id, [text("user", "b")], usage={"output_tokens": 1})
+    await store.append_messages(conversation.id, [text("user", "b")], usages=[{"output_tokens": 1}])
     merged = {
         "role": "user",
         "content": [

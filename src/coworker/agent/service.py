@@ -155,10 +155,11 @@ class Coworker:
                 for action in closed:
                     yield ActionDecided(action)
                 transcript.add_user_blocks([{"type": "text", "text": text}])
+                transcript.save_soon()  # the person's words are kept while the model reads them
                 async for event in _saved_when_done(transcript, self._run(user, transcript)):
                     yield event
             finally:
-                await transcript.writes_done()  # before the lock lets the next turn load it
+                await transcript.settle()  # before the lock lets the next turn load it
 
     async def answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
         """Give every unanswered tool_use its one tool_result before the conversation moves on;
@@ -233,6 +234,7 @@ class Coworker:
                     )
                 yield ActionDecided(decision.action)
                 transcript.add_user_blocks([decision.result])
+                transcript.save_soon()
                 if transcript.unanswered_tool_uses():
                     pending = await self.list_actions(
                         user, status="pending", conversation_id=record.conversation_id
@@ -245,7 +247,7 @@ class Coworker:
                 async for event in _saved_when_done(transcript, self._run(owner, transcript)):
                     yield event
             finally:
-                await transcript.writes_done()
+                await transcript.settle()
 
     async def reconcile(self, user: UserRecord, action_id: str) -> ActionView:
         """Look an `unknown` send up in the CRM's history (never by sending again)."""

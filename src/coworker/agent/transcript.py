@@ -4,17 +4,25 @@ The rule the whole agent rests on: every `tool_use` gets exactly one `tool_resul
 user message right after it. Results and new text that arrive later (an approval, a new
 message) are merged into that trailing user message, tool results first.
 
-Writes are behind, not in the way: a change is made in memory at once and its store write
-is queued, in order, while the turn goes on (the model call or a CRM read overlaps it). Whoever
-needs the writes to be in, before a side effect, before telling a person the turn is done,
-before letting go of the conversation's lock, awaits `saved()`. A write that fails stops the
-writes queued after it (they would land out of order) and is raised by `saved()`.
+Changes are made in memory at once; the store catches up when it matters, in order, behind
+the turn rather than in its way:
+- `save_soon()` queues a write of everything not yet stored and returns: the person's
+  message goes out so while the model is already thinking about it.
+- `saved()` writes and waits: before a side effect (a write, a send, a pending action must
+  never lack the tool_use that asked for it), and before a turn is reported done.
+- The steps in between (a read tool's call and its result) are saved with whatever comes
+  next, in the same transaction: a crash between them loses only reads, which the next turn
+  can repeat, and the stored transcript is valid at every point.
+- `settle()` saves and waits without raising, for the `finally` that lets go of the
+  conversation's lock (the next turn must load all of this).
+A write that fails stops the writes queued after it (they would land out of order) and is
+raised by `saved()`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from coworker.errors import CoworkerError
@@ -27,7 +35,7 @@ class MessageStore(Protocol):
         self,
         conversation_id: str,
         messages: list[dict[str, Any]],
-        usage: dict[str, Any] | None = None,
+        usages: Sequence[dict[str, Any] | None] | None = None,
     ) -> None: ...
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None: ...
 
@@ -42,6 +50,9 @@ class Transcript:
         self.store = store
         self.conversation_id = conversation_id
         self.messages = messages
+        self._stored = len(messages)  # messages[:_stored] are in the store, or queued to be
+        self._stored_last_changed = False  # messages[_stored - 1] was merged into since
+        self._usages: dict[int, dict[str, int]] = {}  # by index, for messages not yet written
         self._writes: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
 
@@ -55,34 +66,47 @@ class Transcript:
         if self.messages and self.messages[-1]["role"] == "user":
             merged = {"role": "user", "content": _ordered([*self.messages[-1]["content"], *blocks])}
             self.messages[-1] = merged
-            self._queue(lambda: self.store.replace_last_message(self.conversation_id, merged))
+            if len(self.messages) == self._stored:
+                self._stored_last_changed = True
             return
-        message = {"role": "user", "content": _ordered(list(blocks))}
-        self.messages.append(message)
-        self._queue(lambda: self.store.append_messages(self.conversation_id, [message]))
+        self.messages.append({"role": "user", "content": _ordered(list(blocks))})
 
     def add_assistant(self, content: list[Block], usage: dict[str, int] | None = None) -> None:
-        message = {"role": "assistant", "content": content}
-        self.messages.append(message)
-        self._queue(
-            lambda: self.store.append_messages(self.conversation_id, [message], usage=usage)
-        )
+        self.messages.append({"role": "assistant", "content": content})
+        if usage is not None:
+            self._usages[len(self.messages) - 1] = usage
+
+    def save_soon(self) -> None:
+        """Queue the writes that bring the store up to date; they run in order, behind."""
+        if self._stored_last_changed:
+            self._stored_last_changed = False
+            last = self.messages[self._stored - 1]
+            self._queue(lambda: self.store.replace_last_message(self.conversation_id, last))
+        if len(self.messages) > self._stored:
+            first, self._stored = self._stored, len(self.messages)
+            batch = self.messages[first:]
+            usages = [self._usages.pop(index, None) for index in range(first, self._stored)]
+            self._queue(lambda: self.store.append_messages(self.conversation_id, batch, usages))
 
     async def saved(self) -> None:
-        """Wait until every change so far is in the store; raise the first write that failed."""
-        await self.writes_done()
+        """Save everything so far and wait for it; raise the first write that failed."""
+        self.save_soon()
+        await self._writes_finished()
         if self._failure is not None:
             raise self._failure
         if self._writes is not None and self._writes.cancelled():  # the event loop closing
             raise CoworkerError("the conversation's last writes were cancelled before saving")
 
-    async def writes_done(self) -> None:
-        """Wait until no write is left running, failed or not; for a `finally` that is about
-        to let go of the conversation's lock (the next turn must load these writes).
+    async def settle(self) -> None:
+        """Save everything so far and wait until no write is left running, failed or not.
 
         Cancelling the caller does not cut this short: the writes are waited for all the
         same, and the cancellation goes on afterwards.
         """
+        self.save_soon()
+        await self._writes_finished()
+
+    async def _writes_finished(self) -> None:
         cancelled = False
         while self._writes is not None and not self._writes.done():
             try:

@@ -72,7 +72,13 @@ class AnthropicModel(Model):
         max_tokens: int = 4096,
         http_client: httpx2.AsyncClient | None = None,
     ) -> None:
-        """`http_client` carries a custom transport (evals record and replay through it)."""
+        """`http_client` carries a custom transport (evals record and replay through it).
+
+        By default the SDK's own aiohttp transport (`anthropic.DefaultAioHttpClient`): the
+        default httpx2 pool probes every idle connection on each request event
+        (pydantic/httpx2#1169), and at 200 concurrent streams a call cost 7.8-8.6 ms of CPU
+        on it against 4.4-4.6 ms on aiohttp (the event loop's CPU is what bounds throughput).
+        """
         self.model = model
         self.name = f"claude:{model}"
         self.max_tokens = max_tokens
@@ -84,7 +90,9 @@ class AnthropicModel(Model):
             base_url=base_url,
             max_retries=max_retries,
             timeout=timeout,
-            http_client=http_client,
+            http_client=http_client
+            if http_client is not None
+            else anthropic.DefaultAioHttpClient(),
         )
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:

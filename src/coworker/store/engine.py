@@ -95,14 +95,19 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def create_sync_engine(url: str | URL) -> Engine:
+def create_sync_engine(url: str | URL, *, wait_for_locks: bool = True) -> Engine:
     """A synchronous engine (the stdlib `sqlite3` driver) on the same SQLite database as `url`.
 
-    The store runs its SQLite transactions on this engine in worker threads: one thread hop
-    per transaction, where aiosqlite makes several per statement. Same PRAGMAs as
-    `create_engine`. An in-memory URL must name a shared-cache memory database (as the
-    engines of `create_engine` do): a private `:memory:` database would be a different,
-    empty one; its single connection (StaticPool) is for one thread at a time.
+    The store runs its SQLite transactions on such engines: on the event loop itself while
+    no other connection holds the write lock, else in a worker thread (one thread hop per
+    transaction, where aiosqlite makes several per statement). Same PRAGMAs as
+    `create_engine`; with `wait_for_locks=False` a locked database fails at once
+    (busy_timeout 0) instead of waiting, and commits never checkpoint the WAL (the store
+    does that in its worker), so nothing on this engine can stall the event loop.
+
+    An in-memory URL must name a shared-cache memory database (as the engines of
+    `create_engine` do): a private `:memory:` database would be a different, empty one; its
+    single connection (StaticPool) is for one thread at a time.
     """
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() != "sqlite":
@@ -122,7 +127,18 @@ def create_sync_engine(url: str | URL) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_sync_engine(parsed, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
+    if not wait_for_locks:
+        event.listen(engine, "connect", _never_wait)
     return engine
+
+
+def _never_wait(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    finally:
+        cursor.close()
 
 
 def _private_memory(parsed: URL) -> bool:

@@ -19,8 +19,9 @@ import dataclasses
 import functools
 import hashlib
 import json
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
@@ -168,10 +170,25 @@ USER_FIELDS = frozenset(
         "summary_channel",
     }
 )
+log = logging.getLogger("coworker.store")
+
 _DIALECTS = ("sqlite", "postgresql")
-# Worker threads per SQLite file store: WAL lets readers run beside the one writer, and the
-# busy timeout makes concurrent writers wait their turn inside SQLite.
-_SQLITE_WORKERS = 4
+# Worker threads per SQLite file store: one. SQLite has one writer at a time, and writers that
+# meet wait in its busy handler's sleeps (1, 2, 5 ... 100 ms): under 200 concurrent chats
+# four workers slept 6 s per 400 turns and an append's p99 was 139 ms; one worker queues them
+# instead (p99 15 ms, a fifth of the total transaction time). The GIL would serialize the
+# Python side of parallel readers anyway. Other processes on the same file still meet the
+# busy timeout.
+_SQLITE_WORKERS = 1
+# Inline commits leave the WAL to grow; the worker folds it back every so many of them.
+_CHECKPOINT_EVERY = 200
+# SQLITE_BUSY; its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY) keep it in the low byte.
+_SQLITE_BUSY = 5
+
+
+def _is_busy(error: OperationalError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == _SQLITE_BUSY
 
 
 def canonical_json(value: Any) -> str:
@@ -399,6 +416,8 @@ class Store:
         self.sync_engine: Engine | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._turn: AbstractContextManager[object] = nullcontext()
+        self._inline_engine: Engine | None = None
+        self._inline_commits = 0
         self.locks: ConversationLocks = locks_for(engine)
         if engine.dialect.name == "sqlite":
             try:
@@ -415,6 +434,8 @@ class Store:
             )
             if in_memory:
                 self._turn = threading.Lock()
+            else:
+                self._inline_engine = create_sync_engine(engine.url, wait_for_locks=False)
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -433,6 +454,8 @@ class Store:
             await asyncio.get_running_loop().run_in_executor(
                 None, functools.partial(self._executor.shutdown, wait=True)
             )
+        if self._inline_engine is not None:
+            self._inline_engine.dispose()
         if self.sync_engine is not None:
             self.sync_engine.dispose()
         await self.locks.close()
@@ -442,13 +465,46 @@ class Store:
         self, fn: Callable[Concatenate[Connection, _P], _T], *args: _P.args, **kwargs: _P.kwargs
     ) -> _T:
         """`fn(connection, *args, **kwargs)` as one transaction: committed if it returns, rolled
-        back if it raises. On SQLite it runs in a worker thread, and cancelling the caller
-        does not stop it: the transaction still commits or rolls back as a whole."""
+        back if it raises.
+
+        On a SQLite file it runs right here on the event loop when it can: these
+        transactions take a fraction of a millisecond, less than the thread hop, and far
+        less than the GIL hand-offs between the loop and a worker that is busy alongside
+        it. "When it can": the inline engine never waits for a lock; if another process
+        holds the write lock, the transaction (rolled back whole) runs again in the worker
+        thread, which waits up to the busy timeout. There, cancelling the caller does not
+        stop it: the transaction still commits or rolls back as a whole.
+        """
         if self._executor is None:
             async with self.engine.begin() as connection:
                 return await connection.run_sync(fn, *args, **kwargs)
+        if self._inline_engine is not None:
+            try:
+                with self._inline_engine.begin() as connection:
+                    result = fn(connection, *args, **kwargs)
+            except OperationalError as error:
+                if not _is_busy(error):
+                    raise
+            else:
+                self._inline_commits += 1
+                if self._inline_commits % _CHECKPOINT_EVERY == 0:
+                    self._executor.submit(self._checkpoint)
+                return result
         call = functools.partial(self._in_transaction, fn, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    def _checkpoint(self) -> None:
+        """Fold the WAL back into the database and empty it, off the event loop (inline
+        commits never checkpoint). TRUNCATE, not PASSIVE: a passive checkpoint racing the
+        inline writers never let the WAL restart (it grew 600 KB per 25 messages). This one
+        waits here for the transaction of the moment; inline ones meanwhile find the lock
+        taken and queue in this worker."""
+        assert self.sync_engine is not None
+        try:
+            with self.sync_engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # noqa: BLE001 - the next one will try again
+            log.warning("WAL checkpoint failed", exc_info=True)
 
     def _in_transaction(
         self, fn: Callable[Concatenate[Connection, _P], _T], *args: _P.args, **kwargs: _P.kwargs
@@ -478,7 +534,12 @@ class Store:
         }
         if summary_channel is not None:
             values["summary_channel"] = summary_channel
-        return await self._run(_ensure_user, values)
+        # Every web request asks, and almost always the user is there: a read transaction (no
+        # write lock, no WAL append) answers that. Only a newcomer costs the insert, in its
+        # own transaction (SQLite cannot turn a read snapshot into a write once another
+        # connection has written).
+        found = await self.find_user(external_id)
+        return found if found is not None else await self._run(_ensure_user, values)
 
     async def get_user(self, user_id: str) -> UserRecord | None:
         return await self._run(_one_or_none, _SELECT_USER, {"id": user_id}, UserRecord)
@@ -543,18 +604,24 @@ class Store:
         self,
         conversation_id: str,
         messages: list[dict[str, Any]],
-        usage: dict[str, Any] | None = None,
+        usages: Sequence[dict[str, Any] | None] | None = None,
     ) -> None:
         """Append messages with the next sequence numbers, in one transaction.
 
         Concurrent appends to one conversation are serialized by the conversation's lock
         (see `_touch`), so each batch gets a contiguous run of `seq`; the unique
-        (conversation_id, seq) constraint backs that up. `usage` goes on the last message.
+        (conversation_id, seq) constraint backs that up. `usages`, if given, has one entry
+        per message: the model's token usage for the turn that wrote it (None for others).
         """
         if not messages:
             return
-        parsed = [_content(message) for message in messages]
-        await self._run(_append_messages, conversation_id, parsed, usage, utcnow())
+        if usages is not None and len(usages) != len(messages):
+            raise ValueError(f"{len(usages)} usages for {len(messages)} messages")
+        parsed = [
+            (*_content(message), usages[index] if usages is not None else None)
+            for index, message in enumerate(messages)
+        ]
+        await self._run(_append_messages, conversation_id, parsed, utcnow())
 
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None:
         """Overwrite the newest message's role and content (its usage is kept); used to
@@ -828,18 +895,16 @@ def _load_messages(db: Connection, conversation_id: str) -> list[dict[str, Any]]
 def _append_messages(
     db: Connection,
     conversation_id: str,
-    parsed: list[tuple[str, list[dict[str, Any]]]],
-    usage: dict[str, Any] | None,
+    parsed: list[tuple[str, list[dict[str, Any]], dict[str, Any] | None]],
     now: datetime,
 ) -> None:
     _touch(db, conversation_id, now)
-    last = len(parsed) - 1
-    for offset, (role, content) in enumerate(parsed):
+    for role, content, usage in parsed:
         params = {
             "b_conversation_id": conversation_id,
             "b_role": role,
             "b_content": content,
-            "b_usage": usage if offset == last else None,
+            "b_usage": usage,
             "b_now": now,
         }
         db.execute(_APPEND_MESSAGE, params)
