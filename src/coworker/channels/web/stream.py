@@ -10,6 +10,7 @@ status, and which fields a person may edit).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -166,25 +167,100 @@ class StreamEncoder:
         return parts
 
 
+_END = b""  # the producer's last item (no part encodes to nothing): the run is over
+
+
 async def sse_stream(
     events: AsyncIterator[Event], conversation_id: str | None
 ) -> AsyncIterator[bytes]:
-    """The whole SSE body of one run; an unexpected failure still ends the stream cleanly."""
-    encoder = StreamEncoder(conversation_id)
-    for part in encoder.start():
-        yield _sse(part)
-    try:
-        async for event in events:
-            for part in encoder.encode(event):
-                yield _sse(part)
-    except Exception as error:  # the response has started: say it in the stream
-        from coworker.channels.web.errors import public_message
+    """The whole SSE body of one run, each chunk every part that was ready at once.
 
-        for part in encoder._close_text():
-            yield _sse(part)
-        yield _sse({"type": "error", "errorText": public_message(error)})
-        yield _sse({"type": "finish"})
-    yield _sse("[DONE]")
+    A chunk per part cost a `send` (and an ASGI message through every middleware) per
+    part: about 21 a turn. So a task pulls the events and queues their encoded parts, and
+    each chunk takes whatever is queued when the previous one has gone; the producer hands
+    over as soon as it waits (for the model, a tool, the store), so no part is held back.
+    The queue is unbounded: a turn's parts are few and small, so the run need not wait
+    for a slow client's socket.
+    """
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    producer = asyncio.create_task(_produce(events, StreamEncoder(conversation_id), queue))
+    try:
+        ended = False
+        while not ended:
+            ready = [await queue.get()]
+            while not queue.empty():
+                ready.append(queue.get_nowait())
+            ended = ready[-1] == _END
+            if chunk := b"".join(ready):
+                yield chunk
+    finally:
+        await _stopped(producer)
+
+
+async def _produce(
+    events: AsyncIterator[Event], encoder: StreamEncoder, queue: asyncio.Queue[bytes]
+) -> None:
+    """Every part of the run, in order, then `_END`; an unexpected failure still ends the
+    stream cleanly."""
+    try:
+        for part in encoder.start():
+            queue.put_nowait(_sse(part))
+        try:
+            first_text = True
+            async for event in events:
+                for part in encoder.encode(event):
+                    queue.put_nowait(_sse(part))
+                if first_text and isinstance(event, TextDelta):
+                    first_text = False
+                    await _let_out()
+        except Exception as error:  # the response has started: say it in the stream
+            from coworker.channels.web.errors import public_message
+
+            for part in encoder._close_text():
+                queue.put_nowait(_sse(part))
+            queue.put_nowait(_sse({"type": "error", "errorText": public_message(error)}))
+            queue.put_nowait(_sse({"type": "finish"}))
+        queue.put_nowait(_sse("[DONE]"))
+    finally:
+        queue.put_nowait(_END)
+
+
+async def _let_out() -> None:
+    """Let the response send what is queued: the reply's first words, which the person is
+    waiting for, go out before the parts that arrived with them are encoded (a model's
+    first read often holds many deltas).
+
+    A cancellation here is handed on to the run's next await, where the run stops as it
+    would anywhere else, rather than leaving the run suspended between events.
+    """
+    try:
+        await asyncio.sleep(0)
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        assert task is not None
+        task.uncancel()
+        task.cancel()
+
+
+async def _stopped(producer: asyncio.Task[None]) -> None:
+    """End the producer before the response ends, and raise what it raised.
+
+    When the client goes away the response is cancelled (or closed) mid-stream: the
+    producer is cancelled, so the run stops at whatever it awaits, as when the response
+    pulled the events itself, and its own cleanup (the last transcript writes, the
+    conversation lock) is waited for; a cancellation of this wait is held until then.
+    """
+    producer.cancel()  # a no-op once it has finished
+    cancelled = False
+    while not producer.done():
+        try:
+            await asyncio.wait({producer})  # never cancels or raises the producer
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    if not producer.cancelled():
+        producer.result()  # a failure outside the run's own (a bug): not lost in the task
 
 
 async def collect(events: AsyncIterator[Event], conversation_id: str | None) -> dict[str, Any]:
