@@ -56,8 +56,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         "agent_overhead",
         "bench.agent_overhead",
         "Agent turn: ours vs pydantic-ai vs a raw SDK loop (stub model over HTTP, SQLite)",
-        quick=("--turns", "100"),
-        full=("--turns", "200"),
+        quick=("--turns", "200"),
+        full=("--turns", "400"),
         figures=(
             Figure("our overhead p50", "overhead.p50_ms", "ms", "<= 5 ms", _at_most(5)),
             Figure("our overhead p99", "overhead.p99_ms", "ms"),

@@ -78,7 +78,7 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert cli._loopback(host) is loopback
 
 
-def test_it_serves_on_uvicorns_loop_choice_uvloop_here(serve: Any) -> None:
-    pytest.importorskip("uvloop", reason="uvloop is not installed on this platform")
+def test_it_serves_on_the_stdlib_event_loop(serve: Any) -> None:
+    """uvloop starved waiting Slack requests under a burst of turns (see `cli.serve`)."""
     serve("--port", "8765")
-    assert serve.loops == ["uvloop"]
+    assert [module.split(".")[0] for module in serve.loops] == ["asyncio"]

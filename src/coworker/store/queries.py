@@ -489,6 +489,10 @@ class Store:
                 self._inline_commits += 1
                 if self._inline_commits % _CHECKPOINT_EVERY == 0:
                     self._executor.submit(self._checkpoint)
+                # The thread hop was a point where others got their turn; keep one, or a
+                # burst of turns that never wait on the network (the offline model, the
+                # embedded CRM) runs back to back while requests wait to be read.
+                await asyncio.sleep(0)
                 return result
         call = functools.partial(self._in_transaction, fn, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
