@@ -167,8 +167,9 @@ def render(
             "lands on all of them alike. "
             "Overhead is the turn minus the time inside the model call (the SDK stream, its "
             "consumption included) and the CRM call: what the loop itself adds. Ours also "
-            "writes every message to SQLite before moving on (what keeps a conversation across "
-            "restarts); the other two keep nothing.",
+            "stores the conversation in SQLite (what keeps it across restarts): the person's "
+            "message at once, the rest in one write before the turn is reported done; the "
+            "other two keep nothing.",
             "",
             *_comparison(overhead),
             "",
