@@ -245,3 +245,29 @@ async def test_a_read_only_turn_takes_two_writes(make_world: WorldFactory) -> No
     stored = await world.transcript(cid)
     assert [m["role"] for m in stored] == ["user", "assistant", "user", "assistant"]
     assert_valid_transcript(stored)
+
+
+async def test_a_write_tools_result_is_stored_before_the_next_model_call_ends(
+    make_world: WorldFactory,
+) -> None:
+    """A crash while the model thinks must not leave a done write looking 'maybe run'."""
+    world = await make_world(
+        [S.tool_calls(("create_task", {"title": "Call Jane", "lead_id": JANE})), S.text("Done.")]
+    )
+    cid = await world.conversation()
+    seen: list[list[dict[str, Any]]] = []
+    model = world.model
+    inner_stream = model.stream
+
+    async def watching_stream(request: Any) -> Any:
+        if len(request.messages) > 1:  # the call after the tool ran
+            await asyncio.sleep(WRITE_DELAY)  # a model takes its time; the save goes on
+            seen.append(await world.transcript(cid))
+        async for item in inner_stream(request):
+            yield item
+
+    model.stream = watching_stream  # type: ignore[method-assign]
+    done_of(await world.say("remind me to call Jane", cid))
+    (stored,) = seen
+    results = [b for m in stored for b in m["content"] if b.get("type") == "tool_result"]
+    assert len(results) == 1, stored

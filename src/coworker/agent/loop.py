@@ -203,7 +203,9 @@ class AgentLoop:
 
     def _has_effects(self, use: Block) -> bool:
         tool = self.catalog.get(use["name"])
-        return tool is not None and tool.risk is not Risk.READ
+        return tool is not None and (
+            tool.risk is not Risk.READ or self.policy.needs_confirmation(tool.risk)
+        )
 
     async def _run_tools(
         self, ctx: RunContext, uses: list[Block], pending: list[ActionView]
@@ -256,6 +258,10 @@ class AgentLoop:
             yield ToolFinished(use["id"], use["name"], outcome.is_error, outcome.content)
         # Answered in the order the model asked; pending ones are answered when decided.
         ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])
+        if any(self._has_effects(use) for use in uses):
+            # What a write did goes on record now, not after the next model call: after a
+            # crash, "may or may not have run" would invite the model to do it twice.
+            ctx.transcript.save_soon()
 
 
 def _person_text(ctx: RunContext) -> str | None:

@@ -22,11 +22,14 @@ raised by `saved()`.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from coworker.errors import CoworkerError
 from coworker.llm.base import Block, Message
+
+log = logging.getLogger("coworker.agent")
 
 
 class MessageStore(Protocol):
@@ -105,6 +108,12 @@ class Transcript:
         """
         self.save_soon()
         await self._writes_finished()
+        if self._failure is not None:  # nobody will raise it now: say it
+            log.error(
+                "conversation %s: messages could not be saved (%s)",
+                self.conversation_id,
+                type(self._failure).__name__,
+            )
 
     async def _writes_finished(self) -> None:
         cancelled = False

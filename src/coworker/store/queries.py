@@ -15,6 +15,7 @@ whose affected row (RETURNING) says whether this caller won.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -488,7 +489,8 @@ class Store:
             else:
                 self._inline_commits += 1
                 if self._inline_commits % _CHECKPOINT_EVERY == 0:
-                    self._executor.submit(self._checkpoint)
+                    with contextlib.suppress(RuntimeError):  # the store is closing
+                        self._executor.submit(self._checkpoint)
                 # The thread hop was a point where others got their turn; keep one, or a
                 # burst of turns that never wait on the network (the offline model, the
                 # embedded CRM) runs back to back while requests wait to be read.

@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 from uuid import uuid4
 
+import anyio
+
 from coworker.agent.events import (
     ActionDecided,
     ActionView,
@@ -254,7 +256,10 @@ async def _stopped(producer: asyncio.Task[None]) -> None:
     cancelled = False
     while not producer.done():
         try:
-            await asyncio.wait({producer})  # never cancels or raises the producer
+            # Shielded from Starlette's cancel scope, which would otherwise cancel this
+            # wait again on every pass of the loop (a busy spin for the whole cleanup).
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait({producer})  # never cancels or raises the producer
         except asyncio.CancelledError:
             cancelled = True
     if cancelled:
