@@ -210,7 +210,8 @@ class AgentLoop:
     async def _run_tools(
         self, ctx: RunContext, uses: list[Block], pending: list[ActionView]
     ) -> AsyncIterator[Event]:
-        if any(self._has_effects(use) for use in uses):
+        effects = any(self._has_effects(use) for use in uses)
+        if effects:
             # A write, a send or a pending action must never be without the tool_use that
             # asked for it on record: after a crash, that is how the call is found again.
             await ctx.transcript.saved()
@@ -258,7 +259,7 @@ class AgentLoop:
             yield ToolFinished(use["id"], use["name"], outcome.is_error, outcome.content)
         # Answered in the order the model asked; pending ones are answered when decided.
         ctx.transcript.add_user_blocks([results[u["id"]] for u in uses if u["id"] in results])
-        if any(self._has_effects(use) for use in uses):
+        if effects:
             # What a write did goes on record now, not after the next model call: after a
             # crash, "may or may not have run" would invite the model to do it twice.
             ctx.transcript.save_soon()

@@ -126,19 +126,9 @@ def create_sync_engine(url: str | URL, *, wait_for_locks: bool = True) -> Engine
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_sync_engine(parsed, **kwargs)
-    event.listen(engine, "connect", _sqlite_pragmas)
-    if not wait_for_locks:
-        event.listen(engine, "connect", _never_wait)
+    pragmas = _sqlite_pragmas if wait_for_locks else _sqlite_pragmas_never_waiting
+    event.listen(engine, "connect", pragmas)
     return engine
-
-
-def _never_wait(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA busy_timeout=0")
-        cursor.execute("PRAGMA wal_autocheckpoint=0")
-    finally:
-        cursor.close()
 
 
 def _private_memory(parsed: URL) -> bool:
@@ -160,17 +150,27 @@ def _shared_memory(parsed: URL) -> URL:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: Any, connection_record: Any, *, wait_for_locks: bool = True
+) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA busy_timeout=5000")  # first: switching to WAL may have to wait
+        # First: switching to WAL may have to wait. A connection that must never wait (it runs
+        # on the event loop) fails at once instead, here too, and never checkpoints.
+        cursor.execute(f"PRAGMA busy_timeout={5000 if wait_for_locks else 0}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a commit survives the process crashing; only a power cut can lose the
         # last few. FULL would fsync every message write, the largest cost of a turn.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if not wait_for_locks:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
     finally:
         cursor.close()
+
+
+def _sqlite_pragmas_never_waiting(dbapi_connection: Any, connection_record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, connection_record, wait_for_locks=False)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

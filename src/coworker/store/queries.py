@@ -21,10 +21,8 @@ import functools
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -174,13 +172,6 @@ USER_FIELDS = frozenset(
 log = logging.getLogger("coworker.store")
 
 _DIALECTS = ("sqlite", "postgresql")
-# Worker threads per SQLite file store: one. SQLite has one writer at a time, and writers that
-# meet wait in its busy handler's sleeps (1, 2, 5 ... 100 ms): under 200 concurrent chats
-# four workers slept 6 s per 400 turns and an append's p99 was 139 ms; one worker queues them
-# instead (p99 15 ms, a fifth of the total transaction time). The GIL would serialize the
-# Python side of parallel readers anyway. Other processes on the same file still meet the
-# busy timeout.
-_SQLITE_WORKERS = 1
 # Inline commits leave the WAL to grow; the worker folds it back every so many of them.
 _CHECKPOINT_EVERY = 200
 # SQLITE_BUSY; its extended codes (BUSY_SNAPSHOT, BUSY_RECOVERY) keep it in the low byte.
@@ -416,7 +407,6 @@ class Store:
         self.sessions = session_factory(engine)
         self.sync_engine: Engine | None = None
         self._executor: ThreadPoolExecutor | None = None
-        self._turn: AbstractContextManager[object] = nullcontext()
         self._inline_engine: Engine | None = None
         self._inline_commits = 0
         self.locks: ConversationLocks = locks_for(engine)
@@ -425,17 +415,13 @@ class Store:
                 self.sync_engine = create_sync_engine(engine.url)
             except ValueError as error:
                 raise ConfigError(str(error)) from error
-            in_memory = is_in_memory(engine.url)
-            # Its own threads, so the store neither waits behind nor starves the loop's
-            # default executor. An in-memory SQLite is one shared connection: transactions
-            # must take turns on it (one worker, and a lock should that ever change).
-            self._executor = ThreadPoolExecutor(
-                max_workers=1 if in_memory else _SQLITE_WORKERS,
-                thread_name_prefix="coworker-store",
-            )
-            if in_memory:
-                self._turn = threading.Lock()
-            else:
+            # Its own thread, so the store neither waits behind nor starves the loop's default
+            # executor; one, because SQLite has one writer at a time and writers that meet
+            # wait in its busy handler's sleeps (1, 2, 5 ... 100 ms): under 200 concurrent
+            # chats four workers slept 6 s per 400 turns (an append's p99 139 ms, 15 ms with
+            # one). It also lets an in-memory database's one shared connection take turns.
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coworker-store")
+            if not is_in_memory(engine.url):
                 self._inline_engine = create_sync_engine(engine.url, wait_for_locks=False)
 
     @classmethod
@@ -516,7 +502,7 @@ class Store:
         self, fn: Callable[Concatenate[Connection, _P], _T], *args: _P.args, **kwargs: _P.kwargs
     ) -> _T:
         assert self.sync_engine is not None
-        with self._turn, self.sync_engine.begin() as connection:
+        with self.sync_engine.begin() as connection:
             return fn(connection, *args, **kwargs)
 
     # -- users -------------------------------------------------------------------------------
