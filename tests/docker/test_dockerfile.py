@@ -70,7 +70,8 @@ def test_multi_stage_slim_non_root_with_a_healthcheck_installing_the_wheel() -> 
     base = next(args for kind, args in steps if kind == "ARG" and args.startswith("PYTHON_IMAGE"))
     assert base.split("=", 1)[1].startswith("python:3.11-slim")
     build = next(args for kind, args in steps if kind == "RUN" and "pip wheel" in args)
-    assert "--wheel-dir /dist ." in build and "pip install --no-cache-dir /dist/*.whl" in build
+    assert "--wheel-dir /dist ." in build
+    assert "pip install --no-cache-dir --constraint constraints.txt /dist/*.whl" in build
     runtime = steps[max(i for i, (kind, _) in enumerate(steps) if kind == "FROM") :]
     assert ("COPY", "--from=build /opt/coworker /opt/coworker") in runtime
     assert not any(kind == "COPY" and "src" in args for kind, args in runtime)
@@ -91,7 +92,7 @@ def test_dockerignore_sends_only_the_package_and_its_metadata() -> None:
     ]
     assert lines[0] == "*"  # an allowlist: .env files, .venv, .git and tests never go in
     allowed = {line.removeprefix("!").rstrip("/") for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "src"}
+    assert allowed == {"pyproject.toml", "README.md", "constraints.txt", "src"}
     copied = [args for kind, args in _instructions() if kind == "COPY" and "--from" not in args]
     sources = {source.rstrip("/") for args in copied for source in args.split()[:-1]}
     assert sources <= allowed

@@ -97,8 +97,13 @@ class AnthropicModel(Model):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
         params = self._params(request)
+        # Once the stream's head has arrived, a lost connection is a cut reply, not an
+        # unreachable API. SDK releases differ in how they surface it (httpx2's TransportError
+        # or their own APIConnectionError), so this flag, not the exception type, tells them apart.
+        opened = False
         try:
             async with self._client.messages.stream(**params) as stream:
+                opened = True
                 async for event in stream:
                     if event.type == "text" and event.text:
                         yield TextDelta(event.text)
@@ -107,11 +112,13 @@ class AnthropicModel(Model):
             raise self._status_error(err) from err
         except anthropic.APITimeoutError as err:
             raise ModelError("the Claude API did not answer in time", retryable=True) from err
-        except anthropic.APIConnectionError as err:
-            raise ModelError("could not reach the Claude API", retryable=True) from err
-        except httpx2.TransportError as err:
+        except (anthropic.APIConnectionError, httpx2.TransportError) as err:
+            if not opened:
+                raise ModelError("could not reach the Claude API", retryable=True) from err
+            cause = err.__cause__ if isinstance(err, anthropic.APIConnectionError) else err
             raise ModelError(
-                f"the Claude API stream broke off ({type(err).__name__})", retryable=True
+                f"the Claude API stream broke off ({type(cause or err).__name__})",
+                retryable=True,
             ) from err
         except (anthropic.AnthropicError, ValueError) as err:
             # Unreadable replies: schema validation, or tool input that is not JSON. The text
