@@ -169,6 +169,33 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         ),
     ),
     Benchmark(
+        "long_conversation",
+        "bench.long_conversation",
+        "A turn and a conversation's first page at 10, 2,000 and 20,000 messages (SQLite)",
+        quick=("--turns", "40", "--pages", "20"),
+        full=("--turns", "100", "--pages", "50"),
+        figures=(
+            Figure("turn p50 at 10 messages", "sqlite.10.turn.p50_ms", "ms"),
+            Figure("turn p50 at 2,000 messages", "sqlite.2000.turn.p50_ms", "ms"),
+            Figure("turn p50 at 20,000 messages", "sqlite.20000.turn.p50_ms", "ms"),
+            Figure("first page p50 at 10 messages", "sqlite.10.first_page.p50_ms", "ms"),
+            Figure("first page p50 at 20,000 messages", "sqlite.20000.first_page.p50_ms", "ms"),
+            Figure("messages the model saw at 20,000", "sqlite.20000.model_saw_messages"),
+            Figure(
+                "turn: 20,000 / 10 (p50)", "sqlite.growth.turn", "x", "<= 2 (flat)", _at_most(2)
+            ),
+            Figure(
+                "first page: 20,000 / 10 (p50)",
+                "sqlite.growth.first_page",
+                "x",
+                "<= 2 (flat)",
+                _at_most(2),
+            ),
+            Figure("PostgreSQL turn: 20,000 / 10 (p50)", "postgres.growth.turn", "x"),
+            Figure("PostgreSQL first page: 20,000 / 10 (p50)", "postgres.growth.first_page", "x"),
+        ),
+    ),
+    Benchmark(
         "slack_ack",
         "bench.slack_ack",
         "Slack: ack latency, 50 concurrent signed DMs to /slack/events (own process)",

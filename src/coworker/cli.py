@@ -77,7 +77,9 @@ def serve(
     sandbox = None
     if settings.uses_embedded_sandbox:
         sandbox = create_sandbox_app(
-            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
+            database_url=sandbox_database_url(settings),
+            faults=FaultPlan.from_settings(settings),
+            max_body_bytes=settings.sandbox_max_body_bytes,
         )
     # Uvicorn's loggers go through ours (log_config=None); the app logs each request itself,
     # with its id and without the query string, so uvicorn's access log is off.
@@ -129,7 +131,9 @@ def sandbox(
     _configure_logging()
     settings: Settings = get_settings()
     crm = create_sandbox_app(
-        database_url=settings.sandbox_database_url, faults=FaultPlan.from_settings(settings)
+        database_url=settings.sandbox_database_url,
+        faults=FaultPlan.from_settings(settings),
+        max_body_bytes=settings.sandbox_max_body_bytes,
     )
     logging.getLogger("coworker.cli").info(
         "sandbox CRM: http://%s:%d/api/v1 (keys: `coworker sandbox keys`)", host, port
@@ -219,27 +223,45 @@ def actions_list(
     status: str | None = typer.Option(
         "pending", help="pending, succeeded, rejected, ... or 'all'."
     ),
+    limit: int = typer.Option(
+        50, "--limit", min=1, max=200, help="Actions per page, newest first (at most 200)."
+    ),
+    cursor: str | None = typer.Option(
+        None, "--cursor", help="Where the previous page ended (its next cursor)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """List your actions (pending ones by default)."""
+    """List your actions (pending ones by default), a page at a time."""
     from rich.console import Console
 
+    from coworker.agent.listing import page_actions
     from coworker.channels import cli_chat
 
     async def work(runtime: Runtime, user: UserRecord) -> int:
-        wanted = None if status in (None, "all") else status
-        actions = await runtime.coworker.list_actions(user, status=wanted)
+        page = await page_actions(runtime.coworker, user, status=status, limit=limit, cursor=cursor)
+        actions = page.items
         if as_json:
-            typer.echo(cli_chat.dumps([a.as_dict() for a in actions]))
+            typer.echo(
+                cli_chat.dumps(
+                    {"actions": [a.as_dict() for a in actions], "next_cursor": page.next_cursor}
+                )
+            )
             return 0
         console = Console()
         if not actions:
-            console.print(f"No {wanted or ''} actions.".replace("  ", " "))
+            wanted = "" if status in (None, "all") else status
+            console.print(f"No {wanted} actions.".replace("  ", " "))
         for action in actions:
             console.print(
                 cli_chat.action_card(action)
                 if action.status == "pending"
                 else f"{action.id}  {action.tool}  {action.status}"
+            )
+        if page.next_cursor is not None:
+            console.print(
+                f"More: coworker actions list --status {status or 'all'} "
+                f"--limit {limit} --cursor {page.next_cursor}",
+                soft_wrap=True,
             )
         return 0
 
@@ -267,7 +289,7 @@ def _decide(
             _fail(error.message, 2)
         if as_json:
             typer.echo(cli_chat.dumps(result.as_dict()))
-        failed = any(a.status in {"failed", "unknown"} for a in result.decided)
+        failed = any(a.status in {"failed", "unknown", "stale"} for a in result.decided)
         return 1 if failed or result.errors else 0
 
     _run(work)
@@ -298,10 +320,16 @@ def actions_reject(
 
 @actions_app.command("reconcile")
 def actions_reconcile(action_id: str) -> None:
-    """Check the CRM's history for a send whose outcome is unknown (never sends again)."""
+    """Check the CRM's history for a send whose outcome is unknown (never sends again).
+
+    An action left `executing` by a process that died is first recovered to `unknown`, once
+    its lease (COWORKER_EXECUTING_LEASE_SECONDS) is over."""
 
     async def work(runtime: Runtime, user: UserRecord) -> int:
-        action = await runtime.coworker.reconcile(user, action_id)
+        from coworker.agent.recovery import ActionRecovery
+
+        recovery = ActionRecovery.from_runtime(runtime)
+        action = await recovery.reconcile(user.id, (user.external_id,), action_id)
         typer.echo(f"{action.id}: {action.status}")
         return 0 if action.status == "succeeded" else 1
 

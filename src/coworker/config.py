@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from coworker.errors import ConfigError
 
 PLACEHOLDERS = frozenset({"changeme", "change-me"})  # refused as secrets in production
+MAX_BODY_BYTES = 1024 * 1024  # /api, /mcp and the sandbox CRM: a 20k-char message is ~120 KB
+SLACK_MAX_BODY_BYTES = 256 * 1024  # Slack's events and interactions are a few KB
 
 
 def _env(*names: str) -> AliasChoices:
@@ -29,7 +31,12 @@ def _default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # An empty variable (`ANTHROPIC_API_KEY=` in a .env file, say) means unset, for every
+    # setting and from the environment and the .env file alike: otherwise an empty key
+    # switches Claude on with no key while other code reads it as absent.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
 
     environment: Literal["development", "production"] = Field(
         "development", validation_alias=_env("COWORKER_ENV")
@@ -77,12 +84,26 @@ class Settings(BaseSettings):
     sandbox_fault_seed: int | None = Field(
         None, validation_alias=_env("COWORKER_SANDBOX_FAULT_SEED")
     )
+    # Only requests with these methods suffer faults ("POST": sends and creates); empty: all.
+    sandbox_fault_methods: str = Field("", validation_alias=_env("COWORKER_SANDBOX_FAULT_METHODS"))
 
     # Which risks wait for approval (read, write, outbound, destructive).
     confirm_risks: str = Field("outbound,destructive", validation_alias=_env("COWORKER_CONFIRM"))
     allow_unconfirmed: bool = Field(False, validation_alias=_env("COWORKER_ALLOW_UNCONFIRMED"))
     action_ttl_hours: float = Field(24.0, gt=0, validation_alias=_env("COWORKER_ACTION_TTL_HOURS"))
+    # An approved action still `executing` after this long was claimed by a process that died;
+    # it is recovered to `unknown` (agent/recovery.py). None: derived from the CRM timeout.
+    executing_lease_seconds: float | None = Field(
+        None, gt=0, validation_alias=_env("COWORKER_EXECUTING_LEASE_SECONDS")
+    )
+    recovery_interval_seconds: float = Field(
+        60.0, gt=0, validation_alias=_env("COWORKER_RECOVERY_INTERVAL_SECONDS")
+    )
     max_steps: int = Field(12, ge=1, le=100, validation_alias=_env("COWORKER_MAX_STEPS"))
+    # Actions one person may have waiting for approval at once, from every channel together.
+    max_pending_actions: int = Field(
+        50, ge=1, le=10_000, validation_alias=_env("COWORKER_MAX_PENDING_ACTIONS")
+    )
     max_message_chars: int = Field(
         20_000, ge=1, validation_alias=_env("COWORKER_MAX_MESSAGE_CHARS")
     )
@@ -113,6 +134,21 @@ class Settings(BaseSettings):
         "auto", validation_alias=_env("COWORKER_LOG_FORMAT")
     )
     log_content: bool = Field(False, validation_alias=_env("COWORKER_LOG_CONTENT"))
+
+    # Request bodies: the most bytes each surface reads. A larger body is refused with 413
+    # before routing, authentication or parsing (guards/body.py); Slack's payloads are small.
+    max_body_bytes: int = Field(
+        MAX_BODY_BYTES, ge=1024, validation_alias=_env("COWORKER_MAX_BODY_BYTES")
+    )
+    mcp_max_body_bytes: int = Field(
+        MAX_BODY_BYTES, ge=1024, validation_alias=_env("COWORKER_MCP_MAX_BODY_BYTES")
+    )
+    slack_max_body_bytes: int = Field(
+        SLACK_MAX_BODY_BYTES, ge=1024, validation_alias=_env("COWORKER_SLACK_MAX_BODY_BYTES")
+    )
+    sandbox_max_body_bytes: int = Field(
+        MAX_BODY_BYTES, ge=1024, validation_alias=_env("COWORKER_SANDBOX_MAX_BODY_BYTES")
+    )
 
     # The model. No key means the offline model.
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))

@@ -23,6 +23,7 @@ from coworker.errors import (
     DialsheetKeyRejected,
     DialsheetUnauthorized,
 )
+from coworker.guards.urls import display_url, has_userinfo, without_userinfo
 from coworker.keyvault import KeyVault
 from coworker.llm.base import Model
 from coworker.sandbox.app import create_sandbox_app
@@ -66,10 +67,7 @@ class Runtime:
 
     async def connect_key(self, user: UserRecord, key: str) -> UserRecord:
         """Check a person's Dialsheet key against the CRM, then keep it, encrypted."""
-        base_url = (
-            EMBEDDED_SANDBOX_URL if self.sandbox is not None else self.settings.dialsheet_base_url
-        )
-        assert base_url is not None
+        base_url = crm_base_url(self.settings, embedded=self.sandbox is not None)
         try:
             client = DialsheetClient(base_url, key, http=self.http, max_retries=1)
         except ConfigError as error:
@@ -98,9 +96,15 @@ class Runtime:
         return channels
 
     def describe(self) -> dict[str, str]:
+        """Which parts are real, for people (GET /api/me, the start-up log, the terminal):
+        URLs without the credentials they may carry."""
+        crm = self.settings.dialsheet_base_url
+        database = self.settings.database_url
         return {
-            "crm": self.settings.dialsheet_base_url or "embedded sandbox CRM (demo data)",
-            "database": "DATABASE_URL" if self.settings.database_url else "embedded SQLite",
+            "crm": display_url(crm) if crm else "embedded sandbox CRM (demo data)",
+            "database": f"DATABASE_URL ({display_url(database)})"
+            if database
+            else "embedded SQLite",
             "model": (
                 "offline model (deterministic; set ANTHROPIC_API_KEY for Claude)"
                 if self.model.name == "offline"
@@ -116,10 +120,29 @@ class Runtime:
             await self.sandbox.state.database.dispose()
 
 
+def crm_base_url(settings: Settings, *, embedded: bool) -> str:
+    """The CRM's URL as requests go to it: never with user-info (Dialsheet authenticates by
+    the Bearer key alone; httpx would turn `user:pass@` into a Basic header that replaces
+    the key, and log it)."""
+    if embedded:
+        return EMBEDDED_SANDBOX_URL
+    return without_userinfo(settings.dialsheet_base_url or "")
+
+
+def _warn_about_userinfo(settings: Settings) -> None:
+    url = settings.dialsheet_base_url
+    if url and has_userinfo(url):
+        log.warning(
+            "DIALSHEET_BASE_URL carries user-info (user:password@), which is ignored: "
+            "Dialsheet authenticates by the API key alone; requests go to %s",
+            display_url(url),
+        )
+
+
 def _crm_factory(
     settings: Settings, http: httpx.AsyncClient, embedded: bool, vault: KeyVault
 ) -> Callable[[UserRecord], CrmCaller]:
-    base_url = EMBEDDED_SANDBOX_URL if embedded else settings.dialsheet_base_url or ""
+    base_url = crm_base_url(settings, embedded=embedded)
 
     def crm_for(user: UserRecord) -> CrmCaller:
         """A client with this person's own key; else the install's shared key."""
@@ -155,9 +178,13 @@ async def open_runtime(
     store: Store | None = None,
 ) -> Runtime:
     embedded = settings.uses_embedded_sandbox
+    if not embedded:
+        _warn_about_userinfo(settings)
     if embedded and sandbox is None:
         sandbox = create_sandbox_app(
-            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
+            database_url=sandbox_database_url(settings),
+            faults=FaultPlan.from_settings(settings),
+            max_body_bytes=settings.sandbox_max_body_bytes,
         )
     if sandbox is not None:
         await sandbox.state.database.ensure_ready()

@@ -25,18 +25,20 @@ from sqlalchemy import text
 from starlette.routing import Route
 
 from coworker import __version__
+from coworker.agent.recovery import ActionRecovery
 from coworker.channels.mcp.http import PATH as MCP_PATH
 from coworker.channels.mcp.http import McpHttpApp
 from coworker.channels.web import errors
-from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.limits import RateLimiter, rate_limit_for
 from coworker.channels.web.routes import router
 from coworker.config import Settings
+from coworker.guards.body import BodyLimitMiddleware, BodyLimits
 from coworker.llm.base import Model
 from coworker.observability import context
 from coworker.observability.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from coworker.observability.metrics import Metrics
 from coworker.observability.middleware import ObservabilityMiddleware
-from coworker.runtime import Runtime, open_runtime
+from coworker.runtime import Runtime, crm_base_url, open_runtime
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import sandbox_database_url
 from coworker.sandbox.faults import FaultPlan
@@ -76,7 +78,7 @@ async def _ready(runtime: Runtime) -> dict[str, str]:
         await runtime.sandbox.state.database.ensure_ready()
         checks["crm"] = "ok (embedded sandbox)"
     else:
-        base = runtime.settings.dialsheet_base_url or ""
+        base = crm_base_url(runtime.settings, embedded=False)  # never with user-info
         try:
             answer = await runtime.http.get(f"{base}/api/v1/tags", timeout=5)
             checks["crm"] = "ok" if answer.status_code < 500 else f"HTTP {answer.status_code}"
@@ -90,7 +92,9 @@ def create_app(
 ) -> FastAPI:
     if sandbox is None and settings.uses_embedded_sandbox:
         sandbox = create_sandbox_app(
-            database_url=sandbox_database_url(settings), faults=FaultPlan.from_settings(settings)
+            database_url=sandbox_database_url(settings),
+            faults=FaultPlan.from_settings(settings),
+            max_body_bytes=settings.sandbox_max_body_bytes,
         )
 
     slack: SlackChannel | None = None
@@ -110,6 +114,10 @@ def create_app(
         context.log_content.set(settings.log_content)
         runtime = await open_runtime(settings, model=model, sandbox=sandbox)
         app.state.runtime = runtime
+        # Counted in the database on PostgreSQL, so replicas share the limit; else in memory.
+        app.state.rate_limiter = rate_limit_for(
+            runtime.store.engine, settings.rate_limit_per_minute
+        )
         if slack is not None:
             slack.runtime = runtime
             if slack.http_enabled:
@@ -126,11 +134,18 @@ def create_app(
                 name="daily-summary-scheduler",
             )
             log.info("daily summaries: scheduler on (COWORKER_SCHEDULER=0 turns it off)")
+        # Actions left `executing` by a process that died: at start-up, then periodically.
+        recovery = asyncio.create_task(
+            ActionRecovery.from_runtime(runtime).run_forever(), name="action-recovery"
+        )
         try:
             # The MCP SDK's session manager runs inside the app's lifespan, on the runtime.
             async with mcp_http.serving(runtime):
                 yield
         finally:
+            recovery.cancel()
+            with suppress(asyncio.CancelledError):
+                await recovery
             if scheduler is not None:
                 scheduler.cancel()
                 with suppress(asyncio.CancelledError):
@@ -147,6 +162,9 @@ def create_app(
     )
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     errors.install(app)
+    # Innermost of the middlewares (added first), so its 413/400/422 answers are logged,
+    # counted and CORS-headed like any other; still before routing, auth and parsing.
+    app.add_middleware(BodyLimitMiddleware, limits=BodyLimits.from_settings(settings))
     origins = [o.strip() for o in settings.allowed_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

@@ -58,7 +58,9 @@ async def test_send_without_answer_is_unknown_then_reconciled(
         (action,) = pending_of(
             await collect(runtime.coworker.chat(user, "email Jane", conversation_id=cid))
         )
-        app.state.faults.queue.append("timeout")  # the send is handled, the answer never arrives
+        # The card's effect is read again first (the lead, the mailbox: answered); then the
+        # send is handled and its answer never arrives.
+        app.state.faults.queue.extend([None, None, "timeout"])
         events = await collect(runtime.coworker.approve(user, action.id))
         (decided,) = [e for e in events if isinstance(e, ActionDecided)]
         assert decided.action.status == "succeeded", "found in the CRM's history"
@@ -100,7 +102,7 @@ async def test_unknown_that_history_cannot_settle_stays_unknown(
         (action,) = pending_of(
             await collect(runtime.coworker.chat(user, "enroll Jane", conversation_id=cid))
         )
-        app.state.faults.queue.append("timeout")
+        app.state.faults.queue.extend([None, None, "timeout"])  # after the effect's 2 reads
         events = await collect(runtime.coworker.approve(user, action.id))
         (decided,) = [e for e in events if isinstance(e, ActionDecided)]
         assert decided.action.status == "unknown"

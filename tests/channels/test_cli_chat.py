@@ -61,7 +61,9 @@ def test_chat_drafts_an_email_and_approve_sends_it_once(
     assert "I'll email Jane Smith" in first["reply"]
 
     code, out = invoke(["actions", "list", "--json"], env)
-    assert [a["id"] for a in json.loads(out)] == [action["id"]]
+    listed = json.loads(out)
+    assert [a["id"] for a in listed["actions"]] == [action["id"]]
+    assert listed["next_cursor"] is None
 
     model.plan(StubReply.text("Sent to Jane."))
     code, out = invoke(["actions", "approve", action["id"], "--set", "body=Edited.", "--json"], env)

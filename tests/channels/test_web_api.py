@@ -166,8 +166,12 @@ def test_identity_tokens_and_isolation(serve: Any) -> None:
     body = server.http.post("/api/chat", json={"message": "email Jane"}, headers=alice).json()
     action, conversation = body["actions"][0], body["conversation_id"]
     assert server.http.get(f"/api/conversations/{conversation}", headers=bob).status_code == 404
-    assert server.http.get("/api/conversations", headers=bob).json() == {"conversations": []}
-    assert server.http.get("/api/actions", headers=bob).json() == {"actions": []}
+    nothing = {"next_cursor": None}
+    assert server.http.get("/api/conversations", headers=bob).json() == {
+        "conversations": [],
+        **nothing,
+    }
+    assert server.http.get("/api/actions", headers=bob).json() == {"actions": [], **nothing}
     refused = server.http.post(f"/api/actions/{action['id']}/approve", json={}, headers=bob)
     assert refused.status_code == 404
     continued = server.http.post(
@@ -213,7 +217,10 @@ def test_message_size_and_rate_limits(serve: Any) -> None:
     server = serve([S.text("one"), S.text("two")], max_message_chars=50, rate_limit_per_minute=2)
     too_long = server.http.post("/api/chat", json={"message": "x" * 51})
     assert too_long.status_code == 413 and "limit is 50" in too_long.json()["error"]
-    assert server.http.get("/api/conversations").json() == {"conversations": []}
+    assert server.http.get("/api/conversations").json() == {
+        "conversations": [],
+        "next_cursor": None,
+    }
     assert server.http.post("/api/chat", json={"message": "a"}).status_code == 200
     assert server.http.post("/api/chat", json={"message": "b"}).status_code == 200
     limited = server.http.post("/api/chat", json={"message": "c"})

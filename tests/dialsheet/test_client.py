@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -797,3 +798,93 @@ async def test_an_unreadable_success_on_a_send_is_an_unknown_outcome() -> None:
     async with DialsheetClient("https://crm.example", "ds_key", transport=transport) as client:
         with pytest.raises(DialsheetOutcomeUnknown):
             await client.call("send_sms", {"lead_id": str(uuid.uuid4()), "message": "hi"})
+
+
+# -- user-info in the base URL -----------------------------------------------------------
+
+CRM_USER, CRM_PASSWORD = "crm-user", "crm-pa55-Wq7"
+
+
+async def test_user_info_in_the_base_url_is_never_sent() -> None:
+    """Dialsheet authenticates by the Bearer key alone: httpx would turn `user:pass@` into a
+    Basic Authorization header that replaces the key (a 401), and show it in its log."""
+    recorder = Recorder(httpx.Response(200, json={"leads": [], "total": 0}))
+    async with DialsheetClient(
+        f"http://{CRM_USER}:{CRM_PASSWORD}@crm.test/prefix/",
+        SECRET,
+        transport=httpx.MockTransport(recorder.handler),
+        **FAST,
+    ) as client:
+        assert client.base_url == "http://crm.test/prefix"
+        assert CRM_PASSWORD not in repr(client)
+        await client.call("search_leads", {})
+    (request,) = recorder.requests
+    assert request.headers["Authorization"] == f"Bearer {SECRET}"
+    assert str(request.url).startswith("http://crm.test/prefix/api/v1/leads")
+    assert "@" not in str(request.url)
+
+
+@pytest.fixture
+def content_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The process's logs as `serve` writes them with COWORKER_LOG_CONTENT=1 (httpx's own
+    request lines included), into a buffer; logging put back afterwards."""
+    import io
+
+    from coworker.observability import logs
+    from tests.agent.conftest import settings_for
+
+    root = logging.getLogger()
+    level = root.level
+    url_levels = {name: logging.getLogger(name).level for name in logs.URL_LOGGERS}
+    monkeypatch.setattr(logs, "_content_default", logs._content_default)
+    stream = io.StringIO()
+    handler = logs.configure(
+        settings_for(Path("."), log_format="json", log_content=True), stream=stream, force=True
+    )
+    yield stream
+    if handler is not None:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    for name, url_level in url_levels.items():
+        logging.getLogger(name).setLevel(url_level)
+
+
+def test_a_crm_reached_through_a_url_with_user_info_works_and_never_logs_the_password(
+    sandbox: Sandbox, faults: FaultInjector, content_logs: Any, tmp_path: Path
+) -> None:
+    from coworker.channels.web.identity import mint_token
+    from coworker.llm.scripted import ScriptedModel
+    from coworker.server import create_app
+    from tests.agent.conftest import settings_for
+
+    web_secret = "user-info-web-secret"
+    crm = sandbox.base_url.replace("http://", f"http://{CRM_USER}:{CRM_PASSWORD}@")
+    settings = settings_for(
+        tmp_path,
+        web_secret=web_secret,
+        dialsheet_base_url=crm,
+        scheduler_enabled=False,
+        log_content=True,
+    )
+    model = ScriptedModel(
+        [ScriptedModel.tool_calls(("search_leads", {"search": "acme"})), ScriptedModel.text("Ok.")]
+    )
+    headers = {"Authorization": f"Bearer {mint_token(web_secret, 'userinfo-person')}"}
+    with run_asgi_server(create_app(settings, model=model)) as url:
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+            connected = http.put("/api/me/dialsheet-key", json={"key": ALEX_KEY})
+            assert connected.status_code == 200, connected.text  # not "rejected this key (401)"
+            reply = http.post("/api/chat", json={"message": "anyone at Acme?"})
+            assert reply.status_code == 200, reply.text
+            me = http.get("/api/me")
+            ready = http.get("/readyz")  # checks the CRM over the same URL
+    assert reply.json()["reply"] == "Ok."
+    assert ready.json()["crm"] == "ok", ready.text
+    shown = reply.text + me.text + ready.text
+    log = content_logs.getvalue()
+    assert "HTTP Request: GET " + sandbox.base_url + "/api/v1/leads" in log  # content is on
+    for secret in (CRM_PASSWORD, f"{CRM_USER}:"):
+        assert secret not in log
+        assert secret not in shown
+    warnings = [line for line in log.splitlines() if "user-info" in line]
+    assert len(warnings) == 1 and '"level": "WARNING"' in warnings[0], warnings

@@ -29,6 +29,7 @@ TABLES = {
     "audit_events",
     "processed_events",
     "summary_runs",
+    "rate_limit_counters",
 }
 
 
@@ -156,10 +157,16 @@ async def test_migrations_create_exactly_the_schema(db_url: str) -> None:
     indexes = schema["indexes"]
     assert isinstance(indexes, dict)
     assert indexes["messages"] == [("conversation_id",)]
-    assert indexes["pending_actions"] == [("conversation_id",), ("status",)]
+    assert indexes["pending_actions"] == [
+        ("conversation_id",),
+        ("status",),
+        ("user_id", "created_at", "id"),  # pages of a person's actions
+        ("user_id", "status", "created_at", "id"),  # ... of one status; the cap's count
+    ]
+    assert indexes["conversations"] == [("user_id", "updated_at", "id")]
     assert indexes["audit_events"] == [("action_id",), ("kind",)]
     assert schema["drift"] == []  # the models and the migrations agree
-    assert schema["revision"] == head_revision() == "0001"
+    assert schema["revision"] == head_revision() == "0003"
 
 
 async def test_concurrent_upgrades_do_not_collide(empty_db_url: str) -> None:

@@ -1,12 +1,15 @@
 """The confirmation gate: the PendingAction state machine of DESIGN.md §3.
 
     pending -> executing -> succeeded | failed | unknown      (approve)
+    pending -> executing -> stale                              (approved, effect changed)
     pending -> rejected | expired | superseded                (no execution)
     unknown -> succeeded                                       (reconciled from CRM history)
 
 Every move out of `pending` is one conditional UPDATE (`WHERE status = 'pending'`), so a
 double click, a retried webhook or a second replica executes an action at most once. What
-runs is the exact input the person saw, with only the fields they may edit changed. Every
+runs is the exact input the person saw, with only the fields they may edit changed, and
+only while what the CRM will act on is what the card showed (tools/effect.py): a recipient
+whose phone changed after the card makes the action `stale`, never executed. Every
 transition is an audit event, and each end state becomes the tool_result the model reads.
 """
 
@@ -29,11 +32,15 @@ from coworker.errors import (
 from coworker.llm.base import Block
 from coworker.store.queries import ActionRecord, Store
 from coworker.tools.catalog import ToolCatalog
+from coworker.tools.effect import UnknownReference, card_names, display_changes
+from coworker.tools.effect import changes as effect_changes
 from coworker.tools.executor import PreparedCall, ToolExecutor, ToolOutcome
 
 CLOCK_SKEW = timedelta(seconds=60)
 FINAL = frozenset(ACTION_STATUSES) - {"pending", "executing"}
 EDIT_ALIASES = {"body": "body_text", "text": "message"}
+# What a person is told did not happen, by the tool's risk.
+NOTHING_DONE = {"outbound": "nothing was sent", "destructive": "nothing was deleted"}
 
 
 class Clock(Protocol):
@@ -99,16 +106,21 @@ class ConfirmationGate:
         ttl: timedelta,
         clock: Clock,
         approvers: frozenset[str] = frozenset(),
+        max_pending: int | None = None,
     ) -> None:
         self.store = store
         self.catalog = catalog
         self.ttl = ttl
         self.clock = clock
         self.approvers = approvers
+        # Every channel's actions are created here, so this one cap holds for all of them.
+        self.max_pending = max_pending
 
     async def request(
         self, conversation_id: str, user_id: str, tool_use_id: str, call: PreparedCall
     ) -> ActionView:
+        """Open a pending action; TooManyPendingActions (nothing created) if the person
+        already has `max_pending` waiting, decided atomically by the store."""
         record = await self.store.create_action(
             conversation_id,
             user_id,
@@ -117,6 +129,8 @@ class ConfirmationGate:
             call.arguments,
             expires_at=self.clock() + self.ttl,
             display=call.display,
+            max_pending=self.max_pending,
+            effect=call.effect,
         )
         await self.store.add_audit(
             "action.created",
@@ -212,12 +226,68 @@ class ConfirmationGate:
             audit=("action.approved", {"edited": sorted(changes)}),
             edits=changes or None,
         )
-        finished, content, is_error = await self._execute(claimed, prepared, executor)
+        checked = await self._recheck(claimed, prepared, executor)
+        finished, content, is_error = checked or await self._execute(claimed, prepared, executor)
         edited = f" with their edits to {', '.join(sorted(changes))}" if changes else ""
         block = ToolOutcome(f"The person approved this{edited}. {content}", is_error).block(
             record.tool_use_id
         )
         return Decision(self.view(finished), block)
+
+    async def _recheck(
+        self, record: ActionRecord, call: PreparedCall, executor: ToolExecutor
+    ) -> tuple[ActionRecord, str, bool] | None:
+        """Read again what the CRM will act on, after the claim and before the call; None
+        if it is still what the card showed, else the end of the action (not executed).
+
+        An approval binds to the effect the person saw, not only to the arguments: a lead's
+        phone changed after the card (by an MCP client, a colleague, an import) must not
+        get the text. After the claim, so racing approvals check once; as late as
+        possible, so the window left is the one between this read and the call. A read
+        that fails is not a pass: nothing runs on a guess.
+        """
+        nothing = NOTHING_DONE.get(call.tool.risk.value, "nothing was changed")
+        try:
+            now = await executor.effect(call)
+        except (DialsheetError, UnknownReference) as error:
+            why = error.message if isinstance(error, DialsheetError) else str(error)
+            message = (
+                f"Could not check with the CRM what this would act on ({why}), so it was not "
+                f"run; {nothing}."
+            )
+            failed = await self.store.finish_action(record.id, status="failed", error=message)
+            await self.store.add_audit(
+                "action.failed",
+                action_id=record.id,
+                conversation_id=record.conversation_id,
+                data={"stage": "recheck"},
+            )
+            return failed, f"It was NOT run: {message} Propose it again later.", True
+        if record.effect is not None:
+            said = effect_changes(record.effect, now)
+        else:  # recorded before effects were kept: the card's names are what was seen
+            said = display_changes(record.display or {}, card_names(call.tool, call.arguments, now))
+        if not said:
+            return None
+        message = f"{'; '.join(said)} since you saw the card; {nothing}."
+        message = message[:1].upper() + message[1:]
+        stale = await self.store.finish_action(record.id, status="stale", error=message)
+        await self.store.add_audit(
+            "action.stale",
+            action_id=record.id,
+            conversation_id=record.conversation_id,
+            data={"changes": said},
+        )
+        return stale, self._stale_text(record, message), True
+
+    def _stale_text(self, record: ActionRecord, message: str) -> str:
+        """The tool_result of a stale action: what changed, and to propose a fresh card."""
+        keep = f", keeping the person's edits {_dumps(record.edits)}" if record.edits else ""
+        return (
+            f"It was NOT run. {message} Tell the person what changed, then propose it again "
+            f"(call {record.tool_name} again with the same input{keep}) so they can approve a "
+            "fresh card showing what it would do now. Do not say it was done."
+        )
 
     async def _execute(
         self, record: ActionRecord, call: PreparedCall, executor: ToolExecutor
@@ -359,6 +429,11 @@ class ConfirmationGate:
             text = f"The person approved this and it was done. Result: {_dumps(record.result)}"
         elif status == "rejected":
             text = f"The person rejected this action; it was NOT executed. Reason: {record.reason}"
+        elif status == "stale":
+            text = (
+                f"The person approved this, but it was NOT run. {record.error or ''} Propose "
+                "it again if it still matters."
+            )
         elif status in {"unknown", "executing"}:
             text = (
                 "Approved, but it is unknown whether it happened (no answer came back). It "

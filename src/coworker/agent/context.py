@@ -17,22 +17,32 @@ from coworker.llm.base import Message
 MAX_WINDOW_MESSAGES = 60
 
 
+def can_start_window(message: Message) -> bool:
+    """Whether a window may begin at `message`: a user message with something besides tool
+    results (what it would keep once its results, whose calls lie before it, are cut)."""
+    return message["role"] == "user" and any(
+        b.get("type") != "tool_result" for b in message["content"]
+    )
+
+
 def window(messages: list[Message], limit: int = MAX_WINDOW_MESSAGES) -> list[Message]:
     """The last `limit` or so messages, starting at a user message with no orphaned results.
 
     A user message can hold tool results *and* new text (results are merged into it), so the
     window's first message is cut down to its non-result blocks: the calls those results
     answer lie before the window, and the API refuses a result without its call.
+
+    `messages` need not be the whole transcript: a suffix of it that begins at a message
+    `can_start_window` accepts and is longer than `limit` gives the same window, whatever
+    is appended to both (`transcript.load_recent` loads such a suffix, not the history).
     """
     if len(messages) <= limit:
         return messages
     first = len(messages) - limit
     for start in [*range(first, len(messages)), *range(first - 1, -1, -1)]:
         message = messages[start]
-        if message["role"] != "user":
-            continue
-        kept = [b for b in message["content"] if b.get("type") != "tool_result"]
-        if kept:
+        if can_start_window(message):
+            kept = [b for b in message["content"] if b.get("type") != "tool_result"]
             return [{**message, "content": kept}, *messages[start + 1 :]]
     return messages[-1:]
 

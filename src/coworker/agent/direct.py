@@ -6,8 +6,9 @@ against the contract, results compacted), and whatever the policy says must wait
 (outbound and destructive by default) becomes a PendingAction through the same gate. Such
 an action is then listed, approved and rejected like any other: in the web chat (which
 shows actions waiting from elsewhere) or with `coworker actions`. The caller only ever
-gets the pending action back, and a person has at most `max_pending` of them waiting from
-this channel at once.
+gets the pending action back, and a person has at most COWORKER_MAX_PENDING_ACTIONS
+waiting, from every channel together: the gate (the store, atomically) enforces that cap;
+the count here only spares a refused call its conversation.
 
 Each waiting call gets a conversation of its own, holding the request and the tool call,
 so the stored transcript stays valid (every tool_use answered once it is decided) and a
@@ -32,6 +33,7 @@ from coworker.agent.transcript import Transcript
 from coworker.errors import CoworkerError, DialsheetError, ToolInputError
 from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
+from coworker.store.pending_cap import TooManyPendingActions, too_many_pending_text
 from coworker.store.queries import UserRecord
 from coworker.tools.catalog import Tool
 from coworker.tools.executor import (
@@ -42,8 +44,6 @@ from coworker.tools.executor import (
 )
 
 log = logging.getLogger("coworker.tools")  # the executor's: one kind of tool-call line
-
-MAX_PENDING = 50  # waiting actions one person may have from a channel before it refuses more
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ class DirectOutcome:
 
 
 class DirectCalls:
-    def __init__(self, coworker: Coworker, *, channel: str, max_pending: int | None = None) -> None:
+    def __init__(self, coworker: Coworker, *, channel: str) -> None:
         self.coworker = coworker
         self.channel = channel
-        self._max_pending = max_pending
 
     @property
-    def max_pending(self) -> int:
-        return MAX_PENDING if self._max_pending is None else self._max_pending
+    def max_pending(self) -> int | None:
+        """The one per-person cap, the gate's (None: no cap)."""
+        return self.coworker.gate.max_pending
 
     def tools(self) -> list[Tool]:
         return list(self.coworker.catalog)
@@ -80,9 +80,13 @@ class DirectCalls:
             tool = executor.tool(name)
             if not self.waits_for_approval(tool):
                 return DirectOutcome(result=await executor.call_tool(name, arguments))
-            waiting = await self.pending_count(user)
-            if waiting >= self.max_pending:
-                return DirectOutcome(result=self._too_many(tool, waiting, started, arguments))
+            cap = self.max_pending
+            if cap is not None:
+                # Advisory only (a race can pass it): the gate's atomic insert decides.
+                waiting = await self.coworker.store.count_waiting(user.id)
+                if waiting >= cap:
+                    refused = TooManyPendingActions(waiting, cap)
+                    return DirectOutcome(result=self._too_many(tool, refused, started, arguments))
             call = await executor.prepare(name, arguments, describe=True)
         except ToolInputError as error:
             outcome = ToolOutcome(error.message, is_error=True)
@@ -96,25 +100,17 @@ class DirectCalls:
             outcome = ToolOutcome(error.message, is_error=True)
             self._observe(name, "error", started, arguments, outcome)
             return DirectOutcome(result=outcome)
-        action = await self._request(user, call)
+        try:
+            action = await self._request(user, call)
+        except TooManyPendingActions as refused:
+            return DirectOutcome(result=self._too_many(call.tool, refused, started, arguments))
         self._observe(name, "confirmation_required", started, call.arguments, None, action.id)
         return DirectOutcome(action=action)
 
-    async def pending_count(self, user: UserRecord) -> int:
-        """The person's actions from this channel that still wait (and have not expired)."""
-        prefix = self._tool_use_prefix()
-        now = self.coworker.gate.clock()
-        records = await self.coworker.store.list_actions(user_id=user.id, status="pending")
-        return sum(1 for r in records if r.tool_use_id.startswith(prefix) and r.expires_at > now)
-
-    def _too_many(self, tool: Tool, waiting: int, started: float, arguments: Any) -> ToolOutcome:
-        outcome = ToolOutcome(
-            f"{tool.name} did NOT run and nothing was sent or changed: {waiting} actions asked "
-            f"for through {self.channel.upper()} already wait for the person's approval (at "
-            f"most {self.max_pending}). Ask the person to approve or cancel the waiting ones "
-            "in the coworker first, then call again.",
-            is_error=True,
-        )
+    def _too_many(
+        self, tool: Tool, refused: TooManyPendingActions, started: float, arguments: Any
+    ) -> ToolOutcome:
+        outcome = ToolOutcome(too_many_pending_text(tool.name, refused), is_error=True)
         self._observe(tool.name, "too_many_pending", started, arguments, outcome)
         return outcome
 
@@ -165,4 +161,11 @@ class DirectCalls:
                 [{"type": "tool_use", "id": tool_use_id, "name": name, "input": call.arguments}]
             )
             await transcript.saved()
-            return await self.coworker.gate.request(conversation.id, user.id, tool_use_id, call)
+            try:
+                return await self.coworker.gate.request(conversation.id, user.id, tool_use_id, call)
+            except TooManyPendingActions as refused:
+                # Lost a race to the cap: answer the call, so the transcript stays valid.
+                text = too_many_pending_text(name, refused)
+                transcript.add_user_blocks([ToolOutcome(text, is_error=True).block(tool_use_id)])
+                await transcript.saved()
+                raise

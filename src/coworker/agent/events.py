@@ -15,6 +15,7 @@ ActionStatus = Literal[
     "succeeded",
     "failed",
     "unknown",
+    "stale",  # approved, but what it would act on changed since the card: never executed
     "rejected",
     "expired",
     "superseded",

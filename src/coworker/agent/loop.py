@@ -30,6 +30,7 @@ from coworker.errors import DialsheetError, ModelError, ToolInputError
 from coworker.llm.base import Block, Model, ModelRequest, ModelTurn, Usage
 from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
+from coworker.store.pending_cap import TooManyPendingActions, too_many_pending_text
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import ToolExecutor, ToolOutcome, describe_failure
 from coworker.tools.policy import ConfirmationPolicy, Risk
@@ -235,9 +236,17 @@ class AgentLoop:
                 results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
                 yield ToolFinished(use["id"], use["name"], True, message)
                 continue
-            action = await self.gate.request(
-                ctx.transcript.conversation_id, ctx.user_id, use["id"], call
-            )
+            try:
+                action = await self.gate.request(
+                    ctx.transcript.conversation_id, ctx.user_id, use["id"], call
+                )
+            except TooManyPendingActions as error:
+                # The model reads the cap as the tool's result and tells the person.
+                record.tool_call(tool.name, "too_many_pending")
+                message = too_many_pending_text(tool.name, error)
+                results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
+                yield ToolFinished(use["id"], use["name"], True, message)
+                continue
             record.tool_call(tool.name, "confirmation_required")
             pending.append(action)
             yield ConfirmationRequired(action)

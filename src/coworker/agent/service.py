@@ -48,6 +48,7 @@ class Coworker:
         max_message_chars: int = 20_000,
         approvers: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = _utcnow,
+        max_pending: int | None = None,
     ) -> None:
         self.store = store
         self.model = model
@@ -57,7 +58,12 @@ class Coworker:
         self.clock = clock
         self.max_message_chars = max_message_chars
         self.gate = ConfirmationGate(
-            store, catalog, ttl=action_ttl, clock=clock, approvers=approvers
+            store,
+            catalog,
+            ttl=action_ttl,
+            clock=clock,
+            approvers=approvers,
+            max_pending=max_pending,
         )
         self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
         self._owners: dict[str, str] = {}
@@ -89,6 +95,7 @@ class Coworker:
             max_message_chars=settings.max_message_chars,
             approvers=frozenset(a.strip() for a in settings.approvers.split(",") if a.strip()),
             clock=clock,
+            max_pending=settings.max_pending_actions,
         )
 
     def lock(self, conversation_id: str) -> AbstractAsyncContextManager[None]:

@@ -17,6 +17,11 @@ the turn rather than in its way:
   conversation's lock (the next turn must load all of this).
 A write that fails stops the writes queued after it (they would land out of order) and is
 raised by `saved()`.
+
+A turn loads the recent end of the conversation, not its history (`load_recent`): what the
+model is sent is a window of it anyway (`context.window`), and everything a turn does
+with the transcript looks at its last messages, so a turn costs the same at 20,000
+messages as at 10.
 """
 
 from __future__ import annotations
@@ -26,14 +31,19 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
+from coworker.agent.context import MAX_WINDOW_MESSAGES, can_start_window
 from coworker.errors import CoworkerError
 from coworker.llm.base import Block, Message
+from coworker.store.queries import StoredMessage
 
 log = logging.getLogger("coworker.agent")
 
 
 class MessageStore(Protocol):
     async def load_messages(self, conversation_id: str) -> list[dict[str, Any]]: ...
+    async def load_latest_messages(
+        self, conversation_id: str, limit: int, *, before: int | None = None
+    ) -> list[StoredMessage]: ...
     async def append_messages(
         self,
         conversation_id: str,
@@ -41,6 +51,40 @@ class MessageStore(Protocol):
         usages: Sequence[dict[str, Any] | None] | None = None,
     ) -> None: ...
     async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None: ...
+
+
+async def load_recent(
+    store: MessageStore, conversation_id: str, keep: int = MAX_WINDOW_MESSAGES
+) -> list[Message]:
+    """The end of the transcript that `context.window(..., keep)` needs, now and after
+    anything a turn appends: the whole of it if short, otherwise the messages from the
+    latest one a window may start at (`can_start_window`) that lies more than `keep`
+    messages from the end.
+
+    Why that is enough: the window's start is searched forward from `keep` messages before
+    the end, then backwards; both searches stop at or after such a message, so they never
+    look before it, and with more than `keep` messages loaded the short-transcript case
+    (sent as is, first message uncut) never applies to a suffix when it would not to the
+    whole. Why more is not needed: `unanswered_tool_uses` and the channels look at the
+    last two messages at most. Normally one read of `2 * keep + 1` rows; a stretch with no
+    such message (a chain of approvals, each answered by results alone) reads further back
+    a batch at a time, as far as the window itself will reach.
+    """
+    batch = 2 * keep + 1
+    rows = await store.load_latest_messages(conversation_id, batch)
+    newer: list[StoredMessage] = []
+    last_start = len(rows) - keep - 1  # the latest index a loaded suffix may start at
+    while True:
+        if len(rows) < batch and not newer:
+            return [row.as_message() for row in rows]  # the whole conversation
+        for start in range(last_start, -1, -1):
+            if can_start_window(rows[start].as_message()):
+                return [row.as_message() for row in [*rows[start:], *newer]]
+        newer = [*rows, *newer]
+        if len(rows) < batch:  # reached the first message: there is no such start
+            return [row.as_message() for row in newer]
+        rows = await store.load_latest_messages(conversation_id, batch, before=rows[0].seq)
+        last_start = len(rows) - 1
 
 
 def _ordered(blocks: list[Block]) -> list[Block]:
@@ -60,8 +104,14 @@ class Transcript:
         self._failure: BaseException | None = None
 
     @classmethod
-    async def load(cls, store: MessageStore, conversation_id: str) -> Transcript:
-        return cls(store, conversation_id, await store.load_messages(conversation_id))
+    async def load(
+        cls, store: MessageStore, conversation_id: str, *, whole: bool = False
+    ) -> Transcript:
+        """The conversation's recent end, which the model's window and the checks on the
+        last messages need; `whole` for a caller that asks about the entire history."""
+        if whole:
+            return cls(store, conversation_id, await store.load_messages(conversation_id))
+        return cls(store, conversation_id, await load_recent(store, conversation_id))
 
     def add_user_blocks(self, blocks: list[Block]) -> None:
         if not blocks:

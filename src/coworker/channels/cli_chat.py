@@ -40,7 +40,7 @@ def action_card(action: ActionView) -> Panel:
     table.add_column(style="bold")
     table.add_column()
     shown = dict(action.display)
-    for label in ("from", "to", "lead", "sequence"):
+    for label in ("from", "to", "lead", "sequence", "task"):
         if label in shown:
             table.add_row(label.capitalize(), shown[label])
     for key, value in action.input.items():
@@ -76,6 +76,8 @@ async def render(
             console.print(action_card(event.action))
         elif isinstance(event, ActionDecided):
             console.print(f"[dim]· action {event.action.status}[/dim]")
+            if event.action.status in {"failed", "stale"} and event.action.error:
+                console.print(Text(event.action.error, style="yellow"))
         elif isinstance(event, ErrorEvent):
             console.print(f"[red]{event.message}[/red]")
     if streaming and not quiet:

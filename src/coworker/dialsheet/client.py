@@ -54,6 +54,7 @@ from coworker.errors import (
     DialsheetUnavailable,
     DialsheetValidationError,
 )
+from coworker.guards.urls import display_url, without_userinfo
 
 logger = logging.getLogger("coworker.dialsheet")
 
@@ -122,7 +123,10 @@ class DialsheetClient:
             raise ValueError("pass either a shared http client or a transport, not both")
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
-        self.base_url = base_url.rstrip("/")
+        # Dialsheet authenticates by the Bearer key alone. User-info in the URL would become
+        # a Basic Authorization header in httpx (replacing the key: a 401) and show up in
+        # its request log: never sent (`runtime` warns once at start-up that it was set).
+        self.base_url = without_userinfo(base_url).rstrip("/")
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -160,7 +164,7 @@ class DialsheetClient:
         )
 
     def __repr__(self) -> str:
-        return f"DialsheetClient(base_url={self.base_url!r})"
+        return f"DialsheetClient(base_url={display_url(self.base_url)!r})"
 
     async def __aenter__(self) -> Self:
         return self

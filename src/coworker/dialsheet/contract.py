@@ -223,7 +223,9 @@ def _first_error(validator: Draft202012Validator, value: Any) -> str | None:
         return None
     where = ".".join(str(p) for p in error.absolute_path)
     prefix = f"field '{where}': " if where else ""
-    return f"is invalid: {prefix}{error.message}"
+    # A pattern's own text means nothing to a caller; `x-error` says what it asks for.
+    said = error.schema.get("x-error") if isinstance(error.schema, dict) else None
+    return f"is invalid: {prefix}{said or error.message}"
 
 
 @cache

@@ -7,7 +7,6 @@ sandbox answers exactly as `openapi.yaml` says.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coworker.dialsheet.contract import Operation, RequestInvalid, load_contract
+from coworker.guards import jsontext
 from coworker.sandbox.database import SandboxDatabase
 from coworker.sandbox.tables import Lead, User
 
@@ -99,7 +99,7 @@ async def _read_body(request: Request, operation: Operation) -> Any:
     if not raw.strip():
         raise ApiError(400, "request body is required (JSON object)")
     try:
-        return json.loads(raw)
+        return jsontext.loads(raw)  # never RecursionError: too deep is bad JSON here
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"request body is not valid JSON: {exc}") from exc
 

@@ -20,7 +20,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coworker.config import MAX_BODY_BYTES
 from coworker.dialsheet.contract import load_contract
+from coworker.guards.body import BodyLimitMiddleware
+from coworker.guards.errors import refusal_for
 from coworker.sandbox.api import ApiError
 from coworker.sandbox.database import SandboxDatabase
 from coworker.sandbox.faults import FaultInjector, FaultPlan
@@ -37,10 +40,14 @@ class FaultMiddleware:
         self.injector = injector
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or "/api/v1" not in scope["path"]:
+        plan = self.injector.plan
+        if (
+            scope["type"] != "http"
+            or "/api/v1" not in scope["path"]
+            or not plan.applies_to(scope["method"])
+        ):
             await self.app(scope, receive, send)
             return
-        plan = self.injector.plan
         if plan.latency_ms:
             await asyncio.sleep(plan.latency_ms / 1000)
         fault = self.injector.next_fault()
@@ -111,10 +118,16 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         return _error(400, f"invalid request: {exc.errors()[0].get('msg', 'bad input')}")
 
-    @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        refusal = refusal_for(exc)  # bad input that broke a parser or encoder: a 4xx
+        if refusal is not None:
+            return _error(*refusal)
         log.exception("sandbox request failed")
         return _error(500, "Internal server error")
+
+    # By class too: those are answered where routes' errors are, not re-raised as a 500's are.
+    for kind in (RecursionError, UnicodeError, Exception):
+        app.add_exception_handler(kind, unexpected)
 
 
 def create_sandbox_app(
@@ -122,6 +135,7 @@ def create_sandbox_app(
     database_url: str | None = None,
     faults: FaultPlan | None = None,
     seed_demo: bool = True,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     database = SandboxDatabase(database_url, seed_demo=seed_demo)
     injector = FaultInjector(faults)
@@ -145,6 +159,9 @@ def create_sandbox_app(
     app.include_router(router)
     _install_error_handlers(app)
     app.add_middleware(FaultMiddleware, injector=injector)
+    # Outermost: a body too large, too deep or not storable is refused before anything else
+    # (on its own port too; mounted at /sandbox, the coworker's app has checked it already).
+    app.add_middleware(BodyLimitMiddleware, limits=max_body_bytes)
 
     contract_json = json.dumps(load_contract().document)
 

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from coworker.config import Settings
+from coworker.guards.jsontext import STORABLE_JSON, install_storable
 from coworker.sandbox.clock import utcnow
 from coworker.sandbox.seed import seed_demo_data
 from coworker.sandbox.tables import Base, Organization, User, hash_api_key
@@ -38,11 +39,19 @@ def sandbox_database_url(settings: Settings) -> str:
 
 
 def make_engine(url: str | None) -> AsyncEngine:
+    """The sandbox's engine; like the store's, it cannot keep text a later read cannot
+    encode (a lone surrogate: guards/jsontext.py)."""
     if url is None or url == IN_MEMORY:
-        return create_async_engine(
-            IN_MEMORY, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        engine = create_async_engine(
+            IN_MEMORY,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            **STORABLE_JSON,
         )
-    return create_async_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, **STORABLE_JSON)
+    install_storable(engine)
+    return engine
 
 
 class SandboxDatabase:

@@ -28,6 +28,9 @@ class FaultPlan:
     rate_limit_rate: float = 0.0
     retry_after_seconds: int = 1
     seed: int | None = None
+    # Only requests with these methods suffer faults (e.g. {"POST"}: a send hangs while reads
+    # answer, so a test can kill the coworker mid-send); empty: every request.
+    methods: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FaultPlan:
@@ -39,7 +42,13 @@ class FaultPlan:
             rate_limit_rate=settings.sandbox_rate_limit_rate,
             retry_after_seconds=settings.sandbox_retry_after_seconds,
             seed=settings.sandbox_fault_seed,
+            methods=frozenset(
+                m.strip().upper() for m in settings.sandbox_fault_methods.split(",") if m.strip()
+            ),
         )
+
+    def applies_to(self, method: str) -> bool:
+        return not self.methods or method.upper() in self.methods
 
 
 class FaultInjector:

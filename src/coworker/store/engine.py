@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from coworker.config import Settings
+from coworker.errors import ConfigError
+from coworker.guards.jsontext import STORABLE_JSON, install_storable
 
 DB_FILENAME = "coworker.db"
 
@@ -30,7 +33,13 @@ def normalize_url(url: str) -> str:
 
     libpq's `sslmode=` is renamed to asyncpg's `ssl=` (asyncpg refuses the libpq name).
     """
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # SQLAlchemy's message quotes the whole URL, password and all: say what, not it.
+        raise ConfigError(
+            "the database URL cannot be read (expected e.g. postgresql://host/db)"
+        ) from None
     driver = _DRIVER_REWRITES.get(parsed.drivername)
     if driver is not None:
         parsed = parsed.set(drivername=driver)
@@ -78,7 +87,9 @@ def create_engine(url: str) -> AsyncEngine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return _create_async_engine(url, pool_pre_ping=True)
+        pg = _create_async_engine(url, pool_pre_ping=True, **STORABLE_JSON)
+        install_storable(pg)  # no text a later read cannot encode (guards/jsontext.py)
+        return pg
 
     # Every transaction here ends in an explicit commit or rollback, so the pool's extra
     # rollback on check-in is pure cost (with aiosqlite, a thread round trip each time).
@@ -90,7 +101,8 @@ def create_engine(url: str) -> AsyncEngine:
         path = sqlite_file(parsed)
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_async_engine(parsed, **kwargs)
+    engine = _create_async_engine(parsed, **kwargs, **STORABLE_JSON)
+    install_storable(engine)
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -125,7 +137,8 @@ def create_sync_engine(url: str | URL, *, wait_for_locks: bool = True) -> Engine
         path = sqlite_file(parsed)
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = _create_sync_engine(parsed, **kwargs)
+    engine = _create_sync_engine(parsed, **kwargs, **STORABLE_JSON)
+    install_storable(engine)
     pragmas = _sqlite_pragmas if wait_for_locks else _sqlite_pragmas_never_waiting
     event.listen(engine, "connect", pragmas)
     return engine

@@ -47,6 +47,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.dml import Insert
 
 from coworker.errors import ConfigError, CoworkerError
+from coworker.store import paging, pending_cap
 from coworker.store.engine import (
     create_engine,
     create_sync_engine,
@@ -133,6 +134,7 @@ class ActionRecord:
     decided_at: datetime | None
     decided_by: str | None
     updated_at: datetime
+    effect: dict[str, Any] | None = None  # the card's effect, bound at approval (tools/effect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,19 @@ class SummaryRunRecord:
     error: str | None
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A transcript message with its place in the conversation (`seq`, from 1), which a
+    page of the display hands back as the cursor for the page before it."""
+
+    seq: int
+    role: str
+    content: list[dict[str, Any]]
+
+    def as_message(self) -> dict[str, Any]:
+        return {"role": self.role, "content": self.content}
 
 
 USER_FIELDS = frozenset(
@@ -256,6 +271,17 @@ _LOAD_MESSAGES = (
     .where(_MESSAGES.c.conversation_id == bindparam("conversation_id"))
     .order_by(_MESSAGES.c.seq)
 )
+# Newest first from a seq down: the unique (conversation_id, seq) index read backwards.
+_LATEST_MESSAGES = (
+    select(_MESSAGES.c.seq, _MESSAGES.c.role, _MESSAGES.c.content)
+    .where(
+        _MESSAGES.c.conversation_id == bindparam("conversation_id"),
+        _MESSAGES.c.seq < bindparam("before", type_=Integer),
+    )
+    .order_by(_MESSAGES.c.seq.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+_AFTER_LAST_SEQ = 2**31 - 1  # above any seq (an INTEGER column)
 # The next seq is read inside each INSERT, so appending needs no separate query.
 _APPEND_MESSAGE = insert(_MESSAGES).values(
     conversation_id=bindparam("b_conversation_id"),
@@ -314,6 +340,20 @@ _EXPIRE_ACTIONS = (
     .values(status="expired", decided_at=bindparam("b_now"), updated_at=bindparam("b_now"))
     .returning(*_ACTION_COLUMNS)
 )
+
+
+@functools.cache
+def _recover_actions(one: bool) -> Executable:
+    """executing -> unknown for actions claimed (decided_at) before the lease's cutoff."""
+    stmt = update(_ACTIONS).where(
+        _ACTIONS.c.status == "executing", _ACTIONS.c.decided_at < bindparam("b_claimed_before")
+    )
+    if one:
+        stmt = stmt.where(_ACTIONS.c.id == bindparam("b_id"))
+    return stmt.values(
+        status="unknown", error=bindparam("b_error"), updated_at=bindparam("b_now")
+    ).returning(*_ACTION_COLUMNS)
+
 
 _AUDIT = _table(AuditEvent)
 _AUDIT_COLUMNS = _columns(_AUDIT, AuditRecord)
@@ -384,6 +424,38 @@ def _list_actions(by_user: bool, by_conversation: bool, by_status: bool) -> Sele
         stmt = stmt.where(_ACTIONS.c.conversation_id == bindparam("conversation_id"))
     if by_status:
         stmt = stmt.where(_ACTIONS.c.status == bindparam("status"))
+    return stmt
+
+
+@functools.cache
+def _page_actions(by_conversation: bool, by_status: bool, after: bool) -> Select[Any]:
+    """A person's actions, newest first, one page (`paging`: keyset on created_at, id)."""
+    stmt = (
+        select(*_ACTION_COLUMNS)
+        .where(_ACTIONS.c.user_id == bindparam("user_id"))
+        .order_by(_ACTIONS.c.created_at.desc(), _ACTIONS.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if by_conversation:
+        stmt = stmt.where(_ACTIONS.c.conversation_id == bindparam("conversation_id"))
+    if by_status:
+        stmt = stmt.where(_ACTIONS.c.status == bindparam("status"))
+    if after:
+        stmt = stmt.where(paging.after(_ACTIONS.c.created_at, _ACTIONS.c.id))
+    return stmt
+
+
+@functools.cache
+def _page_conversations(after: bool) -> Select[Any]:
+    """A person's conversations, most recently active first, one page."""
+    stmt = (
+        select(*_CONVERSATION_COLUMNS)
+        .where(_CONVERSATIONS.c.user_id == bindparam("user_id"))
+        .order_by(_CONVERSATIONS.c.updated_at.desc(), _CONVERSATIONS.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if after:
+        stmt = stmt.where(paging.after(_CONVERSATIONS.c.updated_at, _CONVERSATIONS.c.id))
     return stmt
 
 
@@ -583,6 +655,17 @@ class Store:
         params = {"user_id": user_id, "limit": limit}
         return await self._run(_all, _LIST_CONVERSATIONS, params, ConversationRecord)
 
+    async def page_conversations(
+        self, user_id: str, *, limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None
+    ) -> paging.Page[ConversationRecord]:
+        """One page of the user's conversations, most recently active first. A conversation
+        that gets a new message meanwhile moves to the top: later pages do not repeat it."""
+        params = {"user_id": user_id, "limit": paging.check_limit(limit) + 1}
+        params |= paging.cursor_params("conversations", cursor)
+        stmt = _page_conversations(cursor is not None)
+        rows = await self._run(_all, stmt, params, ConversationRecord)
+        return paging.page_of("conversations", rows, limit, lambda c: (c.updated_at, c.id))
+
     async def touch_conversation(self, conversation_id: str) -> None:
         await self._run(_touch, conversation_id, utcnow())
 
@@ -591,6 +674,24 @@ class Store:
     async def load_messages(self, conversation_id: str) -> list[dict[str, Any]]:
         """The transcript in order, as Anthropic Messages: `[{"role", "content": [...]}]`."""
         return await self._run(_load_messages, conversation_id)
+
+    async def load_latest_messages(
+        self, conversation_id: str, limit: int, *, before: int | None = None
+    ) -> list[StoredMessage]:
+        """The newest `limit` messages, of those before seq `before` if given, in order.
+
+        What a turn (`Transcript.load`) and a page of the display read instead of the
+        whole transcript: one backwards range scan of the (conversation_id, seq) index, so
+        it costs the same at 20,000 messages as at 10.
+        """
+        params = {
+            "conversation_id": conversation_id,
+            "before": _AFTER_LAST_SEQ if before is None else before,
+            "limit": limit,
+        }
+        rows = await self._run(_all, _LATEST_MESSAGES, params, StoredMessage)
+        rows.reverse()
+        return rows
 
     async def append_messages(
         self,
@@ -632,7 +733,11 @@ class Store:
         input: dict[str, Any],
         expires_at: datetime,
         display: dict[str, Any] | None = None,
+        max_pending: int | None = None,
+        effect: dict[str, Any] | None = None,
     ) -> ActionRecord:
+        """A new pending action; with `max_pending`, refused (TooManyPendingActions) if the
+        person already has that many waiting, atomically even under races (`pending_cap`)."""
         now = utcnow()
         record = ActionRecord(
             id=new_id(),
@@ -653,9 +758,20 @@ class Store:
             decided_at=None,
             decided_by=None,
             updated_at=now,
+            effect=effect,
         )
-        await self._run(_execute, _INSERT_ACTION, dataclasses.asdict(record))
+        values = dataclasses.asdict(record)
+        if max_pending is None:
+            await self._run(_execute, _INSERT_ACTION, values)
+            return record
+        waiting = await self._run(pending_cap.insert_capped, values, max_pending, now)
+        if waiting is not None:
+            raise pending_cap.TooManyPendingActions(waiting, max_pending)
         return record
+
+    async def count_waiting(self, user_id: str) -> int:
+        """How many of the person's actions wait for approval (unexpired), as the cap counts."""
+        return await self._run(pending_cap.count_waiting, user_id, utcnow())
 
     async def get_action(self, action_id: str) -> ActionRecord | None:
         return await self._run(_one_or_none, _SELECT_ACTION, {"id": action_id}, ActionRecord)
@@ -672,6 +788,26 @@ class Store:
         params = {"user_id": user_id, "conversation_id": conversation_id, "status": status}
         params = {name: value for name, value in params.items() if value is not None}
         return await self._run(_all, stmt, params, ActionRecord)
+
+    async def page_actions(
+        self,
+        user_id: str,
+        *,
+        conversation_id: str | None = None,
+        status: str | None = None,
+        limit: int = paging.DEFAULT_LIMIT,
+        cursor: str | None = None,
+    ) -> paging.Page[ActionRecord]:
+        """One page of the user's actions matching the filters, newest first."""
+        params: dict[str, Any] = {"user_id": user_id, "limit": paging.check_limit(limit) + 1}
+        if conversation_id is not None:
+            params["conversation_id"] = conversation_id
+        if status is not None:
+            params["status"] = status
+        params |= paging.cursor_params("actions", cursor)
+        stmt = _page_actions(conversation_id is not None, status is not None, cursor is not None)
+        rows = await self._run(_all, stmt, params, ActionRecord)
+        return paging.page_of("actions", rows, limit, lambda a: (a.created_at, a.id))
 
     async def claim_action(
         self,
@@ -722,6 +858,23 @@ class Store:
     async def expire_actions(self, now: datetime) -> list[ActionRecord]:
         """Expire every pending action due by `now`; returns exactly the ones this call moved."""
         return await self._run(_all, _EXPIRE_ACTIONS, {"b_now": now}, ActionRecord)
+
+    async def recover_actions(
+        self,
+        *,
+        claimed_before: datetime,
+        now: datetime,
+        error: str,
+        action_id: str | None = None,
+    ) -> list[ActionRecord]:
+        """Move actions still `executing` that were claimed before `claimed_before` (their
+        process died mid-call) to `unknown`, each with its `action.recovered` audit event in
+        the same transaction. One conditional UPDATE: of several replicas recovering at once,
+        each action comes back to exactly one. Only `action_id` if given."""
+        params = {"b_claimed_before": claimed_before, "b_now": now, "b_error": error}
+        if action_id is not None:
+            params["b_id"] = action_id
+        return await self._run(_recover, _recover_actions(action_id is not None), params, now)
 
     # -- audit -------------------------------------------------------------------------------
 
@@ -856,6 +1009,23 @@ def _insert_new(db: Connection, table: Table, values: dict[str, Any], key: tuple
     """INSERT unless a row with the same `key` exists; True if this call inserted it."""
     stmt = _insert_or_nothing(db.dialect.name, table, key)
     return db.execute(stmt, values).first() is not None
+
+
+def _recover(
+    db: Connection, stmt: Executable, params: dict[str, Any], now: datetime
+) -> list[ActionRecord]:
+    recovered = _all(db, stmt, params, ActionRecord)
+    for action in recovered:
+        audit = {
+            "at": now,
+            "actor": None,
+            "kind": "action.recovered",
+            "action_id": action.id,
+            "conversation_id": action.conversation_id,
+            "data": {"claimed_at": action.decided_at.isoformat() if action.decided_at else None},
+        }
+        db.execute(_INSERT_AUDIT, audit)
+    return recovered
 
 
 def _ensure_user(db: Connection, values: dict[str, Any]) -> UserRecord:

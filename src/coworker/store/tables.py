@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -70,7 +72,11 @@ class User(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (UniqueConstraint("channel", "external_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_key"),
+        # A person's conversations page by (updated_at, id) (store/paging.py).
+        Index("ix_conversations_user_id_updated_at", "user_id", "updated_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
@@ -96,6 +102,12 @@ class Message(Base):
 
 class PendingAction(Base):
     __tablename__ = "pending_actions"
+    __table_args__ = (
+        # A person's actions page by (created_at, id), all of them or of one status; the
+        # second also counts the ones waiting, for the cap (store/pending_cap.py).
+        Index("ix_pending_actions_user_id_created_at", "user_id", "created_at", "id"),
+        Index("ix_pending_actions_user_id_status", "user_id", "status", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
@@ -107,6 +119,9 @@ class PendingAction(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     # Names a person recognises (recipient, mailbox, lead), shown on the approval card.
     display: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
+    # What the CRM will act on, read when the card was made (tools/effect.py): checked again
+    # just before the action runs, so an approval binds to the effect the person saw.
+    effect: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
     edits: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
     reason: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(NullableJSON)
@@ -150,3 +165,15 @@ class SummaryRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RateLimitCounter(Base):
+    """How many requests one key (a person and what they do) made in one window, shared by
+    every replica on the database (store/ratelimits.py). The window comes first in the key
+    so that dropping old windows is a range of the primary key."""
+
+    __tablename__ = "rate_limit_counters"
+
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # epoch seconds
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -74,7 +74,8 @@ class WebChannel:
         reply_blocks: list[dict[str, Any]] = [{"type": "text", "text": summary.text}]
         reply = {"role": "assistant", "content": reply_blocks}
         async with self.coworker.lock(conversation_id):
-            transcript = await Transcript.load(store, conversation_id)
+            # Whole: "is today's summary here already?" asks of all of it, once a day.
+            transcript = await Transcript.load(store, conversation_id, whole=True)
             if _delivered(transcript.messages, opening["text"]):
                 return  # a retry after another channel failed: this one already has it
             if transcript.unanswered_tool_uses():

@@ -24,11 +24,13 @@ from coworker.errors import (
     DialsheetValidationError,
     ToolInputError,
 )
+from coworker.guards.mail import header_injection
 from coworker.llm.base import Block
 from coworker.observability import record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import Tool, ToolCatalog
 from coworker.tools.compact import compact
+from coworker.tools.effect import Effect, UnknownReference, card_names, effect_of, missing
 
 log = logging.getLogger("coworker.tools")
 
@@ -46,6 +48,9 @@ class PreparedCall:
     tool: Tool
     arguments: dict[str, Any]
     display: dict[str, str] = field(default_factory=dict)  # names for people: recipient, mailbox
+    # What the CRM will act on, read when the card was made (tools/effect.py); None if the
+    # call was prepared without a card (it runs at once, or is being re-prepared to run).
+    effect: Effect | None = None
 
 
 @dataclass
@@ -124,7 +129,8 @@ class ToolExecutor:
         call = PreparedCall(tool, dict(arguments))
         if name == "send_email":
             await self._complete_email(call)
-        problem = _validation_message(tool, call.arguments)
+        # The header check first: its message says why, where the contract's pattern cannot.
+        problem = header_injection(call.arguments) or _validation_message(tool, call.arguments)
         if problem:
             raise ToolInputError(problem)
         if describe:
@@ -227,30 +233,35 @@ class ToolExecutor:
             ) from error
         return lead
 
+    async def effect(self, call: PreparedCall) -> Effect:
+        """What the CRM would act on if `call` ran now (raises `DialsheetError` if it cannot
+        be read): the gate compares it with the card's just before running."""
+        return await effect_of(call.tool, call.arguments, self.crm)
+
     async def _describe(self, call: PreparedCall) -> None:
-        """Names a person recognises, for the confirmation card (ids mean nothing to them)."""
-        args = call.arguments
-        display = call.display
-        if args.get("lead_id"):
-            lead = await self._lead(args["lead_id"])
-            display["lead"] = lead["name"] + (
-                f" ({lead['company']})" if lead.get("company") else ""
+        """Names a person recognises, for the confirmation card (ids mean nothing to them),
+        from the same read of the CRM that the approval is bound to (`call.effect`)."""
+        try:
+            effect = await self.effect(call)
+        except UnknownReference as error:  # a new id argument nobody taught effect_of
+            raise ToolInputError(f"{error}; it cannot be approved safely.") from error
+        gone = missing(effect)
+        if "lead" in gone:
+            raise ToolInputError(
+                f"No lead with id {call.arguments['lead_id']}. Search for the lead "
+                "(search_leads) and use an id from the results."
             )
-            if call.tool.name == "send_sms" and lead.get("phone"):
-                display["to"] = f"{lead['name']} <{lead['phone']}>"
-        if call.tool.name == "send_email":
-            accounts = (await self.crm.call("list_email_accounts", {}))["email_accounts"]
-            mailbox = next((a for a in accounts if a["id"] == args["email_account_id"]), None)
-            if mailbox is None:
-                raise ToolInputError(
-                    "email_account_id is not one of the person's mailboxes; use "
-                    "list_email_accounts to find the right id."
-                )
-            display["from"] = mailbox["email"]
-            display["to"] = args["to_email"]
-        if call.tool.name == "enroll_in_sequence":
-            sequences = (await self.crm.call("list_sequences", {}))["sequences"]
-            sequence = next((s for s in sequences if s["id"] == args["sequence_id"]), None)
-            if sequence is None:
-                raise ToolInputError("No sequence with that id; use list_sequences to find it.")
-            display["sequence"] = sequence["name"]
+        if "mailbox" in gone:
+            raise ToolInputError(
+                "email_account_id is not one of the person's mailboxes; use "
+                "list_email_accounts to find the right id."
+            )
+        if "sequence" in gone:
+            raise ToolInputError("No sequence with that id; use list_sequences to find it.")
+        if gone:
+            raise ToolInputError(
+                f"No {gone[0]} with that id; look it up with a list tool and use an id from "
+                "its results."
+            )
+        call.effect = effect
+        call.display.update(card_names(call.tool, call.arguments, effect))

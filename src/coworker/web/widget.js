@@ -138,6 +138,7 @@
   }
   .empty { margin: auto 0; text-align: center; color: var(--_muted); padding: 24px 12px; }
   .empty strong { display: block; color: var(--_fg); font-size: 15px; margin-bottom: 4px; }
+  .earlier { align-self: center; }
 
   .msg { max-width: 100%; overflow-wrap: anywhere; }
   .msg.user {
@@ -734,6 +735,11 @@
         return { text: "Expired: it waited too long for approval, so nothing was done.", tone: "muted" };
       case "superseded":
         return { text: "Not done: a newer message replaced this request.", tone: "muted" };
+      case "stale":
+        return {
+          text: `Not done: it changed since you saw this card${action.error ? ` — ${action.error}` : "."}`,
+          tone: "warn",
+        };
       default:
         return { text: humanize(action.status || "unknown"), tone: "muted" };
     }
@@ -958,6 +964,7 @@
       this.forgetConversation();
       this.cards.clear();
       this.toolLines.clear();
+      this.earlierButton = null;
       this.ui.log.replaceChildren();
       this.renderEmpty();
       this.setBusy(false);
@@ -1111,6 +1118,47 @@
       }
       if (generation !== this.generation) return;
       this.renderHistory(data);
+      this.showEarlier(data.next_before);
+    }
+
+    // The history comes a page at a time, the latest first: older pages are asked for with
+    // the button at the top of the log, so a long conversation opens as fast as a short one.
+    showEarlier(before) {
+      if (this.earlierButton) this.earlierButton.remove();
+      this.earlierButton = null;
+      if (before === null || before === undefined) return;
+      const button = el("button", { type: "button", class: "text-btn earlier", text: "Load earlier messages" });
+      button.addEventListener("click", () => this.loadEarlier(before));
+      this.ui.log.prepend(button);
+      this.earlierButton = button;
+    }
+
+    /** The page before `before`, put above what is shown, the view kept where it was. */
+    async loadEarlier(before) {
+      const conversationId = this.conversationId;
+      const generation = this.generation;
+      const button = this.earlierButton;
+      if (!conversationId || !button || button.disabled) return;
+      button.disabled = true;
+      let data;
+      try {
+        const query = new URLSearchParams({ before: String(before) });
+        data = await this.getJson(`/api/conversations/${encodeURIComponent(conversationId)}?${query}`);
+      } catch (error) {
+        if (generation !== this.generation) return;
+        button.disabled = false;
+        this.notice(`Couldn't load earlier messages. ${describeError(error)}`);
+        return;
+      }
+      if (generation !== this.generation) return;
+      const log = this.ui.log;
+      const shown = new Set(log.children);
+      const fromBottom = log.scrollHeight - log.scrollTop;
+      this.renderHistory(data); // rendered at the end, then moved up above the rest
+      const added = Array.from(log.children).filter((node) => !shown.has(node));
+      button.after(...added);
+      log.scrollTop = log.scrollHeight - fromBottom;
+      this.showEarlier(data.next_before);
     }
 
     renderHistory(data) {
@@ -1135,6 +1183,7 @@
             const action = byTool.get(part.toolCallId);
             if (action) {
               this.upsertAction(action, turn);
+              line.node.hidden = true; // its card stands for it (on an older page: shown already)
               placed.add(action.id);
             } else if ("output" in part && part.output !== undefined && part.output !== null) {
               if (part.isError) line.fail(part.output);

@@ -10,7 +10,6 @@ import json
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from coworker.agent import direct
 from coworker.channels.web.identity import mint_token
 from coworker.llm.scripted import ScriptedModel
 from coworker.tools.catalog import build_catalog
@@ -157,7 +156,7 @@ async def test_each_person_sees_and_decides_only_their_own_actions(serve_mcp: Se
         action_id = result.structured_content["action"]["id"]
 
         bobs = await server.http.get("/api/actions", headers=as_bob)
-        assert bobs.json() == {"actions": []}
+        assert bobs.json() == {"actions": [], "next_cursor": None}
         refused = await server.http.post(
             f"/api/actions/{action_id}/approve", json={}, headers=as_bob
         )
@@ -273,7 +272,7 @@ async def test_tool_calls_are_rate_limited_per_person(serve_mcp: ServeMcp) -> No
         chat = await server.http.post("/api/chat", json={"message": "hi"}, headers=as_alice)
         assert chat.status_code == 200
         pending = await server.http.get("/api/actions", headers=as_alice)
-        assert pending.json() == {"actions": []}  # the refused call asked for nothing
+        assert pending.json() == {"actions": [], "next_cursor": None}  # it asked for nothing
     assert first.is_error is False and second.is_error is False and bobs.is_error is False
     assert third.is_error is True
     text = third.content[0].text  # type: ignore[union-attr]
@@ -283,12 +282,9 @@ async def test_tool_calls_are_rate_limited_per_person(serve_mcp: ServeMcp) -> No
     assert 1 <= retry <= 60 and f"Try again in {retry} s" in text
 
 
-async def test_at_most_max_pending_actions_wait_from_mcp(
-    serve_mcp: ServeMcp, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(direct, "MAX_PENDING", 2)
+async def test_at_most_max_pending_actions_wait_from_mcp(serve_mcp: ServeMcp) -> None:
     sms = {"lead_id": EMAIL["lead_id"], "message": "Hi"}
-    async with serve_mcp([S.text("Cancelled.")]) as server:
+    async with serve_mcp([S.text("Cancelled.")], max_pending_actions=2) as server:
         async with server.client() as client:
             first = await client.call_tool("send_sms", sms)
             await client.call_tool("send_sms", sms)
@@ -304,7 +300,7 @@ async def test_at_most_max_pending_actions_wait_from_mcp(
     assert refused.is_error is True
     text = refused.content[0].text  # type: ignore[union-attr]
     assert "did NOT run" in text and "2 actions" in text and "at most 2" in text
-    assert "approve or cancel the waiting ones" in text
+    assert "approve or reject some of the waiting ones" in text
     assert still_reads.is_error is False
     assert accepted.is_error is False and accepted.structured_content is not None
     assert accepted.structured_content["status"] == "pending_approval"

@@ -48,7 +48,7 @@ async def test_stdio_lists_tools_reads_and_leaves_sends_to_the_terminal(tmp_path
 
     listed = _coworker(env, "actions", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    assert [a["id"] for a in json.loads(listed.stdout)] == [action_id]
+    assert [a["id"] for a in json.loads(listed.stdout)["actions"]] == [action_id]
     approved = _coworker(env, "actions", "approve", action_id, "--json")
     assert approved.returncode == 0, approved.stderr
     (decided,) = json.loads(approved.stdout)["decided"]

@@ -26,7 +26,7 @@ from coworker.channels.mcp.identity import SCOPE_KEY, HttpIdentity, authenticate
 from coworker.channels.mcp.limits import LIMITER_KEY, scope_limiter
 from coworker.channels.mcp.server import build_server
 from coworker.channels.web.identity import InvalidToken
-from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.limits import RateLimit, RateLimiter
 from coworker.config import Settings
 from coworker.observability import context
 from coworker.runtime import Runtime
@@ -39,7 +39,7 @@ class McpHttpApp:
         self.allowed_origins = allowed_origins
         self._runtime: Runtime | None = None
         self._manager: StreamableHTTPSessionManager | None = None
-        self._limiter: RateLimiter | None = None  # when no app around us has one
+        self._limiter: RateLimit | None = None  # when no app around us has one
 
     @classmethod
     def from_settings(cls, settings: Settings) -> McpHttpApp:
@@ -60,11 +60,11 @@ class McpHttpApp:
             finally:
                 self._runtime = self._manager = self._limiter = None
 
-    def _limiter_for(self, scope: Scope) -> RateLimiter | None:
+    def _limiter_for(self, scope: Scope) -> RateLimit | None:
         """The web app's limiter (`app.state.rate_limiter`, the chat's), else our own."""
         state = getattr(scope.get("app"), "state", None)
         shared = getattr(state, "rate_limiter", None)
-        return shared if isinstance(shared, RateLimiter) else self._limiter
+        return shared if isinstance(shared, RateLimit) else self._limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         runtime, manager = self._runtime, self._manager

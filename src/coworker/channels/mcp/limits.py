@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.limits import RateLimit
 from coworker.store.queries import UserRecord
 
 LIMITER_KEY = "coworker.rate_limiter"  # where the HTTP app leaves the limiter in the scope
@@ -21,16 +21,16 @@ LIMITER_KEY = "coworker.rate_limiter"  # where the HTTP app leaves the limiter i
 class CallLimit(Protocol):
     """The limiter that counts `request`'s tool calls, if the transport has one."""
 
-    def __call__(self, request: Any | None) -> RateLimiter | None: ...
+    def __call__(self, request: Any | None) -> RateLimit | None: ...
 
 
-def scope_limiter(request: Any | None) -> RateLimiter | None:
+def scope_limiter(request: Any | None) -> RateLimit | None:
     scope = getattr(request, "scope", None) or {}
     limiter = scope.get(LIMITER_KEY)
-    return limiter if isinstance(limiter, RateLimiter) else None
+    return limiter if isinstance(limiter, RateLimit) else None
 
 
-def no_limiter(request: Any | None) -> RateLimiter | None:
+def no_limiter(request: Any | None) -> RateLimit | None:
     return None
 
 

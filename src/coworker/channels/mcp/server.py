@@ -53,7 +53,7 @@ def build_server(
         limiter = limit(ctx.request)
         if limiter is not None:
             try:
-                limiter.check(limit_key(user))
+                await limiter.check(limit_key(user))
             except RateLimited as error:
                 return rate_limited_result(limiter.per_minute, error.retry_after)
         arguments = params.arguments if params.arguments is not None else {}

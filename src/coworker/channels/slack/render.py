@@ -28,6 +28,7 @@ OUTCOMES = {
     "succeeded": ":white_check_mark: Done",
     "failed": ":x: Failed",
     "unknown": ":warning: Outcome unknown (it may have gone out; check the CRM's history)",
+    "stale": ":arrows_counterclockwise: Not run: it changed since you saw this card",
     "rejected": ":no_entry_sign: Cancelled",
     "expired": ":hourglass: Expired",
     "superseded": ":fast_forward: Superseded by a newer message",
@@ -104,6 +105,7 @@ def _payload_lines(action: ActionView) -> list[str]:
             ("to", "To"),
             ("lead", "Lead"),
             ("sequence", "Sequence"),
+            ("task", "Task"),
         )
         if action.display.get(key)
     ]
@@ -114,7 +116,11 @@ def _payload_lines(action: ActionView) -> list[str]:
     elif action.tool == "send_sms":
         lines.append(_quote(str(data.get("message", ""))))
     elif action.risk == "destructive":
-        what = action.display.get("lead") or ", ".join(f"{k}={v}" for k, v in data.items())
+        what = (
+            action.display.get("lead")
+            or action.display.get("task")
+            or ", ".join(f"{k}={v}" for k, v in data.items())
+        )
         lines.append(f"*This deletes:* {escape(str(what))}")
     else:
         lines.extend(f"*{escape(k)}:* {escape(str(v))}" for k, v in data.items())
@@ -157,7 +163,7 @@ def outcome_blocks(action: ActionView, decider: str | None) -> list[dict[str, An
         outcome += f" by <@{decider}>"
     if action.status == "rejected" and action.reason:
         outcome += f": {escape(action.reason)}"
-    if action.status == "failed" and action.error:
+    if action.status in {"failed", "stale"} and action.error:
         outcome += f": {escape(action.error)}"
     body = "\n".join([action_title(action), *_payload_lines(action)])
     return [

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from coworker.agent.listing import UnknownStatus
 from coworker.channels.web.identity import InvalidToken
 from coworker.channels.web.limits import RateLimited
 from coworker.errors import (
@@ -22,6 +23,9 @@ from coworker.errors import (
     NotAllowed,
     ToolInputError,
 )
+from coworker.guards.errors import refusal_for
+from coworker.store.paging import InvalidCursor, InvalidLimit
+from coworker.store.pending_cap import TooManyPendingActions
 
 log = logging.getLogger("coworker.web")
 
@@ -29,6 +33,10 @@ STATUS: list[tuple[type[CoworkerError], int]] = [
     (InvalidToken, 401),
     (MessageTooLong, 413),
     (RateLimited, 429),
+    (TooManyPendingActions, 429),  # the cap: approve or reject some first (no Retry-After)
+    (UnknownStatus, 422),
+    (InvalidLimit, 422),
+    (InvalidCursor, 400),
     (ActionNotPending, 409),
     (ActionNotFound, 404),
     (ConversationNotFound, 404),
@@ -78,7 +86,14 @@ def install(app: FastAPI) -> None:
             {"error": str(error.detail)}, status_code=error.status_code, headers=error.headers
         )
 
-    @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:
+        refusal = refusal_for(error)  # bad input that broke a parser or encoder: a 4xx
+        if refusal is not None:
+            status, message = refusal
+            return JSONResponse({"error": message}, status_code=status)
         log.exception("unexpected error")
         return JSONResponse({"error": public_message(error)}, status_code=500)
+
+    # By class too: those are answered where routes' errors are, not re-raised as a 500's are.
+    for kind in (RecursionError, UnicodeError, Exception):
+        app.add_exception_handler(kind, unexpected)

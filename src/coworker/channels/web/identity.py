@@ -81,6 +81,10 @@ def verify_token(secret: str, token: str, *, now: float | None = None) -> str:
 
 def read_token(secret: str, token: str, *, now: float | None = None) -> TokenClaims:
     """The token's claims, or InvalidToken."""
+    # Headers arrive as latin-1 text: a non-ASCII character is no token's, and
+    # hmac.compare_digest raises TypeError on one (a 500 before this check).
+    if not token.isascii():
+        raise InvalidToken("malformed token")
     payload, dot, signature = token.partition(".")
     if not dot or not payload or not signature:
         raise InvalidToken("malformed token")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
+from coworker.agent import history, listing
 from coworker.agent.events import Event
 from coworker.channels.web.identity import (
     MCP_AUDIENCE,
@@ -18,10 +19,11 @@ from coworker.channels.web.identity import (
     bearer,
     read_token,
 )
-from coworker.channels.web.limits import RateLimiter
+from coworker.channels.web.limits import RateLimit
 from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
 from coworker.errors import ConversationNotFound, MessageTooLong
 from coworker.runtime import Runtime
+from coworker.store import paging
 from coworker.store.queries import UserRecord
 from coworker.summary import preferences
 
@@ -165,17 +167,32 @@ async def chat(body: ChatRequest, request: Request, user: User) -> Response:
     limit = runtime.settings.max_message_chars
     if len(body.message) > limit:
         raise MessageTooLong(len(body.message), limit)
-    limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check(user.id)
+    limiter: RateLimit = request.app.state.rate_limiter
+    await limiter.check(user.id)
     coworker = runtime.coworker
     conversation_id = body.conversation_id or await coworker.start_conversation(user, channel="web")
     events = coworker.chat(user, body.message, conversation_id=conversation_id)
     return await _answer(request, events, conversation_id)
 
 
-@router.get("/conversations", summary="Your conversations, most recent first")
-async def conversations(request: Request, user: User) -> dict[str, Any]:
-    records = await runtime_of(request).store.list_conversations(user.id)
+# Every list pages (store/paging.py): at most `limit` items, and `next_cursor` to pass back
+# for the next page (null on the last one).
+Limit = Annotated[
+    int,
+    Query(ge=1, le=paging.MAX_LIMIT, description=f"Items per page (at most {paging.MAX_LIMIT})."),
+]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="The `next_cursor` of the previous page, unchanged."),
+]
+
+
+@router.get("/conversations", summary="Your conversations, most recent first, a page at a time")
+async def conversations(
+    request: Request, user: User, limit: Limit = paging.DEFAULT_LIMIT, cursor: Cursor = None
+) -> dict[str, Any]:
+    page = await runtime_of(request).store.page_conversations(user.id, limit=limit, cursor=cursor)
+    records = page.items
     return {
         "conversations": [
             {
@@ -186,7 +203,8 @@ async def conversations(request: Request, user: User) -> dict[str, Any]:
                 "updated_at": c.updated_at.isoformat(),
             }
             for c in records
-        ]
+        ],
+        "next_cursor": page.next_cursor,
     }
 
 
@@ -222,32 +240,62 @@ def display_messages(transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown
 
 
-@router.get("/conversations/{conversation_id}", summary="One conversation, ready to display")
-async def conversation(conversation_id: str, request: Request, user: User) -> dict[str, Any]:
+Before = Annotated[
+    int | None,
+    Query(ge=1, le=2**31 - 1, description="The `next_before` of the page shown: older ones."),
+]
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    summary="One conversation, ready to display: its latest messages, older ones by `before`",
+)
+async def conversation(
+    conversation_id: str,
+    request: Request,
+    user: User,
+    limit: Limit = history.DEFAULT_PAGE,
+    before: Before = None,
+) -> dict[str, Any]:
+    """A page of messages (agent/history.py), and the actions to show with it: those of the
+    calls on the page, and every one still waiting, which the person must be able to reach."""
     runtime = runtime_of(request)
     record = await runtime.store.get_conversation(conversation_id)
     if record is None or record.user_id != user.id:
         raise ConversationNotFound(conversation_id)
-    transcript = await runtime.store.load_messages(conversation_id)
+    shown = await history.page(runtime.store, conversation_id, limit=limit, before=before)
     actions = await runtime.coworker.list_actions(user, conversation_id=conversation_id)
+    calls = shown.tool_use_ids()
     return {
         "id": conversation_id,
-        "messages": display_messages(transcript),
-        "actions": [a.as_dict() for a in actions],
+        "messages": display_messages(shown.messages),
+        "actions": [
+            a.as_dict() for a in actions if a.tool_use_id in calls or a.status == "pending"
+        ],
+        "next_before": shown.next_before,
     }
 
 
-@router.get("/actions", summary="Your actions, optionally by status")
+@router.get("/actions", summary="Your actions, newest first, a page at a time")
 async def actions(
     request: Request,
     user: User,
-    status: Annotated[str | None, Query(description="pending, succeeded, rejected, ...")] = None,
+    status: Annotated[
+        str | None, Query(description="pending, succeeded, rejected, ... or all (the default).")
+    ] = None,
     conversation_id: str | None = None,
+    limit: Limit = paging.DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
-    found = await runtime_of(request).coworker.list_actions(
-        user, status=status, conversation_id=conversation_id
+    page = await listing.page_actions(
+        runtime_of(request).coworker,
+        user,
+        status=status,
+        conversation_id=conversation_id,
+        limit=limit,
+        cursor=cursor,
     )
-    return {"actions": [a.as_dict() for a in found]}
+    return {"actions": [a.as_dict() for a in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post(

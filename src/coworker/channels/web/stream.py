@@ -30,6 +30,7 @@ from coworker.agent.events import (
     ToolStarted,
     TurnDone,
 )
+from coworker.guards.jsontext import storable
 
 STREAM_HEADERS = {
     "x-vercel-ai-ui-message-stream": "v1",
@@ -40,7 +41,10 @@ STREAM_HEADERS = {
 
 def _sse(part: dict[str, Any] | str) -> bytes:
     data = part if isinstance(part, str) else json.dumps(part, ensure_ascii=False)
-    return f"data: {data}\n\n".encode()
+    try:
+        return f"data: {data}\n\n".encode()
+    except UnicodeEncodeError:  # a lone surrogate from the model or the CRM: U+FFFD for it
+        return f"data: {storable(data)}\n\n".encode()
 
 
 def _output(content: str) -> Any:
@@ -273,4 +277,5 @@ async def collect(events: AsyncIterator[Event], conversation_id: str | None) -> 
     summary = RunSummary(conversation_id)
     async for event in events:
         summary.add(event)
-    return summary.as_dict()
+    shown: dict[str, Any] = storable(summary.as_dict())  # no text that cannot be encoded
+    return shown

@@ -64,6 +64,10 @@ _RESULT_PREFIX = re.compile(r"^The person approved this(?: with their edits to [
 _DONE = re.compile(
     r"^(?:It was done\. |The CRM answered late, but its history shows it was done\.)"
 )
+# An approved action whose effect changed since the card (the gate's `stale`): what the
+# person is told, e.g. "The phone for Jane Smith changed from ... since you saw the card;
+# nothing was sent."
+_STALE = re.compile(r"It was NOT run\. (.*? since you saw the card; [^.]*\.)", re.S)
 
 
 @dataclass
@@ -79,7 +83,8 @@ class Result:
     content: str
     is_error: bool
     payload: str | None = None  # the JSON text of the CRM's answer, if there is one
-    decision: str | None = None  # approved | rejected | superseded | expired | unknown | failed
+    # approved | rejected | superseded | expired | unknown | failed | stale
+    decision: str | None = None
     done_without_data: bool = False
 
     @cached_property
@@ -137,7 +142,11 @@ def read_result(use: Block, block: Block | None) -> Result:
     if content.startswith("The person approved this"):
         decision = "approved"
         rest = _RESULT_PREFIX.sub("", content)
-        if is_error:
+        if is_error and _STALE.search(rest):
+            decision = "stale"
+        elif is_error and rest.startswith("It was NOT run"):
+            decision = "failed"  # nothing ran (the CRM could not be read first)
+        elif is_error:
             decision = "unknown" if "unknown" in rest or "did not answer" in rest else "failed"
         else:
             marker = rest.find("Result: ")
@@ -152,6 +161,12 @@ def read_result(use: Block, block: Block | None) -> Result:
     elif not is_error:
         payload = content
     return Result(name, dict(arguments or {}), content, is_error, payload, decision, done)
+
+
+def stale_change(result: Result) -> str:
+    """What changed since the card, as the person is told it ("" if not stale)."""
+    m = _STALE.search(result.content)
+    return m[1].strip() if m else ""
 
 
 def rejection_reason(result: Result) -> str | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from coworker.llm.offline.conversation import Result, Step
+from coworker.llm.offline.conversation import Result, Step, stale_change
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,25 @@ def one(tool: str, /, **arguments: Any) -> Generator[Batch, list[Result], Result
     """`result = yield from one("get_lead", lead_id=...)`: a single call and its result."""
     results = yield call(tool, **arguments)
     return results[0]
+
+
+def gated(tool: str, /, say: str = "", **arguments: Any) -> Generator[Batch, list[Result], Result]:
+    """`result = yield from gated("send_sms", say, ...)`: a call that waits for approval.
+
+    If the person approved it but what it acts on changed since the card (`stale`: the
+    lead's phone, the mailbox, the sequence), nothing ran; it is proposed once more, saying
+    what changed, so the person decides on a fresh card showing what it would do now. Once:
+    a second change in a row is reported instead (the reply says what changed).
+    """
+    results = yield call(tool, say=say, **arguments)
+    if results[0].decision != "stale":
+        return results[0]
+    fresh = (
+        f"{stale_change(results[0])} Here it is again with what it would do now: approve it "
+        "to go ahead, or cancel."
+    )
+    again = yield call(tool, say=fresh, **arguments)
+    return again[0]
 
 
 def many(calls: list[Call], say: str = "") -> Generator[Batch, list[Result], list[Result]]:

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from coworker.llm.offline.conversation import Clock, Result, rejection_reason
+from coworker.llm.offline.conversation import Clock, Result, rejection_reason, stale_change
 from coworker.llm.offline.slots import LeadRef
 
 Record = dict[str, Any]
@@ -360,8 +360,18 @@ def decided(result: Result, done: str, what: str) -> str:
             f"I couldn't confirm whether {what} happened: the CRM didn't answer in time. I did "
             "**not** retry; please check before trying again."
         )
+    if result.decision == "stale":
+        return (
+            f"{stale_change(result) or 'What it would act on changed since you saw the card.'}"
+            f" So {what} was **not** done. Ask me again if you still want it."
+        )
     if result.decision == "failed":
-        reason = re.sub(r"^.*?It failed and nothing was done:\s*", "", result.content, flags=re.S)
+        reason = re.sub(
+            r"^.*?(?:It failed and nothing was done|It was NOT run):\s*",
+            "",
+            result.content,
+            flags=re.S,
+        )
         return f"{capital(what)} failed and nothing was done: {_cut(failure_text(reason), 300)}"
     if result.is_error:
         return failure(result)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from coworker.guards.mail import header_injection
 from coworker.sandbox import serialize
 from coworker.sandbox.api import ApiError, api_call, not_found
 from coworker.sandbox.clock import utcnow
@@ -44,6 +45,9 @@ async def list_emails(request: Request) -> JSONResponse:
 @router.post("/emails")
 async def send_email(request: Request) -> JSONResponse:
     async with api_call(request, "send_email") as call:
+        injected = header_injection(call.body)  # CR/LF would add headers of its own
+        if injected:
+            raise ApiError(400, f"invalid request: {injected}")
         account = await call.session.get(EmailAccount, call.body["email_account_id"])
         if account is None or account.user_id != call.user.id:
             raise not_found("Email account")

@@ -6,7 +6,7 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Call, Plan, Reply, call, many, one
+from coworker.llm.offline.engine import Call, Plan, Reply, gated, many, one
 from coworker.llm.offline.names import rank, relevant
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -260,10 +260,8 @@ def delete_lead(ctx: Ctx) -> Plan:
         f"I'll delete **{name}** and everything attached to it (notes, tasks, deals, "
         "enrollments). This can't be undone — approve or cancel below."
     )
-    results = yield call("delete_lead", say=say, lead_id=lead["id"])
-    return Reply(
-        replies.decided(results[0], f"Deleted **{name}**.", f"deleting {lead.get('name')}")
-    )
+    result = yield from gated("delete_lead", say, lead_id=lead["id"])
+    return Reply(replies.decided(result, f"Deleted **{name}**.", f"deleting {lead.get('name')}"))
 
 
 def call_lead(ctx: Ctx) -> Plan:

@@ -13,7 +13,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call as ToolCall
-from coworker.llm.offline.engine import Option, Plan, Reply, Stop, call, many, one
+from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, many, one
 from coworker.llm.offline.intents import body_text, subject_from_body
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -116,8 +116,8 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
 
 
 def one_with_say(tool: str, say: str, arguments: dict[str, Any]) -> Any:
-    results = yield call(tool, say=say, **arguments)
-    return results[0]
+    """A call that waits for approval (proposed afresh if it went stale: `gated`)."""
+    return (yield from gated(tool, say, **arguments))
 
 
 def _ask_mailbox(ctx: Ctx, accounts: list[dict[str, Any]], why: str) -> dict[str, Any]:

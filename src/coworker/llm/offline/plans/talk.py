@@ -7,7 +7,7 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Call, Plan, Reply, call, many, one
+from coworker.llm.offline.engine import Call, Plan, Reply, gated, many, one
 from coworker.llm.offline.plans.deals import _total, deal_lines, open_pipeline_calls
 from coworker.llm.offline.resolve import Ctx
 
@@ -138,8 +138,7 @@ def confirm(ctx: Ctx, pending: Call | None, pending_say: str) -> Plan:
         say = (
             pending_say or "Here it is again."
         ) + "\n\n(Approve it with the card's button — a typed “yes” can't approve it.)"
-        results = yield call(pending.name, say=say, **pending.input)
-        result: Result = results[0]
+        result: Result = yield from gated(pending.name, say, **pending.input)
         return Reply(replies.decided(result, _done_text(ctx, pending), "that"))
     if pending is not None:
         return Reply("OK, I won't do it. Nothing was sent or changed.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Plan, Reply, call, one
+from coworker.llm.offline.engine import Plan, Reply, gated, one
 from coworker.llm.offline.names import is_company_match, narrow, relevant
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -215,5 +215,5 @@ def delete_task(ctx: Ctx) -> Plan:
         f"I'll delete the task **{title}**. This can't be undone (to close it instead, say "
         f"“done with {title}”). Approve or cancel below."
     )
-    results = yield call("delete_task", say=say, task_id=task["id"])
-    return Reply(replies.decided(results[0], f"Deleted the task **{title}**.", "deleting the task"))
+    result = yield from gated("delete_task", say, task_id=task["id"])
+    return Reply(replies.decided(result, f"Deleted the task **{title}**.", "deleting the task"))
