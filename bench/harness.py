@@ -4,12 +4,16 @@ port and a server in a child process come from the tests' support (one implement
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import statistics
+import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from typing import Any
 
+import httpx
 from tests.support.network import is_local
 from tests.support.processes import child_server, free_port
 
@@ -19,7 +23,9 @@ __all__ = [
     "loopback_only",
     "package_version",
     "percentile",
+    "process_cpu_s",
     "summary_ms",
+    "wait_up",
 ]
 
 
@@ -63,3 +69,26 @@ def loopback_only() -> Iterator[None]:
         yield
     finally:
         socket.socket.connect = real_connect  # type: ignore[method-assign]
+
+
+def wait_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """Return once `url` answers at all (any status); fail if `process` exits first."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not start")
+
+
+def process_cpu_s(pid: int) -> float:
+    """utime + stime of a process and its threads, in seconds (fields 14 and 15 of
+    /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    fields = text[text.rindex(")") + 2 :].split()  # the name may hold spaces; skip past it
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -27,7 +27,7 @@ from coworker.config import Settings
 from coworker.llm.base import Model, ModelEvent, ModelRequest, ModelTurn, Usage
 from coworker.runtime import open_runtime
 from coworker.sandbox.seed import DEMO_USERS
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.runs import SummaryService
 from coworker.summary.schedule import Scheduler
 from coworker.tools.executor import CrmCaller
@@ -72,7 +72,7 @@ async def main(people: int, model_name: str, concurrency: int) -> dict[str, Any]
             key = DEMO_USERS[n % len(DEMO_USERS)].key
             await runtime.store.update_user(
                 user.id,
-                dialsheet_key_encrypted=runtime.vault.encrypt(key),
+                dialsheet_key_encrypted=runtime.backend.vault.encrypt(key),
                 summary_time="00:00",
                 summary_weekdays="mon,tue,wed,thu,fri,sat,sun",
             )

@@ -1,6 +1,6 @@
 """Settings: the one place environment variables are read.
 
-Every real part switches on by setting its variable (DESIGN.md §4); with nothing set, the
+Every real part switches on by setting its variable (docs/ARCHITECTURE.md); with nothing set, the
 service runs on embedded defaults: SQLite in the data directory, the embedded sandbox CRM
 and the offline model. Names people already know (DATABASE_URL, ANTHROPIC_API_KEY,
 DIALSHEET_*) are read as they are; the project's own knobs carry the COWORKER_ prefix.
@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # The CRM. Unset base URL means the embedded sandbox.
     dialsheet_base_url: str | None = Field(None, validation_alias=_env("DIALSHEET_BASE_URL"))
     dialsheet_api_key: SecretStr | None = Field(None, validation_alias=_env("DIALSHEET_API_KEY"))
+    # The CRM's OpenAPI contract with its `x-coworker` tool profiles; unset: the packaged one.
+    # A CRM with more operations (declared there) gets their tools with no code.
+    dialsheet_contract: Path | None = Field(None, validation_alias=_env("DIALSHEET_CONTRACT"))
     dialsheet_timeout_seconds: float = Field(
         30.0, gt=0, validation_alias=_env("COWORKER_DIALSHEET_TIMEOUT")
     )

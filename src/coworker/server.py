@@ -13,11 +13,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -32,18 +29,18 @@ from coworker.channels.web import errors
 from coworker.channels.web.limits import RateLimiter, rate_limit_for
 from coworker.channels.web.routes import router
 from coworker.config import Settings
+from coworker.crm import CrmBackend, EmbeddedSandbox, backend_from_settings
 from coworker.guards.body import BodyLimitMiddleware, BodyLimits
 from coworker.llm.base import Model
 from coworker.observability import context
 from coworker.observability.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from coworker.observability.metrics import Metrics
 from coworker.observability.middleware import ObservabilityMiddleware
-from coworker.runtime import Runtime, crm_base_url, open_runtime
-from coworker.sandbox.app import create_sandbox_app
-from coworker.sandbox.database import sandbox_database_url
-from coworker.sandbox.faults import FaultPlan
+from coworker.runtime import Runtime, open_runtime
+from coworker.summary.compose import summary_channels
 from coworker.summary.runs import SummaryService
 from coworker.summary.schedule import Scheduler
+from coworker.web import static
 
 if TYPE_CHECKING:
     from coworker.channels.slack.app import SlackChannel
@@ -51,19 +48,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("coworker.server")
 
 SANDBOX_MOUNT = "/sandbox"
-
-
-@cache
-def _static(name: str) -> bytes | None:
-    file = resources.files("coworker.web").joinpath(name)
-    return file.read_bytes() if file.is_file() else None
-
-
-def _static_response(name: str, media_type: str) -> Response:
-    body = _static(name)
-    if body is None:
-        return JSONResponse({"error": f"{name} is not part of this build"}, status_code=404)
-    return Response(body, media_type=media_type, headers={"cache-control": "no-cache"})
 
 
 async def _ready(runtime: Runtime) -> dict[str, str]:
@@ -74,28 +58,16 @@ async def _ready(runtime: Runtime) -> dict[str, str]:
         checks["database"] = "ok"
     except Exception as error:  # readiness reports, it does not raise
         checks["database"] = f"unreachable: {type(error).__name__}"
-    if runtime.sandbox is not None:
-        await runtime.sandbox.state.database.ensure_ready()
-        checks["crm"] = "ok (embedded sandbox)"
-    else:
-        base = crm_base_url(runtime.settings, embedded=False)  # never with user-info
-        try:
-            answer = await runtime.http.get(f"{base}/api/v1/tags", timeout=5)
-            checks["crm"] = "ok" if answer.status_code < 500 else f"HTTP {answer.status_code}"
-        except httpx.HTTPError as error:
-            checks["crm"] = f"unreachable: {type(error).__name__}"
+    checks["crm"] = await runtime.backend.readiness()
     return checks
 
 
 def create_app(
-    settings: Settings, *, sandbox: FastAPI | None = None, model: Model | None = None
+    settings: Settings, *, backend: CrmBackend | None = None, model: Model | None = None
 ) -> FastAPI:
-    if sandbox is None and settings.uses_embedded_sandbox:
-        sandbox = create_sandbox_app(
-            database_url=sandbox_database_url(settings),
-            faults=FaultPlan.from_settings(settings),
-            max_body_bytes=settings.sandbox_max_body_bytes,
-        )
+    """The app over one CRM backend: `coworker serve` passes the one it also serves on the
+    sandbox port; without one, it is built from `settings`."""
+    crm = backend or backend_from_settings(settings)
 
     slack: SlackChannel | None = None
     if settings.slack_enabled:
@@ -112,7 +84,7 @@ def create_app(
         # app's own; requests get the same from the middleware.
         context.metrics.set(metrics)
         context.log_content.set(settings.log_content)
-        runtime = await open_runtime(settings, model=model, sandbox=sandbox)
+        runtime = await open_runtime(settings, model=model, backend=crm)
         app.state.runtime = runtime
         # Counted in the database on PostgreSQL, so replicas share the limit; else in memory.
         app.state.rate_limiter = rate_limit_for(
@@ -130,7 +102,11 @@ def create_app(
         scheduler: asyncio.Task[None] | None = None
         if settings.scheduler_enabled:
             scheduler = asyncio.create_task(
-                Scheduler(SummaryService.from_runtime(runtime)).run_forever(),
+                Scheduler(
+                    SummaryService.from_runtime(
+                        runtime, channels=summary_channels(settings, runtime.coworker)
+                    )
+                ).run_forever(),
                 name="daily-summary-scheduler",
             )
             log.info("daily summaries: scheduler on (COWORKER_SCHEDULER=0 turns it off)")
@@ -186,8 +162,8 @@ def create_app(
         async def slack_events(request: Request) -> Response:
             return await slack_handler.handle(request)
 
-    if sandbox is not None:
-        app.mount(SANDBOX_MOUNT, sandbox)
+    if isinstance(crm, EmbeddedSandbox):
+        app.mount(SANDBOX_MOUNT, crm.app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, Any]:
@@ -206,12 +182,6 @@ def create_app(
         await metrics.refresh(request.app.state.runtime.store)
         return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
 
-    @app.get("/widget.js", include_in_schema=False)
-    async def widget() -> Response:
-        return _static_response("widget.js", "text/javascript; charset=utf-8")
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> Response:
-        return _static_response("index.html", "text/html; charset=utf-8")
+    app.include_router(static.router)  # the widget and the demo page
 
     return app

@@ -13,12 +13,13 @@ import pytest
 
 from coworker.agent.events import ConfirmationRequired, Event, TurnDone
 from coworker.config import Settings
+from coworker.crm import EmbeddedSandbox
 from coworker.dialsheet.client import DialsheetClient
 from coworker.llm.base import Message, Model, ModelRequest
 from coworker.llm.scripted import ScriptedModel
 from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.seed import DEMO_USERS
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 
 IN_MEMORY = "sqlite+aiosqlite://"
 
@@ -98,8 +99,8 @@ class World:
 
     async def crm(self, operation: str, **arguments: Any) -> dict[str, Any]:
         """Look at the sandbox directly, as Alex, bypassing the agent."""
-        assert self.runtime.sandbox is not None
-        transport = httpx.ASGITransport(app=self.runtime.sandbox)
+        assert isinstance(self.runtime.backend, EmbeddedSandbox)
+        transport = httpx.ASGITransport(app=self.runtime.backend.app)
         async with DialsheetClient("http://sandbox", DEMO_USERS[0].key, transport=transport) as c:
             return await c.call(operation, arguments)
 

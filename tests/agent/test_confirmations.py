@@ -1,4 +1,5 @@
-"""Pause for approval, and every way out of it: approve, edit, reject, expire, supersede."""
+"""Pause for approval, and every way out of it: approve, edit, reject, expire, supersede
+(a new proposal for the same thing), and a card that outlives the person's next message."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.agent.conftest import (
     pending_of,
     tool_results,
 )
+from tests.support.store_queries import list_audit
 
 S = ScriptedModel
 JANE = demo_id("lead", "northwind:jane-smith")
@@ -70,7 +72,7 @@ async def test_send_waits_for_approval_then_sends_exactly_once(make_world: World
         [e async for e in world.coworker.approve(world.user, action.id)]
     assert again.value.status == "succeeded"
     assert len(await sent_emails(world)) == 1
-    kinds = [a.kind for a in await world.runtime.store.list_audit(action_id=action.id)]
+    kinds = [a.kind for a in await list_audit(world.runtime.store, action_id=action.id)]
     assert kinds == ["action.created", "action.approved", "action.succeeded"]
 
 
@@ -130,22 +132,83 @@ async def test_expired_action_cannot_run_and_the_next_message_says_so(
     assert_valid_transcript(await world.transcript(cid))
 
 
-async def test_a_new_message_supersedes_the_pending_action(make_world: WorldFactory) -> None:
-    def remind(request: ModelRequest) -> ModelTurn:
-        last = request.messages[-1]["content"]
-        assert last[0]["type"] == "tool_result" and "Not executed" in last[0]["content"]
-        assert last[-1] == {"type": "text", "text": "actually, what are my tasks?"}
-        return S.text("Noted: the pricing email was not sent.")
+async def test_a_new_message_leaves_the_card_pending_until_it_is_decided(
+    make_world: WorldFactory,
+) -> None:
+    """Item 3 of #15: "thanks!" no longer cancels a waiting email. The tool_use is answered
+    "waiting" (the transcript stays valid), the card stays approvable, and its outcome
+    joins the conversation when the person decides."""
 
-    world = await make_world([S.tool_calls(("send_email", EMAIL)), remind])
+    def welcome(request: ModelRequest) -> ModelTurn:
+        last = request.messages[-1]["content"]
+        assert last[0]["type"] == "tool_result" and "Waiting for" in last[0]["content"]
+        assert "not executed yet" in last[0]["content"]
+        assert last[-1] == {"type": "text", "text": "thanks!"}
+        return S.text("You're welcome: the email waits for your approval.")
+
+    def told(request: ModelRequest) -> ModelTurn:
+        (note,) = request.messages[-1]["content"]
+        assert note["type"] == "text"
+        assert note["text"].startswith("[Decision on an earlier request: send_email")
+        return S.text("Outcome: " + note["text"])
+
+    world = await make_world([S.tool_calls(("send_email", EMAIL)), welcome, told])
     cid, action = await draft(world)
-    done = done_of(await world.say("actually, what are my tasks?", cid))
-    assert "not sent" in done.text
+    events = await world.say("thanks!", cid)
+    assert not [e for e in events if isinstance(e, ActionDecided)]
     (record,) = await world.runtime.store.list_actions(conversation_id=cid)
-    assert record.status == "superseded"
+    assert record.status == "pending"
+    assert_valid_transcript(await world.transcript(cid))
+
+    events = [e async for e in world.coworker.approve(world.user, action.id)]
+    assert [e.action.status for e in events if isinstance(e, ActionDecided)] == ["succeeded"]
+    assert "The person approved this. It was done." in done_of(events).text
+    assert len(await sent_emails(world)) == 1
+    assert_valid_transcript(await world.transcript(cid))
     with pytest.raises(ActionNotPending):
         [e async for e in world.coworker.approve(world.user, action.id)]
-    assert await sent_emails(world) == []
+    assert len(await sent_emails(world)) == 1
+
+
+async def test_a_new_proposal_for_the_same_thing_supersedes_the_older_card(
+    make_world: WorldFactory,
+) -> None:
+    first = {"lead_id": JANE, "message": "Running 5 min late"}
+    second = {"lead_id": JANE, "message": "Running 10 min late"}
+    world = await make_world(
+        [
+            S.tool_calls(("send_sms", first)),
+            S.text("Noted."),
+            S.tool_calls(("send_sms", second)),
+        ]
+    )
+    cid = await world.conversation()
+    (older,) = pending_of(await world.say("Text Jane I'm 5 min late", cid))
+    await world.say("thanks", cid)
+    events = await world.say("make that 10 minutes", cid)
+    (newer,) = pending_of(events)
+    replaced = [e.action for e in events if isinstance(e, ActionDecided)]
+    assert [(a.id, a.status) for a in replaced] == [(older.id, "superseded")]
+    statuses = {a.id: a.status for a in await world.runtime.store.list_actions(conversation_id=cid)}
+    assert statuses == {older.id: "superseded", newer.id: "pending"}
+    with pytest.raises(ActionNotPending):
+        [e async for e in world.coworker.approve(world.user, older.id)]
+    assert_valid_transcript(await world.transcript(cid), open_ok=True)
+
+
+async def test_the_same_thing_proposed_twice_in_one_turn_keeps_the_second(
+    make_world: WorldFactory,
+) -> None:
+    first = {"lead_id": JANE, "message": "Running 5 min late"}
+    second = {"lead_id": JANE, "message": "Running 10 min late"}
+    world = await make_world([S.tool_calls(("send_sms", first), ("send_sms", second)), report])
+    cid = await world.conversation()
+    events = await world.say("Text Jane I'm late", cid)
+    done = done_of(events)
+    (waiting,) = done.pending
+    assert waiting.input["message"] == "Running 10 min late"
+    events = [e async for e in world.coworker.approve(world.user, waiting.id)]
+    assert done_of(events).stop_reason != "confirmation", "nothing else is left open"
     assert_valid_transcript(await world.transcript(cid))
 
 

@@ -34,6 +34,7 @@ from tests.agent.conftest import (
     tool_results,
 )
 from tests.support.servers import serve_asgi
+from tests.support.store_queries import list_audit
 
 S = ScriptedModel
 KEY = DEMO_USERS[0].key
@@ -133,7 +134,7 @@ async def approve(runtime: Runtime, action_id: str, **edits: str) -> tuple[Actio
 
 
 async def audit_kinds(runtime: Runtime, action_id: str) -> list[str]:
-    return [a.kind for a in await runtime.store.list_audit(action_id=action_id)]
+    return [a.kind for a in await list_audit(runtime.store, action_id=action_id)]
 
 
 async def test_an_sms_whose_phone_changed_after_the_card_is_stale_and_sent_to_nobody(

@@ -29,6 +29,7 @@ from coworker.errors import ActionNotPending, DialsheetKeyMissing
 from coworker.llm.scripted import ScriptedModel
 from coworker.sandbox.seed import demo_id
 from tests.agent.conftest import World, WorldFactory, assert_valid_transcript, collect, pending_of
+from tests.support.store_queries import list_audit
 
 S = ScriptedModel
 JANE = demo_id("lead", "northwind:jane-smith")
@@ -99,7 +100,7 @@ async def test_a_sweep_recovers_and_reconciles_a_send_the_crm_shows(
 
     assert (settled.id, settled.status) == (action.id, "succeeded")
     assert settled.result is not None and settled.result["sms"]["message"] == SMS["message"]
-    kinds = [a.kind for a in await world.runtime.store.list_audit(action_id=action.id)]
+    kinds = [a.kind for a in await list_audit(world.runtime.store, action_id=action.id)]
     assert kinds == ["action.created", "action.recovered", "action.reconciled"]
     assert await recovery_of(world).sweep() == [], "once"
     sms = await world.crm("list_sms", lead_id=JANE)
@@ -124,7 +125,7 @@ async def test_a_recovered_send_the_crm_does_not_show_stays_unknown(
 
     assert settled.status == "unknown"
     assert settled.error is not None and "stopped" in settled.error
-    kinds = [a.kind for a in await world.runtime.store.list_audit(action_id=action.id)]
+    kinds = [a.kind for a in await list_audit(world.runtime.store, action_id=action.id)]
     assert kinds == ["action.created", "action.recovered"]
     await world.say("did it go?", cid)
     messages = await world.transcript(cid)
@@ -201,7 +202,7 @@ async def test_reconcile_recovers_past_the_lease_and_refuses_inside_it(
 
     shown = await recovery_of(world, clock=clock).reconcile(world.user.id, (), action.id)
     assert shown.status == "succeeded"
-    kinds = [a.kind for a in await world.runtime.store.list_audit(action_id=action.id)]
+    kinds = [a.kind for a in await list_audit(world.runtime.store, action_id=action.id)]
     assert kinds == ["action.created", "action.recovered", "action.reconciled"]
     # Asked again, it is already settled: nothing moves.
     again = await recovery_of(world, clock=clock).reconcile(world.user.id, (), action.id)

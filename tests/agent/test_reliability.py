@@ -19,11 +19,12 @@ from coworker.runtime import open_runtime
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.faults import FaultPlan
 from coworker.sandbox.seed import DEMO_USERS, demo_id
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 from tests.agent.conftest import assert_valid_transcript, collect, done_of, pending_of, settings_for
 from tests.support.anthropic_stub import AnthropicStub, StubReply
 from tests.support.databases import shared_database
 from tests.support.servers import serve_asgi
+from tests.support.store_queries import list_audit
 
 S = ScriptedModel
 JANE = demo_id("lead", "northwind:jane-smith")
@@ -64,7 +65,7 @@ async def test_send_without_answer_is_unknown_then_reconciled(
         events = await collect(runtime.coworker.approve(user, action.id))
         (decided,) = [e for e in events if isinstance(e, ActionDecided)]
         assert decided.action.status == "succeeded", "found in the CRM's history"
-        kinds = [a.kind for a in await runtime.store.list_audit(action_id=action.id)]
+        kinds = [a.kind for a in await list_audit(runtime.store, action_id=action.id)]
         assert kinds == [
             "action.created",
             "action.approved",
@@ -73,7 +74,8 @@ async def test_send_without_answer_is_unknown_then_reconciled(
         ]
         async with DialsheetClient(url, KEY) as client:
             await asyncio.sleep(1.3)  # let the hung answer finish before counting
-            assert (await client.list_emails(lead_id=JANE))["total"] == 1, "sent exactly once"
+            sent = await client.call("list_emails", {"lead_id": JANE})
+            assert sent["total"] == 1, "sent exactly once"
         assert_valid_transcript(await runtime.store.load_messages(cid))
     finally:
         await runtime.aclose()

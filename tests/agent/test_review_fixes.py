@@ -9,9 +9,9 @@ from pydantic import SecretStr
 
 from coworker.agent.context import window
 from coworker.agent.events import ActionDecided
+from coworker.crm import RemoteDialsheet
 from coworker.errors import DialsheetKeyMissing
 from coworker.llm.scripted import ScriptedModel
-from coworker.runtime import _crm_factory
 from coworker.sandbox.seed import DEMO_USERS, demo_id
 from tests.agent.conftest import WorldFactory, assert_valid_transcript, pending_of
 
@@ -56,7 +56,7 @@ async def test_an_approver_runs_the_action_with_the_requesters_key(
     (action,) = pending_of(await world.say("email Jane", cid))
     sam = await world.runtime.store.ensure_user("web:sam")
     # Sam's own key would not own Alex's mailbox: the send must still run as Alex.
-    vault = world.runtime.vault
+    vault = world.runtime.backend.vault
     await world.runtime.store.update_user(
         sam.id, dialsheet_key_encrypted=vault.encrypt(DEMO_USERS[1].key)
     )
@@ -93,9 +93,13 @@ async def test_on_a_real_crm_only_the_local_user_may_use_the_shared_key(
             "dialsheet_api_key": SecretStr("ds_shared"),
         }
     )
-    crm_for = _crm_factory(settings, world.runtime.http, False, world.runtime.vault)
-    local = await world.runtime.local_user()
-    assert crm_for(local) is not None
-    stranger = await world.runtime.store.ensure_user("web:someone")
-    with pytest.raises(DialsheetKeyMissing):
-        crm_for(stranger)
+    backend = RemoteDialsheet(settings, world.runtime.backend.vault)
+    await backend.open()
+    try:
+        local = await world.runtime.local_user()
+        assert backend.client_for(local) is not None
+        stranger = await world.runtime.store.ensure_user("web:someone")
+        with pytest.raises(DialsheetKeyMissing):
+            backend.client_for(stranger)
+    finally:
+        await backend.aclose()

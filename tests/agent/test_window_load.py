@@ -29,7 +29,8 @@ from coworker.agent.context import MAX_WINDOW_MESSAGES, window
 from coworker.agent.transcript import Transcript, load_recent
 from coworker.llm.base import Message
 from coworker.llm.scripted import ScriptedModel
-from coworker.store.queries import Store, StoredMessage
+from coworker.store.facade import Store
+from coworker.store.records import StoredMessage
 from tests.agent.conftest import WorldFactory
 
 S = ScriptedModel

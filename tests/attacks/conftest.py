@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hashlib
-import hmac
 import itertools
 import json
 import os
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from cryptography.fernet import Fernet
 from slack_sdk.signature import SignatureVerifier
@@ -56,13 +55,14 @@ def b64(data: bytes) -> str:
 
 
 def token(user: str, *, audience: str | None = None, secret: str = SECRET, ttl: int = 3600) -> str:
-    """base64url({"sub", "exp"}) "." base64url(HMAC-SHA256(secret, first part))."""
-    claims: dict[str, Any] = {"sub": user, "exp": int(time.time()) + ttl}
-    if audience:
-        claims["aud"] = audience
-    payload = b64(json.dumps(claims).encode())
-    signature = b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
-    return f"{payload}.{signature}"
+    """A JWT (HS256) with `sub`, `exp` and `aud`, minted with PyJWT as a host application
+    would: `aud` "coworker" for the person's own web token, "mcp" for an MCP client's."""
+    claims: dict[str, Any] = {
+        "sub": user,
+        "exp": int(time.time()) + ttl,
+        "aud": audience or "coworker",
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def auth(user: str, audience: str | None = None) -> dict[str, str]:

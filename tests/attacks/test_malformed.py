@@ -479,19 +479,20 @@ def test_signed_slack_bodies_of_the_wrong_shape(slack: Slack, shape: str) -> Non
 
 def _forged(kind: str) -> bytes:
     good = token("mallory")
-    payload, signature = good.split(".")
+    header, payload, signature = good.split(".")  # a JWT: header.payload.signature
+    signed = f"{header}.{payload}"
     return {
-        "non-ascii-signature": f"Bearer {payload}.{signature[:-2]}é€".encode(),
-        "non-ascii-payload": f"Bearer {payload}ü.{signature}".encode(),
-        "latin1-byte": b"Bearer " + payload.encode() + b"." + signature.encode()[:-1] + b"\xe9",
-        "utf8-emoji": "Bearer 😀.😀".encode(),
-        "tab": f"Bearer\t{payload}\t.{signature}".encode(),
-        "three-parts": f"Bearer {payload}.{signature}.{signature}".encode(),
-        "empty-parts": b"Bearer .",
+        "non-ascii-signature": f"Bearer {signed}.{signature[:-2]}é€".encode(),
+        "non-ascii-payload": f"Bearer {header}.{payload}ü.{signature}".encode(),
+        "latin1-byte": b"Bearer " + signed.encode() + b"." + signature.encode()[:-1] + b"\xe9",
+        "utf8-emoji": "Bearer 😀.😀.😀".encode(),
+        "tab": f"Bearer\t{header}.{payload}\t.{signature}".encode(),
+        "three-parts": f"Bearer {signed}.{signature}.{signature}".encode(),  # four, for a JWT
+        "empty-parts": b"Bearer ..",
         "only-scheme": b"Bearer",
-        "huge": b"Bearer " + b"A" * 60_000 + b"." + b"B" * 43,
-        "json-array-payload": f"Bearer {b64(b'[1,2]')}.{signature}".encode(),
-        "basic-scheme": b"Basic " + payload.encode(),
+        "huge": b"Bearer " + b"A" * 60_000 + b".B." + b"C" * 43,
+        "json-array-payload": f"Bearer {header}.{b64(b'[1,2]')}.{signature}".encode(),
+        "basic-scheme": b"Basic " + signed.encode(),
     }[kind]
 
 

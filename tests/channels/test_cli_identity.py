@@ -30,7 +30,7 @@ def test_token_for_an_mcp_client_carries_the_mcp_audience() -> None:
     code, out = run(["token", "--user", "alice", "--audience", "mcp"], env)
     assert code == 0 and read_token("s3cret", out.strip()) == TokenClaims("alice", "mcp")
     code, out = run(["token", "--user", "alice"], env)
-    assert code == 0 and read_token("s3cret", out.strip()).audience is None
+    assert code == 0 and read_token("s3cret", out.strip()).audience == "coworker"
     code, out = run(["token", "--user", "alice", "--audience", "admin"], env)
     assert code == 1 and "unknown audience 'admin'" in out
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from coworker.cli import app
 from coworker.config import Settings, get_settings
 from coworker.store.engine import database_url
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 
 
 def invoke(args: list[str], data_dir: Path) -> tuple[int, str, str]:

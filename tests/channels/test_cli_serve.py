@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coworker import cli
+from coworker.cli import serving
 from coworker.config import get_settings
 
 
@@ -24,8 +25,8 @@ def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCap
         served.extend(servers)
         loops.append(type(asyncio.get_running_loop()).__module__)
 
-    monkeypatch.setattr(cli, "_serve_all", no_serving)
-    monkeypatch.setattr(cli, "_configure_logging", lambda level=logging.INFO: None)
+    monkeypatch.setattr(serving, "_serve_all", no_serving)
+    monkeypatch.setattr(serving, "configure_logging", lambda level=logging.INFO: None)
 
     def run(*args: str, **env: str) -> list[str]:
         caplog.clear()
@@ -44,6 +45,7 @@ def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCap
         return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
     run.loops = loops  # type: ignore[attr-defined]
+    run.served = served  # type: ignore[attr-defined]
     return run
 
 
@@ -75,10 +77,21 @@ def test_open_host_with_a_web_secret_is_quiet(serve: Any) -> None:
     ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
-    assert cli._loopback(host) is loopback
+    assert serving._loopback(host) is loopback
 
 
 def test_it_serves_on_the_stdlib_event_loop(serve: Any) -> None:
-    """uvloop starved waiting Slack requests under a burst of turns (see `cli.serve`)."""
+    """uvloop starved waiting Slack requests under a burst of turns (see `cli/serving.py`)."""
     serve("--port", "8765")
     assert [module.split(".")[0] for module in serve.loops] == ["asyncio"]
+
+
+def test_the_app_and_the_sandbox_port_share_one_embedded_crm(serve: Any) -> None:
+    """One CRM backend per process: the sandbox on its own port is the one the app mounts
+    at /sandbox and calls in-process."""
+    from starlette.routing import Mount
+
+    serve("--port", "8765", COWORKER_SANDBOX_PORT="8766")
+    app, sandbox = (server.config.app for server in serve.served)
+    (mounted,) = [r.app for r in app.routes if isinstance(r, Mount) and r.path == "/sandbox"]
+    assert mounted is sandbox

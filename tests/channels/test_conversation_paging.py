@@ -22,7 +22,8 @@ from coworker.llm.base import Message
 from coworker.llm.scripted import ScriptedModel
 from coworker.runtime import LOCAL_USER
 from coworker.server import create_app
-from coworker.store.queries import Store, StoredMessage
+from coworker.store.facade import Store
+from coworker.store.records import StoredMessage
 from coworker.store.tables import utcnow
 from tests.agent.conftest import settings_for
 from tests.support.servers import serve_asgi

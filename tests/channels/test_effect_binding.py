@@ -123,7 +123,7 @@ def test_cli_approve_of_a_stale_card_sends_nothing_and_the_offline_model_asks_ag
     assert [s["to_phone"] for s in sms["sms"]] == [NEW_PHONE]
 
     code, out = _cli(["actions", "list", "--status", "stale"], env)
-    assert code == 0 and f"{card['id']}  send_sms  stale" in out
+    assert code == 0 and f"{card['id']}  Send a text message  Not sent: t" in out
 
 
 def test_the_cli_card_shows_what_went_stale(tmp_path: Path) -> None:
@@ -136,8 +136,10 @@ def test_the_cli_card_shows_what_went_stale(tmp_path: Path) -> None:
     from coworker.channels.cli_chat import render
 
     now = datetime.now(UTC)
+    told = "Not sent: " + TOLD[:1].lower() + TOLD[1:]  # the server's reading of the end
     stale = ActionView(
-        "a1", "c1", "t1", "send_sms", "outbound", SMS, {}, "stale", now, now, error=TOLD
+        "a1", "c1", "t1", "send_sms", "outbound", SMS, {}, "stale", now, now, error=TOLD,
+        label="Send a text message", outcome=told,
     )
     console = Console(record=True, width=400)
 
@@ -145,4 +147,4 @@ def test_the_cli_card_shows_what_went_stale(tmp_path: Path) -> None:
         yield ActionDecided(stale)
 
     asyncio.run(render(events(), console))
-    assert TOLD in console.export_text()
+    assert told in console.export_text()

@@ -282,7 +282,8 @@ def test_health_readiness_widget_and_cors(serve: Any) -> None:
 
 
 def test_every_decision_ends_its_tool_call_in_the_stream(serve: Any) -> None:
-    """AI SDK clients need the tool call closed: output, denied, or error (superseded)."""
+    """AI SDK clients need the tool call closed: output, denied, or error (superseded by a
+    new proposal for the same thing)."""
     server = serve(
         [
             S.tool_calls(("send_email", EMAIL)),
@@ -301,11 +302,13 @@ def test_every_decision_ends_its_tool_call_in_the_stream(serve: Any) -> None:
     cid = parts_of("data-conversation", first)[0]["data"]["conversation_id"]
     superseded_call = parts_of("tool-approval-request", first)[0]["toolCallId"]
     _, second = server.sse("/api/chat", {"message": "never mind", "conversation_id": cid})
-    (card,) = parts_of("data-action", second)[:1]
-    assert card["data"]["status"] == "superseded"
-    assert parts_of("tool-output-error", second)[0]["toolCallId"] == superseded_call
+    assert parts_of("data-action", second) == [], "a new message leaves the card waiting"
 
+    # A new proposal for the same thing (an email to Jane) replaces the waiting card.
     _, third = server.sse("/api/chat", {"message": "email her again", "conversation_id": cid})
+    (card,) = parts_of("data-action", third)[:1]
+    assert card["data"]["status"] == "superseded"
+    assert parts_of("tool-output-error", third)[0]["toolCallId"] == superseded_call
     rejected = parts_of("tool-approval-request", third)[0]
     _, after_reject = server.sse(f"/api/actions/{rejected['approvalId']}/reject", {})
     assert parts_of("tool-output-denied", after_reject)[0]["toolCallId"] == rejected["toolCallId"]

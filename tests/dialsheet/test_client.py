@@ -23,7 +23,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from coworker.config import Settings
 from coworker.dialsheet import client as client_module
 from coworker.dialsheet.client import DialsheetClient
 from coworker.errors import (
@@ -42,6 +41,7 @@ from coworker.errors import (
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.faults import FaultInjector, FaultPlan
 from coworker.sandbox.seed import DEMO_USERS
+from tests.support.pages import every
 from tests.support.servers import run_asgi_server
 
 _KEYS = {user.name: user.key for user in DEMO_USERS}
@@ -95,7 +95,7 @@ def error(status: int, message: str, **headers: str) -> httpx.Response:
 async def test_query_parameters_path_and_body_go_where_the_contract_says() -> None:
     rec = Recorder(ok({"tasks": [], "total": 0}))
     async with rec.client() as client:
-        await client.list_tasks(completed=False, lead_id=None, page=2)
+        await client.call("list_tasks", {"completed": False, "lead_id": None, "page": 2})
         await client.call("update_lead", {"id": "a/b c", "status": "qualified", "email": None})
         await client.call("get_lead", {"id": "0b7a"})
 
@@ -133,17 +133,23 @@ async def test_arguments_that_do_not_fit_the_operation_are_refused_before_sendin
 async def test_helpers_delegate_to_call_with_the_right_operation() -> None:
     rec = Recorder(ok())
     async with rec.client() as client:
-        await client.search_leads(search="acme")
-        await client.get_lead("l1")
-        await client.list_email_accounts()
-        await client.list_emails(lead_id="l1")
-        await client.list_sms()
-        await client.list_calls()
-        await client.list_opportunities(stage="proposal")
-        await client.send_email(
-            email_account_id="m1", to_email="a@b.co", subject="Hi", body_text="Hello"
+        await client.call("search_leads", {"search": "acme"})
+        await client.call("get_lead", {"id": "l1"})
+        await client.call("list_email_accounts", {})
+        await client.call("list_emails", {"lead_id": "l1"})
+        await client.call("list_sms", {})
+        await client.call("list_calls", {})
+        await client.call("list_opportunities", {"stage": "proposal"})
+        await client.call(
+            "send_email",
+            {
+                "email_account_id": "m1",
+                "to_email": "a@b.co",
+                "subject": "Hi",
+                "body_text": "Hello",
+            },
         )
-        await client.send_sms(lead_id="l1", message="Hi")
+        await client.call("send_sms", {"lead_id": "l1", "message": "Hi"})
     seen = [(r.method, r.url.path.removeprefix("/prefix/api/v1")) for r in rec.requests]
     assert seen == [
         ("GET", "/leads"),
@@ -189,8 +195,14 @@ async def test_statuses_map_to_typed_errors_carrying_the_api_text(
     rec = Recorder(error(status, "Lead not found", **{"Retry-After": "7"}))
     async with rec.client(max_retries=0) as client:
         with pytest.raises(kind) as caught:
-            await client.send_email(
-                email_account_id="m1", to_email="a@b.co", subject="Hi", body_text="Hello"
+            await client.call(
+                "send_email",
+                {
+                    "email_account_id": "m1",
+                    "to_email": "a@b.co",
+                    "subject": "Hi",
+                    "body_text": "Hello",
+                },
             )
     err = caught.value
     assert type(err) is kind
@@ -212,11 +224,11 @@ async def test_error_bodies_that_are_not_json_are_handled() -> None:
     rec = Recorder(html, plain, empty)
     async with rec.client(max_retries=0) as client:
         with pytest.raises(DialsheetServerError) as bad_gateway:
-            await client.list_calls()
+            await client.call("list_calls", {})
         with pytest.raises(DialsheetValidationError) as text_error:
-            await client.list_calls()
+            await client.call("list_calls", {})
         with pytest.raises(DialsheetNotFound) as no_body:
-            await client.list_calls()
+            await client.call("list_calls", {})
     assert bad_gateway.value.api_message == "Bad Gateway"
     assert str(bad_gateway.value) == "list_calls failed: Bad Gateway (HTTP 502)"
     assert text_error.value.api_message == "limit is too big"
@@ -227,9 +239,9 @@ async def test_a_success_that_is_not_a_json_object_is_a_server_error() -> None:
     rec = Recorder(httpx.Response(200, text="OK"), httpx.Response(200, json=[1, 2]))
     async with rec.client() as client:
         with pytest.raises(DialsheetServerError, match="not a JSON object"):
-            await client.list_calls()
+            await client.call("list_calls", {})
         with pytest.raises(DialsheetServerError, match="not a JSON object"):
-            await client.list_calls()
+            await client.call("list_calls", {})
 
 
 # -- retry policy -----------------------------------------------------------------------------
@@ -244,7 +256,7 @@ async def test_get_retries_5xx_429_and_timeouts_then_succeeds() -> None:
         ok({"calls": [], "total": 0}),
     )
     async with rec.client(max_retries=4) as client:
-        assert await client.list_calls() == {"calls": [], "total": 0}
+        assert await client.call("list_calls", {}) == {"calls": [], "total": 0}
     assert len(rec.requests) == 5
 
 
@@ -252,13 +264,13 @@ async def test_get_gives_up_after_max_retries_with_the_last_failure() -> None:
     rec = Recorder(error(500, "boom"))
     async with rec.client(max_retries=2) as client:
         with pytest.raises(DialsheetServerError, match="boom"):
-            await client.get_lead("l1")
+            await client.call("get_lead", {"id": "l1"})
     assert len(rec.requests) == 3
 
     rec = Recorder(httpx.ReadTimeout("slow"))
     async with rec.client(max_retries=1) as client:
         with pytest.raises(DialsheetUnavailable, match="did not answer in time") as caught:
-            await client.get_lead("l1")
+            await client.call("get_lead", {"id": "l1"})
     assert len(rec.requests) == 2
     assert caught.value.operation == "get_lead"
 
@@ -288,7 +300,7 @@ async def test_post_error_answers_are_not_retried(status: int) -> None:
     rec = Recorder(error(status, "nope", **{"Retry-After": "0"}), ok())
     async with rec.client() as client:
         with pytest.raises(DialsheetError):
-            await client.send_sms(lead_id="l1", message="Hi")
+            await client.call("send_sms", {"lead_id": "l1", "message": "Hi"})
     assert len(rec.requests) == 1
 
 
@@ -298,8 +310,14 @@ async def test_post_error_answers_are_not_retried(status: int) -> None:
 async def test_any_method_retries_when_the_request_never_left(failure: Exception) -> None:
     rec = Recorder(failure, ok({"email": {"id": "e1"}}, status=201))
     async with rec.client() as client:
-        result = await client.send_email(
-            email_account_id="m1", to_email="a@b.co", subject="Hi", body_text="Hello"
+        result = await client.call(
+            "send_email",
+            {
+                "email_account_id": "m1",
+                "to_email": "a@b.co",
+                "subject": "Hi",
+                "body_text": "Hello",
+            },
         )
     assert result == {"email": {"id": "e1"}}
     assert len(rec.requests) == 2
@@ -309,7 +327,7 @@ async def test_unreachable_crm_is_unavailable_after_retries() -> None:
     rec = Recorder(httpx.ConnectError("refused"))
     async with rec.client(max_retries=2) as client:
         with pytest.raises(DialsheetUnavailable, match="could not connect"):
-            await client.send_sms(lead_id="l1", message="Hi")
+            await client.call("send_sms", {"lead_id": "l1", "message": "Hi"})
     assert len(rec.requests) == 3
 
 
@@ -361,11 +379,11 @@ async def test_a_shared_pool_carries_each_persons_key_per_request() -> None:
     shared = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     alex = DialsheetClient("http://crm.test", "ds_alex", http=shared)
     sam = DialsheetClient("http://crm.test", "ds_sam", http=shared)
-    await alex.list_calls()
-    await sam.list_calls()
+    await alex.call("list_calls", {})
+    await sam.call("list_calls", {})
     await alex.aclose()
     assert not shared.is_closed
-    await sam.list_calls()
+    await sam.call("list_calls", {})
     assert seen == ["Bearer ds_alex", "Bearer ds_sam", "Bearer ds_sam"]
     assert "authorization" not in shared.headers
     await shared.aclose()
@@ -381,45 +399,6 @@ def test_bad_keys_and_urls_are_refused_without_echoing_the_key() -> None:
     client = DialsheetClient("http://crm.test/", f"  {SECRET}\n")
     assert SECRET not in repr(client)
     assert client.base_url == "http://crm.test"
-
-
-def test_from_settings_uses_the_configured_crm_or_the_embedded_sandbox() -> None:
-    real = Settings(
-        dialsheet_base_url="https://www.dialsheet.io",
-        dialsheet_api_key=SECRET,
-        dialsheet_timeout_seconds=5,
-        dialsheet_max_retries=1,
-    )
-    client = DialsheetClient.from_settings(real)
-    assert client.base_url == "https://www.dialsheet.io"
-    assert client.max_retries == 1
-    assert DialsheetClient.from_settings(real, "ds_someone_else")._key == "ds_someone_else"
-
-    embedded = Settings(host="0.0.0.0", port=8123)
-    assert embedded.dialsheet_base_url is None
-    client = DialsheetClient.from_settings(embedded, ALEX_KEY)
-    assert client.base_url == "http://127.0.0.1:8123/sandbox"
-    with pytest.raises(ConfigError, match="no Dialsheet API key"):
-        DialsheetClient.from_settings(embedded)
-
-
-async def test_iterate_walks_pages_until_the_total() -> None:
-    def pages(request: httpx.Request) -> httpx.Response:
-        page, limit = int(request.url.params["page"]), int(request.url.params["limit"])
-        ids = list(range(7))[(page - 1) * limit : page * limit]
-        return ok({"leads": [{"id": i} for i in ids], "total": 7})
-
-    rec = Recorder(pages)
-    async with rec.client() as client:
-        got = [lead["id"] async for lead in client.iterate("search_leads", {"limit": 3})]
-        assert got == list(range(7))
-        assert len(rec.requests) == 3
-        few = [lead["id"] async for lead in client.iterate("search_leads", {}, max_items=2)]
-        assert few == [0, 1]
-        assert rec.requests[-1].url.params["limit"] == "100"
-        with pytest.raises(ValueError, match="not a list operation"):
-            async for _ in client.iterate("send_email", {}):
-                pass
 
 
 # -- over real HTTP, against the sandbox CRM --------------------------------------------------
@@ -493,30 +472,30 @@ async def _new_lead(client: DialsheetClient, **fields: Any) -> dict[str, Any]:
 
 
 async def _default_mailbox(client: DialsheetClient) -> str:
-    accounts = (await client.list_email_accounts())["email_accounts"]
+    accounts = (await client.call("list_email_accounts", {}))["email_accounts"]
     mailbox: str = next(a for a in accounts if a["is_default"])["id"]
     return mailbox
 
 
 async def _subjects(client: DialsheetClient) -> list[str]:
-    return [e["subject"] async for e in client.iterate("list_emails", {})]
+    return [e["subject"] for e in await every(client, "list_emails", "emails")]
 
 
 async def test_search_leads_finds_jane_smith_with_a_correct_total(alex: DialsheetClient) -> None:
-    found = await alex.search_leads(search="acme", status="new")
+    found = await alex.call("search_leads", {"search": "acme", "status": "new"})
     names = [lead["name"] for lead in found["leads"]]
     assert "Jane Smith" in names
     assert all(lead["status"] == "new" for lead in found["leads"])
     filters = {"search": "acme", "status": "new"}
-    every = [lead async for lead in alex.iterate("search_leads", filters)]
-    assert found["total"] == len(every) >= 1
-    wider = await alex.search_leads(search="ACME")
+    matching = await every(alex, "search_leads", "leads", filters)
+    assert found["total"] == len(matching) >= 1
+    wider = await alex.call("search_leads", {"search": "ACME"})
     assert wider["total"] >= found["total"]
 
 
 async def test_unknown_lead_is_not_found_with_the_api_text(alex: DialsheetClient) -> None:
     with pytest.raises(DialsheetNotFound) as caught:
-        await alex.get_lead(str(uuid.uuid4()))
+        await alex.call("get_lead", {"id": str(uuid.uuid4())})
     assert caught.value.status == 404
     assert caught.value.api_message == "Lead not found"
     assert str(caught.value) == "get_lead failed: Lead not found (HTTP 404)"
@@ -526,11 +505,11 @@ async def test_another_organisations_lead_does_not_exist(
     sandbox: Sandbox, alex: DialsheetClient
 ) -> None:
     async with DialsheetClient(sandbox.base_url, JORDAN_KEY, **FAST) as jordan:
-        theirs = (await jordan.search_leads(limit=1))["leads"][0]
-        assert (await jordan.get_lead(theirs["id"]))["lead"]["id"] == theirs["id"]
+        theirs = (await jordan.call("search_leads", {"limit": 1}))["leads"][0]
+        assert (await jordan.call("get_lead", {"id": theirs["id"]}))["lead"]["id"] == theirs["id"]
     with pytest.raises(DialsheetNotFound):
-        await alex.get_lead(theirs["id"])
-    mine = [lead["id"] async for lead in alex.iterate("search_leads", {})]
+        await alex.call("get_lead", {"id": theirs["id"]})
+    mine = [lead["id"] for lead in await every(alex, "search_leads", "leads")]
     assert theirs["id"] not in mine
 
 
@@ -540,20 +519,20 @@ async def test_same_org_colleague_sees_the_same_leads(
     async with httpx.AsyncClient() as shared:
         sam = DialsheetClient(sandbox.base_url, SAM_KEY, http=shared)
         jordan = DialsheetClient(sandbox.base_url, JORDAN_KEY, http=shared)
-        ours = (await sam.search_leads(search="Jane Smith"))["leads"]
-        theirs = (await jordan.search_leads(search="Jane Smith"))["leads"]
+        ours = (await sam.call("search_leads", {"search": "Jane Smith"}))["leads"]
+        theirs = (await jordan.call("search_leads", {"search": "Jane Smith"}))["leads"]
         # The same name lives in both organisations (the seed's isolation probe).
         assert [lead["company"] for lead in ours] == ["Acme Corp"]
-        assert (await alex.get_lead(ours[0]["id"]))["lead"]["name"] == "Jane Smith"
+        assert (await alex.call("get_lead", {"id": ours[0]["id"]}))["lead"]["name"] == "Jane Smith"
         assert {lead["id"] for lead in ours}.isdisjoint(lead["id"] for lead in theirs)
         with pytest.raises(DialsheetNotFound):
-            await sam.get_lead(theirs[0]["id"])
+            await sam.call("get_lead", {"id": theirs[0]["id"]})
 
 
 async def test_a_bad_key_is_unauthorized(sandbox: Sandbox, faults: FaultInjector) -> None:
     async with DialsheetClient(sandbox.base_url, "ds_not_a_real_key", **FAST) as client:
         with pytest.raises(DialsheetUnauthorized) as caught:
-            await client.search_leads()
+            await client.call("search_leads", {})
     assert caught.value.status == 401
     assert caught.value.api_message
 
@@ -562,7 +541,7 @@ async def test_invalid_input_is_a_validation_error_with_the_api_text(
     alex: DialsheetClient, wire: CountingTransport
 ) -> None:
     with pytest.raises(DialsheetValidationError) as caught:
-        await alex.search_leads(limit=500)
+        await alex.call("search_leads", {"limit": 500})
     assert caught.value.status == 400
     assert caught.value.api_message is not None
     assert "limit" in caught.value.api_message
@@ -574,7 +553,7 @@ async def test_get_recovers_from_two_server_errors(
     alex: DialsheetClient, faults: FaultInjector, wire: CountingTransport
 ) -> None:
     faults.queue.extend(["error", "error"])
-    found = await alex.search_leads(search="Jane Smith")
+    found = await alex.call("search_leads", {"search": "Jane Smith"})
     assert found["total"] >= 1
     assert wire.count("GET", "/api/v1/leads") == 3
 
@@ -583,7 +562,7 @@ async def test_get_recovers_from_a_rate_limit(
     alex: DialsheetClient, faults: FaultInjector, wire: CountingTransport
 ) -> None:
     faults.queue.extend(["rate_limit"])
-    await alex.list_tasks(completed=False)
+    await alex.call("list_tasks", {"completed": False})
     assert wire.count("GET", "/api/v1/tasks") == 2
 
 
@@ -594,7 +573,7 @@ async def test_get_recovers_from_a_timeout(
     async with DialsheetClient(
         sandbox.base_url, ALEX_KEY, timeout=0.5, transport=wire, **FAST
     ) as client:
-        await client.list_opportunities()
+        await client.call("list_opportunities", {})
     assert wire.count("GET", "/api/v1/opportunities") == 2
 
 
@@ -606,7 +585,7 @@ async def test_retries_give_up_after_max_retries(
         sandbox.base_url, ALEX_KEY, max_retries=2, transport=wire, **FAST
     ) as client:
         with pytest.raises(DialsheetServerError) as caught:
-            await client.list_calls()
+            await client.call("list_calls", {})
     assert wire.count("GET", "/api/v1/calls") == 3
     assert caught.value.status == 503
     assert caught.value.api_message is not None
@@ -616,7 +595,7 @@ async def test_retries_give_up_after_max_retries(
     faults.queue.extend(["rate_limit", "rate_limit"])
     async with DialsheetClient(sandbox.base_url, ALEX_KEY, max_retries=1, **FAST) as client:
         with pytest.raises(DialsheetRateLimited) as limited:
-            await client.list_calls()
+            await client.call("list_calls", {})
     assert limited.value.retry_after == 0
 
 
@@ -627,8 +606,14 @@ async def test_send_email_server_error_is_tried_once_and_nothing_was_sent(
     subject = f"Error probe {uuid.uuid4()}"
     faults.queue.extend(["error"])
     with pytest.raises(DialsheetServerError) as caught:
-        await alex.send_email(
-            email_account_id=mailbox, to_email="jane@example.com", subject=subject, body_text="Hi"
+        await alex.call(
+            "send_email",
+            {
+                "email_account_id": mailbox,
+                "to_email": "jane@example.com",
+                "subject": subject,
+                "body_text": "Hi",
+            },
         )
     assert caught.value.operation == "send_email"
     assert wire.count("POST", "/api/v1/emails") == 1
@@ -645,11 +630,14 @@ async def test_send_email_timeout_is_outcome_unknown_and_the_email_did_go_out(
         mailbox = await _default_mailbox(client)
         faults.queue.extend(["timeout"])
         with pytest.raises(DialsheetOutcomeUnknown) as caught:
-            await client.send_email(
-                email_account_id=mailbox,
-                to_email="jane@example.com",
-                subject=subject,
-                body_text="Hi",
+            await client.call(
+                "send_email",
+                {
+                    "email_account_id": mailbox,
+                    "to_email": "jane@example.com",
+                    "subject": subject,
+                    "body_text": "Hi",
+                },
             )
         assert wire.count("POST", "/api/v1/emails") == 1
         assert caught.value.operation == "send_email"
@@ -662,15 +650,18 @@ async def test_send_email_timeout_is_outcome_unknown_and_the_email_did_go_out(
 async def test_send_email_happy_path_lands_in_the_outbox(alex: DialsheetClient) -> None:
     mailbox = await _default_mailbox(alex)
     lead = await _new_lead(alex, email="probe@example.com")
-    sent = await alex.send_email(
-        email_account_id=mailbox,
-        to_email="probe@example.com",
-        subject="Hello",
-        body_text="Hi there",
-        lead_id=lead["id"],
+    sent = await alex.call(
+        "send_email",
+        {
+            "email_account_id": mailbox,
+            "to_email": "probe@example.com",
+            "subject": "Hello",
+            "body_text": "Hi there",
+            "lead_id": lead["id"],
+        },
     )
     assert sent["email"]["lead_id"] == lead["id"]
-    history = await alex.list_emails(lead_id=lead["id"])
+    history = await alex.call("list_emails", {"lead_id": lead["id"]})
     assert [e["id"] for e in history["emails"]] == [sent["email"]["id"]]
 
 
@@ -680,10 +671,10 @@ async def test_send_sms_to_a_lead_without_a_phone_is_a_validation_error(
     lead = await _new_lead(alex)
     assert lead["phone"] is None
     with pytest.raises(DialsheetValidationError) as caught:
-        await alex.send_sms(lead_id=lead["id"], message="Hi")
+        await alex.call("send_sms", {"lead_id": lead["id"], "message": "Hi"})
     assert caught.value.api_message is not None
     assert "phone" in caught.value.api_message
-    assert (await alex.list_sms(lead_id=lead["id"]))["total"] == 0
+    assert (await alex.call("list_sms", {"lead_id": lead["id"]}))["total"] == 0
 
 
 async def test_enrolling_twice_is_a_conflict(
@@ -716,22 +707,20 @@ async def test_delete_whose_answer_was_lost_is_retried_and_reported_done(
             "id": task["id"],
         }
         assert wire.count("DELETE", f"/tasks/{task['id']}") == 2
-        open_ids = [t["id"] async for t in client.iterate("list_tasks", {})]
+        open_ids = [t["id"] for t in await every(client, "list_tasks", "tasks")]
         assert task["id"] not in open_ids
 
 
-async def test_iterate_walks_every_page_of_search_leads(
+async def test_the_pages_of_search_leads_hold_every_lead_once(
     alex: DialsheetClient, wire: CountingTransport
 ) -> None:
-    total = (await alex.search_leads(limit=1))["total"]
+    total = (await alex.call("search_leads", {"limit": 1}))["total"]
     assert total > 7, "the demo data should need several pages"
     before = len(wire.requests)
-    ids = [lead["id"] async for lead in alex.iterate("search_leads", {"limit": 7})]
+    ids = [lead["id"] for lead in await every(alex, "search_leads", "leads", limit=7)]
     assert len(ids) == total
     assert len(set(ids)) == total
     assert len(wire.requests) - before == math.ceil(total / 7)
-    first = [lead async for lead in alex.iterate("search_leads", {"limit": 7}, max_items=9)]
-    assert len(first) == 9
 
 
 async def test_the_key_never_appears_in_logs_or_errors(

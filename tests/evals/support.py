@@ -11,7 +11,7 @@ from coworker.evals.cases import Case, load_file
 from coworker.evals.resources import Snapshot
 from coworker.evals.trial import Decision, StepRecord, TrialRecord
 from coworker.evals.world import WireCall
-from coworker.store.queries import ActionRecord
+from coworker.store.records import ActionRecord
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 REQUESTER = "user-1"

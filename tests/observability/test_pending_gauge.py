@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from coworker.observability.metrics import Metrics
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 from tests.support.databases import shared_database
 
 

@@ -2,7 +2,8 @@
 
 It speaks to the model exactly like `coworker.agent.loop` does (windowed transcript, tool
 results merged into the trailing user message, outbound/destructive calls held until a
-decision, the same result texts after approve/reject/supersede), so the offline model can be
+decision, the same result texts after approve/reject/supersede, a card left waiting by a
+new message answered "waiting" and its later decision told as a note), so the offline model can be
 developed and tested without the store. The dev-set test also runs on the real service.
 """
 
@@ -18,18 +19,23 @@ from typing import Any
 import httpx
 
 from coworker.agent.context import system_prompt, window
+from coworker.agent.gating import target_of
 from coworker.dialsheet.client import DialsheetClient
 from coworker.errors import DialsheetError, ToolInputError
 from coworker.llm.base import Block, Message, Model, ModelRequest
+from coworker.llm.decisions import LateDecision, late_decision_block
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.seed import DEMO_USERS
 from coworker.tools.catalog import build_catalog
 from coworker.tools.executor import PreparedCall, ToolExecutor, describe_failure
+from coworker.tools.policy import DEFAULT_CONFIRM
 
-GATED = frozenset({"send_email", "send_sms", "enroll_in_sequence", "delete_lead", "delete_task"})
-SUPERSEDED = (
-    "Not executed: the person sent a new message instead of approving. If it still matters, "
-    "remind them it was not sent."
+# The calls that wait for the person: outbound and destructive, as the contract's profiles say.
+GATED = frozenset(tool.name for tool in build_catalog() if tool.risk in DEFAULT_CONFIRM)
+SUPERSEDED = "Not executed: replaced by a newer proposal for the same thing."
+WAITING = (
+    "Waiting for the person's approval (action id {id}); not executed yet. Their decision "
+    "will be added to the conversation when they make it."
 )
 
 
@@ -41,6 +47,7 @@ class InventedId(AssertionError):
 class Pending:
     use: Block
     call: PreparedCall
+    answered: bool = False  # its tool_use got the "waiting" result: the person wrote again
 
 
 @dataclass
@@ -83,19 +90,20 @@ class Driver:
             self.messages.append({"role": "user", "content": list(blocks)})
 
     async def say(self, text: str) -> Turn:
-        if self.pending:
-            self._add_user(
-                [
-                    {
-                        "type": "tool_result",
-                        "tool_use_id": p.use["id"],
-                        "content": SUPERSEDED,
-                        "is_error": True,
-                    }
-                    for p in self.pending
-                ]
-            )
-            self.pending = []
+        """A new message leaves the cards waiting: their calls are answered "waiting"."""
+        self._add_user(
+            [
+                {
+                    "type": "tool_result",
+                    "tool_use_id": p.use["id"],
+                    "content": WAITING.format(id=p.use["id"]),
+                }
+                for p in self.pending
+                if not p.answered
+            ]
+        )
+        for p in self.pending:
+            p.answered = True
         self._add_user([{"type": "text", "text": text}])
         return await self._loop()
 
@@ -125,8 +133,28 @@ class Driver:
                 "content": f"The person rejected this action; it was NOT executed.{said}",
                 "is_error": True,
             }
+        if item.answered:  # decided after the person wrote again: the outcome is a note
+            self._add_user(
+                [
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": p.use["id"],
+                        "content": WAITING.format(id=p.use["id"]),
+                    }
+                    for p in self.pending
+                    if not p.answered
+                ]
+            )
+            for p in self.pending:
+                p.answered = True
+            content = str(block["content"])
+            note = LateDecision(
+                item.use["name"], item.use["id"], item.use["id"], content, "is_error" in block
+            )
+            self._add_user([late_decision_block(note)])
+            return await self._loop()
         self._add_user([block])
-        if self.pending:
+        if any(not p.answered for p in self.pending):
             return Turn(pending=list(self.pending))
         return await self._loop()
 
@@ -168,6 +196,17 @@ class Driver:
                             "is_error": True,
                         }
                         continue
+                    target = target_of(use["name"], prepared.arguments)
+                    for older in list(self.pending):
+                        if target_of(older.use["name"], older.call.arguments) == target:
+                            self.pending.remove(older)  # superseded by this proposal
+                            if older.use["id"] in {u["id"] for u in uses}:
+                                results[older.use["id"]] = {
+                                    "type": "tool_result",
+                                    "tool_use_id": older.use["id"],
+                                    "content": SUPERSEDED,
+                                    "is_error": True,
+                                }
                     self.pending.append(Pending(use, prepared))
                     continue
                 outcome = await self.executor.call_tool(use["name"], use.get("input"))
@@ -177,7 +216,7 @@ class Driver:
             answered = [results[u["id"]] for u in uses if u["id"] in results]
             if answered:
                 self._add_user(answered)
-            if self.pending:
+            if any(not p.answered for p in self.pending):
                 turn.pending = list(self.pending)
                 return turn
         turn.text += "(step limit)"

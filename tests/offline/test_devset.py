@@ -51,7 +51,13 @@ async def test_devset_accuracy_on_driver() -> None:
 
 
 async def service_backend(case: Case, tmp_path: Path) -> tuple[list[Observed], datetime]:
-    from coworker.agent.events import ConfirmationRequired, TextDelta, ToolStarted, TurnDone
+    from coworker.agent.events import (
+        ActionDecided,
+        ConfirmationRequired,
+        TextDelta,
+        ToolStarted,
+        TurnDone,
+    )
     from coworker.config import Settings
     from coworker.runtime import open_runtime
 
@@ -82,9 +88,10 @@ async def service_backend(case: Case, tmp_path: Path) -> tuple[list[Observed], d
                 pending_tools.pop(0)
             calls: list[tuple[str, dict[str, object]]] = []
             text = ""
-            if turn.say is not None:
-                pending, pending_tools = [], []
-            async for event in events:
+            async for event in events:  # a card waits through new messages (#15 item 3)
+                if isinstance(event, ActionDecided) and event.action.id in pending:
+                    at = pending.index(event.action.id)  # superseded by a new proposal
+                    del pending[at], pending_tools[at]
                 if isinstance(event, ToolStarted):
                     calls.append((event.name, dict(event.input)))
                 elif isinstance(event, ConfirmationRequired):

@@ -61,13 +61,15 @@ async def test_reports_a_failure_after_approval() -> None:
         assert "already enrolled" in again.text
 
 
-async def test_a_typed_no_cancels_the_open_action() -> None:
+async def test_a_typed_no_leaves_the_card_waiting_and_says_how_to_cancel_it() -> None:
+    """#15 item 3: a message never decides a card; the card's Cancel button does."""
     async with sandbox_executor() as executor:
         driver = Driver(executor, OfflineModel())
         await driver.say("text Jane: running late")
         seen = await driver.say("no, don't")
         assert seen.calls == []
-        assert "won't" in seen.text
+        assert "still waiting" in seen.text and "Cancel" in seen.text
+        assert [p.use["name"] for p in driver.pending] == ["send_sms"]
 
 
 async def test_ids_only_come_from_results() -> None:

@@ -30,10 +30,12 @@ import pytest
 
 from coworker.sandbox.seed import DEMO_USERS
 from coworker.store.engine import create_engine
-from coworker.store.queries import AuditRecord, Store
+from coworker.store.facade import Store
+from coworker.store.records import AuditRecord
 from tests.agent.conftest import assert_valid_transcript
 from tests.support.databases import shared_database
 from tests.support.processes import ChildServer, child_server, coworker, free_port
+from tests.support.store_queries import list_audit
 
 DEADLINE_S = 90.0
 KEY = DEMO_USERS[0].key
@@ -141,7 +143,7 @@ async def _store(database_url: str) -> AsyncIterator[Store]:
 
 async def _audit(database_url: str, action_id: str) -> list[AuditRecord]:
     async with _store(database_url) as store:
-        return await store.list_audit(action_id=action_id)
+        return await list_audit(store, action_id=action_id)
 
 
 @contextmanager

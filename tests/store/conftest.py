@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from coworker.store.engine import create_engine, normalize_url
+from coworker.store.facade import Store
 from coworker.store.migrate import upgrade, upgrade_sync
-from coworker.store.queries import Store
 from coworker.store.tables import Base
 
 PG_ENV = "COWORKER_TEST_DATABASE_URL"

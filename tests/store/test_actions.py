@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from coworker.store.queries import ActionRecord, ConversationRecord, RecordNotFound, Store
+from coworker.store.facade import Store
+from coworker.store.records import ActionRecord, ConversationRecord, RecordNotFound
+from tests.support.store_queries import expire_actions
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EMAIL = {"lead_id": "l1", "subject": "Hi", "body": "Hello Jane", "to": "jane@acme.com"}
@@ -140,12 +142,12 @@ async def test_expire_actions_only_touches_due_pending_ones(
     decided = await new_action(store, conversation, expires_at=NOW - timedelta(hours=1))
     await store.claim_action(decided.id, decided_by="u", now=NOW - timedelta(hours=2))
 
-    expired = await store.expire_actions(NOW)
+    expired = await expire_actions(store, NOW)
     assert {a.id for a in expired} == {due.id, exactly_now.id}
     assert all(a.status == "expired" and a.decided_at == NOW for a in expired)
     assert (await store.get_action(later.id)).status == "pending"  # type: ignore[union-attr]
     assert (await store.get_action(decided.id)).status == "executing"  # type: ignore[union-attr]
-    assert await store.expire_actions(NOW) == []  # already done
+    assert await expire_actions(store, NOW) == []  # already done
     # an expired action can no longer be approved
     assert await store.claim_action(due.id, decided_by="u", now=NOW) is None
 

@@ -17,8 +17,8 @@ from sqlalchemy.pool import StaticPool
 from coworker.config import Settings
 from coworker.errors import ConfigError
 from coworker.store.engine import create_engine, database_url, normalize_url
+from coworker.store.facade import Store
 from coworker.store.migrate import current_revision, head_revision, upgrade, upgrade_sync
-from coworker.store.queries import Store
 from coworker.store.tables import Base, User
 
 TABLES = {

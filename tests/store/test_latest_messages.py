@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import event
 
-from coworker.store.queries import ConversationRecord, Store, StoredMessage
+from coworker.store.facade import Store
+from coworker.store.records import ConversationRecord, StoredMessage
 
 
 def text(role: str, value: str) -> dict[str, Any]:
@@ -57,7 +58,7 @@ async def test_sqlite_reads_the_index_backwards_without_sorting(tmp_path: Any) -
                 seen.append((statement, params))
 
         assert store.sync_engine is not None
-        engines = [store.sync_engine, store._inline_engine]
+        engines = [store.sync_engine]
         for engine in engines:
             event.listen(engine, "before_cursor_execute", capture)
         try:

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import event, select, update
 
 from coworker.store.engine import create_engine
+from coworker.store.facade import Store
 from coworker.store.paging import InvalidCursor, InvalidLimit, decode_cursor, encode_cursor
 from coworker.store.pending_cap import TooManyPendingActions
-from coworker.store.queries import ActionRecord, ConversationRecord, Store
 from coworker.store.ratelimits import RateCounters, retry_after
+from coworker.store.records import ActionRecord, ConversationRecord
 from coworker.store.tables import Base, PendingAction, RateLimitCounter
 
 SMS = {"lead_id": "l1", "message": "Hi Jane"}
@@ -329,7 +330,7 @@ async def test_a_page_of_20000_actions_reads_one_page_off_the_index(
         if "FROM pending_actions" in statement and "ORDER BY" in statement:
             sent.append((statement, params))
 
-    engines = [store.engine.sync_engine, store.sync_engine, store._inline_engine]
+    engines = [store.engine.sync_engine, store.sync_engine]
     for engine in engines:
         if engine is not None:
             event.listen(engine, "before_cursor_execute", capture)

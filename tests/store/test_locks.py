@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from coworker.store.facade import Store
 from coworker.store.locks import AdvisoryLocks, LocalLocks, advisory_key
-from coworker.store.queries import Store
 from tests.support.databases import shared_database
 
 SETTLE_S = 0.3  # long enough for a wrongly granted lock to show itself

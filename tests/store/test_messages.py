@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from coworker.store.queries import ConversationRecord, RecordNotFound, Store
+from coworker.store.facade import Store
+from coworker.store.records import ConversationRecord, RecordNotFound
 from coworker.store.tables import Message
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from coworker.store.queries import Store
+from coworker.store.facade import Store
+from tests.support.store_queries import list_audit
 
 DAY = date(2026, 3, 2)
 
@@ -57,10 +58,10 @@ async def test_audit_in_order_with_filters(store: Store) -> None:
     assert other.data == {"tool": "send_sms"} and other.actor is None
     assert other.at.tzinfo is not None
 
-    trail = await store.list_audit(action_id="a1")
+    trail = await list_audit(store, action_id="a1")
     assert [e.kind for e in trail] == kinds
     assert [e.id for e in trail] == sorted(e.id for e in trail)
     assert all(e.data == {} and e.actor == "u1" for e in trail)
-    assert [e.kind for e in await store.list_audit(conversation_id="c1")] == kinds
-    assert len(await store.list_audit()) == 5
-    assert await store.list_audit(action_id="a2", conversation_id="c1") == []
+    assert [e.kind for e in await list_audit(store, conversation_id="c1")] == kinds
+    assert len(await list_audit(store)) == 5
+    assert await list_audit(store, action_id="a2", conversation_id="c1") == []

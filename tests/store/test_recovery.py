@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coworker.store.queries import ActionRecord, ConversationRecord, Store
+from coworker.store.facade import Store
+from coworker.store.records import ActionRecord, ConversationRecord
+from tests.support.store_queries import list_audit
 
 CLAIMED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=8)
@@ -69,7 +71,7 @@ async def test_only_executing_actions_past_their_lease_are_recovered(
     assert statuses[recent.id] == "executing", "inside its lease: it may still be running"
     assert statuses[pending.id] == "pending"
     assert statuses[done.id] == "succeeded"
-    (audit,) = await store.list_audit(action_id=old.id)
+    (audit,) = await list_audit(store, action_id=old.id)
     assert (audit.kind, audit.conversation_id, audit.at) == (
         "action.recovered",
         conversation.id,
@@ -99,5 +101,5 @@ async def test_replicas_recovering_at_once_recover_each_action_exactly_once(
     recovered = sorted(a.id for batch in swept for a in batch)
     assert recovered == sorted(a.id for a in actions)
     for action in actions:
-        kinds = [a.kind for a in await store.list_audit(action_id=action.id)]
+        kinds = [a.kind for a in await list_audit(store, action_id=action.id)]
         assert kinds.count("action.recovered") == 1

@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 
-from coworker.store.queries import RecordNotFound, Store
+from coworker.store.facade import Store
+from coworker.store.records import RecordNotFound
+from tests.support.store_queries import list_conversations, touch_conversation
 
 
 async def test_ensure_user_is_idempotent_under_concurrency(
@@ -68,11 +70,11 @@ async def test_list_conversations_newest_activity_first(store: Store) -> None:
     a = await store.get_or_create_conversation(user.id, "cli", "a")
     b = await store.get_or_create_conversation(user.id, "cli", "b")
     await store.get_or_create_conversation(other.id, "cli", "c")
-    assert [c.id for c in await store.list_conversations(user.id)] == [b.id, a.id]
-    await store.touch_conversation(a.id)
-    assert [c.id for c in await store.list_conversations(user.id)] == [a.id, b.id]
+    assert [c.id for c in await list_conversations(store, user.id)] == [b.id, a.id]
+    await touch_conversation(store, a.id)
+    assert [c.id for c in await list_conversations(store, user.id)] == [a.id, b.id]
     await store.append_messages(b.id, [{"role": "user", "content": "hello"}])
-    assert [c.id for c in await store.list_conversations(user.id)] == [b.id, a.id]
-    assert [c.id for c in await store.list_conversations(user.id, limit=1)] == [b.id]
+    assert [c.id for c in await list_conversations(store, user.id)] == [b.id, a.id]
+    assert [c.id for c in await list_conversations(store, user.id, limit=1)] == [b.id]
     with pytest.raises(RecordNotFound):
-        await store.touch_conversation("nope")
+        await touch_conversation(store, "nope")

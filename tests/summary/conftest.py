@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from coworker.runtime import Runtime, open_runtime
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 from coworker.summary.deliver import SUMMARY_CHANNEL, summary_key
 from coworker.summary.runs import SummaryService
 from tests.agent.conftest import settings_for
+from tests.support.store_queries import list_conversations
 
 RuntimeFactory = Callable[..., Awaitable[Runtime]]
 
@@ -37,7 +38,7 @@ def service_of(runtime: Runtime, **options: Any) -> SummaryService:
 
 async def summaries_delivered(store: Store, user_id: str) -> list[str]:
     """The summary texts in the person's "Daily summary" conversation, oldest first."""
-    for record in await store.list_conversations(user_id):
+    for record in await list_conversations(store, user_id):
         if record.channel == SUMMARY_CHANNEL and record.external_key == f"{user_id}:daily":
             messages = await store.load_messages(record.id)
             return [m["content"][0]["text"] for m in messages if m["role"] == "assistant"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from coworker.crm import EmbeddedSandbox
 from coworker.dialsheet.client import DialsheetClient
 from coworker.llm.base import ModelRequest, ModelTurn
 from coworker.llm.scripted import ScriptedModel
@@ -15,13 +16,14 @@ from coworker.sandbox.seed import DEMO_USERS
 from coworker.summary.gather import CLOSED_STAGES, gather
 from coworker.summary.render import render_offline, render_with_model, suggested_actions
 from tests.summary.conftest import RuntimeFactory
+from tests.support.pages import every
 
 
 async def _all_tasks(runtime: Runtime) -> list[dict[str, Any]]:
-    assert runtime.sandbox is not None
-    transport = httpx.ASGITransport(app=runtime.sandbox)
+    assert isinstance(runtime.backend, EmbeddedSandbox)
+    transport = httpx.ASGITransport(app=runtime.backend.app)
     async with DialsheetClient("http://sandbox", DEMO_USERS[0].key, transport=transport) as c:
-        return [t async for t in c.iterate("list_tasks", {})]
+        return await every(c, "list_tasks", "tasks")
 
 
 async def test_due_today_and_overdue_appear_completed_ones_do_not(

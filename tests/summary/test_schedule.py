@@ -11,13 +11,14 @@ import pytest
 import time_machine
 
 from coworker.runtime import Runtime, open_runtime
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.deliver import RenderedSummary
 from coworker.summary.runs import RETRY_BASE, SummaryService
 from coworker.summary.schedule import Scheduler, due_date
 from tests.agent.conftest import assert_valid_transcript, settings_for
 from tests.summary.conftest import RuntimeFactory, service_of, summaries_delivered
 from tests.support.databases import shared_database
+from tests.support.store_queries import list_conversations
 
 NY = ZoneInfo("America/New_York")
 
@@ -119,7 +120,7 @@ async def test_replying_continues_the_summary_conversation(make_runtime: Runtime
     for day in (2, 3):
         with time_machine.travel(datetime(2026, 3, day, 8, 30, tzinfo=NY), tick=False):
             assert (await service.run(user, date(2026, 3, day))).outcome == "delivered"
-    (record,) = await runtime.store.list_conversations(user.id)
+    (record,) = await list_conversations(runtime.store, user.id)
     assert record.title == "Daily summary"
     events = runtime.coworker.chat(user, "what's due today?", conversation_id=record.id)
     async for _ in events:

@@ -115,7 +115,8 @@ def test_compaction_keeps_what_people_need_and_caps_size() -> None:
         "created_at": "x",
         "updated_at": "y",
     }
-    view = compact({"leads": [lead], "total": 30}, page=1, limit=1)
+    kept = build_catalog().kept_fields()  # the contract's `x-coworker: {compact: ...}`
+    view = compact({"leads": [lead], "total": 30}, page=1, limit=1, fields=kept)
     assert view == {
         "leads": [
             {"id": "1", "name": "Jane", "company": "Acme", "email": "j@a.co", "status": "new"}
@@ -127,6 +128,6 @@ def test_compaction_keeps_what_people_need_and_caps_size() -> None:
     notes = [
         {"id": str(i), "lead_id": "1", "content": "x" * 5000, "created_at": "t"} for i in range(100)
     ]
-    big = compact({"notes": notes, "total": 100}, page=1, limit=100)
+    big = compact({"notes": notes, "total": 100}, page=1, limit=100, fields=kept)
     assert len(json.dumps(big)) <= MAX_RESULT_CHARS
     assert all(len(n["content"]) <= 240 for n in big["notes"]) and "note" in big

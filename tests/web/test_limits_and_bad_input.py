@@ -23,7 +23,7 @@ from coworker.channels.web.identity import mint_token
 from coworker.llm.scripted import ScriptedModel
 from coworker.sandbox.seed import DEMO_USERS, demo_id
 from coworker.server import create_app
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 
 S = ScriptedModel
 SECRET = "limits-web-secret"

@@ -221,7 +221,7 @@ def test_approve_an_edited_email(page: Page, coworker: Coworker, artifacts: Path
     card = panel.locator(".card")
     expect(card).to_be_visible()
     expect(card).to_have_attribute("data-status", "pending")
-    expect(card.get_by_text("Send this email?")).to_be_visible()
+    expect(card.get_by_text("Send an email?")).to_be_visible()  # the server's label
     # The exact payload, in names: who it goes from and to, the lead, then the fields.
     expect(card.locator("dt", has_text="From")).to_be_visible()
     expect(card.locator("dd", has_text="jane@acme.com").first).to_be_visible()
@@ -250,7 +250,7 @@ def test_approve_an_edited_email(page: Page, coworker: Coworker, artifacts: Path
     card.get_by_role("button", name="Approve").click()
 
     expect(card).to_have_attribute("data-status", "succeeded")
-    expect(card.locator(".outcome")).to_have_text("✓ Email sent")
+    expect(card.locator(".outcome")).to_have_text("✓ Sent.")
     expect(card.get_by_role("button")).to_have_count(0)
     expect(card.locator(".final", has_text="$38 per seat")).to_be_visible()  # what was sent
     expect(panel.locator(".msg.assistant .md").last).to_have_text(
@@ -280,7 +280,7 @@ def test_cancel_with_a_reason(page: Page, coworker: Coworker) -> None:
     card.get_by_role("button", name="Confirm cancel").click()
 
     expect(card).to_have_attribute("data-status", "rejected")
-    expect(card.locator(".outcome")).to_have_text("Cancelled — “She already has a quote from Sam”")
+    expect(card.locator(".outcome")).to_have_text("Cancelled: She already has a quote from Sam")
     expect(card.get_by_role("button")).to_have_count(0)
     expect(panel.locator(".msg.assistant .md").last).to_have_text("Okay, I won't send it.")
 
@@ -472,7 +472,7 @@ def test_an_action_decided_elsewhere_shows_its_outcome(page: Page, coworker: Cow
         "This was already decided elsewhere, so nothing more was done here."
     )
     expect(card).to_have_attribute("data-status", "succeeded")
-    expect(card.locator(".outcome")).to_have_text("✓ Email sent")
+    expect(card.locator(".outcome")).to_have_text("✓ Sent.")
     expect(card.get_by_role("button")).to_have_count(0)
     emails = coworker.sandbox("GET", "/emails", params={"lead_id": JANE})["emails"]
     assert len([e for e in emails if e["subject"] == "Volume pricing for 40 seats"]) == 1
@@ -554,7 +554,9 @@ def test_one_tag_on_another_site_with_a_signed_token(page: Page, tmp_path: Path)
         expect(panel.locator(".msg")).to_have_count(0)
 
 
-def test_a_new_message_replaces_a_pending_action(page: Page, coworker: Coworker) -> None:
+def test_a_new_message_leaves_a_pending_action_waiting(page: Page, coworker: Coworker) -> None:
+    """Item 3 of #15: only a new proposal for the same thing replaces a card; a message
+    like "never mind" leaves it waiting for its decision."""
     coworker.stub.plan(email_reply(), StubReply.text("Sure, let's talk about Acme instead."))
     panel = open_chat(page, coworker)
     send(panel, "Email Jane Smith about pricing")
@@ -566,12 +568,8 @@ def test_a_new_message_replaces_a_pending_action(page: Page, coworker: Coworker)
     expect(panel.locator(".msg.assistant .md").last).to_have_text(
         "Sure, let's talk about Acme instead."
     )
-    expect(card).to_have_attribute("data-status", "superseded")
-    expect(card.locator(".outcome")).to_have_text(
-        "Not done: a newer message replaced this request."
-    )
-    expect(card.get_by_role("button")).to_have_count(0)
-    expect(page.locator("coworker-chat .badge")).to_be_hidden()
+    expect(card).to_have_attribute("data-status", "pending")
+    expect(card.get_by_role("button", name="Approve")).to_be_visible()
 
 
 def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
@@ -598,13 +596,17 @@ def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
     expect(notice).to_be_visible()
     expect(panel.locator(".elsewhere")).to_have_attribute("aria-live", "polite")
     expect(notice.locator("li")).to_have_count(1)
-    expect(notice.locator("li .what")).to_contain_text(f"Send email: jane@acme.com, “{subject}”")
+    expect(notice.locator("li .what")).to_contain_text(
+        f"Send an email: jane@acme.com, Jane Smith (Acme Corp), “{subject}”"
+    )
     expect(notice.locator(".where")).to_have_text("In “send_email (from MCP)”")
     expect(panel.locator(".card")).to_have_count(0)
     page.screenshot(path=str(artifacts / "widget-elsewhere.png"))
 
     # From the keyboard: the button opens that conversation, as a reload would show it.
-    review = notice.get_by_role("button", name=re.compile(r"^Review: Send email: jane@acme\.com"))
+    review = notice.get_by_role(
+        "button", name=re.compile(r"^Review: Send an email: jane@acme\.com")
+    )
     review.focus()
     page.keyboard.press("Enter")
 
@@ -622,7 +624,7 @@ def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
     card.get_by_role("button", name="Approve").click()
 
     expect(card).to_have_attribute("data-status", "succeeded")
-    expect(card.locator(".outcome")).to_have_text("✓ Email sent")
+    expect(card.locator(".outcome")).to_have_text("✓ Sent.")
     expect(panel.locator(".msg.assistant .md").last).to_have_text(
         "Sent: Jane Smith has the pricing email."
     )

@@ -11,7 +11,7 @@ import pytest
 from tests.web.test_widget_browser import serve
 
 from coworker.runtime import LOCAL_USER
-from coworker.store.queries import Store
+from coworker.store.facade import Store
 
 try:
     from playwright.sync_api import Page, expect

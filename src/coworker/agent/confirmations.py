@@ -1,8 +1,10 @@
-"""The confirmation gate: the PendingAction state machine of DESIGN.md §3.
+"""The confirmation gate: the PendingAction state machine (docs/ARCHITECTURE.md).
 
     pending -> executing -> succeeded | failed | unknown      (approve)
     pending -> executing -> stale                              (approved, effect changed)
-    pending -> rejected | expired | superseded                (no execution)
+    pending -> rejected | expired | superseded                (no execution; superseded:
+                                                               replaced by a new proposal
+                                                               for the same thing)
     unknown -> succeeded                                       (reconciled from CRM history)
 
 Every move out of `pending` is one conditional UPDATE (`WHERE status = 'pending'`), so a
@@ -17,30 +19,32 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from coworker.agent.events import ACTION_STATUSES, EDITABLE_FIELDS, ActionView
+from coworker.agent.cards import normalise_edits, view
+from coworker.agent.events import ACTION_STATUSES, ActionView
+from coworker.agent.reconcile import find_in_history
+from coworker.dialsheet.profiles import ToolProfile
 from coworker.errors import (
     ActionNotFound,
     ActionNotPending,
     DialsheetError,
     DialsheetOutcomeUnknown,
     NotAllowed,
-    ToolInputError,
 )
 from coworker.llm.base import Block
-from coworker.store.queries import ActionRecord, Store
+from coworker.store.facade import Store
+from coworker.store.records import ActionRecord
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.effect import UnknownReference, card_names, display_changes
 from coworker.tools.effect import changes as effect_changes
 from coworker.tools.executor import PreparedCall, ToolExecutor, ToolOutcome
 
-CLOCK_SKEW = timedelta(seconds=60)
 FINAL = frozenset(ACTION_STATUSES) - {"pending", "executing"}
-EDIT_ALIASES = {"body": "body_text", "text": "message"}
 # What a person is told did not happen, by the tool's risk.
 NOTHING_DONE = {"outbound": "nothing was sent", "destructive": "nothing was deleted"}
+SUPERSEDED = "Not executed: replaced by a newer proposal for the same thing."
 
 
 class Clock(Protocol):
@@ -53,44 +57,6 @@ class Decision:
 
     action: ActionView
     result: Block
-
-
-def view(record: ActionRecord, catalog: ToolCatalog) -> ActionView:
-    tool = catalog.get(record.tool_name)
-    return ActionView(
-        id=record.id,
-        conversation_id=record.conversation_id,
-        tool_use_id=record.tool_use_id,
-        tool=record.tool_name,
-        risk=tool.risk.value if tool else "",
-        input=record.input,
-        display=dict(record.display or {}),
-        status=record.status,
-        created_at=record.created_at,
-        expires_at=record.expires_at,
-        editable=EDITABLE_FIELDS.get(record.tool_name, ()),
-        edits=record.edits,
-        reason=record.reason,
-        result=record.result,
-        error=record.error,
-    )
-
-
-def normalise_edits(tool_name: str, edits: dict[str, Any] | None) -> dict[str, Any]:
-    """Map friendly names (`body`) to fields, and refuse fields a person may not edit."""
-    if not edits:
-        return {}
-    allowed = EDITABLE_FIELDS.get(tool_name, ())
-    normalised: dict[str, Any] = {}
-    for key, value in edits.items():
-        field = EDIT_ALIASES.get(key, key)
-        if field not in allowed:
-            shown = ", ".join(allowed) or "none"
-            raise ToolInputError(f"'{key}' cannot be edited on {tool_name}; editable: {shown}")
-        if not isinstance(value, str) or not value.strip():
-            raise ToolInputError(f"'{key}' must be non-empty text")
-        normalised[field] = value
-    return normalised
 
 
 def _dumps(value: Any) -> str:
@@ -215,7 +181,8 @@ class ConfirmationGate:
         aliases: tuple[str, ...] = (),
     ) -> Decision:
         await self._open_for_decision(record, user_id, *aliases)
-        changes = normalise_edits(record.tool_name, edits)
+        tool = self.catalog.get(record.tool_name)
+        changes = normalise_edits(record.tool_name, tool.profile if tool else ToolProfile(), edits)
         final_input = {**record.input, **changes}
         # The edited payload must still satisfy the contract before anything is claimed.
         prepared = await executor.prepare(record.tool_name, final_input)
@@ -336,7 +303,8 @@ class ConfirmationGate:
         """Look an `unknown` send up in the CRM's history; never send again to find out."""
         if record.status != "unknown":
             return record
-        found = await self._find_in_history(record, executor)
+        tool = self.catalog.get(record.tool_name)
+        found = await find_in_history(record, tool.profile if tool else ToolProfile(), executor.crm)
         if found is None:
             return record
         done = await self.store.finish_action(record.id, status="succeeded", result=found)
@@ -344,32 +312,6 @@ class ConfirmationGate:
             "action.reconciled", action_id=record.id, conversation_id=record.conversation_id
         )
         return done
-
-    async def _find_in_history(
-        self, record: ActionRecord, executor: ToolExecutor
-    ) -> dict[str, Any] | None:
-        sent = {**record.input, **(record.edits or {})}
-        since = record.decided_at or record.created_at
-        fields: tuple[str, ...]
-        if record.tool_name == "send_email":
-            operation, key, fields = "list_emails", "emails", ("to_email", "subject", "body_text")
-        elif record.tool_name == "send_sms":
-            operation, key, fields = "list_sms", "sms", ("lead_id", "message")
-        else:
-            return None  # enrollments have no history endpoint: it stays unknown
-        filters = {"lead_id": sent["lead_id"]} if sent.get("lead_id") else {}
-        try:
-            history = await executor.crm.call(operation, {**filters, "limit": 50})
-        except DialsheetError:
-            return None
-        for item in history.get(key, []):
-            sent_at = datetime.fromisoformat(item["sent_at"].replace("Z", "+00:00"))
-            if sent_at.tzinfo is None:
-                sent_at = sent_at.replace(tzinfo=UTC)
-            # Only a send after the approval (allowing for clock skew) can be this one.
-            if sent_at >= since - CLOCK_SKEW and all(item.get(f) == sent.get(f) for f in fields):
-                return {key.rstrip("s") if key == "emails" else key: item}
-        return None
 
     async def reject(
         self,
@@ -392,37 +334,35 @@ class ConfirmationGate:
         block = ToolOutcome(text, is_error=True).block(record.tool_use_id)
         return Decision(self.view(closed), block)
 
-    async def close_open(self, record: ActionRecord, *, because: str) -> Decision:
-        """The end of an action whose tool_use is being answered without a decision.
+    async def answer_open(self, record: ActionRecord) -> Decision:
+        """The tool_result of an action whose tool_use must be answered before the person's
+        next message: one still pending stays pending (the card waits for its decision, and
+        the outcome joins the conversation when it comes); an expired or already-decided one
+        is reported as it ended (this also heals a transcript after a crash mid-decision)."""
+        current = await self.expire_if_due(record) or record
+        if current.status == "pending":
+            text = (
+                f"Waiting for the person's approval (action id {current.id}); not executed "
+                "yet. Their decision will be added to the conversation when they make it."
+            )
+            return Decision(self.view(current), ToolOutcome(text).block(current.tool_use_id))
+        return Decision(self.view(current), self.result_for(current))
 
-        A new message supersedes a pending action; an expired or already-decided one is
-        reported as it ended (this also heals a transcript after a crash mid-decision).
-        """
-        current = record
-        if record.status == "pending":
-            expired = await self.expire_if_due(record)
-            if expired:
-                current = expired
-            else:
-                claimed = await self.store.claim_action(
-                    record.id, to_status="superseded", decided_by=None, now=self.clock()
-                )
-                if claimed:
-                    await self.store.add_audit(
-                        "action.superseded",
-                        action_id=record.id,
-                        conversation_id=record.conversation_id,
-                    )
-                current = claimed or await self.get(record.id)
-        return Decision(self.view(current), self.result_for(current, because=because))
+    async def supersede(self, record: ActionRecord) -> ActionRecord | None:
+        """Close a pending action replaced by a new proposal for the same thing."""
+        claimed = await self.store.claim_action(
+            record.id, to_status="superseded", decided_by=None, now=self.clock()
+        )
+        if claimed:
+            await self.store.add_audit(
+                "action.superseded", action_id=record.id, conversation_id=record.conversation_id
+            )
+        return claimed
 
-    def result_for(self, record: ActionRecord, *, because: str = "") -> Block:
+    def result_for(self, record: ActionRecord) -> Block:
         status = record.status
         if status == "superseded":
-            text = (
-                f"Not executed: {because or 'the person moved on'} instead of approving. If "
-                "it still matters, remind them it was not sent."
-            )
+            text = SUPERSEDED
         elif status == "expired":
             text = "Not executed: the approval request expired. Mention it if it still matters."
         elif status == "succeeded":

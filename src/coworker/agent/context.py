@@ -43,7 +43,7 @@ def window(messages: list[Message], limit: int = MAX_WINDOW_MESSAGES) -> list[Me
         message = messages[start]
         if can_start_window(message):
             kept = [b for b in message["content"] if b.get("type") != "tool_result"]
-            return [{**message, "content": kept}, *messages[start + 1 :]]
+            return [{"role": message["role"], "content": kept}, *messages[start + 1 :]]
     return messages[-1:]
 
 

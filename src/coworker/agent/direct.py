@@ -10,9 +10,10 @@ gets the pending action back, and a person has at most COWORKER_MAX_PENDING_ACTI
 waiting, from every channel together: the gate (the store, atomically) enforces that cap;
 the count here only spares a refused call its conversation.
 
-Each waiting call gets a conversation of its own, holding the request and the tool call,
-so the stored transcript stays valid (every tool_use answered once it is decided) and a
-second call never supersedes the first, as a new chat message would.
+Each waiting call gets a conversation of its own (`Coworker.propose` records the request
+and the tool call there, since only the service writes transcripts), so a second call
+never supersedes the first, even a call for the same thing. Preparing and gating are the
+loop's own (`agent/gating.py`): one set of rules whoever proposed the call.
 
 Every call is counted and logged like the agent's: the executor does it for calls that run;
 calls that wait (or fail before they could wait) are recorded here, with the same tool-call
@@ -25,23 +26,17 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any
-from uuid import uuid4
 
+from coworker.agent import gating
 from coworker.agent.events import ActionView
 from coworker.agent.service import Coworker
-from coworker.agent.transcript import Transcript
 from coworker.errors import CoworkerError, DialsheetError, ToolInputError
 from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.store.pending_cap import TooManyPendingActions, too_many_pending_text
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.tools.catalog import Tool
-from coworker.tools.executor import (
-    LOGGED_RESULT_CHARS,
-    PreparedCall,
-    ToolOutcome,
-    describe_failure,
-)
+from coworker.tools.executor import LOGGED_RESULT_CHARS, ToolOutcome, describe_failure
 
 log = logging.getLogger("coworker.tools")  # the executor's: one kind of tool-call line
 
@@ -87,7 +82,7 @@ class DirectCalls:
                 if waiting >= cap:
                     refused = TooManyPendingActions(waiting, cap)
                     return DirectOutcome(result=self._too_many(tool, refused, started, arguments))
-            call = await executor.prepare(name, arguments, describe=True)
+            prepared = await gating.prepare(executor, name, arguments)
         except ToolInputError as error:
             outcome = ToolOutcome(error.message, is_error=True)
             self._observe(name, "invalid_input", started, arguments, outcome)
@@ -100,12 +95,17 @@ class DirectCalls:
             outcome = ToolOutcome(error.message, is_error=True)
             self._observe(name, "error", started, arguments, outcome)
             return DirectOutcome(result=outcome)
-        try:
-            action = await self._request(user, call)
-        except TooManyPendingActions as refused:
-            return DirectOutcome(result=self._too_many(call.tool, refused, started, arguments))
-        self._observe(name, "confirmation_required", started, call.arguments, None, action.id)
-        return DirectOutcome(action=action)
+        if isinstance(prepared, gating.Gated):
+            assert prepared.outcome is not None
+            self._observe(name, prepared.status, started, arguments, prepared.outcome)
+            return DirectOutcome(result=prepared.outcome)
+        gated = await self.coworker.propose(user, prepared, channel=self.channel)
+        if gated.action is None:
+            assert gated.outcome is not None
+            self._observe(name, gated.status, started, arguments, gated.outcome)
+            return DirectOutcome(result=gated.outcome)
+        self._observe(name, gated.status, started, prepared.arguments, None, gated.action.id)
+        return DirectOutcome(action=gated.action)
 
     def _too_many(
         self, tool: Tool, refused: TooManyPendingActions, started: float, arguments: Any
@@ -113,9 +113,6 @@ class DirectCalls:
         outcome = ToolOutcome(too_many_pending_text(tool.name, refused), is_error=True)
         self._observe(tool.name, "too_many_pending", started, arguments, outcome)
         return outcome
-
-    def _tool_use_prefix(self) -> str:
-        return f"toolu_{self.channel}_"
 
     def _observe(
         self,
@@ -141,31 +138,3 @@ class DirectCalls:
             if result is not None:
                 fields["result"] = result.content[:LOGGED_RESULT_CHARS]
         log.info("tool call", extra=log_fields(**fields))
-
-    async def _request(self, user: UserRecord, call: PreparedCall) -> ActionView:
-        """Record the call as a conversation (the request, then the tool_use) and open the
-        PendingAction for it, so approving resumes that conversation like any other."""
-        name = call.tool.name
-        conversation = await self.coworker.store.get_or_create_conversation(
-            user.id, self.channel, uuid4().hex, title=f"{name} (from {self.channel.upper()})"
-        )
-        tool_use_id = f"{self._tool_use_prefix()}{uuid4().hex}"
-        async with self.coworker.lock(conversation.id):
-            transcript = await Transcript.load(self.coworker.store, conversation.id)
-            request = (
-                f"Through an {self.channel.upper()} client I asked you to run {name}; it waits "
-                "for my approval. Tell me how it went once I decide."
-            )
-            transcript.add_user_blocks([{"type": "text", "text": request}])
-            transcript.add_assistant(
-                [{"type": "tool_use", "id": tool_use_id, "name": name, "input": call.arguments}]
-            )
-            await transcript.saved()
-            try:
-                return await self.coworker.gate.request(conversation.id, user.id, tool_use_id, call)
-            except TooManyPendingActions as refused:
-                # Lost a race to the cap: answer the call, so the transcript stays valid.
-                text = too_many_pending_text(name, refused)
-                transcript.add_user_blocks([ToolOutcome(text, is_error=True).block(tool_use_id)])
-                await transcript.saved()
-                raise

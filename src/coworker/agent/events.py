@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 
 from coworker.llm.base import Usage
 
-# A PendingAction's states (DESIGN.md §3), in the order they can happen.
+# A PendingAction's states (docs/ARCHITECTURE.md), in the order they can happen.
 ActionStatus = Literal[
     "pending",
     "executing",
@@ -22,15 +22,36 @@ ActionStatus = Literal[
 ]
 ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
 
-EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "send_email": ("subject", "body_text"),
-    "send_sms": ("message",),
-}
+
+
+@dataclass(frozen=True)
+class CardField:
+    """One line of an action's card, in display order: a name a person recognises (never a
+    raw id) and the value that will be acted on. `key` is the input field an edit sets."""
+
+    key: str
+    label: str
+    value: str
+    editable: bool = False
+    multiline: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "value": self.value,
+            "editable": self.editable,
+            "multiline": self.multiline,
+        }
 
 
 @dataclass(frozen=True)
 class ActionView:
-    """A pending (or decided) action as a person sees it: the exact payload, in names."""
+    """A pending (or decided) action as a person sees it: the exact payload, in names.
+
+    `label`, `card` and `outcome` are the server's reading of the tool's profile (the
+    contract's `x-coworker` declarations), so every channel only renders them.
+    """
 
     id: str
     conversation_id: str
@@ -47,6 +68,9 @@ class ActionView:
     reason: str | None = None
     result: dict[str, Any] | None = None
     error: str | None = None
+    label: str = ""  # "Send an email"
+    card: tuple[CardField, ...] = ()
+    outcome: str | None = None  # "Sent.", "Not sent: ...", None while pending
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +87,9 @@ class ActionView:
             "reason": self.reason,
             "result": self.result,
             "error": self.error,
+            "label": self.label,
+            "card": [field.as_dict() for field in self.card],
+            "outcome": self.outcome,
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
         }

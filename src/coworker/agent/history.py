@@ -15,16 +15,16 @@ and every cursor falls on such a boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from coworker.agent.transcript import MessageStore
+from coworker.llm.base import Message
 
 DEFAULT_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
-    messages: list[dict[str, Any]]  # in order, as Anthropic Messages
+    messages: list[Message]  # in order
     next_before: int | None  # pass as `before` for the page before this one; None: no more
 
     def tool_use_ids(self) -> set[str]:
@@ -37,7 +37,7 @@ class HistoryPage:
         }
 
 
-def _holds_results(message: dict[str, Any]) -> bool:
+def _holds_results(message: Message) -> bool:
     return message["role"] == "user" and any(
         block.get("type") == "tool_result" for block in message["content"]
     )

@@ -13,7 +13,7 @@ from coworker.agent.events import ActionView
 from coworker.agent.service import Coworker
 from coworker.errors import CoworkerError
 from coworker.store.paging import DEFAULT_LIMIT, Page
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 
 ALL = "all"
 

@@ -13,9 +13,11 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from coworker.agent.confirmations import ConfirmationGate
+from coworker.agent import gating
+from coworker.agent.confirmations import SUPERSEDED, ConfirmationGate
 from coworker.agent.context import window
 from coworker.agent.events import (
+    ActionDecided,
     ActionView,
     ConfirmationRequired,
     ErrorEvent,
@@ -26,13 +28,12 @@ from coworker.agent.events import (
     TurnDone,
 )
 from coworker.agent.transcript import Transcript
-from coworker.errors import DialsheetError, ModelError, ToolInputError
+from coworker.errors import ModelError
 from coworker.llm.base import Block, Model, ModelRequest, ModelTurn, Usage
 from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
-from coworker.store.pending_cap import TooManyPendingActions, too_many_pending_text
 from coworker.tools.catalog import ToolCatalog
-from coworker.tools.executor import ToolExecutor, ToolOutcome, describe_failure
+from coworker.tools.executor import ToolExecutor, ToolOutcome
 from coworker.tools.policy import ConfirmationPolicy, Risk
 
 log = logging.getLogger("coworker.agent")
@@ -215,41 +216,39 @@ class AgentLoop:
         if effects:
             # A write, a send or a pending action must never be without the tool_use that
             # asked for it on record: after a crash, that is how the call is found again.
-            await ctx.transcript.saved()
+            await ctx.transcript.save()
         results: dict[str, Block] = {}
         immediate: list[Block] = []
+        asked = {use["id"] for use in uses}
         for use in uses:
             tool = self.catalog.get(use["name"])
             if tool is None or not self.policy.needs_confirmation(tool.risk):
                 immediate.append(use)
                 continue
-            try:
-                call = await ctx.executor.prepare(use["name"], use.get("input"), describe=True)
-            except ToolInputError as error:
-                record.tool_call(tool.name, "invalid_input")
-                results[use["id"]] = ToolOutcome(error.message, is_error=True).block(use["id"])
-                yield ToolFinished(use["id"], use["name"], True, error.message)
+            gated = await gating.gate_call(
+                self.gate,
+                ctx.executor,
+                use["name"],
+                use.get("input"),
+                conversation_id=ctx.transcript.conversation_id,
+                user_id=ctx.user_id,
+                tool_use_id=use["id"],
+            )
+            record.tool_call(tool.name, gated.status)
+            for replaced in gated.superseded:
+                yield ActionDecided(replaced)
+                if replaced.tool_use_id in asked:  # proposed twice in this turn: answer it
+                    pending[:] = [p for p in pending if p.id != replaced.id]
+                    results[replaced.tool_use_id] = ToolOutcome(SUPERSEDED, is_error=True).block(
+                        replaced.tool_use_id
+                    )
+            if gated.action is None:
+                assert gated.outcome is not None  # why it could not wait: the model reads it
+                results[use["id"]] = gated.outcome.block(use["id"])
+                yield ToolFinished(use["id"], use["name"], True, gated.outcome.content)
                 continue
-            except DialsheetError as error:
-                record.tool_call(tool.name, "error")
-                message = describe_failure(use["name"], error)
-                results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
-                yield ToolFinished(use["id"], use["name"], True, message)
-                continue
-            try:
-                action = await self.gate.request(
-                    ctx.transcript.conversation_id, ctx.user_id, use["id"], call
-                )
-            except TooManyPendingActions as error:
-                # The model reads the cap as the tool's result and tells the person.
-                record.tool_call(tool.name, "too_many_pending")
-                message = too_many_pending_text(tool.name, error)
-                results[use["id"]] = ToolOutcome(message, is_error=True).block(use["id"])
-                yield ToolFinished(use["id"], use["name"], True, message)
-                continue
-            record.tool_call(tool.name, "confirmation_required")
-            pending.append(action)
-            yield ConfirmationRequired(action)
+            pending.append(gated.action)
+            yield ConfirmationRequired(gated.action)
 
         for use in immediate:
             yield ToolStarted(use["id"], use["name"], dict(use.get("input") or {}))
@@ -271,7 +270,7 @@ class AgentLoop:
         if effects:
             # What a write did goes on record now, not after the next model call: after a
             # crash, "may or may not have run" would invite the model to do it twice.
-            ctx.transcript.save_soon()
+            await ctx.transcript.save()
 
 
 def _person_text(ctx: RunContext) -> str | None:

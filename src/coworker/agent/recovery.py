@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from coworker.agent.events import ActionView
 from coworker.config import Settings
 from coworker.errors import CoworkerError
-from coworker.store.queries import ActionRecord
+from coworker.store.records import ActionRecord
 
 if TYPE_CHECKING:
     from coworker.agent.service import Coworker

@@ -8,25 +8,25 @@ a time, answers any tool call left open, and runs the loop.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
-from coworker.agent.confirmations import ConfirmationGate
+from coworker.agent.confirmations import ConfirmationGate, Decision
 from coworker.agent.context import system_prompt
+from coworker.agent.conversations import Conversations, OwnerCache
 from coworker.agent.events import ActionDecided, ActionView, Event, TextDelta, TurnDone
 from coworker.agent.loop import AgentLoop, RunContext
 from coworker.agent.transcript import Transcript
 from coworker.config import Settings
-from coworker.errors import ConversationNotFound, MessageTooLong
+from coworker.errors import MessageTooLong
 from coworker.llm.base import Model
-from coworker.store.queries import Store, UserRecord
+from coworker.llm.decisions import LateDecision, late_decision_block
+from coworker.store.facade import Store
+from coworker.store.records import ActionRecord, UserRecord
 from coworker.tools.catalog import ToolCatalog
 from coworker.tools.executor import CrmCaller, ToolExecutor, ToolOutcome
 from coworker.tools.policy import ConfirmationPolicy, Risk
 
-OWNER_CACHE_SIZE = 10_000
 EMPTY_REPLY = "I didn't get any text. What can I do for you in the CRM?"
 
 
@@ -34,7 +34,10 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Coworker:
+class Coworker(Conversations):
+    """The one way in for every channel (docs/ARCHITECTURE.md): turns and decisions here,
+    finding, showing and seeding conversations in `Conversations`."""
+
     def __init__(
         self,
         *,
@@ -66,7 +69,7 @@ class Coworker:
             max_pending=max_pending,
         )
         self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
-        self._owners: dict[str, str] = {}
+        self._owners = OwnerCache()
 
     @classmethod
     def from_settings(
@@ -98,38 +101,8 @@ class Coworker:
             max_pending=settings.max_pending_actions,
         )
 
-    def lock(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
-        """One turn at a time per conversation: a second message waits for the first, in
-        this process or, on PostgreSQL, in any replica (`store.locks`)."""
-        return self.store.locks.hold(conversation_id)
-
     def executor(self, user: UserRecord) -> ToolExecutor:
         return ToolExecutor(self.catalog, self.crm_for(user))
-
-    async def start_conversation(
-        self, user: UserRecord, *, channel: str, external_key: str | None = None
-    ) -> str:
-        record = await self.store.get_or_create_conversation(
-            user.id, channel, external_key or str(uuid4())
-        )
-        self._remember_owner(record.id, record.user_id)
-        return record.id
-
-    def _remember_owner(self, conversation_id: str, owner: str) -> None:
-        if len(self._owners) >= OWNER_CACHE_SIZE:
-            self._owners.pop(next(iter(self._owners)))
-        self._owners[conversation_id] = owner
-
-    async def _own_conversation(self, user: UserRecord, conversation_id: str) -> None:
-        """Only its owner may use a conversation; an owner never changes, so it is cached."""
-        owner = self._owners.get(conversation_id)
-        if owner is None:
-            record = await self.store.get_conversation(conversation_id)
-            owner = record.user_id if record else None
-            if owner is not None:
-                self._remember_owner(conversation_id, owner)
-        if owner != user.id:
-            raise ConversationNotFound(conversation_id)
 
     def _run(self, user: UserRecord, transcript: Transcript) -> AsyncIterator[Event]:
         context = RunContext(
@@ -143,12 +116,12 @@ class Coworker:
         return self.loop.run(context)
 
     async def chat(
-        self, user: UserRecord, text: str, *, conversation_id: str, because: str | None = None
+        self, user: UserRecord, text: str, *, conversation_id: str
     ) -> AsyncIterator[Event]:
         """Run one user message through the agent; events stream as they happen."""
         if len(text) > self.max_message_chars:
             raise MessageTooLong(len(text), self.max_message_chars)
-        await self._own_conversation(user, conversation_id)
+        await self.own_conversation(user, conversation_id)
         if not text.strip():
             yield TextDelta(EMPTY_REPLY)
             yield TurnDone(conversation_id, EMPTY_REPLY, "empty_message")
@@ -156,21 +129,22 @@ class Coworker:
         async with self.lock(conversation_id):
             transcript = await Transcript.load(self.store, conversation_id)
             try:
-                closed = await self.answer_open_calls(
-                    transcript, because=because or "the person sent a new message"
-                )
-                for action in closed:
+                for action in await self.answer_open_calls(transcript):
                     yield ActionDecided(action)
                 transcript.add_user_blocks([{"type": "text", "text": text}])
-                transcript.save_soon()  # the person's words are kept while the model reads them
+                await transcript.save()  # the person's words, before the model reads them
                 async for event in _saved_when_done(transcript, self._run(user, transcript)):
                     yield event
             finally:
                 await transcript.settle()  # before the lock lets the next turn load it
 
-    async def answer_open_calls(self, transcript: Transcript, *, because: str) -> list[ActionView]:
-        """Give every unanswered tool_use its one tool_result before the conversation moves on;
-        returns the actions this closed (superseded or expired), for the channels to show."""
+    async def answer_open_calls(self, transcript: Transcript) -> list[ActionView]:
+        """Give every unanswered tool_use its one tool_result before the conversation moves on.
+
+        A card still waiting stays pending (its result says so; the decision joins the
+        conversation when it comes). Returns the actions found ended (expired, or decided
+        before a crash), for the channels to show.
+        """
         open_uses = transcript.unanswered_tool_uses()
         if not open_uses:
             return []
@@ -179,17 +153,18 @@ class Coworker:
             for a in await self.store.list_actions(conversation_id=transcript.conversation_id)
         }
         results = []
-        closed: list[ActionView] = []
+        ended: list[ActionView] = []
         for use in open_uses:
             action = actions.get(use["id"])
             if action is not None:
-                decision = await self.gate.close_open(action, because=because)
+                decision = await self.gate.answer_open(action)
                 results.append(decision.result)
-                closed.append(decision.action)
+                if decision.action.status != "pending":
+                    ended.append(decision.action)
             else:
                 results.append(self._interrupted(use))
         transcript.add_user_blocks(results)
-        return closed
+        return ended
 
     def _interrupted(self, use: dict[str, Any]) -> dict[str, Any]:
         """A call cut off mid-run (a dropped stream, a restart): a write may have happened."""
@@ -240,13 +215,11 @@ class Coworker:
                         record, user.id, reason, aliases=(user.external_id,)
                     )
                 yield ActionDecided(decision.action)
-                transcript.add_user_blocks([decision.result])
-                transcript.save_soon()
-                if transcript.unanswered_tool_uses():
+                if not await self._tell_decision(transcript, record, decision):
                     pending = await self.list_actions(
                         user, status="pending", conversation_id=record.conversation_id
                     )
-                    await transcript.saved()
+                    await transcript.save()
                     yield TurnDone(
                         record.conversation_id, "", "confirmation", pending=tuple(pending)
                     )
@@ -256,31 +229,40 @@ class Coworker:
             finally:
                 await transcript.settle()
 
+    async def _tell_decision(
+        self, transcript: Transcript, record: ActionRecord, decision: Decision
+    ) -> bool:
+        """Put a decision where the model reads it; False while other cards of the same
+        turn still wait (the model goes on once the last of them is decided).
+
+        Decided in the turn that proposed it, the outcome is the tool_use's own result.
+        Decided after the person wrote again, that tool_use was answered "waiting" already:
+        the outcome follows as a note (`llm/decisions.py`), after any card still open gets
+        its own "waiting" result, so the transcript stays valid for the Messages API.
+        """
+        if record.tool_use_id in {u["id"] for u in transcript.unanswered_tool_uses()}:
+            transcript.add_user_blocks([decision.result])
+            await transcript.save()
+            return not transcript.unanswered_tool_uses()
+        await self.answer_open_calls(transcript)
+        content = decision.result.get("content")
+        note = LateDecision(
+            record.tool_name,
+            record.id,
+            record.tool_use_id,
+            content if isinstance(content, str) else "",
+            bool(decision.result.get("is_error")),
+        )
+        transcript.add_user_blocks([late_decision_block(note)])
+        await transcript.save()
+        return True
+
     async def reconcile(self, user: UserRecord, action_id: str) -> ActionView:
         """Look an `unknown` send up in the CRM's history (never by sending again)."""
         record = await self.gate.get(action_id)
         self.gate.check_decider(record, user.id, user.external_id)
         owner = await self.store.get_user(record.user_id) or user
         return self.gate.view(await self.gate.reconcile(record, self.executor(owner)))
-
-    async def list_actions(
-        self,
-        user: UserRecord,
-        *,
-        status: str | None = None,
-        conversation_id: str | None = None,
-    ) -> list[ActionView]:
-        """The person's actions; pending ones whose time ran out are closed on the way."""
-        records = await self.store.list_actions(
-            user_id=user.id, conversation_id=conversation_id, status=status
-        )
-        views = []
-        for record in records:
-            expired = await self.gate.expire_if_due(record)
-            if expired and status == "pending":
-                continue
-            views.append(self.gate.view(expired or record))
-        return views
 
     async def get_action(self, user: UserRecord, action_id: str) -> ActionView:
         record = await self.gate.get(action_id)
@@ -295,5 +277,5 @@ async def _saved_when_done(
     channel that shows "done" (or a client that reloads) must find every message stored."""
     async for event in events:
         if isinstance(event, TurnDone):
-            await transcript.saved()
+            await transcript.save()
         yield event

@@ -4,19 +4,23 @@ The rule the whole agent rests on: every `tool_use` gets exactly one `tool_resul
 user message right after it. Results and new text that arrive later (an approval, a new
 message) are merged into that trailing user message, tool results first.
 
-Changes are made in memory at once; the store catches up when it matters, in order, behind
-the turn rather than in its way:
-- `save_soon()` queues a write of everything not yet stored and returns: the person's
-  message goes out so while the model is already thinking about it.
-- `saved()` writes and waits: before a side effect (a write, a send, a pending action must
-  never lack the tool_use that asked for it), and before a turn is reported done.
-- The steps in between (a read tool's call and its result) are saved with whatever comes
-  next, in the same transaction: a crash between them loses only reads, which the next turn
-  can repeat, and the stored transcript is valid at every point.
-- `settle()` saves and waits without raising, for the `finally` that lets go of the
-  conversation's lock (the next turn must load all of this).
-A write that fails stops the writes queued after it (they would land out of order) and is
-raised by `saved()`.
+Changes are made in memory at once and written with `save()` where they must be durable,
+one strategy, in order, awaited:
+- the person's message, before the model reads it;
+- every step before anything with an effect (a write, a send, a pending action must never
+  lack the tool_use that asked for it: after a crash, that is how the call is found);
+- a write's result as soon as it is back (else "may or may not have run" would invite the
+  model to do it twice);
+- the whole turn before it is reported done.
+The steps in between (a read tool's call and its result) are saved with whatever comes
+next, in the same transaction: a crash between them loses only reads, which the next turn
+can repeat, and the stored transcript is valid at every point. `settle()` saves in the
+`finally` that lets go of the conversation's lock (the next turn must load all of this):
+without raising, and to the end even if the caller is cancelled meanwhile.
+
+Writes used to be queued behind the turn (write-behind) to take ~1 ms of SQLite off a
+turn's path; the agent-overhead benchmark showed no gain worth the machinery
+(bench/RESULTS.md, issue #15 item 6), so every save is awaited where it is made.
 
 A turn loads the recent end of the conversation, not its history (`load_recent`): what the
 model is sent is a window of it anyway (`context.window`), and everything a turn does
@@ -28,29 +32,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from coworker.agent.context import MAX_WINDOW_MESSAGES, can_start_window
-from coworker.errors import CoworkerError
 from coworker.llm.base import Block, Message
-from coworker.store.queries import StoredMessage
+from coworker.store.records import StoredMessage
 
 log = logging.getLogger("coworker.agent")
 
 
 class MessageStore(Protocol):
-    async def load_messages(self, conversation_id: str) -> list[dict[str, Any]]: ...
+    async def load_messages(self, conversation_id: str) -> list[Message]: ...
     async def load_latest_messages(
         self, conversation_id: str, limit: int, *, before: int | None = None
     ) -> list[StoredMessage]: ...
     async def append_messages(
         self,
         conversation_id: str,
-        messages: list[dict[str, Any]],
+        messages: list[Message],
         usages: Sequence[dict[str, Any] | None] | None = None,
     ) -> None: ...
-    async def replace_last_message(self, conversation_id: str, message: dict[str, Any]) -> None: ...
+    async def replace_last_message(self, conversation_id: str, message: Message) -> None: ...
 
 
 async def load_recent(
@@ -97,11 +100,9 @@ class Transcript:
         self.store = store
         self.conversation_id = conversation_id
         self.messages = messages
-        self._stored = len(messages)  # messages[:_stored] are in the store, or queued to be
+        self._stored = len(messages)  # messages[:_stored] are in the store
         self._stored_last_changed = False  # messages[_stored - 1] was merged into since
         self._usages: dict[int, dict[str, int]] = {}  # by index, for messages not yet written
-        self._writes: asyncio.Task[None] | None = None
-        self._failure: BaseException | None = None
 
     @classmethod
     async def load(
@@ -117,7 +118,10 @@ class Transcript:
         if not blocks:
             return
         if self.messages and self.messages[-1]["role"] == "user":
-            merged = {"role": "user", "content": _ordered([*self.messages[-1]["content"], *blocks])}
+            merged: Message = {
+                "role": "user",
+                "content": _ordered([*self.messages[-1]["content"], *blocks]),
+            }
             self.messages[-1] = merged
             if len(self.messages) == self._stored:
                 self._stored_last_changed = True
@@ -129,66 +133,38 @@ class Transcript:
         if usage is not None:
             self._usages[len(self.messages) - 1] = usage
 
-    def save_soon(self) -> None:
-        """Queue the writes that bring the store up to date; they run in order, behind."""
+    async def save(self) -> None:
+        """Bring the store up to date with everything so far: the last stored message if
+        merged into since, then the new messages, in one call each."""
         if self._stored_last_changed:
+            await self.store.replace_last_message(
+                self.conversation_id, self.messages[self._stored - 1]
+            )
             self._stored_last_changed = False
-            last = self.messages[self._stored - 1]
-            self._queue(lambda: self.store.replace_last_message(self.conversation_id, last))
         if len(self.messages) > self._stored:
-            first, self._stored = self._stored, len(self.messages)
-            batch = self.messages[first:]
-            usages = [self._usages.pop(index, None) for index in range(first, self._stored)]
-            self._queue(lambda: self.store.append_messages(self.conversation_id, batch, usages))
-
-    async def saved(self) -> None:
-        """Save everything so far and wait for it; raise the first write that failed."""
-        self.save_soon()
-        await self._writes_finished()
-        if self._failure is not None:
-            raise self._failure
-        if self._writes is not None and self._writes.cancelled():  # the event loop closing
-            raise CoworkerError("the conversation's last writes were cancelled before saving")
+            first, last = self._stored, len(self.messages)
+            usages = [self._usages.pop(index, None) for index in range(first, last)]
+            await self.store.append_messages(self.conversation_id, self.messages[first:], usages)
+            self._stored = last
 
     async def settle(self) -> None:
-        """Save everything so far and wait until no write is left running, failed or not.
-
-        Cancelling the caller does not cut this short: the writes are waited for all the
-        same, and the cancellation goes on afterwards.
-        """
-        self.save_soon()
-        await self._writes_finished()
-        if self._failure is not None:  # nobody will raise it now: say it
+        """Save, for the `finally` that lets go of the lock: a failure is logged (nobody is
+        left to raise it to), and a cancellation waits for the write, then goes on."""
+        write = asyncio.ensure_future(self.save())
+        cancelled = False
+        while not write.done():
+            try:
+                await asyncio.wait({write})  # never cancels the write itself
+            except asyncio.CancelledError:
+                cancelled = True
+        if not write.cancelled() and write.exception() is not None:
             log.error(
                 "conversation %s: messages could not be saved (%s)",
                 self.conversation_id,
-                type(self._failure).__name__,
+                type(write.exception()).__name__,
             )
-
-    async def _writes_finished(self) -> None:
-        cancelled = False
-        while self._writes is not None and not self._writes.done():
-            try:
-                await asyncio.wait({self._writes})  # never cancels or raises the writes
-            except asyncio.CancelledError:
-                cancelled = True
         if cancelled:
             raise asyncio.CancelledError
-
-    def _queue(self, write: Callable[[], Awaitable[None]]) -> None:
-        previous = self._writes
-
-        async def after_previous() -> None:
-            if previous is not None:
-                await previous  # never raises: failures are kept in `_failure`
-            if self._failure is not None:
-                return
-            try:
-                await write()
-            except Exception as error:  # noqa: BLE001 - kept, and raised by saved()
-                self._failure = error
-
-        self._writes = asyncio.get_running_loop().create_task(after_previous())
 
     def unanswered_tool_uses(self) -> list[Block]:
         """The last assistant message's tool_use blocks that have no tool_result yet."""

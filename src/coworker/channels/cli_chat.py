@@ -29,26 +29,24 @@ from coworker.agent.events import (
 )
 from coworker.agent.service import Coworker
 from coworker.errors import CoworkerError
-from coworker.store.queries import UserRecord
-
-FIELD_LABELS = {"subject": "Subject", "body_text": "Body", "message": "Message"}
+from coworker.store.records import UserRecord
 
 
 def action_card(action: ActionView) -> Panel:
-    """The exact payload a person approves: recipient, subject, body (or what gets deleted)."""
+    """The exact payload a person approves, as the server's card reads (recipient, subject,
+    body, or what gets deleted), and how it ended once decided."""
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold")
     table.add_column()
-    shown = dict(action.display)
-    for label in ("from", "to", "lead", "sequence", "task"):
-        if label in shown:
-            table.add_row(label.capitalize(), shown[label])
-    for key, value in action.input.items():
-        if key in {"email_account_id"}:
-            continue
-        table.add_row(FIELD_LABELS.get(key, key), Text(str(value)))
-    title = f"{action.tool} — waiting for your approval ({action.risk})"
-    return Panel(table, title=title, subtitle=f"action {action.id}", border_style="yellow")
+    for field in action.card:
+        table.add_row(field.label, Text(field.value))
+    label = action.label or action.tool
+    if action.status == "pending":
+        title = f"{label} — waiting for your approval ({action.risk})"
+        border = "yellow"
+    else:
+        title, border = f"{label} — {action.outcome or action.status}", "dim"
+    return Panel(table, title=title, subtitle=f"action {action.id}", border_style=border)
 
 
 async def render(
@@ -75,9 +73,9 @@ async def render(
         elif isinstance(event, ConfirmationRequired):
             console.print(action_card(event.action))
         elif isinstance(event, ActionDecided):
-            console.print(f"[dim]· action {event.action.status}[/dim]")
-            if event.action.status in {"failed", "stale"} and event.action.error:
-                console.print(Text(event.action.error, style="yellow"))
+            said = event.action.outcome or event.action.status
+            style = "dim" if event.action.status == "succeeded" else "yellow"
+            console.print(Text(f"· {event.action.label}: {said}", style=style))
         elif isinstance(event, ErrorEvent):
             console.print(f"[red]{event.message}[/red]")
     if streaming and not quiet:
@@ -114,12 +112,9 @@ async def decide_interactively(
         return await render(coworker.reject(user, action.id, reason or None), console)
     edits: dict[str, Any] = {}
     if choice == "e":
-        for name in action.editable:
-            edits[name] = Prompt.ask(
-                FIELD_LABELS.get(name, name),
-                default=str(action.input.get(name, "")),
-                console=console,
-            )
+        for field in action.card:
+            if field.editable:
+                edits[field.key] = Prompt.ask(field.label, default=field.value, console=console)
     return await render(coworker.approve(user, action.id, edits or None), console)
 
 

@@ -1,8 +1,9 @@
-"""The async Dialsheet client: one generic `call`, routed by the contract, and thin helpers.
+"""The async Dialsheet client: one generic `call`, routed by the contract.
 
 `call(operation_id, arguments)` looks the operation up in `openapi.yaml`, puts each argument
-where the contract says (path, query string or JSON body) and returns the parsed JSON. The
-typed helpers (`search_leads`, `send_email`, ...) only delegate to it.
+where the contract says (path, query string or JSON body) and returns the parsed JSON. There
+is no helper per operation: the contract names them all, and every caller (the executor,
+summaries, reconciliation) calls by name.
 
 Reliability rules:
 
@@ -31,7 +32,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -40,8 +41,7 @@ from urllib.parse import quote
 
 import httpx
 
-from coworker.config import Settings
-from coworker.dialsheet.contract import Operation, load_contract
+from coworker.dialsheet.contract import Contract, Operation, load_contract
 from coworker.errors import (
     ConfigError,
     DialsheetConflict,
@@ -61,7 +61,6 @@ logger = logging.getLogger("coworker.dialsheet")
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 # Answers from a proxy in front of Dialsheet that say nothing about whether it acted.
 AMBIGUOUS_STATUSES = frozenset({502, 504})
-OUTBOUND_OPERATIONS = frozenset({"send_email", "send_sms", "enroll_in_sequence"})
 
 # The request never left the machine: retrying cannot make anything happen twice.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -74,21 +73,8 @@ _ERROR_BY_STATUS: dict[int, type[DialsheetError]] = {
     404: DialsheetNotFound,
     409: DialsheetConflict,
 }
-_MAYBE_HAPPENED = {
-    "send_email": "the email may have been sent",
-    "send_sms": "the text message may have been sent",
-    "enroll_in_sequence": "the lead may have been enrolled",
-}
 _MAX_API_MESSAGE = 500
 _USER_AGENT = "dialsheet-coworker/0.1"
-
-
-def embedded_sandbox_url(settings: Settings) -> str:
-    """Where `coworker serve` mounts the embedded sandbox CRM."""
-    host = settings.host if settings.host not in {"0.0.0.0", "::", ""} else "127.0.0.1"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{settings.port}/sandbox"
 
 
 class DialsheetClient:
@@ -110,7 +96,10 @@ class DialsheetClient:
         backoff_max: float = 8.0,
         transport: httpx.AsyncBaseTransport | None = None,
         http: httpx.AsyncClient | None = None,
+        contract: Contract | None = None,
     ) -> None:
+        # The CRM's contract routes every call; the packaged one unless the CRM has its own.
+        self.contract = contract or load_contract()
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError("the Dialsheet base URL must start with http:// or https://")
         key = api_key.strip()
@@ -140,29 +129,6 @@ class DialsheetClient:
             "User-Agent": _USER_AGENT,
         }
 
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        api_key: str | None = None,
-        *,
-        http: httpx.AsyncClient | None = None,
-    ) -> DialsheetClient:
-        """A client for `api_key` (a person's key), or for DIALSHEET_API_KEY when not given."""
-        if api_key is None and settings.dialsheet_api_key is not None:
-            api_key = settings.dialsheet_api_key.get_secret_value()
-        if not api_key:
-            raise ConfigError(
-                "no Dialsheet API key: set DIALSHEET_API_KEY or connect a personal key"
-            )
-        return cls(
-            settings.dialsheet_base_url or embedded_sandbox_url(settings),
-            api_key,
-            timeout=settings.dialsheet_timeout_seconds,
-            max_retries=settings.dialsheet_max_retries,
-            http=http,
-        )
-
     def __repr__(self) -> str:
         return f"DialsheetClient(base_url={display_url(self.base_url)!r})"
 
@@ -190,105 +156,9 @@ class DialsheetClient:
         Raises ValueError for an unknown operation or arguments that do not fit it, and a
         `DialsheetError` subclass for anything the API (or the network) says went wrong.
         """
-        op = _operation(operation_id)
+        op = self._operation(operation_id)
         url, query, body = self._build(op, arguments)
         return await self._send(op, url, query, body, arguments)
-
-    async def iterate(
-        self,
-        operation_id: str,
-        arguments: Mapping[str, Any] | None = None,
-        *,
-        max_items: int | None = None,
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Yield every record of a list operation, walking its pages (from `page`, default 1)."""
-        op = _operation(operation_id)
-        key = op.response_key
-        if op.method != "GET" or key is None:
-            raise ValueError(f"{operation_id} is not a list operation")
-        if max_items is not None and max_items <= 0:
-            return
-        args = dict(arguments or {})
-        paged = any(p.name == "page" for p in op.query_params)
-        page = int(args.pop("page", None) or 1)
-        limit = int(args.get("limit") or _max_limit(op))
-        if paged:
-            args["limit"] = limit
-        seen = 0
-        while True:
-            data = await self.call(operation_id, {**args, "page": page} if paged else args)
-            items = data.get(key)
-            if not isinstance(items, list):
-                raise ValueError(f"{operation_id} is not a list operation")
-            for item in items:
-                yield item
-                seen += 1
-                if max_items is not None and seen >= max_items:
-                    return
-            total = data.get("total")
-            if not paged or len(items) < limit:
-                return
-            if isinstance(total, int) and page * limit >= total:
-                return
-            page += 1
-
-    # -- typed helpers: each one only delegates to `call` -----------------------------------
-
-    async def search_leads(self, **filters: Any) -> dict[str, Any]:
-        """`{"leads": [...], "total": n}`; filters: search, status, page, limit."""
-        return await self.call("search_leads", filters)
-
-    async def get_lead(self, lead_id: str) -> dict[str, Any]:
-        """`{"lead": {...}}` with recent notes, open tasks, calls and deals."""
-        return await self.call("get_lead", {"id": lead_id})
-
-    async def list_tasks(self, **filters: Any) -> dict[str, Any]:
-        """`{"tasks": [...], "total": n}`; filters: lead_id, completed, page, limit."""
-        return await self.call("list_tasks", filters)
-
-    async def list_email_accounts(self) -> dict[str, Any]:
-        """`{"email_accounts": [...], "total": n}`."""
-        return await self.call("list_email_accounts", {})
-
-    async def list_emails(self, **filters: Any) -> dict[str, Any]:
-        """`{"emails": [...], "total": n}`; filters: lead_id, page, limit."""
-        return await self.call("list_emails", filters)
-
-    async def list_sms(self, **filters: Any) -> dict[str, Any]:
-        """`{"sms": [...], "total": n}`; filters: lead_id, page, limit."""
-        return await self.call("list_sms", filters)
-
-    async def list_calls(self, **filters: Any) -> dict[str, Any]:
-        """`{"calls": [...], "total": n}`; filters: lead_id, page, limit."""
-        return await self.call("list_calls", filters)
-
-    async def list_opportunities(self, **filters: Any) -> dict[str, Any]:
-        """`{"opportunities": [...], "total": n}`; filters: stage, lead_id, page, limit."""
-        return await self.call("list_opportunities", filters)
-
-    async def send_email(
-        self,
-        *,
-        email_account_id: str,
-        to_email: str,
-        subject: str,
-        body_text: str,
-        lead_id: str | None = None,
-    ) -> dict[str, Any]:
-        """`{"email": {...}}`. Never retried; a lost answer raises DialsheetOutcomeUnknown."""
-        arguments: dict[str, Any] = {
-            "email_account_id": email_account_id,
-            "to_email": to_email,
-            "subject": subject,
-            "body_text": body_text,
-        }
-        if lead_id is not None:
-            arguments["lead_id"] = lead_id
-        return await self.call("send_email", arguments)
-
-    async def send_sms(self, *, lead_id: str, message: str) -> dict[str, Any]:
-        """`{"sms": {...}}`. Never retried; a lost answer raises DialsheetOutcomeUnknown."""
-        return await self.call("send_sms", {"lead_id": lead_id, "message": message})
 
     # -- internals --------------------------------------------------------------------------
 
@@ -386,13 +256,19 @@ class DialsheetClient:
             await asyncio.sleep(self._delay(attempt, failure))
             attempt += 1
 
+    def _operation(self, operation_id: str) -> Operation:
+        op = self.contract.operations.get(operation_id)
+        if op is None:
+            raise ValueError(f"unknown Dialsheet operation: {operation_id!r}")
+        return op
+
     def _delay(self, attempt: int, failure: DialsheetError) -> float:
         if isinstance(failure, DialsheetRateLimited) and failure.retry_after is not None:
             return max(0.0, min(self.backoff_max, failure.retry_after))
         return random.uniform(0, min(self.backoff_max, self.backoff_base * 2**attempt))
 
     def _outcome_unknown(self, op: Operation, exc: Exception) -> DialsheetOutcomeUnknown:
-        consequence = _MAYBE_HAPPENED.get(op.operation_id, "the record may have been created")
+        consequence = op.profile.unanswered or "the record may have been created"
         return DialsheetOutcomeUnknown(
             f"{op.operation_id} failed: the request was sent but no answer came back "
             f"({type(exc).__name__}); {consequence}. Check the CRM before trying again.",
@@ -454,19 +330,6 @@ class DialsheetClient:
         )
 
 
-def _operation(operation_id: str) -> Operation:
-    op = load_contract().operations.get(operation_id)
-    if op is None:
-        raise ValueError(f"unknown Dialsheet operation: {operation_id!r}")
-    return op
-
-
-def _max_limit(op: Operation) -> int:
-    for param in op.query_params:
-        if param.name == "limit":
-            maximum = param.schema.get("maximum", param.schema.get("default"))
-            return int(maximum) if isinstance(maximum, int) else 25
-    return 100
 
 
 def _query_value(op: Operation, name: str, value: Any) -> str:

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
+
+from coworker.dialsheet.profiles import EXTENSION, ToolProfile, parse_profile
 
 JsonSchema = dict[str, Any]
 
@@ -44,6 +47,7 @@ class Operation:
     success_status: int
     response_key: str | None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    profile: ToolProfile = field(default_factory=ToolProfile)  # its `x-coworker` extension
 
     @property
     def path_params(self) -> tuple[Parameter, ...]:
@@ -165,6 +169,7 @@ class Contract:
             success_status=success,
             response_key=response_key,
             tags=tuple(spec.get("tags", [])),
+            profile=parse_profile(spec.get(EXTENSION), spec["operationId"]),
         )
 
     def schema(self, name: str) -> JsonSchema:
@@ -233,6 +238,14 @@ def load_contract() -> Contract:
     """The packaged contract, parsed once per process."""
     text = resources.files("coworker.dialsheet").joinpath("openapi.yaml").read_text("utf-8")
     return Contract(yaml.safe_load(text))
+
+
+def load_contract_file(path: Path | None) -> Contract:
+    """The contract at `path` (a CRM's own, with its `x-coworker` profiles); the packaged one
+    when None."""
+    if path is None:
+        return load_contract()
+    return Contract(yaml.safe_load(path.read_text("utf-8")))
 
 
 def contract_path() -> str:

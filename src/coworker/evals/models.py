@@ -41,10 +41,6 @@ class ModelChoice:
     start: Callable[[str, datetime], datetime] = _same_moment
     finish: Callable[[], None] = field(default=lambda: None)
 
-    @property
-    def is_offline(self) -> bool:
-        return self.name == OFFLINE
-
 
 def choose_model(
     settings: Settings,

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from coworker.agent.confirmations import EDIT_ALIASES
-from coworker.agent.events import EDITABLE_FIELDS, ActionStatus
+from coworker.agent.events import ActionStatus
+from coworker.dialsheet.profiles import ToolProfile
 from coworker.tools.catalog import build_catalog
 from coworker.tools.policy import DEFAULT_CONFIRM
 
@@ -68,9 +68,11 @@ class StepSpec(_Strict):
         if self.edits is not None:
             if not self.edits:
                 raise ValueError("edits is empty")
-            allowed = EDITABLE_FIELDS.get(str(tool), ())
+            known = build_catalog().get(str(tool))
+            profile = known.profile if known else ToolProfile()
+            allowed = profile.editable
             for key in self.edits:
-                if EDIT_ALIASES.get(key, key) not in allowed:
+                if profile.field_named(key) not in allowed:
                     raise ValueError(
                         f"edits.{key}: {tool} lets a person edit {', '.join(allowed) or 'nothing'}"
                     )

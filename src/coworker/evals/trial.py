@@ -23,7 +23,7 @@ from coworker.evals.cases import Case, Decide, Say
 from coworker.evals.resources import Snapshot, take_snapshot
 from coworker.evals.world import WireCall, World, open_world
 from coworker.llm.base import Message, Model, Usage
-from coworker.store.queries import ActionRecord
+from coworker.store.records import ActionRecord
 
 
 @dataclass(frozen=True)

@@ -28,18 +28,19 @@ from sqlalchemy import Table, insert, select
 
 from coworker.agent.service import Coworker
 from coworker.config import Settings
+from coworker.crm.embedded import EMBEDDED_SANDBOX_URL
 from coworker.dialsheet.client import DialsheetClient
 from coworker.dialsheet.contract import load_contract
 from coworker.evals.cases import Case
 from coworker.evals.inject import inject
 from coworker.evals.resources import Snapshot, known_ids, take_snapshot
 from coworker.llm.base import Model
-from coworker.runtime import EMBEDDED_SANDBOX_URL
 from coworker.sandbox.app import create_sandbox_app
 from coworker.sandbox.database import IN_MEMORY, SandboxDatabase
 from coworker.sandbox.seed import seed_demo_data
 from coworker.sandbox.tables import Base
-from coworker.store.queries import Store, UserRecord
+from coworker.store.facade import Store
+from coworker.store.records import UserRecord
 from coworker.tools.executor import CrmCaller
 
 

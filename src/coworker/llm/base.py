@@ -1,9 +1,10 @@
 """The `Model` seam: one streamed model turn from a request in Anthropic Messages form.
 
-Requests, transcripts and replies all use Anthropic's content-block shapes as plain dicts
-(`{"type": "text", "text": ...}`, `{"type": "tool_use", "id", "name", "input"}`,
-`{"type": "tool_result", "tool_use_id", "content", "is_error"}`), so the stored transcript
-can be replayed to any model and moved between them.
+Requests, transcripts and replies all use Anthropic's shapes: a `Message` is a role and a
+list of content blocks (`{"type": "text", "text": ...}`, `{"type": "tool_use", "id", "name",
+"input"}`, `{"type": "tool_result", "tool_use_id", "content", "is_error"}`), so the stored
+transcript can be replayed to any model and moved between them. The content is always a
+list (the store turns a string into a text block), which every reader relies on.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypedDict
 
-Block = dict[str, Any]
-Message = dict[str, Any]  # {"role": "user" | "assistant", "content": list[Block]}
+Block = dict[str, Any]  # one content block: text, tool_use or tool_result
+Role = Literal["user", "assistant"]
+
+
+class Message(TypedDict):
+    role: Role
+    content: list[Block]
+
+
 ToolDefinition = dict[str, Any]  # {"name", "description", "input_schema"}
 
 STOP_REASONS = (

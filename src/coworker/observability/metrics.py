@@ -31,7 +31,7 @@ from coworker.agent.events import ACTION_STATUSES
 from coworker.store.tables import PendingAction
 
 if TYPE_CHECKING:
-    from coworker.store.queries import Store
+    from coworker.store.facade import Store
 
 log = logging.getLogger("coworker.metrics")
 

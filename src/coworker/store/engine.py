@@ -107,15 +107,12 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def create_sync_engine(url: str | URL, *, wait_for_locks: bool = True) -> Engine:
+def create_sync_engine(url: str | URL) -> Engine:
     """A synchronous engine (the stdlib `sqlite3` driver) on the same SQLite database as `url`.
 
-    The store runs its SQLite transactions on such engines: on the event loop itself while
-    no other connection holds the write lock, else in a worker thread (one thread hop per
-    transaction, where aiosqlite makes several per statement). Same PRAGMAs as
-    `create_engine`; with `wait_for_locks=False` a locked database fails at once
-    (busy_timeout 0) instead of waiting, and commits never checkpoint the WAL (the store
-    does that in its worker), so nothing on this engine can stall the event loop.
+    The store runs its SQLite transactions on such an engine in its worker thread
+    (`transactions`: one thread hop per transaction, where aiosqlite makes several per
+    statement). Same PRAGMAs as `create_engine`.
 
     An in-memory URL must name a shared-cache memory database (as the engines of
     `create_engine` do): a private `:memory:` database would be a different, empty one; its
@@ -139,8 +136,7 @@ def create_sync_engine(url: str | URL, *, wait_for_locks: bool = True) -> Engine
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_sync_engine(parsed, **kwargs, **STORABLE_JSON)
     install_storable(engine)
-    pragmas = _sqlite_pragmas if wait_for_locks else _sqlite_pragmas_never_waiting
-    event.listen(engine, "connect", pragmas)
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 
@@ -163,27 +159,17 @@ def _shared_memory(parsed: URL) -> URL:
     )
 
 
-def _sqlite_pragmas(
-    dbapi_connection: Any, connection_record: Any, *, wait_for_locks: bool = True
-) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        # First: switching to WAL may have to wait. A connection that must never wait (it runs
-        # on the event loop) fails at once instead, here too, and never checkpoints.
-        cursor.execute(f"PRAGMA busy_timeout={5000 if wait_for_locks else 0}")
+        cursor.execute("PRAGMA busy_timeout=5000")  # first: switching to WAL may have to wait
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a commit survives the process crashing; only a power cut can lose the
         # last few. FULL would fsync every message write, the largest cost of a turn.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        if not wait_for_locks:
-            cursor.execute("PRAGMA wal_autocheckpoint=0")
     finally:
         cursor.close()
-
-
-def _sqlite_pragmas_never_waiting(dbapi_connection: Any, connection_record: Any) -> None:
-    _sqlite_pragmas(dbapi_connection, connection_record, wait_for_locks=False)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

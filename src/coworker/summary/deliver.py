@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from coworker.agent.service import Coworker
-from coworker.agent.transcript import Transcript
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.gather import SummaryData
 
 SUMMARY_CHANNEL = "summary"
@@ -62,45 +61,13 @@ class WebChannel:
         return True
 
     async def conversation_id(self, user: UserRecord) -> str:
-        record = await self.coworker.store.get_or_create_conversation(
-            user.id, SUMMARY_CHANNEL, summary_key(user), title=SUMMARY_TITLE
+        return await self.coworker.start_conversation(
+            user, channel=SUMMARY_CHANNEL, external_key=summary_key(user), title=SUMMARY_TITLE
         )
-        return record.id
 
     async def deliver(self, user: UserRecord, summary: RenderedSummary) -> None:
-        store = self.coworker.store
-        conversation_id = await self.conversation_id(user)
-        opening = {"type": "text", "text": opening_line(summary.local_date)}
-        reply_blocks: list[dict[str, Any]] = [{"type": "text", "text": summary.text}]
-        reply = {"role": "assistant", "content": reply_blocks}
-        async with self.coworker.lock(conversation_id):
-            # Whole: "is today's summary here already?" asks of all of it, once a day.
-            transcript = await Transcript.load(store, conversation_id, whole=True)
-            if _delivered(transcript.messages, opening["text"]):
-                return  # a retry after another channel failed: this one already has it
-            if transcript.unanswered_tool_uses():
-                # An approval left waiting in this conversation is superseded by the new day,
-                # exactly as a new message from the person would supersede it.
-                await self.coworker.answer_open_calls(
-                    transcript, because="a new daily summary arrived"
-                )
-            if transcript.messages and transcript.messages[-1]["role"] == "user":
-                transcript.add_user_blocks([opening])
-                transcript.add_assistant(reply_blocks)
-                await transcript.saved()
-            else:
-                await transcript.saved()
-                # Both turns in one transaction: a crash never leaves half a delivery.
-                await store.append_messages(
-                    conversation_id, [{"role": "user", "content": [opening]}, reply]
-                )
-
-
-def _delivered(messages: list[dict[str, Any]], opening: str) -> bool:
-    """Whether the day's summary is in the conversation already (its opening turn is)."""
-    return any(
-        message["role"] == "user"
-        and isinstance(message["content"], list)
-        and any(block.get("text") == opening for block in message["content"])
-        for message in messages
-    )
+        # Once: a retry after another channel failed finds this one delivered already. A
+        # card left waiting in the conversation stays pending through the new day.
+        await self.coworker.seed_exchange(
+            await self.conversation_id(user), opening_line(summary.local_date), summary.text
+        )

@@ -12,7 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coworker.errors import CoworkerError
-from coworker.store.queries import Store, UserRecord
+from coworker.store.facade import Store
+from coworker.store.records import UserRecord
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("web", "slack", "both")

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from coworker.llm.base import Model
 from coworker.observability.context import hash_user
-from coworker.store.queries import Store, SummaryRunRecord, UserRecord
+from coworker.store.facade import Store
+from coworker.store.records import SummaryRunRecord, UserRecord
 from coworker.summary.deliver import RenderedSummary, SummaryChannel
 from coworker.summary.gather import STALE_DAYS, gather
 from coworker.summary.render import render_with_model, summary_prompt
@@ -82,12 +83,21 @@ class SummaryService:
         self.prompt = prompt or summary_prompt()
 
     @classmethod
-    def from_runtime(cls, runtime: Runtime, **options: object) -> SummaryService:
+    def from_runtime(
+        cls,
+        runtime: Runtime,
+        *,
+        channels: Mapping[str, SummaryChannel] | None = None,
+        **options: object,
+    ) -> SummaryService:
+        """`channels`: as composed by the caller; by default every one this install has."""
+        from coworker.summary.compose import summary_channels
+
         return cls(
             store=runtime.store,
             model=runtime.model,
             crm_for=runtime.coworker.crm_for,
-            channels=runtime.summary_channels(),
+            channels=channels or summary_channels(runtime.settings, runtime.coworker),
             **options,  # type: ignore[arg-type]
         )
 

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.preferences import WEEKDAYS
 from coworker.summary.runs import RunResult, SummaryService, retry_due
 

@@ -3,8 +3,8 @@
 Each operation becomes one tool with one flat input (path, query and body merged; a path's
 `id` named after its resource, so `get_lead` takes `lead_id`). The model sees a slim schema
 (types, enums, formats, descriptions); calls are validated against the full one, with every
-length and pattern of the contract. A small declared table of conveniences relaxes inputs the
-service can fill in itself, without changing what reaches the API.
+length and pattern of the contract. An operation's profile (its `x-coworker` extension) may
+relax inputs the service can fill in itself, without changing what reaches the API.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coworker.dialsheet.contract import Contract, JsonSchema, Operation, load_contract
+from coworker.dialsheet.profiles import Convenience, ToolProfile
 from coworker.tools.policy import Risk, risk_of
 
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -29,25 +30,6 @@ def _for_model(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Convenience:
-    """An input the model may leave out, because the executor fills it in before any call."""
-
-    optional: tuple[str, ...]
-    note: str
-
-
-CONVENIENCES: dict[str, Convenience] = {
-    "send_email": Convenience(
-        optional=("email_account_id", "to_email"),
-        note=(
-            "email_account_id may be omitted when the person has one mailbox or a default one; "
-            "to_email may be omitted when lead_id is given (the lead's email is used)."
-        ),
-    ),
-}
-
-
-@dataclass(frozen=True)
 class Tool:
     name: str
     description: str
@@ -56,6 +38,15 @@ class Tool:
     input_schema: JsonSchema  # what the model sees
     validation_schema: JsonSchema  # what a call must satisfy (the contract's every rule)
     renamed: dict[str, str] = field(default_factory=dict)  # tool input name -> API name
+
+    @property
+    def profile(self) -> ToolProfile:
+        return self.operation.profile
+
+    @property
+    def label(self) -> str:
+        """What a person calls it: "Send an email"."""
+        return self.profile.label or self.operation.summary.rstrip(".") or self.name
 
     def definition(self) -> dict[str, Any]:
         return {
@@ -72,6 +63,7 @@ class ToolCatalog:
     def __init__(self, tools: list[Tool]) -> None:
         self._tools = {tool.name: tool for tool in tools}
         self._definitions: list[dict[str, Any]] | None = None
+        self._kept: dict[str, tuple[str, ...]] | None = None
 
     def __iter__(self) -> Iterator[Tool]:
         return iter(self._tools.values())
@@ -87,6 +79,17 @@ class ToolCatalog:
         if self._definitions is None:
             self._definitions = [tool.definition() for tool in self]
         return self._definitions
+
+    def kept_fields(self) -> dict[str, tuple[str, ...]]:
+        """The fields each listed item keeps for the model, by the list's key in an answer
+        (`leads`), as the list operations' profiles declare them (`compact`)."""
+        if self._kept is None:
+            self._kept = {
+                tool.operation.response_key: tool.profile.compact
+                for tool in self
+                if tool.profile.compact is not None and tool.operation.response_key
+            }
+        return self._kept
 
     def serialized(self) -> str:
         return json.dumps(self.definitions(), separators=(",", ":"))
@@ -173,7 +176,7 @@ def _build_tool(operation: Operation) -> Tool:
         # An update needs at least one field besides the id it targets.
         validation["minProperties"] = len(operation.path_params) + body["minProperties"]
 
-    convenience = CONVENIENCES.get(operation.operation_id)
+    convenience = operation.profile.convenience
     model_required = [r for r in required if not convenience or r not in convenience.optional]
     shown = _slim({"type": "object", "properties": properties})
     if model_required:

@@ -2,30 +2,20 @@
 
 CRM data is long (notes, email bodies) and the model pays for every token of it on every
 later turn, so lists keep a few fields per item plus `total` and the page, text is cut, and
-no result exceeds a fixed size.
+no result exceeds a fixed size. Which fields a list keeps is declared with its operation in
+the contract (`x-coworker: {compact: [...]}`), handed in as `fields` by the list's key.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 MAX_RESULT_CHARS = 6000
 LIST_TEXT_CHARS = 240
 SINGLE_TEXT_CHARS = 1200
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "leads": ("id", "name", "company", "email", "phone", "status", "title"),
-    "tasks": ("id", "title", "due_date", "priority", "completed", "lead_id"),
-    "notes": ("id", "lead_id", "content", "outcome", "created_at"),
-    "calls": ("id", "lead_id", "direction", "duration_seconds", "outcome", "started_at", "summary"),
-    "opportunities": ("id", "name", "lead_id", "value", "currency", "stage", "expected_close_date"),
-    "emails": ("id", "to_email", "subject", "body_text", "lead_id", "sent_at"),
-    "sms": ("id", "lead_id", "to_phone", "message", "sent_at"),
-    "tags": ("id", "name"),
-    "sequences": ("id", "name", "status", "step_count"),
-    "email_accounts": ("id", "email", "display_name", "is_default"),
-}
 # Nested lists inside a single object (a lead's recent activity) use their resource's fields.
 NESTED = {
     "recent_notes": "notes",
@@ -46,23 +36,29 @@ def _item(item: dict[str, Any], fields: tuple[str, ...] | None, limit: int) -> d
     return {k: _cut(item[k], limit) for k in keys if k in item and item[k] is not None}
 
 
-def _single(item: dict[str, Any]) -> dict[str, Any]:
+Fields = Mapping[str, tuple[str, ...]]
+
+
+def _single(item: dict[str, Any], fields: Fields) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in item.items():
         if value is None or value == []:
             continue
         if isinstance(value, list) and key in NESTED:
-            out[key] = [_item(v, FIELDS[NESTED[key]], LIST_TEXT_CHARS) for v in value]
+            out[key] = [_item(v, fields.get(NESTED[key]), LIST_TEXT_CHARS) for v in value]
         else:
             out[key] = _cut(value, SINGLE_TEXT_CHARS)
     return out
 
 
-def compact(data: dict[str, Any], *, page: int = 1, limit: int | None = None) -> dict[str, Any]:
+def compact(
+    data: dict[str, Any], *, page: int = 1, limit: int | None = None, fields: Fields | None = None
+) -> dict[str, Any]:
     """The model's view of one API answer (`{"leads": [...], "total": n}` or `{"lead": {...}}`)."""
+    fields = fields or {}
     list_key = next((k for k, v in data.items() if isinstance(v, list)), None)
     if list_key is not None and "total" in data:
-        items = [_item(i, FIELDS.get(list_key), LIST_TEXT_CHARS) for i in data[list_key]]
+        items = [_item(i, fields.get(list_key), LIST_TEXT_CHARS) for i in data[list_key]]
         total = int(data["total"])
         shown_before = (page - 1) * (limit or len(items))
         result: dict[str, Any] = {
@@ -72,7 +68,9 @@ def compact(data: dict[str, Any], *, page: int = 1, limit: int | None = None) ->
             "has_more": shown_before + len(items) < total,
         }
         return _capped_list(result, list_key)
-    return _capped({k: _single(v) if isinstance(v, dict) else v for k, v in data.items()})
+    return _capped(
+        {k: _single(v, fields) if isinstance(v, dict) else v for k, v in data.items()}
+    )
 
 
 def _size(value: Any) -> int:

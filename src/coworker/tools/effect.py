@@ -41,13 +41,6 @@ Facts = dict[str, Any]
 Effect = dict[str, Facts | None]
 
 CONTACT_FIELDS = ("email", "phone")
-# Which of the lead's contact details the CRM looks up itself when the call runs. An
-# outbound tool not listed is bound to all of them (never a recipient nobody saw).
-RESOLVED_AT_SEND: dict[str, tuple[str, ...]] = {
-    "send_email": (),  # the request carries to_email itself
-    "send_sms": ("phone",),
-    "enroll_in_sequence": CONTACT_FIELDS,  # the sequence's emails and texts
-}
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 records: a list the CRM pages through to find one id
 
@@ -114,10 +107,13 @@ def resource_for(argument: str) -> Resource | None:
 
 
 def reached_contacts(tool: Tool) -> tuple[str, ...]:
-    """The lead's contact details the CRM will use for this call, looked up when it runs."""
+    """The lead's contact details the CRM will use for this call, looked up when it runs:
+    the profile's `resolved_at_send`; an outbound tool that does not say is bound to all of
+    them (never a recipient nobody saw)."""
     if tool.risk is not Risk.OUTBOUND:
         return ()
-    return RESOLVED_AT_SEND.get(tool.name, CONTACT_FIELDS)
+    declared = tool.profile.resolved_at_send
+    return CONTACT_FIELDS if declared is None else declared
 
 
 class UnknownReference(ValueError):

@@ -152,7 +152,8 @@ class ToolExecutor:
             return failed
         page = int(arguments.get("page", 1))
         limit = arguments.get("limit")
-        outcome = ToolOutcome(_json(compact(data, page=page, limit=limit)), data=data)
+        kept = self.catalog.kept_fields()
+        outcome = ToolOutcome(_json(compact(data, page=page, limit=limit, fields=kept)), data=data)
         self._observe(call.tool.name, "ok", started, call.arguments, outcome)
         return outcome
 

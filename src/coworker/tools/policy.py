@@ -1,7 +1,8 @@
 """Risk per tool and which risks wait for a person's approval.
 
-Risk is derived from the contract, not written per tool: GET reads, DELETE destroys, and the
-three operations that reach a person outside the company are outbound. By default outbound
+Risk is derived from the contract, not written per tool: GET reads, DELETE destroys, and an
+operation whose profile says so (`x-coworker: {risk: outbound}`: it reaches a person outside
+the company) is outbound. By default outbound
 and destructive calls wait for approval; the set can grow (say, to every write), and can only
 shrink below that default with an explicit, named setting.
 """
@@ -23,13 +24,12 @@ class Risk(StrEnum):
     DESTRUCTIVE = "destructive"
 
 
-OUTBOUND_OPERATIONS = frozenset({"send_email", "send_sms", "enroll_in_sequence"})
 DEFAULT_CONFIRM = frozenset({Risk.OUTBOUND, Risk.DESTRUCTIVE})
 
 
 def risk_of(operation: Operation) -> Risk:
-    if operation.operation_id in OUTBOUND_OPERATIONS:
-        return Risk.OUTBOUND
+    if operation.profile.risk is not None:
+        return Risk(operation.profile.risk)
     if operation.method == "GET":
         return Risk.READ
     if operation.method == "DELETE":

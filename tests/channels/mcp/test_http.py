@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 
+import jwt
 import pytest
 from mcp.shared.exceptions import MCPError
 
@@ -37,7 +35,7 @@ async def test_lists_the_catalog_with_hints_from_the_risk(serve_mcp: ServeMcp, m
         assert waits is (risk in {Risk.OUTBOUND, Risk.DESTRUCTIVE}), tool.name
     send = next(tool for tool in listed if tool.name == "send_email")
     assert send.annotations is not None and send.annotations.title == (
-        "Send an email from one of your mailboxes"
+        "Send an email"  # the label its profile declares
     )
 
 
@@ -242,18 +240,23 @@ async def test_a_token_for_another_audience_is_refused_at_mcp(serve_mcp: ServeMc
         answer = await server.http.post(
             "/mcp", json=ping, headers={"Authorization": f"Bearer {forged_audience}"}
         )
-        assert answer.status_code == 401 and "'billing'" in answer.json()["error"]
+        assert answer.status_code == 401 and "audience" in answer.json()["error"]
         web = await server.http.get(
             "/api/actions", headers={"Authorization": f"Bearer {forged_audience}"}
         )
-        assert web.status_code == 403
+        assert web.status_code == 401 and "audience" in web.json()["error"]
+        # A JWT the host signs for something else, without `aud`, is no token here either.
+        no_audience = _token_with_claims({"sub": "alice", "exp": 2**40})
+        for path, method in (("/mcp", "POST"), ("/api/actions", "GET")):
+            answer = await server.http.request(
+                method, path, json=ping, headers={"Authorization": f"Bearer {no_audience}"}
+            )
+            assert answer.status_code == 401 and "'aud'" in answer.json()["error"], path
 
 
 def _token_with_claims(claims: dict[str, object]) -> str:
     """A correctly signed token with any claims (what a host application could sign)."""
-    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    signature = hmac.new(SECRET.encode(), payload.encode(), hashlib.sha256).digest()
-    return f"{payload}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+    return jwt.encode(claims, SECRET, algorithm="HS256")
 
 
 async def test_tool_calls_are_rate_limited_per_person(serve_mcp: ServeMcp) -> None:

@@ -17,7 +17,7 @@ from coworker.llm.scripted import ScriptedModel
 from coworker.runtime import Runtime, open_runtime
 from coworker.sandbox.seed import DEMO_USERS
 from coworker.server import create_app
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.runs import SummaryService
 from tests.agent.conftest import settings_for
 from tests.channels.slack.conftest import BOT_TOKEN, SIGNING_SECRET, SlackClient

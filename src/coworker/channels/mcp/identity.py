@@ -1,11 +1,11 @@
 """Who is calling: the web API's people over HTTP, the local user over stdio.
 
 Over HTTP the token is the web API's own (`channels/web/identity.py`): with
-COWORKER_WEB_SECRET set, a signed `{sub, exp}` bearer token names the person, who is the
-same `web:<sub>` user the web API knows, so an action asked for over MCP is theirs to
-approve there; without it every caller is the local user. Give an MCP client a token
-minted with `"aud": "mcp"`: /mcp accepts it, but the web API only lets it read, so the
-client's model cannot approve its own sends with it. Over stdio the person who started
+COWORKER_WEB_SECRET set, a JWT (`sub`, `exp`, `aud`) names the person, who is the same
+`web:<sub>` user the web API knows, so an action asked for over MCP is theirs to approve
+there; without it every caller is the local user. /mcp accepts both audiences; give an MCP
+client a token with `"aud": "mcp"`: the web API only lets it read, so the client's model
+cannot approve its own sends with it. Over stdio the person who started
 `coworker mcp` is the local user, as in the terminal chat.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from coworker.channels.web.identity import MCP_AUDIENCE, InvalidToken, bearer, read_token
+from coworker.channels.web.identity import InvalidToken, bearer, read_token
 from coworker.runtime import Runtime
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 
 SCOPE_KEY = "coworker.user"  # where the HTTP app leaves the authenticated person
 
@@ -34,11 +34,8 @@ async def authenticate(runtime: Runtime, authorization: str | None) -> UserRecor
     token = bearer(authorization)
     if token is None:
         raise InvalidToken("this endpoint needs Authorization: Bearer <token>")
-    claims = read_token(secret.get_secret_value(), token)
-    if claims.audience not in (None, MCP_AUDIENCE):
-        raise InvalidToken(f"this token is for {claims.audience!r}, not /mcp")
-    subject = claims.subject
-    return await runtime.store.ensure_user(f"web:{subject}", display_name=subject)
+    claims = read_token(secret.get_secret_value(), token)  # either audience works here
+    return await runtime.web_user(claims.subject)
 
 
 class HttpIdentity:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from coworker.channels.web.limits import RateLimit
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 
 LIMITER_KEY = "coworker.rate_limiter"  # where the HTTP app leaves the limiter in the scope
 

@@ -15,7 +15,6 @@ from coworker.agent.direct import DirectOutcome
 from coworker.agent.events import ActionView
 from coworker.tools.executor import ToolOutcome
 
-LABELS = {"subject": "Subject", "body_text": "Body", "message": "Text", "to_email": "To"}
 WHERE_DECIDED = (
     "in the coworker: its web chat (which shows actions waiting from elsewhere) or their own "
     "terminal"
@@ -23,14 +22,8 @@ WHERE_DECIDED = (
 
 
 def payload_lines(action: ActionView) -> list[str]:
-    """The exact payload in names a person recognises; ids only where there is no name."""
-    lines = [f"{label.capitalize()}: {value}" for label, value in action.display.items()]
-    for key, value in action.input.items():
-        shown_by_name = key.removesuffix("_id") in action.display or key == "email_account_id"
-        if shown_by_name or (key == "to_email" and "to" in action.display):
-            continue
-        lines.append(f"{LABELS.get(key, key)}: {value}")
-    return lines
+    """The exact payload as the server's card reads it: names a person recognises."""
+    return [f"{field.label}: {field.value}" for field in action.card]
 
 
 def pending_result(action: ActionView) -> types.CallToolResult:
@@ -39,7 +32,7 @@ def pending_result(action: ActionView) -> types.CallToolResult:
     text = "\n".join(
         [
             f"Waiting for approval: {action.tool} has NOT run. Nothing was sent or changed.",
-            f"Action {action.id} ({action.risk}):",
+            f"Action {action.id}, {action.label} ({action.risk}):",
             *(f"  {line}" for line in payload_lines(action)),
             f"It waits for the person's approval {WHERE_DECIDED}, until {expires}. Only they "
             "can approve or cancel it; you cannot.",

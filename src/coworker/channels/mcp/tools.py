@@ -19,7 +19,7 @@ def hints(tool: Tool) -> types.ToolAnnotations:
     """readOnly for reads; destructive for deletes; openWorld for what reaches a person
     outside the company (email, SMS, sequences); everything else stays inside the CRM."""
     return types.ToolAnnotations(
-        title=tool.operation.summary.rstrip("."),
+        title=tool.label,
         read_only_hint=tool.risk is Risk.READ,
         destructive_hint=tool.risk is Risk.DESTRUCTIVE,
         open_world_hint=tool.risk is Risk.OUTBOUND,

@@ -20,8 +20,6 @@ from coworker.runtime import Runtime
 
 EDIT_MODAL = "coworker_edit_modal"
 CANCEL_MODAL = "coworker_cancel_modal"
-FIELD_LABELS = {"subject": "Subject", "body_text": "Body", "message": "Text message"}
-MULTILINE = {"body_text", "message"}
 
 
 def _where(body: dict[str, Any]) -> dict[str, str]:
@@ -134,20 +132,20 @@ async def _allowed_pending(
 
 
 def edit_modal(action: ActionView, where: dict[str, str]) -> dict[str, Any]:
-    data = {**action.input, **(action.edits or {})}
     blocks = [
         {
             "type": "input",
-            "block_id": name,
-            "label": {"type": "plain_text", "text": FIELD_LABELS.get(name, name)},
+            "block_id": field.key,
+            "label": {"type": "plain_text", "text": field.label},
             "element": {
                 "type": "plain_text_input",
                 "action_id": "value",
-                "multiline": name in MULTILINE,
-                "initial_value": str(data.get(name, "")),
+                "multiline": field.multiline,
+                "initial_value": field.value,
             },
         }
-        for name in action.editable
+        for field in action.card
+        if field.editable
     ]
     return {
         "type": "modal",

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from coworker.channels.slack.reply import Thread, render_run
 from coworker.channels.slack.stream import SlackFeatures
 from coworker.runtime import Runtime
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 
 log = logging.getLogger("coworker.slack")
 
@@ -66,9 +66,10 @@ async def handle_message_event(
     team = team_of(body) or str(event.get("team", ""))
     channel, ts = str(event["channel"]), str(event["ts"])
     event_id = body.get("event_id")
-    if event_id and not await runtime.store.mark_event_processed(str(event_id), "slack"):
+    coworker = runtime.coworker
+    if event_id and not await coworker.mark_event_handled(str(event_id), "slack"):
         return
-    if not await runtime.store.mark_event_processed(f"message:{team}:{channel}:{ts}", "slack"):
+    if not await coworker.mark_event_handled(f"message:{team}:{channel}:{ts}", "slack"):
         return
     text = _MENTION.sub("", str(event.get("text", ""))).strip()
     thread = Thread(channel, str(event.get("thread_ts") or ts), str(event["user"]), team, features)
@@ -76,9 +77,9 @@ async def handle_message_event(
     conversation_id = await runtime.coworker.start_conversation(
         user, channel=CHANNEL, external_key=conversation_key(team, channel, thread.thread_ts)
     )
-    record = await runtime.store.get_conversation(conversation_id)
-    if record is not None and record.user_id != user.id:
-        owner = await runtime.store.get_user(record.user_id)
+    owner_id = await coworker.owner_of(conversation_id)
+    if owner_id is not None and owner_id != user.id:
+        owner = await runtime.store.get_user(owner_id)
         who = slack_id_of(owner) if owner else "someone else"
         await client.chat_postMessage(
             channel=channel,

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from coworker.channels.slack.events import slack_user, team_of
 from coworker.errors import DialsheetError, DialsheetKeyRejected
 from coworker.runtime import Runtime
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary import preferences
 
 log = logging.getLogger("coworker.slack")

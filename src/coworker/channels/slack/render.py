@@ -18,22 +18,17 @@ _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 _STRIKE = re.compile(r"~~(.+?)~~")
 _BULLET = re.compile(r"^(\s*)[-*]\s+", re.MULTILINE)
 
-TOOL_LABELS = {
-    "send_email": "Send email",
-    "send_sms": "Send text message",
-    "enroll_in_sequence": "Enroll in sequence",
-}
-
-OUTCOMES = {
-    "succeeded": ":white_check_mark: Done",
-    "failed": ":x: Failed",
-    "unknown": ":warning: Outcome unknown (it may have gone out; check the CRM's history)",
-    "stale": ":arrows_counterclockwise: Not run: it changed since you saw this card",
-    "rejected": ":no_entry_sign: Cancelled",
-    "expired": ":hourglass: Expired",
-    "superseded": ":fast_forward: Superseded by a newer message",
-    "executing": ":hourglass_flowing_sand: Running",
-    "pending": ":hourglass_flowing_sand: Waiting for approval",
+# The card's words are the server's (`ActionView.label`, `card`, `outcome`); Slack adds its icons.
+ICONS = {
+    "succeeded": ":white_check_mark:",
+    "failed": ":x:",
+    "unknown": ":warning:",
+    "stale": ":arrows_counterclockwise:",
+    "rejected": ":no_entry_sign:",
+    "expired": ":hourglass:",
+    "superseded": ":fast_forward:",
+    "executing": ":hourglass_flowing_sand:",
+    "pending": ":hourglass_flowing_sand:",
 }
 
 
@@ -98,33 +93,13 @@ def reply_messages(text: str, tools: list[str]) -> list[dict[str, Any]]:
 
 
 def _payload_lines(action: ActionView) -> list[str]:
-    lines = [
-        f"*{label}:* {escape(str(action.display[key]))}"
-        for key, label in (
-            ("from", "From"),
-            ("to", "To"),
-            ("lead", "Lead"),
-            ("sequence", "Sequence"),
-            ("task", "Task"),
-        )
-        if action.display.get(key)
+    """The card's fields in order; a multiline one (a body, a message) as a quote."""
+    return [
+        _quote(field.value)
+        if field.multiline
+        else f"*{escape(field.label)}:* {escape(field.value)}"
+        for field in action.card
     ]
-    data = {**action.input, **(action.edits or {})}
-    if action.tool == "send_email":
-        lines.append(f"*Subject:* {escape(str(data.get('subject', '')))}")
-        lines.append(_quote(str(data.get("body_text") or data.get("body") or "")))
-    elif action.tool == "send_sms":
-        lines.append(_quote(str(data.get("message", ""))))
-    elif action.risk == "destructive":
-        what = (
-            action.display.get("lead")
-            or action.display.get("task")
-            or ", ".join(f"{k}={v}" for k, v in data.items())
-        )
-        lines.append(f"*This deletes:* {escape(str(what))}")
-    else:
-        lines.extend(f"*{escape(k)}:* {escape(str(v))}" for k, v in data.items())
-    return lines
 
 
 def _quote(text: str) -> str:
@@ -133,7 +108,7 @@ def _quote(text: str) -> str:
 
 
 def action_title(action: ActionView) -> str:
-    label = TOOL_LABELS.get(action.tool, action.tool.replace("_", " ").capitalize())
+    label = escape(action.label or action.tool)
     return f"*{label}?*" if action.status == "pending" else f"*{label}*"
 
 
@@ -158,13 +133,9 @@ def approval_blocks(action: ActionView, requester: str) -> list[dict[str, Any]]:
 
 def outcome_blocks(action: ActionView, decider: str | None) -> list[dict[str, Any]]:
     """The card after a decision: the payload as it ran and the outcome, no buttons."""
-    outcome = OUTCOMES.get(action.status, action.status)
+    outcome = f"{ICONS.get(action.status, '')} {escape(action.outcome or action.status)}".strip()
     if decider and action.status in {"succeeded", "failed", "unknown", "rejected"}:
-        outcome += f" by <@{decider}>"
-    if action.status == "rejected" and action.reason:
-        outcome += f": {escape(action.reason)}"
-    if action.status in {"failed", "stale"} and action.error:
-        outcome += f": {escape(action.error)}"
+        outcome += f" (decided by <@{decider}>)"
     body = "\n".join([action_title(action), *_payload_lines(action)])
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": body}},
@@ -173,7 +144,8 @@ def outcome_blocks(action: ActionView, decider: str | None) -> list[dict[str, An
 
 
 def outcome_text(action: ActionView) -> str:
-    return f"{TOOL_LABELS.get(action.tool, action.tool)}: {OUTCOMES.get(action.status, '')}"
+    said = action.outcome or "waiting for approval"
+    return f"{action.label or action.tool}: {said}"
 
 
 def _button(text: str, verb: str, action_id: str, *, style: str | None = None) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from coworker.channels.slack.reply import render_run
 from coworker.channels.slack.stream import Thread
 from coworker.config import Settings
 from coworker.runtime import Runtime
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary.deliver import SUMMARY_TITLE, RenderedSummary, opening_line
 from coworker.summary.gather import DealItem, SummaryData, TaskItem
 
@@ -97,15 +97,14 @@ class SlackSummaryChannel:
     async def _open_thread(
         self, user: UserRecord, team: str, channel: str, ts: str, summary: RenderedSummary
     ) -> None:
-        store = self.coworker.store
-        record = await store.get_or_create_conversation(
-            user.id, CHANNEL, conversation_key(team, channel, ts), title=SUMMARY_TITLE
+        conversation_id = await self.coworker.start_conversation(
+            user,
+            channel=CHANNEL,
+            external_key=conversation_key(team, channel, ts),
+            title=SUMMARY_TITLE,
         )
-        opening = {"type": "text", "text": opening_line(summary.local_date)}
-        reply = {"type": "text", "text": summary.text}
-        await store.append_messages(
-            record.id,
-            [{"role": "user", "content": [opening]}, {"role": "assistant", "content": [reply]}],
+        await self.coworker.seed_exchange(
+            conversation_id, opening_line(summary.local_date), summary.text, once=False
         )
 
 
@@ -209,11 +208,15 @@ def register(
         team, presser = team_of(body), str(body["user"]["id"])
         user = await slack_user(runtime, team, presser)
         channel, ts = _summary_message(body)
-        record = await runtime.store.get_or_create_conversation(
-            user.id, CHANNEL, conversation_key(team, channel, ts), title=SUMMARY_TITLE
+        conversation_id = await runtime.coworker.start_conversation(
+            user,
+            channel=CHANNEL,
+            external_key=conversation_key(team, channel, ts),
+            title=SUMMARY_TITLE,
         )
-        if record.user_id != user.id:
-            owner = await runtime.store.get_user(record.user_id)
+        owner_id = await runtime.coworker.owner_of(conversation_id)
+        if owner_id != user.id:
+            owner = await runtime.store.get_user(owner_id) if owner_id else None
             who = f"<@{slack_id_of(owner)}>" if owner else "the person it was for"
             await client.chat_postEphemeral(
                 channel=channel, user=presser, text=f"Only {who} can act on this summary."
@@ -223,7 +226,7 @@ def register(
         await runtime.store.add_audit(
             "summary_button",
             actor=user.id,
-            conversation_id=record.id,
+            conversation_id=conversation_id,
             data={"button": body["actions"][0]["action_id"], **value},
         )
         return runtime, user, value

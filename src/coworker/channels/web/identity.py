@@ -1,31 +1,43 @@
-"""Who is calling the web API.
+"""Who is calling the web API (and /mcp): a JWT the host application signs.
 
-With COWORKER_WEB_SECRET set, every /api call carries `Authorization: Bearer <token>`: a
-`{sub, exp}` payload signed with HMAC-SHA256 by the host application, which knows who its
-user is (the pattern of Intercom's identity verification). Without it (local use) every
-request is the local user.
+With COWORKER_WEB_SECRET set, every /api and /mcp call carries `Authorization: Bearer
+<token>`, a JWT signed with HS256 under that secret by the host application, which knows
+who its user is (the pattern of Intercom's identity verification). Any JWT library in any
+language mints one (README, "Identity"). Without the secret (local use) every request is
+the local user.
 
-Token format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, that first part)).
+The claims, all required:
+- `sub`: the host application's id for the person (they are `web:<sub>` here);
+- `exp`: when it stops working (seconds since the epoch; a few seconds of leeway);
+- `aud`: where it works. `"coworker"` is a person's own web token: the whole web API, and
+  /mcp. `"mcp"` is a token an MCP client holds: /mcp accepts it, the web API only lets it
+  read (never approve, reject, chat or change settings), so a client's model holding it
+  cannot approve its own sends. A token without `aud`, or with any other, is refused: a JWT
+  the host signs with the same secret for something else cannot be replayed here.
 
-An optional `aud` claim narrows where a token works. A token for an MCP client carries
-`"aud": "mcp"`: /mcp accepts it, the web API only lets it read (never approve, reject or
-chat), so a client's model holding it cannot approve its own sends. A token without `aud`
-works everywhere.
+Only HS256 is accepted (never `none`, never another algorithm chosen by the token).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import time
+import warnings
 from dataclasses import dataclass
+
+import jwt
 
 from coworker.errors import CoworkerError
 
+WEB_AUDIENCE = "coworker"  # `aud` of a person's own web token
 MCP_AUDIENCE = "mcp"  # `aud` of a token meant for /mcp only
-AUDIENCES = frozenset({MCP_AUDIENCE})
+AUDIENCES = frozenset({WEB_AUDIENCE, MCP_AUDIENCE})
+ALGORITHM = "HS256"
+LEEWAY_SECONDS = 5  # clocks of the host and of this service may differ a little
+
+
+# PyJWT warns (on stderr, per call site) about HMAC keys under 32 bytes; the secret's
+# strength is the operator's (README: 32+ random bytes), and tests use short ones.
+warnings.filterwarnings("ignore", message=r"The HMAC key is \d+ bytes long")
 
 
 class InvalidToken(CoworkerError):
@@ -34,22 +46,10 @@ class InvalidToken(CoworkerError):
 
 @dataclass(frozen=True)
 class TokenClaims:
-    """What a valid token says: who (`subject`) and, if narrowed, for what (`audience`)."""
+    """What a valid token says: who (`subject`) and for what (`audience`)."""
 
     subject: str
-    audience: str | None = None
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _signature(secret: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+    audience: str = WEB_AUDIENCE
 
 
 def mint_token(
@@ -58,50 +58,60 @@ def mint_token(
     *,
     ttl_seconds: int = 12 * 3600,
     now: float | None = None,
-    audience: str | None = None,
+    audience: str = WEB_AUDIENCE,
 ) -> str:
     """What a host application does server-side for its signed-in user; `audience="mcp"`
     for a token an MCP client holds (accepted by /mcp, read-only on the web API)."""
     if not subject:
         raise ValueError("a token needs a subject (the host application's user id)")
-    if audience is not None and audience not in AUDIENCES:
+    if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; known: {', '.join(sorted(AUDIENCES))}")
-    issued = time.time() if now is None else now
-    claims: dict[str, object] = {"sub": subject, "exp": int(issued + ttl_seconds)}
-    if audience is not None:
-        claims["aud"] = audience
-    payload = _b64(json.dumps(claims).encode())
-    return f"{payload}.{_signature(secret, payload)}"
+    issued = int(time.time() if now is None else now)
+    claims = {"sub": subject, "aud": audience, "iat": issued, "exp": issued + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def verify_token(secret: str, token: str, *, now: float | None = None) -> str:
+def verify_token(secret: str, token: str) -> str:
     """The token's subject, or InvalidToken (whatever its audience: see `read_token`)."""
-    return read_token(secret, token, now=now).subject
+    return read_token(secret, token).subject
 
 
-def read_token(secret: str, token: str, *, now: float | None = None) -> TokenClaims:
-    """The token's claims, or InvalidToken."""
-    # Headers arrive as latin-1 text: a non-ASCII character is no token's, and
-    # hmac.compare_digest raises TypeError on one (a 500 before this check).
+def read_token(secret: str, token: str) -> TokenClaims:
+    """The token's claims, or InvalidToken; never any other exception (a bad token is a
+    401, not a 500)."""
+    # Headers arrive as latin-1 text: a non-ASCII character is no token's.
     if not token.isascii():
         raise InvalidToken("malformed token")
-    payload, dot, signature = token.partition(".")
-    if not dot or not payload or not signature:
-        raise InvalidToken("malformed token")
-    if not hmac.compare_digest(_signature(secret, payload), signature):
-        raise InvalidToken("token signature does not match")
     try:
-        claims = json.loads(_unb64(payload))
-        subject, expires = claims["sub"], claims["exp"]
-        audience = claims.get("aud")
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=sorted(AUDIENCES),
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["sub", "exp", "aud"], "verify_signature": True},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise InvalidToken("token expired") from error
+    except jwt.InvalidSignatureError as error:
+        raise InvalidToken("token signature does not match") from error
+    except jwt.MissingRequiredClaimError as error:
+        raise InvalidToken(f"token needs the {error.claim!r} claim") from error
+    except jwt.InvalidAlgorithmError as error:
+        raise InvalidToken(f"token must be signed with {ALGORITHM}") from error
+    except jwt.InvalidAudienceError as error:
+        raise InvalidToken(
+            f"token audience must be one of: {', '.join(sorted(AUDIENCES))}"
+        ) from error
+    except (jwt.InvalidTokenError, ValueError, TypeError) as error:
         raise InvalidToken("malformed token") from error
-    if not isinstance(subject, str) or not subject or not isinstance(expires, (int, float)):
+    subject, audience = claims["sub"], claims["aud"]
+    if isinstance(audience, list) and len(audience) == 1:
+        audience = audience[0]
+    if not isinstance(subject, str) or not subject or not isinstance(audience, str):
         raise InvalidToken("malformed token")
-    if audience is not None and not isinstance(audience, str):
+    if audience not in AUDIENCES:  # several audiences, one of them ours
         raise InvalidToken("malformed token")
-    if expires < (time.time() if now is None else now):
-        raise InvalidToken("token expired")
     return TokenClaims(subject, audience)
 
 

@@ -20,11 +20,22 @@ from coworker.channels.web.identity import (
     read_token,
 )
 from coworker.channels.web.limits import RateLimit
+from coworker.channels.web.responses import (
+    STREAMED,
+    ActionsPage,
+    ConversationPage,
+    ConversationsPage,
+    KeyConnected,
+    MeOut,
+    SummarySettingsOut,
+)
 from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
-from coworker.errors import ConversationNotFound, MessageTooLong
+from coworker.errors import MessageTooLong
+from coworker.llm.base import Message
+from coworker.llm.decisions import read_late_decision
 from coworker.runtime import Runtime
 from coworker.store import paging
-from coworker.store.queries import UserRecord
+from coworker.store.records import UserRecord
 from coworker.summary import preferences
 
 _V = TypeVar("_V")
@@ -101,11 +112,7 @@ def check_audience(claims: TokenClaims, method: str) -> None:
     """A token narrowed to /mcp (`aud: mcp`) only reads here: approving, rejecting, chatting
     and changing settings take the person's own web token, so a client's model holding
     its MCP token can never approve what it asked for."""
-    if claims.audience is None:
-        return
-    if claims.audience != MCP_AUDIENCE:
-        raise HTTPException(403, detail=f"this token is for {claims.audience!r}, not this API")
-    if method.upper() not in READ_METHODS:
+    if claims.audience == MCP_AUDIENCE and method.upper() not in READ_METHODS:
         raise HTTPException(
             403,
             detail="an MCP token (aud: mcp) may only read here; approving, rejecting, chatting "
@@ -124,8 +131,7 @@ async def current_user(request: Request) -> UserRecord:
         raise InvalidToken("this API needs Authorization: Bearer <token>")
     claims = read_token(secret.get_secret_value(), token)
     check_audience(claims, request.method)
-    subject = claims.subject
-    return await runtime.store.ensure_user(f"web:{subject}", display_name=subject)
+    return await runtime.web_user(claims.subject)
 
 
 User = Annotated[UserRecord, Depends(current_user)]
@@ -161,7 +167,11 @@ async def _answer(
     return JSONResponse(await collect(started, conversation_id))
 
 
-@router.post("/chat", summary="Send a message; the reply streams (SSE) or comes back as JSON")
+@router.post(
+    "/chat",
+    summary="Send a message; the reply streams (SSE) or comes back as JSON",
+    responses=STREAMED,
+)
 async def chat(body: ChatRequest, request: Request, user: User) -> Response:
     runtime = runtime_of(request)
     limit = runtime.settings.max_message_chars
@@ -187,7 +197,11 @@ Cursor = Annotated[
 ]
 
 
-@router.get("/conversations", summary="Your conversations, most recent first, a page at a time")
+@router.get(
+    "/conversations",
+    summary="Your conversations, most recent first, a page at a time",
+    response_model=ConversationsPage,
+)
 async def conversations(
     request: Request, user: User, limit: Limit = paging.DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, Any]:
@@ -208,7 +222,7 @@ async def conversations(
     }
 
 
-def display_messages(transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def display_messages(transcript: list[Message]) -> list[dict[str, Any]]:
     """The transcript as a person reads it: tool results folded into their calls."""
     shown: list[dict[str, Any]] = []
     calls: dict[str, dict[str, Any]] = {}
@@ -217,7 +231,8 @@ def display_messages(transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for block in message["content"]:
             kind = block.get("type")
             if kind == "text" and block.get("text"):
-                parts.append({"type": "text", "text": block["text"]})
+                if read_late_decision(block["text"]) is None:  # a note is for the model
+                    parts.append({"type": "text", "text": block["text"]})
             elif kind == "tool_use":
                 call = {
                     "type": "tool",
@@ -249,6 +264,7 @@ Before = Annotated[
 @router.get(
     "/conversations/{conversation_id}",
     summary="One conversation, ready to display: its latest messages, older ones by `before`",
+    response_model=ConversationPage,
 )
 async def conversation(
     conversation_id: str,
@@ -259,24 +275,22 @@ async def conversation(
 ) -> dict[str, Any]:
     """A page of messages (agent/history.py), and the actions to show with it: those of the
     calls on the page, and every one still waiting, which the person must be able to reach."""
-    runtime = runtime_of(request)
-    record = await runtime.store.get_conversation(conversation_id)
-    if record is None or record.user_id != user.id:
-        raise ConversationNotFound(conversation_id)
-    shown = await history.page(runtime.store, conversation_id, limit=limit, before=before)
-    actions = await runtime.coworker.list_actions(user, conversation_id=conversation_id)
-    calls = shown.tool_use_ids()
+    shown = await runtime_of(request).coworker.show_conversation(
+        user, conversation_id, limit=limit, before=before
+    )
     return {
         "id": conversation_id,
-        "messages": display_messages(shown.messages),
-        "actions": [
-            a.as_dict() for a in actions if a.tool_use_id in calls or a.status == "pending"
-        ],
-        "next_before": shown.next_before,
+        "messages": display_messages(shown.page.messages),
+        "actions": [a.as_dict() for a in shown.actions],
+        "next_before": shown.page.next_before,
     }
 
 
-@router.get("/actions", summary="Your actions, newest first, a page at a time")
+@router.get(
+    "/actions",
+    summary="Your actions, newest first, a page at a time",
+    response_model=ActionsPage,
+)
 async def actions(
     request: Request,
     user: User,
@@ -299,7 +313,9 @@ async def actions(
 
 
 @router.post(
-    "/actions/{action_id}/approve", summary="Approve (optionally edited); the reply resumes"
+    "/actions/{action_id}/approve",
+    summary="Approve (optionally edited); the reply resumes",
+    responses=STREAMED,
 )
 async def approve(
     action_id: str, request: Request, user: User, body: ApproveRequest | None = None
@@ -310,7 +326,11 @@ async def approve(
     return await _answer(request, coworker.approve(user, action_id, edits), action.conversation_id)
 
 
-@router.post("/actions/{action_id}/reject", summary="Cancel an action; the reply resumes")
+@router.post(
+    "/actions/{action_id}/reject",
+    summary="Cancel an action; the reply resumes",
+    responses=STREAMED,
+)
 async def reject(
     action_id: str, request: Request, user: User, body: RejectRequest | None = None
 ) -> Response:
@@ -320,7 +340,7 @@ async def reject(
     return await _answer(request, coworker.reject(user, action_id, reason), action.conversation_id)
 
 
-@router.get("/me", summary="Who you are here, and which parts are real")
+@router.get("/me", summary="Who you are here, and which parts are real", response_model=MeOut)
 async def me(request: Request, user: User) -> dict[str, Any]:
     runtime = runtime_of(request)
     return {
@@ -332,19 +352,27 @@ async def me(request: Request, user: User) -> dict[str, Any]:
 
 
 @router.put(
-    "/me/dialsheet-key", summary="Connect your Dialsheet key (checked, then stored encrypted)"
+    "/me/dialsheet-key",
+    summary="Connect your Dialsheet key (checked, then stored encrypted)",
+    response_model=KeyConnected,
 )
 async def connect_key(body: KeyRequest, request: Request, user: User) -> dict[str, Any]:
     await runtime_of(request).connect_key(user, body.key.strip())
     return {"dialsheet_key_connected": True}
 
 
-@router.get("/me/settings", summary="Your daily-summary settings")
+@router.get(
+    "/me/settings", summary="Your daily-summary settings", response_model=SummarySettingsOut
+)
 async def summary_settings(user: User) -> dict[str, Any]:
     return preferences.SummarySettings.of(user).as_dict()
 
 
-@router.put("/me/settings", summary="Change your daily-summary settings (only fields sent)")
+@router.put(
+    "/me/settings",
+    summary="Change your daily-summary settings (only fields sent)",
+    response_model=SummarySettingsOut,
+)
 async def put_summary_settings(
     body: SettingsRequest, request: Request, user: User
 ) -> dict[str, Any]:

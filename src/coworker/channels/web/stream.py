@@ -30,6 +30,24 @@ from coworker.agent.events import (
     ToolStarted,
     TurnDone,
 )
+from coworker.channels.web.parts import (
+    ConversationData,
+    DataActionPart,
+    DataConversationPart,
+    ErrorPart,
+    FinishMetadata,
+    FinishPart,
+    Part,
+    StartPart,
+    TextDeltaPart,
+    TextEndPart,
+    TextStartPart,
+    ToolApprovalRequestPart,
+    ToolInputAvailablePart,
+    ToolOutputAvailablePart,
+    ToolOutputDeniedPart,
+    ToolOutputErrorPart,
+)
 from coworker.guards.jsontext import storable
 
 STREAM_HEADERS = {
@@ -39,7 +57,7 @@ STREAM_HEADERS = {
 }
 
 
-def _sse(part: dict[str, Any] | str) -> bytes:
+def _sse(part: Part | str) -> bytes:
     data = part if isinstance(part, str) else json.dumps(part, ensure_ascii=False)
     try:
         return f"data: {data}\n\n".encode()
@@ -54,25 +72,32 @@ def _output(content: str) -> Any:
         return content
 
 
-def _decided(action: ActionView) -> list[dict[str, Any]]:
+def _tool_input(call: str, name: str, arguments: dict[str, Any]) -> ToolInputAvailablePart:
+    return ToolInputAvailablePart(
+        type="tool-input-available", toolCallId=call, toolName=name, input=arguments
+    )
+
+
+def _action(action: ActionView) -> DataActionPart:
+    return DataActionPart(type="data-action", id=action.id, data=action.as_dict())
+
+
+def _decided(action: ActionView) -> list[Part]:
     """A decision: the card's new state, and the tool call's end, as the SDK knows it."""
-    parts: list[dict[str, Any]] = [
-        {"type": "data-action", "id": action.id, "data": action.as_dict()}
-    ]
+    parts: list[Part] = [_action(action)]
+    call = action.tool_use_id
     if action.status == "succeeded":
         parts.append(
-            {
-                "type": "tool-output-available",
-                "toolCallId": action.tool_use_id,
-                "output": action.result,
-            }
+            ToolOutputAvailablePart(
+                type="tool-output-available", toolCallId=call, output=action.result
+            )
         )
     elif action.status == "rejected":
-        parts.append({"type": "tool-output-denied", "toolCallId": action.tool_use_id})
+        parts.append(ToolOutputDeniedPart(type="tool-output-denied", toolCallId=call))
     else:
         reason = action.error or f"not executed ({action.status})"
         parts.append(
-            {"type": "tool-output-error", "toolCallId": action.tool_use_id, "errorText": reason}
+            ToolOutputErrorPart(type="tool-output-error", toolCallId=call, errorText=reason)
         )
     return parts
 
@@ -85,91 +110,74 @@ class StreamEncoder:
         self.text_id: str | None = None
         self.blocks = 0
 
-    def start(self) -> list[dict[str, Any]]:
-        parts: list[dict[str, Any]] = [{"type": "start", "messageId": f"msg_{uuid4().hex}"}]
+    def start(self) -> list[Part]:
+        parts: list[Part] = [StartPart(type="start", messageId=f"msg_{uuid4().hex}")]
         if self.conversation_id:
             parts.append(self._conversation(self.conversation_id))
         return parts
 
-    def _conversation(self, conversation_id: str) -> dict[str, Any]:
-        return {"type": "data-conversation", "data": {"conversation_id": conversation_id}}
+    def _conversation(self, conversation_id: str) -> DataConversationPart:
+        data = ConversationData(conversation_id=conversation_id)
+        return DataConversationPart(type="data-conversation", data=data)
 
-    def _close_text(self) -> list[dict[str, Any]]:
+    def _close_text(self) -> list[Part]:
         if self.text_id is None:
             return []
-        part = {"type": "text-end", "id": self.text_id}
+        part = TextEndPart(type="text-end", id=self.text_id)
         self.text_id = None
         return [part]
 
-    def encode(self, event: Event) -> list[dict[str, Any]]:
+    def encode(self, event: Event) -> list[Part]:
         if isinstance(event, TextDelta):
-            parts: list[dict[str, Any]] = []
+            parts: list[Part] = []
             if self.text_id is None:
                 self.blocks += 1
                 self.text_id = f"text_{self.blocks}"
-                parts.append({"type": "text-start", "id": self.text_id})
-            parts.append({"type": "text-delta", "id": self.text_id, "delta": event.text})
+                parts.append(TextStartPart(type="text-start", id=self.text_id))
+            parts.append(TextDeltaPart(type="text-delta", id=self.text_id, delta=event.text))
             return parts
         parts = self._close_text()
         if isinstance(event, ToolStarted):
-            parts.append(
-                {
-                    "type": "tool-input-available",
-                    "toolCallId": event.tool_use_id,
-                    "toolName": event.name,
-                    "input": event.input,
-                }
-            )
+            parts.append(_tool_input(event.tool_use_id, event.name, event.input))
         elif isinstance(event, ToolFinished):
+            call = event.tool_use_id
             if event.is_error:
                 parts.append(
-                    {
-                        "type": "tool-output-error",
-                        "toolCallId": event.tool_use_id,
-                        "errorText": event.content,
-                    }
+                    ToolOutputErrorPart(
+                        type="tool-output-error", toolCallId=call, errorText=event.content
+                    )
                 )
             else:
+                output = _output(event.content)
                 parts.append(
-                    {
-                        "type": "tool-output-available",
-                        "toolCallId": event.tool_use_id,
-                        "output": _output(event.content),
-                    }
+                    ToolOutputAvailablePart(
+                        type="tool-output-available", toolCallId=call, output=output
+                    )
                 )
         elif isinstance(event, ConfirmationRequired):
             action = event.action
             parts += [
-                {
-                    "type": "tool-input-available",
-                    "toolCallId": action.tool_use_id,
-                    "toolName": action.tool,
-                    "input": action.input,
-                },
-                {
-                    "type": "tool-approval-request",
-                    "approvalId": action.id,
-                    "toolCallId": action.tool_use_id,
-                },
-                {"type": "data-action", "id": action.id, "data": action.as_dict()},
+                _tool_input(action.tool_use_id, action.tool, action.input),
+                ToolApprovalRequestPart(
+                    type="tool-approval-request",
+                    approvalId=action.id,
+                    toolCallId=action.tool_use_id,
+                ),
+                _action(action),
             ]
         elif isinstance(event, ActionDecided):
             parts += _decided(event.action)
         elif isinstance(event, ErrorEvent):
-            parts.append({"type": "error", "errorText": event.message})
+            parts.append(ErrorPart(type="error", errorText=event.message))
         elif isinstance(event, TurnDone):
             if self.conversation_id is None:
                 parts.append(self._conversation(event.conversation_id))
-            parts.append(
-                {
-                    "type": "finish",
-                    "messageMetadata": {
-                        "conversation_id": event.conversation_id,
-                        "stop_reason": event.stop_reason,
-                        "usage": event.usage.as_dict(),
-                    },
-                }
+            metadata = FinishMetadata(
+                conversation_id=event.conversation_id,
+                stop_reason=event.stop_reason,
+                usage=event.usage.as_dict(),
             )
+            parts.append(FinishPart(type="finish", messageMetadata=metadata))
         return parts
 
 
@@ -224,8 +232,8 @@ async def _produce(
 
             for part in encoder._close_text():
                 queue.put_nowait(_sse(part))
-            queue.put_nowait(_sse({"type": "error", "errorText": public_message(error)}))
-            queue.put_nowait(_sse({"type": "finish"}))
+            queue.put_nowait(_sse(ErrorPart(type="error", errorText=public_message(error))))
+            queue.put_nowait(_sse(FinishPart(type="finish")))
         queue.put_nowait(_sse("[DONE]"))
     finally:
         queue.put_nowait(_END)

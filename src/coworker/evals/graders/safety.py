@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coworker.agent.confirmations import normalise_edits
+from coworker.agent.cards import normalise_edits
+from coworker.dialsheet.profiles import ToolProfile
 from coworker.errors import ToolInputError
 from coworker.evals.schema import gated_tools
 from coworker.evals.trial import Decision, TrialRecord
 from coworker.evals.world import WireCall
-from coworker.store.queries import ActionRecord
+from coworker.store.records import ActionRecord
 from coworker.tools.catalog import build_catalog
 
 
@@ -39,7 +40,9 @@ def _api_payload(tool_name: str, arguments: dict[str, Any]) -> str:
 
 def _person_edits(decision: Decision) -> dict[str, Any]:
     try:
-        return normalise_edits(decision.tool, decision.edits)
+        tool = build_catalog().get(decision.tool)
+        profile = tool.profile if tool else ToolProfile()
+        return normalise_edits(decision.tool, profile, decision.edits)
     except ToolInputError:
         return dict(decision.edits or {})
 

@@ -20,7 +20,7 @@ from coworker.evals.refs import Refs
 from coworker.evals.resources import Snapshot
 from coworker.evals.schema import gated_tools
 from coworker.evals.trial import TrialRecord
-from coworker.store.queries import ActionRecord
+from coworker.store.records import ActionRecord
 
 # Rows that go with a deleted lead (the sandbox's delete_lead); its sent emails stay, unlinked.
 _LEAD_CHILDREN = ("notes", "tasks", "calls", "opportunities", "enrollments")

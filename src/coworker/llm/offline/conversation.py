@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from coworker.llm.base import Block, Message
+from coworker.llm.decisions import LateDecision, read_late_decision
 
 _CLOCK = re.compile(
     r"\((\d{4}-\d{2}-\d{2})\);\s*the time is (\d{1,2}):(\d{2}) in ([A-Za-z0-9_+\-/]+)"
@@ -83,7 +84,7 @@ class Result:
     content: str
     is_error: bool
     payload: str | None = None  # the JSON text of the CRM's answer, if there is one
-    # approved | rejected | superseded | expired | unknown | failed | stale
+    # approved | rejected | superseded | expired | unknown | failed | stale | waiting
     decision: str | None = None
     done_without_data: bool = False
 
@@ -154,6 +155,8 @@ def read_result(use: Block, block: Block | None) -> Result:
             done = bool(_DONE.match(rest))
     elif content.startswith("The person rejected this"):
         decision = "rejected"
+    elif content.startswith("Waiting for the person's approval"):
+        decision = "waiting"  # the card still waits; its outcome comes as a note later
     elif content.startswith("Not executed"):
         decision = "expired" if "expired" in content else "superseded"
     elif content.startswith("Approved, but the CRM did not answer"):
@@ -194,10 +197,6 @@ class Episode:
     steps: list[Step] = field(default_factory=list)
     final_text: str = ""  # the reply that closed it (empty while it is still running)
 
-    @property
-    def ended_with_question(self) -> bool:
-        return self.final_text.rstrip().endswith("?")
-
 
 def episodes(messages: list[Message]) -> list[Episode]:
     """The conversation cut into episodes, oldest first (tool calls before any text dropped)."""
@@ -220,6 +219,9 @@ def episodes(messages: list[Message]) -> list[Episode]:
                 for b in content
                 if isinstance(b, dict) and b.get("type") == "text"
             ]
+            notes = [n for t in texts if (n := read_late_decision(t)) is not None]
+            texts = [t for t in texts if read_late_decision(t) is None]
+            out.extend(_decided_late(note, out) for note in notes)
             if texts:
                 out.append(Episode("\n".join(texts)))
             continue
@@ -238,6 +240,26 @@ def episodes(messages: list[Message]) -> list[Episode]:
         elif text:
             episode.final_text = text
     return out
+
+
+def _decided_late(note: LateDecision, earlier: list[Episode]) -> Episode:
+    """A decision that came after the person wrote again (`llm/decisions.py`): the episode
+    that proposed the call is played again with the decision as the call's result, so the
+    reply is the one an approval in the same turn gets."""
+    block: Block = {"type": "tool_result", "tool_use_id": note.tool_use_id, "content": note.text}
+    if note.is_error:
+        block["is_error"] = True
+    for episode in reversed(earlier):
+        for index, step in enumerate(episode.steps):
+            ids = [str(u.get("id")) for u in step.uses]
+            if note.tool_use_id in ids:
+                at = ids.index(note.tool_use_id)
+                results = list(step.results)
+                results[at] = read_result(step.uses[at], block)
+                steps = [*episode.steps[:index], Step(step.uses, results, step.text)]
+                return Episode(episode.request, steps)
+    use: Block = {"type": "tool_use", "id": note.tool_use_id, "name": note.tool, "input": {}}
+    return Episode("", [Step([use], [read_result(use, block)])])  # its proposal is out of sight
 
 
 def last_tool_use_id(messages: list[Message]) -> str:

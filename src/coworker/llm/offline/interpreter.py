@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from coworker.dialsheet.contract import load_contract
 from coworker.llm.base import Block, Message, ModelRequest
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import (
@@ -31,14 +32,17 @@ from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.resolve import Answer, Ctx, match_answer
 from coworker.llm.offline.text import Utterance
 
+STILL_WAITING = (
+    "It's still waiting for your decision: use the card's **Cancel** button to cancel it "
+    "(a typed “no” can't). Nothing has been sent."
+)
 MAX_CHAIN = 4  # how many questions in a row a request can go through
 MEMORY = 8  # earlier messages whose results give "her", "it", "the second one" a meaning
+# The calls that wait for the person, by how a sentence names them (their profile's `noun`).
 GATED = {
-    "send_email": "the email",
-    "send_sms": "the text",
-    "enroll_in_sequence": "the enrollment",
-    "delete_lead": "the deletion",
-    "delete_task": "the task deletion",
+    op.operation_id: op.profile.noun
+    for op in load_contract().operations.values()
+    if op.profile.noun is not None
 }
 # A reply to a free-text question that is really a new request.
 _NEW_REQUEST = re.compile(
@@ -71,7 +75,9 @@ def _superseded(episode: Episode | None) -> tuple[Call | None, str]:
         return None, ""
     step = episode.steps[-1]
     for use, result in zip(step.uses, step.results, strict=False):
-        if result.name in GATED and result.decision in ("superseded", "expired"):
+        # "waiting": the card is still open (the person wrote instead of deciding); a typed
+        # "yes" offers it again, and the new card replaces it (the same thing).
+        if result.name in GATED and result.decision in ("superseded", "expired", "waiting"):
             return Call(result.name, dict(result.input)), step.text
         del use
     return None, ""
@@ -88,6 +94,10 @@ def _run(
 ) -> Chain:
     ctx = Ctx(intent, utterance, clock, remember(eps[max(0, start - MEMORY) : start]), answers)
     pending, pending_say = _superseded(eps[start - 1] if start > 0 else None)
+    if pending is not None and intent.kind == "confirm" and not intent.get("yes"):
+        if start > 0 and _still_waiting(eps[start - 1]) and not steps:
+            # A typed "no" cannot decide a card that still waits: say how to cancel it.
+            return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
     outcome = replay(plan_for(ctx, pending, pending_say), steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
 
@@ -145,14 +155,18 @@ def _note_superseded(eps: list[Episode], chain: Chain) -> str:
     if chain.intent.kind == "confirm" or chain.steps or chain.start == 0 or chain.answers:
         return ""
     pending, _ = _superseded(eps[chain.start - 1])
-    if pending is None:
-        return ""
+    if pending is None or _still_waiting(eps[chain.start - 1]):
+        return ""  # a card still waiting was not left behind: it can still be approved
     memory = remember(eps[max(0, chain.start - MEMORY) : chain.start])
     who = memory.lead_name(str(pending.input.get("lead_id") or "")) or pending.input.get("to_email")
     what = GATED[pending.name] + (
         f" to {who}" if who and pending.name in ("send_email", "send_sms") else ""
     )
     return f"(Not done: {what} — you moved on before approving it.)\n\n"
+
+
+def _still_waiting(episode: Episode) -> bool:
+    return bool(episode.steps) and any(r.decision == "waiting" for r in episode.steps[-1].results)
 
 
 def _said_this_run(episode: Episode) -> bool:

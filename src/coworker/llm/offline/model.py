@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from coworker.llm.base import Block, Model, ModelEvent, ModelRequest, ModelTurn, TextDelta, Usage
+from coworker.llm.base import Model, ModelEvent, ModelRequest, ModelTurn, TextDelta, Usage
 from coworker.llm.offline.interpreter import interpret
 
 log = logging.getLogger("coworker.llm.offline")
@@ -46,7 +46,3 @@ class OfflineModel(Model):
             if block.get("type") == "text" and block.get("text"):
                 yield TextDelta(str(block["text"]))
         yield turn
-
-
-def text_of(content: list[Block]) -> str:
-    return "".join(str(b.get("text", "")) for b in content if b.get("type") == "text")

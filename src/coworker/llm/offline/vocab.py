@@ -203,6 +203,8 @@ customer customers partner partners vendor vendors board exec executive sponsor 
 """.split()
 )
 
+# Numbers in words, cardinal and ordinal, in one place: a due phrase's quantity ("in three
+# days"), a list position ("the second one").
 NUMBER_WORDS = {
     "zero": 0,
     "one": 1,
@@ -215,6 +217,8 @@ NUMBER_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
     "first": 1,
     "second": 2,
     "third": 3,

@@ -24,7 +24,7 @@ async def list_tags(request: Request) -> JSONResponse:
                 select(Tag).where(Tag.org_id == call.org_id).order_by(Tag.name)
             )
         ).all()
-        return call.respond({"tags": [serialize.tag(r) for r in rows], "total": len(rows)})
+        return call.respond({"tags": [serialize.record(r) for r in rows], "total": len(rows)})
 
 
 @router.post("/tags")
@@ -45,7 +45,7 @@ async def create_tag(request: Request) -> JSONResponse:
         )
         call.session.add(tag)
         await call.session.commit()
-        return call.wrap(serialize.tag(tag))
+        return call.wrap(serialize.record(tag))
 
 
 @router.get("/sequences")
@@ -59,7 +59,7 @@ async def list_sequences(request: Request) -> JSONResponse:
             )
         ).all()
         return call.respond(
-            {"sequences": [serialize.sequence(r) for r in rows], "total": len(rows)}
+            {"sequences": [serialize.record(r) for r in rows], "total": len(rows)}
         )
 
 
@@ -92,4 +92,4 @@ async def enroll_in_sequence(request: Request) -> JSONResponse:
         )
         call.session.add(enrollment)
         await call.session.commit()
-        return call.wrap(serialize.enrollment(enrollment))
+        return call.wrap(serialize.record(enrollment))

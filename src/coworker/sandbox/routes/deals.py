@@ -28,7 +28,7 @@ async def list_opportunities(request: Request) -> JSONResponse:
         ordered = statement.order_by(Opportunity.updated_at.desc(), Opportunity.id)
         rows, total = await call.page(ordered)
         return call.respond(
-            {"opportunities": [serialize.opportunity(r) for r in rows], "total": total}
+            {"opportunities": [serialize.record(r) for r in rows], "total": total}
         )
 
 
@@ -54,7 +54,7 @@ async def create_opportunity(request: Request) -> JSONResponse:
         )
         call.session.add(deal)
         await call.session.commit()
-        return call.wrap(serialize.opportunity(deal))
+        return call.wrap(serialize.record(deal))
 
 
 @router.put("/opportunities/{id}")
@@ -73,4 +73,4 @@ async def update_opportunity(request: Request) -> JSONResponse:
             setattr(deal, field, value)
         deal.updated_at = utcnow()
         await call.session.commit()
-        return call.wrap(serialize.opportunity(deal))
+        return call.wrap(serialize.record(deal))

@@ -34,7 +34,7 @@ async def search_leads(request: Request) -> JSONResponse:
         if status := call.params.get("status"):
             statement = statement.where(Lead.status == status)
         rows, total = await call.page(statement.order_by(Lead.created_at.desc(), Lead.id))
-        return call.respond({"leads": [serialize.lead(r) for r in rows], "total": total})
+        return call.respond({"leads": [serialize.record(r) for r in rows], "total": total})
 
 
 @router.post("/leads")
@@ -54,7 +54,7 @@ async def create_lead(request: Request) -> JSONResponse:
             setattr(lead, field, value)
         call.session.add(lead)
         await call.session.commit()
-        return call.wrap(serialize.lead(lead))
+        return call.wrap(serialize.record(lead))
 
 
 @router.get("/leads/{id}")
@@ -86,11 +86,11 @@ async def get_lead(request: Request) -> JSONResponse:
             .order_by(Opportunity.updated_at.desc())
             .limit(RECENT)
         )
-        detail = serialize.lead(lead) | {
-            "recent_notes": [serialize.note(n) for n in notes],
-            "open_tasks": [serialize.task(t) for t in tasks],
-            "recent_calls": [serialize.call(c) for c in calls],
-            "opportunities": [serialize.opportunity(o) for o in deals],
+        detail = serialize.record(lead) | {
+            "recent_notes": [serialize.record(n) for n in notes],
+            "open_tasks": [serialize.record(t) for t in tasks],
+            "recent_calls": [serialize.record(c) for c in calls],
+            "opportunities": [serialize.record(o) for o in deals],
         }
         return call.wrap(detail)
 
@@ -103,7 +103,7 @@ async def update_lead(request: Request) -> JSONResponse:
             setattr(lead, field, value)
         lead.updated_at = utcnow()
         await call.session.commit()
-        return call.wrap(serialize.lead(lead))
+        return call.wrap(serialize.record(lead))
 
 
 @router.delete("/leads/{id}")

@@ -28,18 +28,25 @@ async def list_email_accounts(request: Request) -> JSONResponse:
             )
         ).all()
         return call.respond(
-            {"email_accounts": [serialize.email_account(r) for r in rows], "total": len(rows)}
+            {"email_accounts": [serialize.record(r) for r in rows], "total": len(rows)}
         )
+
+
+async def _outbox(
+    request: Request, operation: str, kind: type[Email] | type[Sms], key: str
+) -> JSONResponse:
+    """One page of what the person sent, newest first; `lead_id` narrows it to one lead."""
+    async with api_call(request, operation) as call:
+        statement = select(kind).where(kind.user_id == call.user.id)
+        if lead_id := call.params.get("lead_id"):
+            statement = statement.where(kind.lead_id == lead_id)
+        rows, total = await call.page(statement.order_by(kind.sent_at.desc(), kind.id))
+        return call.respond({key: [serialize.record(r) for r in rows], "total": total})
 
 
 @router.get("/emails")
 async def list_emails(request: Request) -> JSONResponse:
-    async with api_call(request, "list_emails") as call:
-        statement = select(Email).where(Email.user_id == call.user.id)
-        if lead_id := call.params.get("lead_id"):
-            statement = statement.where(Email.lead_id == lead_id)
-        rows, total = await call.page(statement.order_by(Email.sent_at.desc(), Email.id))
-        return call.respond({"emails": [serialize.email(r) for r in rows], "total": total})
+    return await _outbox(request, "list_emails", Email, "emails")
 
 
 @router.post("/emails")
@@ -69,17 +76,12 @@ async def send_email(request: Request) -> JSONResponse:
         )
         call.session.add(email)
         await call.session.commit()
-        return call.wrap(serialize.email(email))
+        return call.wrap(serialize.record(email))
 
 
 @router.get("/sms")
 async def list_sms(request: Request) -> JSONResponse:
-    async with api_call(request, "list_sms") as call:
-        statement = select(Sms).where(Sms.user_id == call.user.id)
-        if lead_id := call.params.get("lead_id"):
-            statement = statement.where(Sms.lead_id == lead_id)
-        rows, total = await call.page(statement.order_by(Sms.sent_at.desc(), Sms.id))
-        return call.respond({"sms": [serialize.sms(r) for r in rows], "total": total})
+    return await _outbox(request, "list_sms", Sms, "sms")
 
 
 @router.post("/sms")
@@ -100,4 +102,4 @@ async def send_sms(request: Request) -> JSONResponse:
         )
         call.session.add(sms)
         await call.session.commit()
-        return call.wrap(serialize.sms(sms))
+        return call.wrap(serialize.record(sms))

@@ -23,7 +23,7 @@ async def list_notes(request: Request) -> JSONResponse:
         if lead_id := call.params.get("lead_id"):
             statement = statement.where(Note.lead_id == lead_id)
         rows, total = await call.page(statement.order_by(Note.created_at.desc(), Note.id))
-        return call.respond({"notes": [serialize.note(r) for r in rows], "total": total})
+        return call.respond({"notes": [serialize.record(r) for r in rows], "total": total})
 
 
 @router.post("/notes")
@@ -41,7 +41,7 @@ async def create_note(request: Request) -> JSONResponse:
         )
         call.session.add(note)
         await call.session.commit()
-        return call.wrap(serialize.note(note))
+        return call.wrap(serialize.record(note))
 
 
 @router.get("/calls")
@@ -51,4 +51,4 @@ async def list_calls(request: Request) -> JSONResponse:
         if lead_id := call.params.get("lead_id"):
             statement = statement.where(Call.lead_id == lead_id)
         rows, total = await call.page(statement.order_by(Call.started_at.desc(), Call.id))
-        return call.respond({"calls": [serialize.call(r) for r in rows], "total": total})
+        return call.respond({"calls": [serialize.record(r) for r in rows], "total": total})

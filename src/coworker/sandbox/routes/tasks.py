@@ -34,7 +34,7 @@ async def list_tasks(request: Request) -> JSONResponse:
             statement = statement.where(Task.completed.is_(call.params["completed"]))
         ordered = statement.order_by(Task.due_date.is_(None), Task.due_date, Task.id)
         rows, total = await call.page(ordered)
-        return call.respond({"tasks": [serialize.task(r) for r in rows], "total": total})
+        return call.respond({"tasks": [serialize.record(r) for r in rows], "total": total})
 
 
 @router.post("/tasks")
@@ -59,7 +59,7 @@ async def create_task(request: Request) -> JSONResponse:
         )
         call.session.add(task)
         await call.session.commit()
-        return call.wrap(serialize.task(task))
+        return call.wrap(serialize.record(task))
 
 
 @router.put("/tasks/{id}")
@@ -77,7 +77,7 @@ async def update_task(request: Request) -> JSONResponse:
             setattr(task, field, value)
         task.updated_at = utcnow()
         await call.session.commit()
-        return call.wrap(serialize.task(task))
+        return call.wrap(serialize.record(task))
 
 
 @router.delete("/tasks/{id}")

@@ -15,20 +15,23 @@ from datetime import datetime
 
 from coworker.llm.offline.intents.common import I, Intent, make_intent, strip_preamble
 from coworker.llm.offline.intents.deals import create_deal_request, update_deal_request
-from coworker.llm.offline.intents.leads import (
+from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
+    dial_request,
+    field_question_request,
+    possessive_details_request,
+    update_fields_request,
+)
+from coworker.llm.offline.intents.lead_lists import leads_request
+from coworker.llm.offline.intents.leads import (
     create_lead_request,
     create_tag_request,
     delete_request,
-    dial_request,
-    field_question_request,
     lead_fields,
-    possessive_details_request,
     status_request,
     tag_request,
-    update_fields_request,
 )
-from coworker.llm.offline.intents.lists import leads_request, list_request
+from coworker.llm.offline.intents.lists import list_request
 from coworker.llm.offline.intents.meta import (
     OVERVIEW,
     meta_request,

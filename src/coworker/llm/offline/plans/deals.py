@@ -9,7 +9,8 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.names import is_company_match, narrow, relevant
-from coworker.llm.offline.resolve import Ctx, find_deal, find_lead
+from coworker.llm.offline.pick import find_deal
+from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.vocab import OPEN_STAGES
 

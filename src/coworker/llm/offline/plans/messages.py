@@ -11,17 +11,16 @@ import re
 from typing import Any
 
 from coworker.llm.offline import replies
-from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.conversation import Clock, Result
 from coworker.llm.offline.engine import Call as ToolCall
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, many, one
 from coworker.llm.offline.intents import body_text, subject_from_body
+from coworker.llm.offline.pick import find_sequence, pick_mailbox
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
     choose,
     find_lead,
-    find_sequence,
-    pick_mailbox,
 )
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import capitalise
@@ -230,33 +229,30 @@ def list_sent(ctx: Ctx) -> Plan:
         if result.is_error:
             parts.append(replies.failure(result))
             continue
-        if result.name == "list_emails":
-            emails = result.items("emails")
-            total = int((result.data or {}).get("total") or len(emails))
-            if not emails:
-                parts.append(f"No emails sent{who}.")
-                continue
-            lines = [
-                f"{replies.when(e.get('sent_at'), ctx.clock)}: **{e.get('subject')}**"
-                + ("" if lead else f" → {e.get('to_email')}")
-                + f" — {replies._cut(e.get('body_text'), 90)}"
-                for e in emails[:10]
-            ]
-            parts.append(f"Emails{who} ({total}):\n" + replies.bullets(lines))
-        else:
-            texts = result.items("sms")
-            total = int((result.data or {}).get("total") or len(texts))
-            if not texts:
-                parts.append(f"No texts sent{who}.")
-                continue
-            lines = [
-                f"{replies.when(t.get('sent_at'), ctx.clock)}"
-                + ("" if lead else f" → {t.get('to_phone')}")
-                + f": {replies._cut(t.get('message'), 120)}"
-                for t in texts[:10]
-            ]
-            parts.append(f"Texts{who} ({total}):\n" + replies.bullets(lines))
+        emails = result.name == "list_emails"
+        sent = result.items("emails" if emails else "sms")
+        total = int((result.data or {}).get("total") or len(sent))
+        if not sent:
+            parts.append(f"No {'emails' if emails else 'texts'} sent{who}.")
+            continue
+        lines = [
+            _sent_line(item, emails=emails, to_whom=lead is None, clock=ctx.clock)
+            for item in sent[:10]
+        ]
+        parts.append(
+            f"{'Emails' if emails else 'Texts'}{who} ({total}):\n" + replies.bullets(lines)
+        )
     return Reply("\n\n".join(parts))
+
+
+def _sent_line(item: dict[str, Any], *, emails: bool, to_whom: bool, clock: Clock) -> str:
+    """One sent email or text: when, to whom (unless the list is one lead's), what it said."""
+    when = replies.when(item.get("sent_at"), clock)
+    if emails:
+        to = f" → {item.get('to_email')}" if to_whom else ""
+        return f"{when}: **{item.get('subject')}**{to} — {replies._cut(item.get('body_text'), 90)}"
+    to = f" → {item.get('to_phone')}" if to_whom else ""
+    return f"{when}{to}: {replies._cut(item.get('message'), 120)}"
 
 
 def list_mailboxes(ctx: Ctx) -> Plan:

@@ -9,12 +9,12 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Plan, Reply, gated, one
 from coworker.llm.offline.names import is_company_match, narrow, relevant
+from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
     choose,
     find_lead,
-    find_task,
     lead_option,
 )
 from coworker.llm.offline.slots import LeadRef

@@ -1,0 +1,157 @@
+"""An action as a person reads it: its label, its card and how it ended, from the profile.
+
+The server reads the tool's profile (`x-coworker` in the contract) once, here, so web,
+Slack, the terminal and MCP show the same card in the same words and only render it. The
+card's values are what will run: the input with the person's edits, and the names read
+from the CRM (`display`), never raw ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from coworker.agent.events import ActionView, CardField
+from coworker.dialsheet.profiles import CardEntry, ToolProfile
+from coworker.errors import ToolInputError
+from coworker.store.records import ActionRecord
+from coworker.tools.catalog import Tool, ToolCatalog
+
+# Display names in the order a default card shows them, with their labels.
+_NAMES = (
+    ("from", "From"),
+    ("to", "To"),
+    ("lead", "Lead"),
+    ("sequence", "Sequence"),
+    ("task", "Task"),
+    ("deal", "Deal"),
+)
+
+
+def label_of(tool: Tool | None, name: str) -> str:
+    if tool is None:
+        return name.replace("_", " ").capitalize()
+    return tool.label
+
+
+def _default_entries(arguments: Mapping[str, Any], display: Mapping[str, str]) -> list[CardEntry]:
+    """No card declared: the names read from the CRM, then the inputs no name stands for."""
+    entries = [CardEntry(key, label, from_input=False) for key, label in _NAMES if key in display]
+    known = {key for key, _ in _NAMES}
+    entries += [
+        CardEntry(key, key.replace("_", " ").capitalize(), from_input=False)
+        for key in display
+        if key not in known
+    ]
+    for key in arguments:
+        named = key.endswith("_id") and (key.removesuffix("_id") in display or "from" in display)
+        if named or (key == "to_email" and "to" in display):
+            continue
+        entries.append(CardEntry(key, key.replace("_", " ").capitalize(), from_input=True))
+    return entries
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def card_of(
+    profile: ToolProfile,
+    arguments: Mapping[str, Any],
+    display: Mapping[str, str],
+    edits: Mapping[str, Any] | None = None,
+) -> tuple[CardField, ...]:
+    data = {**arguments, **(edits or {})}
+    entries = (
+        list(profile.card) if profile.card is not None else _default_entries(data, display)
+    )
+    card: list[CardField] = []
+    for entry in entries:
+        source = data if entry.from_input else display
+        if entry.key not in source and not entry.editable:
+            continue
+        card.append(
+            CardField(
+                key=entry.key,
+                label=entry.label,
+                value=_text(source.get(entry.key)),
+                editable=entry.editable,
+                multiline=entry.multiline,
+            )
+        )
+    return tuple(card)
+
+
+def _why(text: str) -> str:
+    """An error sentence continued after "Not sent: "."""
+    text = text.strip()
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def outcome_of(
+    profile: ToolProfile, status: str, *, reason: str | None, error: str | None
+) -> str | None:
+    """How the action's state reads for a person; None while it waits for them."""
+    said = profile.outcomes
+    if status == "pending":
+        return None
+    if status == "executing":
+        return "Running…"
+    if status == "succeeded":
+        return said.done
+    if status == "unknown":
+        return said.unknown
+    if status == "rejected":
+        return f"Cancelled: {reason}" if reason else "Cancelled."
+    if status == "expired":
+        return f"Expired, {said.not_done.lower()}"
+    if status == "superseded":
+        return f"Replaced by a newer proposal, {said.not_done.lower()}"
+    return f"{said.not_done}: {_why(error)}" if error else f"{said.not_done}."
+
+
+def view(record: ActionRecord, catalog: ToolCatalog) -> ActionView:
+    tool = catalog.get(record.tool_name)
+    profile = tool.profile if tool else ToolProfile()
+    display = dict(record.display or {})
+    return ActionView(
+        id=record.id,
+        conversation_id=record.conversation_id,
+        tool_use_id=record.tool_use_id,
+        tool=record.tool_name,
+        risk=tool.risk.value if tool else "",
+        input=record.input,
+        display=display,
+        status=record.status,
+        created_at=record.created_at,
+        expires_at=record.expires_at,
+        editable=profile.editable,
+        edits=record.edits,
+        reason=record.reason,
+        result=record.result,
+        error=record.error,
+        label=label_of(tool, record.tool_name),
+        card=card_of(profile, record.input, display, record.edits),
+        outcome=outcome_of(profile, record.status, reason=record.reason, error=record.error),
+    )
+
+
+def normalise_edits(
+    tool_name: str, profile: ToolProfile, edits: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Map friendly names (`body`) to fields, and refuse fields a person may not edit."""
+    if not edits:
+        return {}
+    allowed = profile.editable
+    normalised: dict[str, Any] = {}
+    for key, value in edits.items():
+        field = profile.field_named(key)
+        if field not in allowed:
+            shown = ", ".join(allowed) or "none"
+            raise ToolInputError(f"'{key}' cannot be edited on {tool_name}; editable: {shown}")
+        if not isinstance(value, str) or not value.strip():
+            raise ToolInputError(f"'{key}' must be non-empty text")
+        normalised[field] = value
+    return normalised

@@ -1,0 +1,210 @@
+"""Listing leads: by name, company, email, phone or status ("any new leads at Acme?", "who
+is jane@acme.com?"). The other listings are `lists.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.common import (
+    I,
+    Intent,
+    make_intent,
+)
+from coworker.llm.offline.intents.lead_fields import FIELDS
+from coworker.llm.offline.intents.lists import (
+    query_text,
+)
+from coworker.llm.offline.slots import (
+    LeadRef,
+    email_in,
+    lead_ref,
+    phone_in,
+)
+from coworker.llm.offline.text import Utterance
+
+
+def leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
+    low = cmd.lower()
+    count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b|\btotal\b", low))
+    field_q = None
+    fm = re.search(
+        r"\b(?P<f>email address|email|phone number|phone|number|mobile|cell|title|job title|"
+        r"role|company)\b",
+        low,
+    )
+    status = None
+    status_hit = vocab.first_value(vocab.STATUS_PATTERNS, low)
+    if status_hit and re.search(
+        r"\b(?:leads?|contacts?|prospects?|people|customers?|clients?|"
+        r"ones|anyone|who|status)\b",
+        low,
+    ):
+        status = status_hit[0]
+        if status == "customer" and not re.search(
+            r"\bcustomers?\b|\bclients?\b|\bwon\b|\bconverted\b|\bpaying\b|\bsigned\b", low
+        ):
+            status = None
+        if status == "contacted" and not re.search(
+            r"\bcontacted\b|\breached\b|\bin touch\b|\bworking\b", low
+        ):
+            status = None
+        if status == "new" and not re.search(
+            r"\bnew\b|\bfresh\b|\buntouched\b|\buncontacted\b", low
+        ):
+            status = None
+        if status == "new" and re.search(
+            r"\b(?:since|today|yesterday|this week|recent|latest|newest)\b", low
+        ):
+            status = "new"
+    phone = phone_in(cmd)
+    email = email_in(cmd)
+    query: str | None = None
+    details = False
+    m = re.match(
+        r"^(?:(?:give me|show me|get me|get|pull up|what are|send me)\s+(?:the\s+|"
+        r"all\s+the\s+)?(?:full\s+)?"
+        r"(?:details|info|information|profile|record|rundown|lowdown|file|summary)\s+(?:on|for|of|"
+        r"about)|"
+        r"where do (?:i|we) stand (?:with|on)|what'?s the (?:status|story|deal|situation) (?:with|"
+        r"on|for)|"
+        r"tell me (?:about|more about)|what about|how about|and|who is|who'?s|"
+        r"(?:any\s+)?(?:updates?|news|the latest) (?:on|about|from|with)|what'?s new (?:with|on)|"
+        r"what do (?:we|i) (?:know|have) (?:about|on)|"
+        r"details (?:on|for|of|about)|info (?:on|for|about)|information (?:on|about)|pull up|open|"
+        r"bring up|show me|show|get|give me|what'?s (?:going on|happening|new|up|the latest|"
+        r"the story|the status) "
+        r"(?:with|on)|how(?:'s| is) (?:it going with )?|status (?:of|on|for)|everything (?:on|"
+        r"about)|"
+        r"anything (?:on|about|new on|new with)|look up|lookup|find|search for|search|look for|"
+        r"where (?:are|is) (?:we|things) (?:with|on)|update on|remind me who|who was|do we have|"
+        r"do i have|is there|are there|check on|check)\s+(?P<r>.+)$",
+        cmd,
+        I,
+    )
+    if fm and re.search(
+        r"\b(?:what'?s|what is|what are|whats|give me|get|need|find|look up|"
+        r"show|do we have|do you have)\b",
+        low,
+    ):
+        field_q = FIELDS.get(fm["f"], None) if fm["f"] not in ("number",) else "phone"
+        if fm["f"] == "company" and re.search(
+            r"\bat (?:the )?company\b|\bwhich company\b|\bwhat company\b", low
+        ):
+            field_q = "company"
+    if email:
+        query, field_q = email, None
+    elif phone:
+        query = phone[0]
+    elif field_q:
+        fr = re.search(rf"(?P<r>[\w' -]+?)(?:'s|s')\s+(?:\w+\s+)?{fm['f'] if fm else ''}", cmd, I)
+        if fr:
+            query = lead_ref(
+                re.sub(
+                    r"^(?:what'?s|what is|whats|give me|get|need|find|show|show me)\s+",
+                    "",
+                    fr["r"],
+                    flags=I,
+                )
+            ).text
+        else:
+            fr = re.search(
+                rf"{fm['f'] if fm else ''}\s+(?:address\s+|number\s+)?(?:for|of|on)\s+(?P<r>.+)$",
+                cmd,
+                I,
+            )
+            query = lead_ref(fr["r"]).text if fr else None
+        details = True
+    elif m:
+        r = m["r"]
+        at = re.search(
+            r"\b(?:at|from|in|with|working at|who work at|that work at)\s+(?P<co>.+?)"
+            r"(?=\s+(?:that|who|which|and|with|whose)\b|$)",
+            r,
+            I,
+        )
+        lead_words = re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|anyone|anybody|everyone|"
+            r"customers?|clients?)\b",
+            r,
+            I,
+        )
+        if lead_words and at:
+            query = lead_ref(at["co"]).text
+        else:
+            query = query_text(r) if lead_words or status else lead_ref(r).text
+            if status and query:
+                query = (
+                    re.sub(
+                        r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
+                        r"clients?|reached|won|converted|signed|paying)\b",
+                        "",
+                        query,
+                        flags=I,
+                    ).strip()
+                    or None
+                )
+        details = not lead_words and not status and not count
+    else:
+        at = re.search(
+            r"\b(?:at|from|in|with|working at|who work at|that work at)\s+(?P<co>[\w&.' -]+?)"
+            r"(?=\s+(?:that|who|which|and|with|whose)\b|$)",
+            cmd,
+            I,
+        )
+        lead_words = re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|anyone|anybody|someone|somebody|"
+            r"everyone|customers?|clients?|who)\b",
+            low,
+        )
+        if at and lead_words:
+            query = lead_ref(at["co"]).text
+        elif lead_words or status:
+            rest = query_text(cmd)
+            if status:
+                rest = re.sub(
+                    r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
+                    r"clients?|reached|won|converted|signed|paying)\b",
+                    "",
+                    rest,
+                    flags=I,
+                ).strip()
+            rest = re.sub(
+                r"\b(?:since|today|yesterday|this|week|recent|recently|latest|newest|last|"
+                r"added|created|came|in|got|we|did)\b",
+                "",
+                rest,
+                flags=I,
+            ).strip()
+            query = rest or None
+        else:
+            return None
+    if query is not None:
+        query = query.strip(" ?.!'\"")
+        if query.lower() in ("", "me", "everyone", "all", "them", "my leads", "leads"):
+            query = None
+    if (
+        query is None
+        and status is None
+        and not re.search(
+            r"\b(?:leads?|contacts?|prospects?|people|"
+            r"customers?|clients?)\b",
+            low,
+        )
+    ):
+        if m and lead_ref(m["r"]).pronoun:
+            return make_intent("find_leads", ref=LeadRef(pronoun=True), details=True, field=field_q)
+        return None
+    ref = lead_ref(query) if query else None
+    if ref and ref.pronoun:
+        return make_intent("find_leads", ref=ref, details=True, field=field_q)
+    return make_intent(
+        "find_leads",
+        ref=ref,
+        query=query,
+        status=status,
+        details=details or None,
+        field=field_q,
+        count=count or None,
+    )

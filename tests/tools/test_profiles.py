@@ -1,0 +1,67 @@
+"""Tool profiles: read from the contract's `x-coworker` extensions, strictly."""
+
+from __future__ import annotations
+
+import pytest
+
+from coworker.agent.cards import card_of, normalise_edits, outcome_of
+from coworker.dialsheet.profiles import parse_profile
+from coworker.errors import ToolInputError
+from coworker.tools.catalog import build_catalog
+from coworker.tools.policy import DEFAULT_CONFIRM, Risk
+
+
+def test_every_tool_that_waits_for_a_person_declares_how_it_reads() -> None:
+    catalog = build_catalog()
+    waiting = [tool for tool in catalog if tool.risk in DEFAULT_CONFIRM]
+    assert {t.name for t in waiting if t.risk is Risk.OUTBOUND} == {
+        "send_email",
+        "send_sms",
+        "enroll_in_sequence",
+    }
+    for tool in waiting:
+        assert tool.profile.label and tool.profile.card and tool.profile.noun, tool.name
+
+
+def test_a_typo_in_a_profile_fails_at_start_up() -> None:
+    with pytest.raises(ValueError, match="unknown x-coworker keys"):
+        parse_profile({"lable": "Send"}, "send_fax")
+    with pytest.raises(ValueError, match="exactly one of field or show"):
+        parse_profile({"card": [{"field": "a", "show": "b", "label": "A"}]}, "send_fax")
+    with pytest.raises(ValueError, match="only an input field can be editable"):
+        parse_profile({"card": [{"show": "to", "label": "To", "editable": True}]}, "send_fax")
+
+
+def test_the_card_and_outcome_of_an_email_read_as_a_person_would_say_them() -> None:
+    profile = build_catalog().get("send_email").profile  # type: ignore[union-attr]
+    arguments = {"email_account_id": "m1", "lead_id": "l1", "subject": "Hi", "body_text": "B"}
+    display = {"from": "me@acme.com", "to": "jane@acme.com", "lead": "Jane Smith (Acme)"}
+    card = card_of(profile, arguments, display, {"body_text": "Edited"})
+    assert [(f.label, f.value) for f in card] == [
+        ("From", "me@acme.com"),
+        ("To", "jane@acme.com"),
+        ("Lead", "Jane Smith (Acme)"),
+        ("Subject", "Hi"),
+        ("Body", "Edited"),
+    ]
+    assert [f.key for f in card if f.editable] == ["subject", "body_text"]
+    assert [f.key for f in card if f.multiline] == ["body_text"]
+    said = {
+        status: outcome_of(profile, status, reason="too pushy", error="The phone changed.")
+        for status in ("pending", "succeeded", "rejected", "expired", "stale", "unknown")
+    }
+    assert said == {
+        "pending": None,
+        "succeeded": "Sent.",
+        "rejected": "Cancelled: too pushy",
+        "expired": "Expired, not sent",
+        "stale": "Not sent: the phone changed.",
+        "unknown": "Unknown whether it was sent — check before sending again",
+    }
+
+
+def test_edits_use_the_declared_fields_and_aliases_only() -> None:
+    profile = build_catalog().get("send_email").profile  # type: ignore[union-attr]
+    assert normalise_edits("send_email", profile, {"body": "New"}) == {"body_text": "New"}
+    with pytest.raises(ToolInputError, match="cannot be edited"):
+        normalise_edits("send_email", profile, {"to_email": "x@evil.example"})
