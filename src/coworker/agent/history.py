@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coworker.agent.transcript import MessageStore
-from coworker.llm.base import Message
+from coworker.llm.base import Message, is_tool_use
 
 DEFAULT_PAGE = 50
 
@@ -33,7 +33,7 @@ class HistoryPage:
             block["id"]
             for message in self.messages
             for block in message["content"]
-            if block.get("type") == "tool_use"
+            if is_tool_use(block)
         }
 
 

@@ -13,6 +13,8 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from anthropic.types import ToolUseBlockParam
+
 from coworker.agent import gating
 from coworker.agent.confirmations import SUPERSEDED, ConfirmationGate
 from coworker.agent.context import window
@@ -29,7 +31,15 @@ from coworker.agent.events import (
 )
 from coworker.agent.transcript import Transcript
 from coworker.errors import ModelError
-from coworker.llm.base import Block, Model, ModelRequest, ModelTurn, Usage
+from coworker.llm.base import (
+    Block,
+    Model,
+    ModelRequest,
+    ModelTurn,
+    Usage,
+    is_text,
+    is_tool_use,
+)
 from coworker.observability import context, record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import ToolCatalog
@@ -163,11 +173,11 @@ class AgentLoop:
             content, extra = self._settle_content(turn)
             if extra:
                 yield TextDelta(extra)
-            ctx.text.extend(b["text"] for b in content if b.get("type") == "text")
+            ctx.text.extend(b["text"] for b in content if is_text(b))
             ctx.transcript.add_assistant(content, usage=turn.usage.as_dict())
             if turn.stop_reason == "pause_turn":
                 continue
-            uses = [b for b in content if b.get("type") == "tool_use"]
+            uses = [b for b in content if is_tool_use(b)]
             if not uses:
                 yield TurnDone(conversation_id, "".join(ctx.text), turn.stop_reason, ctx.usage)
                 return
@@ -203,14 +213,14 @@ class AgentLoop:
             content = [{"type": "text", "text": "(no reply)"}]
         return content, ""
 
-    def _has_effects(self, use: Block) -> bool:
+    def _has_effects(self, use: ToolUseBlockParam) -> bool:
         tool = self.catalog.get(use["name"])
         return tool is not None and (
             tool.risk is not Risk.READ or self.policy.needs_confirmation(tool.risk)
         )
 
     async def _run_tools(
-        self, ctx: RunContext, uses: list[Block], pending: list[ActionView]
+        self, ctx: RunContext, uses: list[ToolUseBlockParam], pending: list[ActionView]
     ) -> AsyncIterator[Event]:
         effects = any(self._has_effects(use) for use in uses)
         if effects:
@@ -218,7 +228,7 @@ class AgentLoop:
             # asked for it on record: after a crash, that is how the call is found again.
             await ctx.transcript.save()
         results: dict[str, Block] = {}
-        immediate: list[Block] = []
+        immediate: list[ToolUseBlockParam] = []
         asked = {use["id"] for use in uses}
         for use in uses:
             tool = self.catalog.get(use["name"])
@@ -278,5 +288,5 @@ def _person_text(ctx: RunContext) -> str | None:
     messages = ctx.transcript.messages
     if not messages or messages[-1]["role"] != "user":
         return None
-    texts = [b.get("text", "") for b in messages[-1]["content"] if b.get("type") == "text"]
+    texts = [b.get("text", "") for b in messages[-1]["content"] if is_text(b)]
     return "\n".join(texts) or None

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from anthropic.types import ToolResultBlockParam, ToolUseBlockParam
+
 from coworker.agent.confirmations import ConfirmationGate, Decision
 from coworker.agent.context import system_prompt
 from coworker.agent.conversations import Conversations, OwnerCache
@@ -166,7 +168,7 @@ class Coworker(Conversations):
         transcript.add_user_blocks(results)
         return ended
 
-    def _interrupted(self, use: dict[str, Any]) -> dict[str, Any]:
+    def _interrupted(self, use: ToolUseBlockParam) -> ToolResultBlockParam:
         """A call cut off mid-run (a dropped stream, a restart): a write may have happened."""
         tool = self.catalog.get(use["name"])
         if tool is not None and tool.risk is Risk.READ:

@@ -35,8 +35,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from anthropic.types import ToolUseBlockParam
+
 from coworker.agent.context import MAX_WINDOW_MESSAGES, can_start_window
-from coworker.llm.base import Block, Message
+from coworker.llm.base import Block, Message, is_tool_result, is_tool_use
 from coworker.store.records import StoredMessage
 
 log = logging.getLogger("coworker.agent")
@@ -166,18 +168,18 @@ class Transcript:
         if cancelled:
             raise asyncio.CancelledError
 
-    def unanswered_tool_uses(self) -> list[Block]:
+    def unanswered_tool_uses(self) -> list[ToolUseBlockParam]:
         """The last assistant message's tool_use blocks that have no tool_result yet."""
         for index in range(len(self.messages) - 1, -1, -1):
             if self.messages[index]["role"] != "assistant":
                 continue
-            uses = [b for b in self.messages[index]["content"] if b.get("type") == "tool_use"]
+            uses = [b for b in self.messages[index]["content"] if is_tool_use(b)]
             answered: set[str] = set()
             if index + 1 < len(self.messages):
                 answered = {
                     b["tool_use_id"]
                     for b in self.messages[index + 1]["content"]
-                    if b.get("type") == "tool_result"
+                    if is_tool_result(b)
                 }
             return [b for b in uses if b["id"] not in answered]
         return []

@@ -18,6 +18,7 @@ from typing import Any
 
 import anthropic
 import httpx2  # the SDK's HTTP stack; a connection cut mid-stream surfaces as its TransportError
+from anthropic.types import CacheControlEphemeralParam, MessageParam
 
 from coworker.errors import ModelError
 from coworker.llm.base import (
@@ -39,7 +40,7 @@ from coworker.llm.base import (
 # warns (DeprecationWarning) on every call with one of those. tests/llm checks both facts.
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
-CACHE_CONTROL: dict[str, str] = {"type": "ephemeral"}
+CACHE_CONTROL: CacheControlEphemeralParam = {"type": "ephemeral"}
 
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
@@ -155,7 +156,7 @@ class AnthropicModel(Model):
             "model": self.model,
             # The constructor's max_tokens caps what any one request may ask for.
             "max_tokens": min(request.max_tokens, self.max_tokens),
-            "messages": cached_messages(request.messages),
+            "messages": [sdk_message(m) for m in cached_messages(request.messages)],
         }
         if request.system:
             params["system"] = [
@@ -192,7 +193,7 @@ def cached_tools(tools: list[ToolDefinition]) -> list[ToolDefinition]:
         for tool in tools
     ]
     if copied:
-        copied[-1] = {**copied[-1], "cache_control": dict(CACHE_CONTROL)}
+        copied[-1] = {**copied[-1], "cache_control": CACHE_CONTROL.copy()}
     return copied
 
 
@@ -203,8 +204,20 @@ def _without_markers(message: Message) -> Message:
     blocks_in = content or []
     if not any("cache_control" in block for block in blocks_in):
         return message
-    blocks = [{k: v for k, v in b.items() if k != "cache_control"} for b in blocks_in]
-    return {**message, "content": blocks}
+    return {**message, "content": [_unmarked(block) for block in blocks_in]}
+
+
+def _unmarked(block: Block) -> Block:
+    copied = block.copy()
+    copied.pop("cache_control", None)
+    return copied
+
+
+def sdk_message(message: Message) -> MessageParam:
+    """`message` as the SDK types it: one TypedDict per role, with wider content."""
+    if message["role"] == "user":
+        return {"role": "user", "content": message["content"]}
+    return {"role": "assistant", "content": message["content"]}
 
 
 def cached_messages(messages: list[Message]) -> list[Message]:
@@ -218,7 +231,9 @@ def cached_messages(messages: list[Message]) -> list[Message]:
     if copied and copied[-1]["content"]:
         last = copied[-1]
         blocks = list(last["content"])
-        blocks[-1] = {**blocks[-1], "cache_control": dict(CACHE_CONTROL)}
+        marked = blocks[-1].copy()
+        marked["cache_control"] = CACHE_CONTROL.copy()
+        blocks[-1] = marked
         copied[-1] = {**last, "content": blocks}
     return copied
 

@@ -12,10 +12,24 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeGuard
 
-Block = dict[str, Any]  # one content block: text, tool_use or tool_result
+from anthropic.types import TextBlockParam, ToolResultBlockParam, ToolUseBlockParam
+
+Block = TextBlockParam | ToolUseBlockParam | ToolResultBlockParam  # one content block
 Role = Literal["user", "assistant"]
+
+
+def is_text(block: Block) -> TypeGuard[TextBlockParam]:
+    return block.get("type") == "text"
+
+
+def is_tool_use(block: Block) -> TypeGuard[ToolUseBlockParam]:
+    return block.get("type") == "tool_use"
+
+
+def is_tool_result(block: Block) -> TypeGuard[ToolResultBlockParam]:
+    return block.get("type") == "tool_result"
 
 
 class Message(TypedDict):

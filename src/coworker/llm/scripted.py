@@ -18,7 +18,15 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
-from coworker.llm.base import Block, Model, ModelEvent, ModelRequest, ModelTurn, TextDelta
+from coworker.llm.base import (
+    Block,
+    Model,
+    ModelEvent,
+    ModelRequest,
+    ModelTurn,
+    TextDelta,
+    is_text,
+)
 
 ScriptStep = ModelTurn | Callable[[ModelRequest], ModelTurn]
 
@@ -45,7 +53,7 @@ class ScriptedModel(Model):
         step = self._script.popleft()
         turn = copy.deepcopy(step if isinstance(step, ModelTurn) else step(copy.deepcopy(seen)))
         for block in turn.content:
-            if block.get("type") == "text":
+            if is_text(block):
                 for chunk in _chunks(block["text"]):
                     yield TextDelta(chunk)
         yield turn

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from coworker.agent.context import load_prompt
 from coworker.errors import ModelError
-from coworker.llm.base import Model, ModelRequest
+from coworker.llm.base import Model, ModelRequest, is_text
 from coworker.summary.gather import SummaryData, TaskItem
 
 log = logging.getLogger("coworker.summary")
@@ -165,5 +165,5 @@ async def render_with_model(model: Model, data: SummaryData, prompt: str | None 
     except ModelError as error:
         log.warning("summary model call failed (%s); using the offline summary", error.message)
         return render_offline(data)
-    text = "".join(b.get("text", "") for b in turn.content if b.get("type") == "text").strip()
+    text = "".join(b.get("text", "") for b in turn.content if is_text(b)).strip()
     return text or render_offline(data)

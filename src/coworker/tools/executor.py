@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from anthropic.types import ToolResultBlockParam
+
 from coworker.dialsheet.contract import load_contract
 from coworker.errors import (
     DialsheetConflict,
@@ -25,7 +27,6 @@ from coworker.errors import (
     ToolInputError,
 )
 from coworker.guards.mail import header_injection
-from coworker.llm.base import Block
 from coworker.observability import record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import Tool, ToolCatalog
@@ -59,8 +60,12 @@ class ToolOutcome:
     is_error: bool = False
     data: dict[str, Any] | None = None
 
-    def block(self, tool_use_id: str) -> Block:
-        block: Block = {"type": "tool_result", "tool_use_id": tool_use_id, "content": self.content}
+    def block(self, tool_use_id: str) -> ToolResultBlockParam:
+        block: ToolResultBlockParam = {
+            "type": "tool_result",
+            "tool_use_id": tool_use_id,
+            "content": self.content,
+        }
         if self.is_error:
             block["is_error"] = True
         return block

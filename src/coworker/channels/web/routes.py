@@ -31,7 +31,7 @@ from coworker.channels.web.responses import (
 )
 from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
 from coworker.errors import MessageTooLong
-from coworker.llm.base import Message
+from coworker.llm.base import Message, is_text, is_tool_result, is_tool_use
 from coworker.llm.decisions import read_late_decision
 from coworker.runtime import Runtime
 from coworker.store import paging
@@ -229,11 +229,10 @@ def display_messages(transcript: list[Message]) -> list[dict[str, Any]]:
     for message in transcript:
         parts: list[dict[str, Any]] = []
         for block in message["content"]:
-            kind = block.get("type")
-            if kind == "text" and block.get("text"):
+            if is_text(block) and block.get("text"):
                 if read_late_decision(block["text"]) is None:  # a note is for the model
                     parts.append({"type": "text", "text": block["text"]})
-            elif kind == "tool_use":
+            elif is_tool_use(block):
                 call = {
                     "type": "tool",
                     "toolCallId": block["id"],
@@ -242,7 +241,7 @@ def display_messages(transcript: list[Message]) -> list[dict[str, Any]]:
                 }
                 calls[block["id"]] = call
                 parts.append(call)
-            elif kind == "tool_result" and block.get("tool_use_id") in calls:
+            elif is_tool_result(block) and block.get("tool_use_id") in calls:
                 content = block.get("content")
                 try:
                     output = json.loads(content) if isinstance(content, str) else content

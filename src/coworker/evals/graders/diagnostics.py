@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from coworker.evals.trial import TrialRecord
+from coworker.llm.base import is_tool_use
 
 
 def hallucinated_ids(record: TrialRecord) -> tuple[int, list[str]]:
@@ -22,7 +23,7 @@ def hallucinated_ids(record: TrialRecord) -> tuple[int, list[str]]:
     for message in record.transcript:
         for block in message["content"]:
             kind = block.get("type")
-            if kind == "tool_use":
+            if is_tool_use(block):
                 for key, value in (block.get("input") or {}).items():
                     if not (key == "id" or key.endswith("_id")) or not isinstance(value, str):
                         continue

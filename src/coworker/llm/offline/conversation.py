@@ -17,7 +17,9 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from coworker.llm.base import Block, Message
+from anthropic.types import ToolResultBlockParam, ToolUseBlockParam
+
+from coworker.llm.base import Message, is_tool_result, is_tool_use
 from coworker.llm.decisions import LateDecision, read_late_decision
 
 _CLOCK = re.compile(
@@ -129,7 +131,7 @@ def _json(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def read_result(use: Block, block: Block | None) -> Result:
+def read_result(use: ToolUseBlockParam, block: ToolResultBlockParam | None) -> Result:
     """A `Result` for a tool_use and its tool_result (None: not answered)."""
     name = str(use.get("name", ""))
     arguments = use.get("input") if isinstance(use.get("input"), dict) else {}
@@ -184,7 +186,7 @@ def rejection_reason(result: Result) -> str | None:
 class Step:
     """One assistant turn's tool calls and their results, in the order they were asked."""
 
-    uses: list[Block]
+    uses: list[ToolUseBlockParam]
     results: list[Result]
     text: str = ""
 
@@ -200,11 +202,11 @@ class Episode:
 
 def episodes(messages: list[Message]) -> list[Episode]:
     """The conversation cut into episodes, oldest first (tool calls before any text dropped)."""
-    results: dict[str, Block] = {}
+    results: dict[str, ToolResultBlockParam] = {}
     for message in messages:
         if message.get("role") == "user" and isinstance(message.get("content"), list):
             for block in message["content"]:
-                if isinstance(block, dict) and block.get("type") == "tool_result":
+                if isinstance(block, dict) and is_tool_result(block):
                     results[str(block.get("tool_use_id"))] = block
     out: list[Episode] = []
     for message in messages:
@@ -228,7 +230,7 @@ def episodes(messages: list[Message]) -> list[Episode]:
         if not out:
             continue
         episode = out[-1]
-        uses = [b for b in content if isinstance(b, dict) and b.get("type") == "tool_use"]
+        uses = [b for b in content if isinstance(b, dict) and is_tool_use(b)]
         text = "".join(
             str(b.get("text", ""))
             for b in content
@@ -246,7 +248,11 @@ def _decided_late(note: LateDecision, earlier: list[Episode]) -> Episode:
     """A decision that came after the person wrote again (`llm/decisions.py`): the episode
     that proposed the call is played again with the decision as the call's result, so the
     reply is the one an approval in the same turn gets."""
-    block: Block = {"type": "tool_result", "tool_use_id": note.tool_use_id, "content": note.text}
+    block: ToolResultBlockParam = {
+        "type": "tool_result",
+        "tool_use_id": note.tool_use_id,
+        "content": note.text,
+    }
     if note.is_error:
         block["is_error"] = True
     for episode in reversed(earlier):
@@ -258,7 +264,12 @@ def _decided_late(note: LateDecision, earlier: list[Episode]) -> Episode:
                 results[at] = read_result(step.uses[at], block)
                 steps = [*episode.steps[:index], Step(step.uses, results, step.text)]
                 return Episode(episode.request, steps)
-    use: Block = {"type": "tool_use", "id": note.tool_use_id, "name": note.tool, "input": {}}
+    use: ToolUseBlockParam = {
+        "type": "tool_use",
+        "id": note.tool_use_id,
+        "name": note.tool,
+        "input": {},
+    }
     return Episode("", [Step([use], [read_result(use, block)])])  # its proposal is out of sight
 
 

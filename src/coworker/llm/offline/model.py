@@ -13,7 +13,15 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from coworker.llm.base import Model, ModelEvent, ModelRequest, ModelTurn, TextDelta, Usage
+from coworker.llm.base import (
+    Model,
+    ModelEvent,
+    ModelRequest,
+    ModelTurn,
+    TextDelta,
+    Usage,
+    is_text,
+)
 from coworker.llm.offline.interpreter import interpret
 
 log = logging.getLogger("coworker.llm.offline")
@@ -43,6 +51,6 @@ class OfflineModel(Model):
     async def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
         turn = self.turn(request)
         for block in turn.content:
-            if block.get("type") == "text" and block.get("text"):
+            if is_text(block) and block.get("text"):
                 yield TextDelta(str(block["text"]))
         yield turn
