@@ -12,7 +12,7 @@ from coworker.errors import ConfigError
 PRODUCTION: dict[str, Any] = {
     "environment": "production",
     "dialsheet_base_url": "https://www.dialsheet.io",
-    "web_secret": "a-real-web-secret",
+    "web_secret": "a-real-web-secret-of-at-least-32-bytes",
     "_env_file": None,
 }
 
@@ -93,3 +93,15 @@ def test_an_empty_key_means_the_offline_model(monkeypatch: pytest.MonkeyPatch) -
     settings = Settings(_env_file=None)
     assert model_from_settings(settings).name == "offline"  # `coworker chat`
     assert choose_model(settings, None).name == "offline"  # `coworker eval`: the same answer
+
+
+@pytest.mark.parametrize("web_secret", ["abc", "a-real-web-secret", "x" * 31])
+def test_production_refuses_a_web_secret_shorter_than_32_bytes(web_secret: str) -> None:
+    """One token is enough to brute-force a short HMAC secret offline, then forge anyone."""
+    with pytest.raises(ConfigError, match="at least 32 bytes"):
+        Settings(**{**PRODUCTION, "web_secret": web_secret})
+
+
+def test_development_accepts_a_short_web_secret_but_knows_it_is_weak() -> None:
+    settings = Settings(_env_file=None, environment="development", web_secret="s3cret")
+    assert settings.web_secret is not None and not settings.web_secret_is_strong

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from coworker.errors import ConfigError
 
 PLACEHOLDERS = frozenset({"changeme", "change-me"})  # refused as secrets in production
+MIN_WEB_SECRET_BYTES = 32  # HS256's own key size (RFC 7518 §3.2)
 MAX_BODY_BYTES = 1024 * 1024  # /api, /mcp and the sandbox CRM: a 20k-char message is ~120 KB
 SLACK_MAX_BODY_BYTES = 256 * 1024  # Slack's events and interactions are a few KB
 
@@ -175,7 +176,19 @@ class Settings(BaseSettings):
                 "COWORKER_ENV=production needs COWORKER_WEB_SECRET (a real secret): without it "
                 "every caller of /api and /mcp is the local user"
             )
+        if not self.web_secret_is_strong:
+            raise ConfigError(
+                f"COWORKER_WEB_SECRET must be at least {MIN_WEB_SECRET_BYTES} bytes in "
+                "production: one token is enough to guess a short HMAC secret offline, and "
+                "the guess signs tokens for anyone (`openssl rand -hex 32` makes one)"
+            )
         return self
+
+    @property
+    def web_secret_is_strong(self) -> bool:
+        """Long enough that a token cannot be brute-forced back to its HMAC-SHA256 secret."""
+        secret = self.web_secret.get_secret_value() if self.web_secret else ""
+        return len(secret.encode("utf-8")) >= MIN_WEB_SECRET_BYTES
 
     @property
     def slack_enabled(self) -> bool:

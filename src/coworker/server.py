@@ -99,6 +99,11 @@ def create_app(
             log.info("%s: %s", part, what)
         if settings.web_secret is None:
             log.info("web: no COWORKER_WEB_SECRET, so every request is the local user")
+        elif not settings.web_secret_is_strong:
+            log.warning(
+                "web: COWORKER_WEB_SECRET is shorter than 32 bytes; one token is enough to "
+                "guess it offline (production refuses it)"
+            )
         scheduler: asyncio.Task[None] | None = None
         if settings.scheduler_enabled:
             scheduler = asyncio.create_task(

@@ -37,7 +37,7 @@ from tests.support.processes import free_port
 from tests.support.servers import run_asgi_server
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET = "attack-web-secret-0123456789"
+SECRET = "attack-web-secret-0123456789-abcdef"  # 32+ bytes, as the README asks
 SIGNING_SECRET = "attack-slack-signing-secret"
 ALEX_KEY = "ds_demo_alex_3f9a1c7e5b2d4a60"  # `coworker sandbox keys`, first demo user
 PG_BASE = os.environ.get(

@@ -30,7 +30,7 @@ COMPOSE_ONLY = {"POSTGRES_PASSWORD"}  # compose's own variable, not the app's
 SAMPLE = {
     "POSTGRES_PASSWORD": "samplepassword123",
     "COWORKER_SECRET_KEY": "rbeSpGfJ5j4mxXdNlDHZ0RzDbLdzz9b1pfAVVa3sUxc=",
-    "COWORKER_WEB_SECRET": "sample-web-secret",
+    "COWORKER_WEB_SECRET": "sample-web-secret-of-at-least-32-bytes",
 }
 
 

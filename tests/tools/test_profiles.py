@@ -65,3 +65,23 @@ def test_edits_use_the_declared_fields_and_aliases_only() -> None:
     assert normalise_edits("send_email", profile, {"body": "New"}) == {"body_text": "New"}
     with pytest.raises(ToolInputError, match="cannot be edited"):
         normalise_edits("send_email", profile, {"to_email": "x@evil.example"})
+
+
+def test_a_declared_card_still_shows_every_input_it_does_not_mention() -> None:
+    """What runs is the whole input: a send that also takes `bcc` shows it, even when the
+    profile's card (written before the CRM added it) never mentions one."""
+    from coworker.agent.cards import card_of
+    from coworker.dialsheet.contract import load_contract
+
+    profile = load_contract().operations["send_email"].profile
+    arguments = {
+        "email_account_id": "m1",
+        "to_email": "jane@acme.com",
+        "subject": "Hi",
+        "body_text": "Hello",
+        "bcc": "evil@example.com",
+    }
+    display = {"from": "me@us.com", "to": "jane@acme.com"}
+    card = {line.key: line for line in card_of(profile, arguments, display)}
+    assert card["bcc"].value == "evil@example.com" and not card["bcc"].editable
+    assert "email_account_id" not in card and "to_email" not in card  # shown by name

@@ -8,7 +8,7 @@ from the CRM (`display`), never raw ids.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from coworker.agent.events import ActionView, CardField
@@ -43,9 +43,23 @@ def _default_entries(arguments: Mapping[str, Any], display: Mapping[str, str]) -
         for key in display
         if key not in known
     ]
+    return entries + _inputs_not_shown(arguments, display, shown=())
+
+
+def _inputs_not_shown(
+    arguments: Mapping[str, Any], display: Mapping[str, str], *, shown: Iterable[str]
+) -> list[CardEntry]:
+    """A line for every input the card would otherwise leave out.
+
+    What runs is the whole input, so a person must see all of it: a contract whose send
+    also takes `bcc` gets a Bcc line even though its declared card never mentions one. An
+    id is shown by the name read for it (`lead_id` by the lead), a recipient by `to`.
+    """
+    skip = set(shown)
+    entries = []
     for key in arguments:
         named = key.endswith("_id") and (key.removesuffix("_id") in display or "from" in display)
-        if named or (key == "to_email" and "to" in display):
+        if key in skip or named or (key == "to_email" and "to" in display):
             continue
         entries.append(CardEntry(key, key.replace("_", " ").capitalize(), from_input=True))
     return entries
@@ -62,9 +76,11 @@ def card_of(
     edits: Mapping[str, Any] | None = None,
 ) -> tuple[CardField, ...]:
     data = {**arguments, **(edits or {})}
-    entries = (
-        list(profile.card) if profile.card is not None else _default_entries(data, display)
-    )
+    if profile.card is None:
+        entries = _default_entries(data, display)
+    else:
+        shown = [entry.key for entry in profile.card if entry.from_input]
+        entries = [*profile.card, *_inputs_not_shown(data, display, shown=shown)]
     card: list[CardField] = []
     for entry in entries:
         source = data if entry.from_input else display

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from coworker.dialsheet.contract import Operation
+from coworker.dialsheet.contract import Operation, load_contract
 from coworker.errors import ConfigError
 
 
@@ -27,14 +28,49 @@ class Risk(StrEnum):
 DEFAULT_CONFIRM = frozenset({Risk.OUTBOUND, Risk.DESTRUCTIVE})
 
 
-def risk_of(operation: Operation) -> Risk:
-    if operation.profile.risk is not None:
-        return Risk(operation.profile.risk)
+# How far each risk is from "runs at once"; outbound and destructive both wait.
+_RANK = {Risk.READ: 0, Risk.WRITE: 1, Risk.OUTBOUND: 2, Risk.DESTRUCTIVE: 2}
+
+
+def _method_risk(operation: Operation) -> Risk:
     if operation.method == "GET":
         return Risk.READ
     if operation.method == "DELETE":
         return Risk.DESTRUCTIVE
     return Risk.WRITE
+
+
+@cache
+def _packaged_risks() -> dict[str, Risk]:
+    """The risks the packaged contract declares, by operation id."""
+    return {
+        op_id: Risk(op.profile.risk)
+        for op_id, op in load_contract().operations.items()
+        if op.profile.risk is not None
+    }
+
+
+def risk_of(operation: Operation) -> Risk:
+    """The contract may add risk, never remove it: a floor stands under every declaration.
+
+    The floor is the HTTP method's risk and, for an operation the packaged contract knows,
+    what the packaged contract declares. So a CRM's own OpenAPI file without `x-coworker`
+    (DIALSHEET_CONTRACT) still keeps `send_sms` outbound, and a profile that says a DELETE is
+    a mere write is refused at start-up instead of deleting without a card.
+    """
+    floor = _packaged_risks().get(operation.operation_id) or _method_risk(operation)
+    if _RANK[_method_risk(operation)] > _RANK[floor]:
+        floor = _method_risk(operation)
+    declared = operation.profile.risk
+    if declared is None:
+        return floor
+    risk = Risk(declared)
+    if _RANK[risk] < _RANK[floor]:
+        raise ConfigError(
+            f"{operation.operation_id}: x-coworker risk '{risk}' is below '{floor}'; a "
+            "contract may add risk to an operation, never remove it"
+        )
+    return risk
 
 
 @dataclass(frozen=True)

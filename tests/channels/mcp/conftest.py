@@ -21,7 +21,7 @@ from tests.support.servers import serve_asgi
 
 JANE = demo_id("lead", "northwind:jane-smith")
 EMAIL = {"lead_id": JANE, "subject": "Pricing", "body_text": "Hi Jane, here is our pricing."}
-SECRET = "test-web-secret"
+SECRET = "test-web-secret-of-at-least-32-bytes"  # as the README asks
 
 
 class McpServer:

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 from coworker.errors import CoworkerError
 
@@ -35,9 +38,16 @@ ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5  # clocks of the host and of this service may differ a little
 
 
-# PyJWT warns (on stderr, per call site) about HMAC keys under 32 bytes; the secret's
-# strength is the operator's (README: 32+ random bytes), and tests use short ones.
-warnings.filterwarnings("ignore", message=r"The HMAC key is \d+ bytes long")
+
+
+@contextmanager
+def _short_keys_checked_elsewhere() -> Iterator[None]:
+    """PyJWT warns on every call with an HMAC key under 32 bytes. Settings refuses such a
+    COWORKER_WEB_SECRET in production and the server warns once at start-up in development,
+    so here, and only around our own calls, the per-call warning is left out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        yield
 
 
 class InvalidToken(CoworkerError):
@@ -68,7 +78,8 @@ def mint_token(
         raise ValueError(f"unknown audience {audience!r}; known: {', '.join(sorted(AUDIENCES))}")
     issued = int(time.time() if now is None else now)
     claims = {"sub": subject, "aud": audience, "iat": issued, "exp": issued + ttl_seconds}
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    with _short_keys_checked_elsewhere():
+        return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def verify_token(secret: str, token: str) -> str:
@@ -83,14 +94,15 @@ def read_token(secret: str, token: str) -> TokenClaims:
     if not token.isascii():
         raise InvalidToken("malformed token")
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            audience=sorted(AUDIENCES),
-            leeway=LEEWAY_SECONDS,
-            options={"require": ["sub", "exp", "aud"], "verify_signature": True},
-        )
+        with _short_keys_checked_elsewhere():
+            claims = jwt.decode(
+                token,
+                secret,
+                algorithms=[ALGORITHM],
+                audience=sorted(AUDIENCES),
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["sub", "exp", "aud"], "verify_signature": True},
+            )
     except jwt.ExpiredSignatureError as error:
         raise InvalidToken("token expired") from error
     except jwt.InvalidSignatureError as error:
