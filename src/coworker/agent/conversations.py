@@ -10,6 +10,7 @@ tool_result" is kept in one place (`Transcript`, driven by the service).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from uuid import uuid4
@@ -53,7 +54,7 @@ class ConversationView:
     actions: list[ActionView]
 
 
-class Conversations:
+class Conversations(ABC):
     store: Store
     gate: ConfirmationGate
     _owners: OwnerCache
@@ -167,8 +168,11 @@ class Conversations:
                 )
             return True
 
+    @abstractmethod
     async def answer_open_calls(self, transcript: Transcript) -> list[ActionView]:
-        raise NotImplementedError  # the service's (it knows the tools)
+        """Give every tool call still open in `transcript` its result (waiting, or how its
+        action ended) before anything is appended; the service implements it because it
+        knows the tools and the gate's wording."""
 
     async def propose(self, user: UserRecord, call: PreparedCall, *, channel: str) -> Gated:
         """A call from a client's own model (MCP) that must wait: recorded as a conversation
