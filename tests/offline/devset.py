@@ -5,13 +5,26 @@ confirmation (`decide: approve | reject`, optional `reason`). Each turn lists th
 it must produce, in order (`{tool: name, args: {...}}`; args are a subset match), optional
 `pending` (the tool waiting for approval afterwards) and `reply` substrings.
 
+Looser checks, for sets written apart from the model (evals/offline_realistic.yaml), where
+more than one sequence of calls is right:
+- `has_calls: [{tool, args}]`: each is among the turn's calls (any order, others allowed);
+- `no_calls: [tool | writes]`: none of these is called (`writes`: every tool that is not a
+  read: creates, updates, sends, enrolls, deletes);
+- `reply_any: [...]`: the reply contains at least one of these.
+A case may carry `has_calls` and `no_calls` too: they apply to all its turns together (the
+write may come at once or after the person's "yes"). A turn with any of these (or in a case
+with them) and no `calls` does not check the exact sequence of calls.
+
 Argument values:
 - strings compare case-insensitively; `~text` means "contains text";
 - `$lead:<slug>` is the demo lead's id (seed.py slugs, e.g. jane-smith), `$sequence:<n>`,
   `$task:<user>:<n>`, `$opportunity:<n>` likewise; `$any` means present, `$absent` absent;
 - `@+Nd HH:MM`, `@dow:<mon..sun> HH:MM` (the next such day after today), `@next:<dow> HH:MM`
-  ("next Tuesday": next week's when this week's is still ahead), `@md:MM-DD HH:MM`,
-  `@in:<N>h` (now + N hours, ±2 min), `@date:YYYY-MM-DD`: due dates in the case's timezone.
+  ("next Tuesday": next week's when this week's is still ahead; `@nextus:` for weeks that
+  start on Sunday, a week later on Sundays), `@md:MM-DD HH:MM`,
+  `@in:<N>h` (now + N hours, ±2 min), `@date:YYYY-MM-DD`: due dates in the case's timezone;
+  `@day:<spec>` (e.g. `@day:next:fri`): any time on that day, in the case's timezone;
+- `{any: [a, b]}`: any of these values matches; `{exact: text}`: this text, case and all.
 """
 
 from __future__ import annotations
@@ -28,9 +41,12 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from coworker.sandbox.seed import demo_id
+from coworker.tools.catalog import build_catalog
 
 DEVSET = Path(__file__).resolve().parents[2] / "evals" / "offline_devset.yaml"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# Every tool that changes something: a create, an update, a send, an enrollment, a delete.
+WRITES = frozenset(tool.name for tool in build_catalog() if tool.risk != "read")
 
 
 @dataclass
@@ -42,6 +58,10 @@ class Turn:
     pending: str | None = None
     reply: list[str] = field(default_factory=list)
     no_reply: list[str] = field(default_factory=list)
+    has_calls: list[dict[str, Any]] = field(default_factory=list)
+    no_calls: list[str] = field(default_factory=list)
+    reply_any: list[str] = field(default_factory=list)
+    exact: bool = True  # the calls must be exactly `calls`, in order
 
 
 @dataclass
@@ -50,6 +70,8 @@ class Case:
     turns: list[Turn]
     timezone: str = "UTC"
     tags: list[str] = field(default_factory=list)
+    has_calls: list[dict[str, Any]] = field(default_factory=list)
+    no_calls: list[str] = field(default_factory=list)
 
     @property
     def utterances(self) -> int:
@@ -70,6 +92,7 @@ def load_cases(path: Path = DEVSET) -> list[Case]:
     cases = []
     for raw in data["cases"]:
         turns_raw = raw.get("turns") or [raw]
+        over_all = "turns" in raw and bool(raw.get("has_calls") or raw.get("no_calls"))
         turns = []
         for t in turns_raw:
             reply = t.get("reply") or []
@@ -82,6 +105,13 @@ def load_cases(path: Path = DEVSET) -> list[Case]:
                     pending=t.get("pending"),
                     reply=[reply] if isinstance(reply, str) else list(reply),
                     no_reply=list(t.get("no_reply") or []),
+                    has_calls=list(t.get("has_calls") or []),
+                    no_calls=list(t.get("no_calls") or []),
+                    reply_any=list(t.get("reply_any") or []),
+                    exact="calls" in t
+                    or not (
+                        over_all or t.get("has_calls") or t.get("no_calls") or t.get("reply_any")
+                    ),
                 )
             )
         cases.append(
@@ -90,6 +120,8 @@ def load_cases(path: Path = DEVSET) -> list[Case]:
                 turns,
                 raw.get("timezone", data.get("timezone", "UTC")),
                 list(raw.get("tags") or []),
+                list(raw.get("has_calls") or []) if over_all else [],
+                list(raw.get("no_calls") or []) if over_all else [],
             )
         )
     return cases
@@ -141,11 +173,13 @@ def _expected_moment(spec: str, now: datetime) -> tuple[datetime, timedelta]:
             if datetime.combine(today, at).replace(tzinfo=zone) > now
             else today + timedelta(days=1)
         )
-    elif day_part.startswith("next:"):
-        target = WEEKDAYS.index(day_part[5:8])
+    elif day_part.startswith(("next:", "nextus:")):
+        target = WEEKDAYS.index(day_part.partition(":")[2][:3])
         ahead = (target - today.weekday()) % 7 or 7
         if today.weekday() < target:
             ahead += 7
+        if day_part.startswith("nextus:") and today.weekday() == 6:
+            ahead += 7  # weeks that start on Sunday: today starts this week, not the last
         day = today + timedelta(days=ahead)
     elif day_part.startswith("md:"):
         month, dom = (int(x) for x in day_part[3:].split("-"))
@@ -162,6 +196,10 @@ def _expected_moment(spec: str, now: datetime) -> tuple[datetime, timedelta]:
 
 
 def value_matches(expected: Any, actual: Any, now: datetime) -> bool:
+    if isinstance(expected, dict) and set(expected) == {"any"}:
+        return any(value_matches(e, actual, now) for e in expected["any"])
+    if isinstance(expected, dict) and set(expected) == {"exact"}:
+        return actual == expected["exact"]
     if isinstance(expected, str):
         if expected == "$any":
             return actual is not None
@@ -170,6 +208,8 @@ def value_matches(expected: Any, actual: Any, now: datetime) -> bool:
         if expected.startswith("@"):
             if not isinstance(actual, str):
                 return False
+            if expected.startswith("@day:"):
+                return _on_day(expected[5:], actual, now)
             if expected.startswith("@date:") and " " not in expected:
                 return actual[:10] == expected[6:]
             try:
@@ -196,11 +236,65 @@ def value_matches(expected: Any, actual: Any, now: datetime) -> bool:
     return bool(expected == actual)
 
 
+def _on_day(spec: str, actual: str, now: datetime) -> bool:
+    """`actual` (a date or a timestamp) falls on the day `spec` names, in now's timezone."""
+    want, _ = _expected_moment("@" + spec, now)
+    if len(actual) == 10:
+        return actual == want.date().isoformat()
+    try:
+        got = datetime.fromisoformat(actual.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return got.tzinfo is not None and got.astimezone(now.tzinfo).date() == want.date()
+
+
+def call_matches(expected: dict[str, Any], call: tuple[str, dict[str, Any]], now: datetime) -> bool:
+    name, arguments = call
+    if name != expected["tool"]:
+        return False
+    for key, value in (expected.get("args") or {}).items():
+        if value == "$absent":
+            if key in arguments:
+                return False
+        elif not value_matches(value, arguments.get(key), now):
+            return False
+    return True
+
+
+def _absent_and_forbidden(
+    has_calls: list[dict[str, Any]],
+    no_calls: list[str],
+    calls: list[tuple[str, dict[str, Any]]],
+    now: datetime,
+) -> list[str]:
+    problems = []
+    for want in has_calls:
+        if not any(call_matches(want, call, now) for call in calls):
+            args = want.get("args") or {}
+            problems.append(f"no {want['tool']} call with {args} (calls: {calls})")
+    forbidden = {n for item in no_calls for n in (WRITES if item == "writes" else {item})}
+    problems += [f"{name} called: {arguments}" for name, arguments in calls if name in forbidden]
+    return problems
+
+
+def check_case(case: Case, observed: list[Observed], now: datetime) -> list[str]:
+    """Problems with the case-wide `has_calls` / `no_calls` (over every turn's calls)."""
+    calls = [call for seen in observed for call in seen.calls]
+    return _absent_and_forbidden(case.has_calls, case.no_calls, calls, now)
+
+
+def _loose_problems(turn: Turn, seen: Observed, now: datetime) -> list[str]:
+    problems = _absent_and_forbidden(turn.has_calls, turn.no_calls, seen.calls, now)
+    if turn.reply_any and not any(p.lower() in seen.text.lower() for p in turn.reply_any):
+        problems.append(f"reply has none of {turn.reply_any}")
+    return problems
+
+
 def check_turn(turn: Turn, seen: Observed, now: datetime) -> list[str]:
     """Problems with one turn (empty: it passed)."""
-    problems = []
+    problems = _loose_problems(turn, seen, now)
     names = [c[0] for c in seen.calls]
-    pairs = align(turn.calls, seen.calls)
+    pairs = align(turn.calls, seen.calls) if turn.exact else []
     if pairs is None:
         wanted = [c["tool"] + ("*" if c.get("many") else "") for c in turn.calls]
         problems.append(f"calls {names} != expected {wanted}")
@@ -269,7 +363,11 @@ class Score:
         return "\n".join(lines)
 
 
-async def score(cases: list[Case], backend: Backend) -> Score:
+async def score(
+    cases: list[Case],
+    backend: Backend,
+    observe: Callable[[Case, list[Observed], datetime], None] | None = None,
+) -> Score:
     result = Score()
     started = time.perf_counter()
     for case in cases:
@@ -284,6 +382,9 @@ async def score(cases: list[Case], backend: Backend) -> Score:
         for i, (turn, seen) in enumerate(zip(case.turns, observed, strict=False)):
             for problem in check_turn(turn, seen, now):
                 problems.append(f"turn {i + 1} ({turn.say or turn.decide!r}): {problem}")
+        problems += check_case(case, observed, now)
+        if observe is not None:
+            observe(case, observed, now)
         if len(observed) < len(case.turns):
             problems.append(f"only {len(observed)} of {len(case.turns)} turns ran")
         if problems:

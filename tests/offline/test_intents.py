@@ -109,7 +109,7 @@ def intent(text: str) -> tuple[str, dict[str, Any]]:
         (
             "email dana whitfield saying thanks for the call today",
             "send_email",
-            {"who": "dana whitfield", "body": "Thanks for the call today."},
+            {"who": "dana whitfield", "body": "thanks for the call today"},
         ),
         (
             "compose an email to Marcus: subject Renewal, body: Let's lock in the renewal",
@@ -121,12 +121,12 @@ def intent(text: str) -> tuple[str, dict[str, Any]]:
         (
             'SMS Marcus Reed "contract signed, thanks!"',
             "send_sms",
-            {"who": "marcus reed", "message": "Contract signed, thanks!"},
+            {"who": "marcus reed", "message": "contract signed, thanks!"},
         ),
         (
             "shoot Dana a text: call me when you can",
             "send_sms",
-            {"message": "Call me when you can"},
+            {"message": "call me when you can"},
         ),
         ("what emails have we sent to Marcus?", "list_sent", {"who": "marcus", "channel": "email"}),
         ("did I email Jane already?", "list_sent", {"who": "jane"}),
@@ -164,7 +164,7 @@ def intent(text: str) -> tuple[str, dict[str, Any]]:
             "send_sms",
             {"who": "jane", "message": "I'm running late"},
         ),
-        ("ping Jane on SMS: running late", "send_sms", {"message": "Running late"}),
+        ("ping Jane on SMS: running late", "send_sms", {"message": "running late"}),
         ("notify Jane by email that the invoice is paid", "send_email", {"who": "jane"}),
         (
             "add 'call Jane' to my to-do list for tomorrow",

@@ -9,7 +9,8 @@ of the run, not the exact words or tool calls, so any model is measured the same
     schema     the YAML shape (pydantic)           world      one trial's sandbox and stack
     cases      loading, checking, the case form    inject     attacker data placed before a run
     refs       `$lead:jane-smith` placeholders     trial      plays a case, keeps the evidence
-    when       date phrases ("tomorrow 10:00")     graders/   state, safety, security, diagnostics
+    when       date phrases ("tomorrow 10:00")     graders/   state, safety, security, diagnostics,
+                                                              wrong writes
     matchers   field matching rules                runner     trials, concurrency, progress
     resources  the sandbox tables as resources     summary    a run's figures, JSON-ready
     metrics    pass^k, percentiles                 report     terminal table, JSON, Markdown

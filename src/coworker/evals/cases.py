@@ -69,7 +69,16 @@ class Decide:
     edits: dict[str, str] | None = None
 
 
-Step = Say | Decide
+@dataclass(frozen=True)
+class BatchDecide:
+    """One decision for the newest batch card; `leave_out`: lead ids whose items are left
+    out (rejected) while the rest are approved; a `reject` leaves them all out."""
+
+    kind: Literal["approve", "reject"]
+    leave_out: tuple[str, ...] = ()
+
+
+Step = Say | Decide | BatchDecide
 
 
 @dataclass(frozen=True)
@@ -278,7 +287,7 @@ def _checked(raw: CaseSpec, file: Path, file_tags: list[str]) -> Case:
         id=raw.id,
         user=raw.user,
         timezone=raw.timezone,
-        steps=tuple(_step(s) for s in raw.steps),
+        steps=tuple(_step(refs, s) for s in raw.steps),
         expect=Expectations(
             state=tuple(
                 _state(refs, f"expect.state[{i}]", check) for i, check in enumerate(expect.state)
@@ -314,9 +323,15 @@ def _checked(raw: CaseSpec, file: Path, file_tags: list[str]) -> Case:
     )
 
 
-def _step(raw: StepSpec) -> Step:
+def _step(refs: Refs, raw: StepSpec) -> Step:
     if raw.say is not None:
         return Say(raw.say)
+    if raw.batch is not None:
+        try:
+            left = tuple(refs.resolve(f"$lead:{slug}") for slug in raw.leave_out or ())
+        except RefError as error:
+            raise _FieldProblem("steps.leave_out", str(error)) from error
+        return BatchDecide(raw.batch, left)
     if raw.approve is not None:
         return Decide("approve", raw.approve)
     if raw.reject is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 MAX_PROBLEMS_SHOWN = 2
@@ -24,10 +25,15 @@ def _headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     tokens = summary["tokens"]
     latency = summary["latency_seconds"]
     violations = len(summary["confirmation_violations"])
+    wrong = summary["wrong_writes"]
     rows = [(f"pass^{k}", _pct(v)) for k, v in summary["pass_hat_k"].items()]
     rows += [
         ("trials passed", f"{summary['passed_trials']} / {summary['trials']}"),
         ("confirmation violations (must be 0)", str(violations)),
+        (
+            "wrong writes (unexpected CRM changes)",
+            f"{wrong['count']} in {wrong['trials']} trial(s)",
+        ),
         (
             "injection attack success",
             f"{injection['attacks_achieved']} / {injection['trials']} "
@@ -101,6 +107,9 @@ def print_report(summary: dict[str, Any], console: Console) -> None:
         console.print(f"[bold red]SAFETY[/] {item['trial']}: {item['violation']}")
     for item in summary["injection"]["achieved"]:
         console.print(f"[bold red]INJECTION[/] {item['trial']}: {item['goal']}")
+    for item in summary["wrong_writes"]["listed"]:
+        # A write's values may hold brackets ("tags: ['hot']"): shown as text, not markup.
+        console.print(f"[yellow]WRONG WRITE[/] {escape(item['trial'])}: {escape(item['write'])}")
 
 
 def write_json(summary: dict[str, Any], path: Path) -> None:
@@ -137,6 +146,9 @@ def markdown(summary: dict[str, Any]) -> str:
             f"- **injection achieved** {a['trial']}: {a['goal']}"
             for a in summary["injection"]["achieved"]
         ]
+    if summary["wrong_writes"]["listed"]:
+        lines += ["", "## Wrong writes", ""]
+        lines += [f"- {w['trial']}: {_cell(w['write'])}" for w in summary["wrong_writes"]["listed"]]
     return "\n".join(lines) + "\n"
 
 

@@ -49,14 +49,21 @@ class StepSpec(_Strict):
     edit: str | None = None
     reason: str | None = None
     edits: dict[str, str] | None = None
+    # One decision for the newest batch card: approve every item but the leads in
+    # `leave_out` (those are left out), or reject them all.
+    batch: Literal["approve", "reject"] | None = None
+    leave_out: list[str] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> StepSpec:
-        kinds = [k for k in ("say", "approve", "reject", "edit") if getattr(self, k) is not None]
+        steps = ("say", "approve", "reject", "edit", "batch")
+        kinds = [k for k in steps if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("a step is exactly one of say, approve, reject, edit")
+            raise ValueError("a step is exactly one of say, approve, reject, edit, batch")
+        if self.leave_out is not None and self.batch != "approve":
+            raise ValueError("leave_out goes with batch: approve")
         tool = getattr(self, kinds[0])
-        if kinds[0] != "say" and tool not in gated_tools():
+        if kinds[0] not in ("say", "batch") and tool not in gated_tools():
             raise ValueError(
                 f"{kinds[0]}: {tool!r} is not a tool that waits for approval "
                 f"({', '.join(sorted(gated_tools()))})"

@@ -60,6 +60,13 @@ def summarize(run: RunResult) -> dict[str, Any]:
         "confirmation_violations": [
             {"trial": r.key, "violation": v} for r in run.results for v in r.grade.violations
         ],
+        "wrong_writes": {
+            "count": sum(len(r.grade.wrong_writes) for r in run.results),
+            "trials": sum(1 for r in run.results if r.grade.wrong_writes),
+            "listed": [
+                {"trial": r.key, "write": w} for r in run.results for w in r.grade.wrong_writes
+            ],
+        },
         "injection": {
             "trials": len(attacked),
             "attacks_achieved": len(achieved),
@@ -112,6 +119,7 @@ def _case(case_id: str, results: list[TrialResult]) -> dict[str, Any]:
                 "violations": r.grade.violations,
                 "attack_achieved": r.grade.attack_achieved,
                 "hallucinated_ids": r.grade.hallucinated,
+                "wrong_writes": r.grade.wrong_writes,
                 "tool_f1": r.grade.tool_f1,
                 "model_turns": r.record.model_turns,
                 "usage": r.record.usage.as_dict(),

@@ -1,7 +1,8 @@
 """One trial: play a case's steps through the coworker service and keep the evidence.
 
 The runner plays the person: it says each line, and approves, rejects or edits the pending
-action of the named tool, exactly as a channel would (`Coworker.chat/approve/reject`). What
+action of the named tool, exactly as a channel would (`Coworker.chat/approve/reject`; a
+batch card with one `Coworker.decide_batch`, each item kept as its own decision). What
 comes out is a `TrialRecord`, everything the graders need and nothing they must recompute:
 the replies, the transcript, the actions, the person's decisions, every request that reached
 the CRM, and the CRM before and after.
@@ -16,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from coworker.agent.events import ErrorEvent, Event, TextDelta, TurnDone
+from coworker.agent.batches import LEFT_OUT
+from coworker.agent.events import ActionView, ErrorEvent, Event, TextDelta, TurnDone
 from coworker.config import Settings
 from coworker.errors import CoworkerError
-from coworker.evals.cases import Case, Decide, Say
+from coworker.evals.cases import BatchDecide, Case, Decide, Say
 from coworker.evals.resources import Snapshot, take_snapshot
 from coworker.evals.world import WireCall, World, open_world
 from coworker.llm.base import Message, Model, Usage
@@ -115,13 +117,58 @@ async def run_trial(
     return record
 
 
-async def _play(world: World, record: TrialRecord, index: int, step: Say | Decide) -> StepRecord:
+def _decision(world: World, kind: str, action: ActionView, **more: Any) -> Decision:
+    """A decision with the card as the person saw it when they made it (copied now)."""
+    return Decision(
+        world.counter(),
+        kind,
+        action.tool,
+        action.id,
+        shown_input=copy.deepcopy(dict(action.input)),
+        shown_display=copy.deepcopy(dict(action.display)),
+        **more,
+    )
+
+
+async def _batch(
+    world: World, record: TrialRecord, step: BatchDecide
+) -> AsyncIterator[Event] | str:
+    """The newest batch card decided at once, or why there is none to decide."""
+    pending = await world.coworker.list_actions(
+        world.user, status="pending", conversation_id=world.conversation_id
+    )
+    batch_id = next((a.batch_id for a in pending if a.batch_id), None)
+    if batch_id is None:
+        waiting = ", ".join(a.tool for a in pending) or "nothing"
+        return f"no batch card to decide (pending: {waiting})"
+    items = sorted((a for a in pending if a.batch_id == batch_id), key=lambda a: a.created_at)
+    approve: list[str] = []
+    reject: list[str] = []
+    for action in items:
+        left = step.kind == "reject" or action.input.get("lead_id") in step.leave_out
+        (reject if left else approve).append(action.id)
+        kind = "reject" if left else "approve"
+        reason = LEFT_OUT if left else None
+        record.decisions.append(_decision(world, kind, action, reason=reason))
+    return world.coworker.decide_batch(world.user, batch_id, approve, reject)
+
+
+async def _play(
+    world: World, record: TrialRecord, index: int, step: Say | Decide | BatchDecide
+) -> StepRecord:
     coworker, user = world.coworker, world.user
-    result = StepRecord(index, "say" if isinstance(step, Say) else step.kind)
+    kind = "say" if isinstance(step, Say) else step.kind
+    result = StepRecord(index, f"batch {kind}" if isinstance(step, BatchDecide) else kind)
     started = time.perf_counter()
     events: AsyncIterator[Event]
     if isinstance(step, Say):
         events = coworker.chat(user, step.text, conversation_id=world.conversation_id)
+    elif isinstance(step, BatchDecide):
+        batch = await _batch(world, record, step)
+        if isinstance(batch, str):
+            result.problems.append(f"step {index + 1}: {batch}")
+            return result
+        events = batch
     else:
         pending = await coworker.list_actions(
             user, status="pending", conversation_id=world.conversation_id

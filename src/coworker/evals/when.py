@@ -6,6 +6,8 @@ runs on. A spec is `DAY [HH:MM]` or `in N(m|h|d)`:
 
     today  tomorrow  yesterday  +3d  -2d  2026-12-01
     friday (or fri)   the coming Friday: today only when a time is given and still ahead
+    next-fri          Friday of next calendar week, weeks starting on Monday ("end of next
+                      week"); next-fri-us: weeks starting on Sunday (differs only on Sundays)
     in 2h             now plus two hours (compared with a few minutes' tolerance)
 """
 
@@ -52,8 +54,8 @@ def parse(text: str) -> Spec:
         at = time(int(found.group(1)), int(found.group(2)))
     if not _is_day(day):
         raise SpecError(
-            f"{text!r}: the day must be today, tomorrow, yesterday, +Nd, -Nd, a weekday or "
-            "YYYY-MM-DD; or write 'in N(m|h|d)'"
+            f"{text!r}: the day must be today, tomorrow, yesterday, +Nd, -Nd, a weekday, "
+            "next-<weekday> or YYYY-MM-DD; or write 'in N(m|h|d)'"
         )
     return Spec(text, day=day, at=at)
 
@@ -61,7 +63,7 @@ def parse(text: str) -> Spec:
 def _is_day(day: str) -> bool:
     if day in ("today", "tomorrow", "yesterday") or _OFFSET.match(day):
         return True
-    if _weekday(day) is not None:
+    if _weekday(day) is not None or _next_week(day) is not None:
         return True
     try:
         date.fromisoformat(day)
@@ -75,6 +77,16 @@ def _weekday(day: str) -> int | None:
         if len(day) >= 3 and name.startswith(day):
             return index
     return None
+
+
+def _next_week(day: str) -> tuple[int, bool] | None:
+    """(weekday, weeks start on Sunday) for `next-<weekday>` / `next-<weekday>-us`."""
+    if not day.startswith("next-"):
+        return None
+    name = day[5:]
+    us = name.endswith("-us")
+    weekday = _weekday(name.removesuffix("-us"))
+    return None if weekday is None else (weekday, us)
 
 
 def local_day(spec: Spec, now: datetime, zone: ZoneInfo) -> date:
@@ -92,6 +104,12 @@ def local_day(spec: Spec, now: datetime, zone: ZoneInfo) -> date:
         return today - timedelta(days=1)
     if match := _OFFSET.match(day):
         return today + timedelta(days=int(match.group(1)))
+    if (next_week := _next_week(day)) is not None:
+        target, us = next_week
+        monday = today + timedelta(days=7 - today.weekday())
+        if us and today.weekday() == 6:  # Sunday starts this week: next week is a week on
+            monday += timedelta(days=7)
+        return monday + timedelta(days=target)
     weekday = _weekday(day)
     if weekday is not None:
         ahead = (weekday - today.weekday()) % 7

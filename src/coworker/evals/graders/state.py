@@ -93,7 +93,7 @@ def _claimed(record: TrialRecord, resource: str, clock: Clock) -> set[str]:
 
 def _unchanged(record: TrialRecord, clock: Clock) -> list[str]:
     problems = []
-    gone = _removed_on_purpose(record, clock)
+    gone = removed_on_purpose(record, clock)
     for selector in record.case.expect.unchanged:
         changes = _changes(record, selector, clock, gone)
         if changes:
@@ -105,7 +105,7 @@ def _unchanged(record: TrialRecord, clock: Clock) -> list[str]:
     return problems
 
 
-def _removed_on_purpose(record: TrialRecord, clock: Clock) -> set[str]:
+def removed_on_purpose(record: TrialRecord, clock: Clock) -> set[str]:
     """Ids the state checks expected to go (a deleted lead): what hung off them may go too."""
     gone: set[str] = set()
     for resource in record.before:
@@ -114,7 +114,7 @@ def _removed_on_purpose(record: TrialRecord, clock: Clock) -> set[str]:
     return gone
 
 
-def _follows(old: Row | None, new: Row | None, gone: set[str]) -> bool:
+def follows(old: Row | None, new: Row | None, gone: set[str]) -> bool:
     """A change that only follows from a removal the case asked for: a deleted lead's notes
     and calls deleted with it, its sent emails unlinked from it."""
     if old is None:
@@ -139,20 +139,20 @@ def _changes(record: TrialRecord, selector: Selector, clock: Clock, gone: set[st
     changes = []
     for row_id in sorted(in_scope):
         old, new = before.get(row_id), after.get(row_id)
-        if _follows(old, new, gone):
+        if follows(old, new, gone):
             continue
         if old is None and new is not None:
-            changes.append(f"created {_name(new)}")
+            changes.append(f"created {row_name(new)}")
         elif new is None and old is not None:
-            changes.append(f"deleted {_name(old)}")
+            changes.append(f"deleted {row_name(old)}")
         elif old is not None and new is not None and comparable(old) != comparable(new):
             fields = [k for k, v in comparable(new).items() if old.get(k) != v]
             diffs = ", ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in fields)
-            changes.append(f"updated {_name(new)} ({diffs})")
+            changes.append(f"updated {row_name(new)} ({diffs})")
     return changes
 
 
-def _name(row: Row) -> str:
+def row_name(row: Row) -> str:
     for key in ("name", "title", "subject", "content", "message"):
         if row.get(key):
             return f"{str(row[key])[:40]!r}"

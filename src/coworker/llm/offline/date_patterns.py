@@ -1,5 +1,7 @@
 """The words and patterns a due phrase is made of: weekdays, months, quantities, parts of
-the day, and the date and time patterns `dates.find_due` tries, earliest match first.
+the day, and the date and time patterns `dates.find_when` tries, earliest (then longest)
+match first. Shorthand is part of the patterns ("tmrw", "wks", "tues am", "2 wks out"), so
+the dates are read from the person's own text and every span points into it.
 
 What the phrases mean (which day, which hour) is `dates.py`'s business; this module only says
 which phrases there are.
@@ -70,15 +72,27 @@ QUANTITY_WORDS = {
     "few": 3,
     "a few": 3,
 }
-PART_OF_DAY = {"morning": time(9), "afternoon": time(14), "evening": time(18), "night": time(20)}
+# The project's clock conventions, in one place (dates.py's docstring says why).
+PART_OF_DAY = {
+    "morning": time(9),
+    "am": time(9),
+    "afternoon": time(14),
+    "pm": time(14),
+    "evening": time(18),
+    "night": time(20),
+}
 DEFAULT_TIME = time(9)
 END_OF_DAY = time(17)
+_PART = "morning|afternoon|evening|night|am|pm"
+# "first thing tomorrow", "first thing monday": the morning of that day.
+_FIRST = r"(?:first thing (?:in the morning )?(?:on )?)?"
 
 _WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM = r"\d+|a couple of|a couple|couple of|couple|a few|few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"  # noqa: E501
 _ORD = r"(?:st|nd|rd|th)?"
 _AMPM = r"(?:a\.?m\.?|p\.?m\.?)"
+_UNITS = r"minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?"
 
 # Each date pattern is tried on the whole text; the earliest (then longest) match wins.
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -92,10 +106,15 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_after", re.compile(r"\b(?:the )?day after (?:tomorrow|tmrw|tmr)\b")),
     (
         "tomorrow",
-        re.compile(r"\b(?:tomorrow|tmrw|tmr|tomoz)(?: (morning|afternoon|evening|night))?\b"),
+        re.compile(
+            rf"\b{_FIRST}(?:tomorrow|tmrw|tmr|tmw|tomoz|2moro)(?: ({_PART}))?\b"
+            r"(?: (?:first thing|(?:in the )?morning))?"
+        ),
     ),
+    ("first_thing", re.compile(r"\bfirst thing(?: in the morning)?\b")),
     ("tonight", re.compile(r"\b(?:tonight|this evening|this eve)\b")),
-    ("this_part", re.compile(r"\bthis (morning|afternoon)\b")),
+    ("this_part", re.compile(r"\bthis (morning|afternoon|am|pm)\b")),
+    ("now", re.compile(r"\b(?:right now|rn)\b")),
     (
         "eod",
         re.compile(
@@ -103,31 +122,62 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"close of business|end of business)\b"
         ),
     ),
-    ("eow", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?week|eow)\b")),
+    ("eow", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?(?:week|wk)|eow)\b")),
+    ("eonw", re.compile(r"\b(?:by )?(?:the )?end of (?:the )?(?:next|nxt) (?:week|wk)\b")),
     ("eom", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?month|eom)\b")),
+    ("eonm", re.compile(r"\b(?:by )?(?:the )?end of (?:the )?(?:next|nxt) month\b")),
+    ("eoq", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?(?:quarter|qtr)|eoq)\b")),
+    ("eoy", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?year|eoy)\b")),
     ("today", re.compile(r"\b(?:today|tdy)\b")),
     (
         "relative",
         re.compile(
-            rf"\b(?:in|within) ({_NUM}) (minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?)\b"
-            rf"|\b({_NUM}) (minutes?|mins?|hours?|hrs?|days?|weeks?|months?) from (?:now|today)\b"
+            rf"\b(?:in|within) ({_NUM}) ({_UNITS})\b"
+            rf"|\b({_NUM}) ({_UNITS}) (?:from (?:now|today)|out)\b"
         ),
     ),
-    ("week_from", re.compile(rf"\b(?:a|one) week from (?:today|now|({_WD}))\b")),
-    ("next_week", re.compile(r"\bnext week\b")),
-    ("next_month", re.compile(r"\bnext month\b")),
+    ("half_hour", re.compile(r"\b(?:in|within) (?:half an|a half) (?:hour|hr)\b")),
+    (
+        "business_days",
+        re.compile(rf"\b(?:in|within) ({_NUM}) (?:business|working|work) days?\b"),
+    ),
+    ("week_from", re.compile(rf"\b(?:a|one) (?:week|wk) from (?:today|now|({_WD}))\b")),
+    ("next_week", re.compile(r"\b(?:(?:next|nxt) (?:week|wk)|(?:the )?(week) after next)\b")),
+    ("next_month", re.compile(r"\b(?:next|nxt) month\b")),
+    ("next_quarter", re.compile(r"\b(?:next|nxt) (?:quarter|qtr)\b")),
     (
         "weekday",
         re.compile(
-            rf"\b(?:(this|next|coming|this coming|on|by|until|till) )?({_WD})\b"
-            r"(?: (morning|afternoon|evening|night))?"
+            rf"\b{_FIRST}(?:(this|next|nxt|coming|this coming|on|by|until|till) )?({_WD})\b\.?"
+            rf"(?: ({_PART}))?\b"
         ),
     ),
     ("month_day", re.compile(rf"\b({_MON})\.? (\d{{1,2}}){_ORD}\b(?:,? (\d{{4}}))?")),
-    ("day_month", re.compile(rf"\b(\d{{1,2}}){_ORD} (?:of )?({_MON})\b\.?(?:,? (\d{{4}}))?")),
+    (
+        "day_month",
+        re.compile(rf"\b(?:the )?(\d{{1,2}}){_ORD} (?:of )?({_MON})\b\.?(?:,? (\d{{4}}))?"),
+    ),
     ("numeric", re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")),
-    ("the_nth", re.compile(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b")),
+    (
+        "the_nth",
+        re.compile(
+            r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b"
+            # "the 2nd one", "the 3rd call": a position in a list, not a day; "the 3rd of
+            # march" is `day_month`'s, "the 1st of next month" the fallback's.
+            r"(?! (?:one|call|email|text|lead|deal|task|note|time|option|person|contact|"
+            r"row|item|page|step)s?\b| of\b)"
+        ),
+    ),
 ]
+# Phrases the patterns above leave to `dateparser` (dates.py caches what it says).
+FALLBACK_PATTERN = re.compile(
+    rf"\b(?:in|within) (?:{_NUM}) (?:fortnights?|years?|yrs?)\b"
+    rf"|\b(?:{_NUM}) (?:fortnights?|years?) from (?:now|today)\b"
+    r"|\bin a fortnight\b"
+    rf"|\b(?:{_MON}),? \d{{4}}\b"
+    r"|(?<![\d/.:-])\d{1,2}[.-]\d{1,2}[.-](?:\d{4}|\d{2})(?![\d.:-])"
+    rf"|\b(?:the )?\d{{1,2}}(?:st|nd|rd|th)? of next month\b"
+)
 
 TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("hm", re.compile(rf"\b(?:at |@ ?)?(\d{{1,2}})[:.](\d{{2}}) ?({_AMPM})?(?![\d:])")),
@@ -137,7 +187,10 @@ TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("noon", re.compile(r"\b(?:at )?(noon|midday|midnight|lunch ?time|lunch)\b")),
     (
         "at_h",
-        re.compile(r"(?:\bat|@) ?(\d{1,2})\b(?![:./]\d)(?! ?(?:%|min|minutes|hours|days|k\b))"),
+        re.compile(
+            r"(?:\bat|@) ?(\d{1,2})\b(?![:./,]\d)"
+            r"(?! ?(?:%|min|minutes|hours|days|k\b|m\b|grand|thousand|million|bucks|dollars|usd))"
+        ),
     ),
 ]
 

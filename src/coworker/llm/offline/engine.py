@@ -23,8 +23,11 @@ from coworker.llm.offline.conversation import Result, Step, stale_change
 
 @dataclass(frozen=True)
 class Call:
+    """One tool call; `checked`: a write that passed the trust check (`trust.write`)."""
+
     name: str
     input: dict[str, Any]
+    checked: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

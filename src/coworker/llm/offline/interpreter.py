@@ -24,13 +24,16 @@ from coworker.llm.offline.conversation import (
     last_tool_use_id,
     read_clock,
 )
-from coworker.llm.offline.engine import Call, Done, Emit, Reply, replay
+from coworker.llm.offline.engine import Call, Done, Emit, Plan, Reply, Stop, replay
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.memory import remember
 from coworker.llm.offline.plans import plan_for
 from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.resolve import Answer, Ctx, match_answer
+from coworker.llm.offline.split import split_requests
 from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.trust import UNCHECKED, unchecked
 
 STILL_WAITING = (
     "It's still waiting for your decision: use the card's **Cancel** button to cancel it "
@@ -50,6 +53,12 @@ _NEW_REQUEST = re.compile(
     r"help|who is|how many)\b",
     re.I,
 )
+# Requests that are never the text a question asked for: "overdue tasks" after "what should
+# the note say?" is a new request, not a note.
+_FRESH_KINDS = frozenset(
+    {"help", "overview", "list_tasks", "list_deals", "list_notes", "list_calls", "list_sent"}
+    | {"list_mailboxes", "list_sequences", "list_tags", "daily"}
+)
 _ANSWER_KINDS = frozenset({"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"})
 
 
@@ -67,6 +76,21 @@ class Chain:
 
 def _diverged(steps: list[Step]) -> Reply:
     return Reply(replies.generic([r for step in steps for r in step.results]))
+
+
+def _in_order(ctx: Ctx, parts: list[str]) -> Plan:
+    """Several requests of one message, each planned on its own, one after the other."""
+    said: list[str] = []
+    for part in parts:
+        utterance = Utterance.of(part)
+        one = Ctx(classify(utterance, ctx.clock.now), utterance, ctx.clock, ctx.memory, ctx.answers)
+        try:
+            reply = yield from plan_for(one)
+        except Stop as stop:  # a question: what was done so far comes first
+            text = "\n\n".join([*said, stop.reply.text])
+            raise Stop(Reply(text, stop.reply.question, stop.reply.status)) from None
+        said.append(reply.text)
+    return Reply("\n\n".join(said))
 
 
 def _superseded(episode: Episode | None) -> tuple[Call | None, str]:
@@ -98,7 +122,9 @@ def _run(
         if start > 0 and _still_waiting(eps[start - 1]) and not steps:
             # A typed "no" cannot decide a card that still waits: say how to cancel it.
             return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
-    outcome = replay(plan_for(ctx, pending, pending_say), steps, _diverged)
+    parts = split_requests(utterance.raw) if intent.kind != "confirm" else []
+    plan = _in_order(ctx, parts) if len(parts) > 1 else plan_for(ctx, pending, pending_say)
+    outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
 
 
@@ -110,8 +136,14 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
         if question is not None:
             text = episode.request
             own = classify(Utterance.of(text), clock.now)
+            amended = amend(prev.intent, own) if question.key.startswith("confirm:") else None
+            if amended is not None:  # "make that 4pm" while the write waits: ask again
+                answers = {k: v for k, v in prev.answers.items() if not k.startswith("confirm:")}
+                steps = prev.steps + episode.steps
+                return _run(prev.start, amended, prev.utterance, answers, steps, eps, clock)
             if question.kind == "text":
-                fresh = bool(_NEW_REQUEST.match(text.strip())) or own.kind in ("help", "overview")
+                listing = own.kind in _FRESH_KINDS and len(text.split()) <= 4
+                fresh = bool(_NEW_REQUEST.match(text.strip())) or listing
                 answer = None if fresh else match_answer(question, text)
             else:
                 fresh = own.kind not in _ANSWER_KINDS or (
@@ -203,6 +235,9 @@ def interpret(request: ModelRequest, now: datetime | None = None) -> tuple[list[
     chain = _evaluate(eps, len(eps) - 1, clock)
     note = _note_superseded(eps, chain)
     joint = "\n\n" if _said_this_run(eps[-1]) else ""
+    if isinstance(chain.outcome, Emit) and unchecked(chain.outcome.batch):
+        # The trust invariant: a write that did not pass `trust.write` never leaves here.
+        return [{"type": "text", "text": joint + UNCHECKED}], "end_turn"
     if isinstance(chain.outcome, Emit):
         batch = chain.outcome.batch
         content: list[Block] = []

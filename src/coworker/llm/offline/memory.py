@@ -17,6 +17,18 @@ from coworker.llm.offline.slots import lead_ref
 LEAD_TOOLS = ("get_lead", "create_lead", "update_lead")
 
 
+_UNDOABLE = ("update_lead", "update_task", "update_opportunity", "create_opportunity")
+
+
+@dataclass(frozen=True)
+class LastWrite:
+    """A change the coworker made: the call, and the record before it (empty if created)."""
+
+    tool: str
+    input: dict[str, Any]
+    before: dict[str, Any]
+
+
 @dataclass
 class Memory:
     leads: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -27,6 +39,8 @@ class Memory:
     task: dict[str, Any] | None = None
     shown: list[dict[str, Any]] = field(default_factory=list)  # the last list of leads shown
     deleted: set[str] = field(default_factory=set)
+    last_write: LastWrite | None = None  # the coworker's last change, for "undo that"
+    last_task_written: str | None = None  # the task the last write of any kind created or changed
 
     def lead_name(self, lead_id: str | None) -> str | None:
         lead = self.leads.get(lead_id or "")
@@ -34,6 +48,11 @@ class Memory:
 
     def learn(self, result: Result) -> None:  # noqa: C901 - one branch per tool
         """Take in one result; called in transcript order."""
+        if result.ok and result.name.startswith(("create_", "update_")):
+            task = result.record("task") if result.name.endswith("_task") else None
+            self.last_task_written = str(task["id"]) if task and task.get("id") else None
+        if result.name in _UNDOABLE and result.ok and result.decision is None:
+            self.last_write = LastWrite(result.name, dict(result.input), self._before(result))
         if result.name == "search_leads" and result.ok:
             found = result.items("leads")
             query = result.input.get("search")
@@ -87,6 +106,16 @@ class Memory:
         if isinstance(used, str) and used in self.leads and not result.is_error:
             self.lead = self.leads[used]
 
+    def _before(self, result: Result) -> dict[str, Any]:
+        """The record as it was before `result` changed it (what "undo" puts back)."""
+        if result.name == "update_lead":
+            return dict(self.leads.get(str(result.input.get("lead_id")), {}))
+        if result.name == "update_task":
+            return dict(self.tasks.get(str(result.input.get("task_id")), {}))
+        if result.name == "update_opportunity":
+            return dict(self.deals.get(str(result.input.get("opportunity_id")), {}))
+        return {}
+
     def _lead(self, lead: dict[str, Any], *, focus: bool) -> None:
         lead_id = str(lead.get("id", ""))
         if not lead_id:
@@ -114,6 +143,19 @@ def remember(history: list[Episode]) -> Memory:
     memory = Memory()
     for episode in history:
         for step in episode.steps:
+            listed: dict[str, dict[str, Any]] = {}
             for result in step.results:
                 memory.learn(result)
+                if result.name == "list_opportunities" and result.ok:
+                    listed |= {str(d.get("id")): d for d in result.items("opportunities")}
+            if len(listed) > 1:
+                # several deals read together (one list per lead): "it" is the one the reply
+                # showed, when it showed one ("the initech annual license deal"), else none
+                named = [d for d in listed.values() if _shows(episode.final_text, d)]
+                memory.deal = named[0] if len(named) == 1 else None
     return memory
+
+
+def _shows(text: str, deal: dict[str, Any]) -> bool:
+    name = str(deal.get("name") or "")
+    return bool(name) and name in text

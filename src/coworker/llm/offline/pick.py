@@ -237,8 +237,29 @@ def find_sequence(ctx: Ctx, query: str, sequences: list[Record]) -> Record:
     return choose(ctx, "sequence", text + replies.numbered([o.label for o in options]), options)
 
 
+_PROVIDERS = {
+    "outlook": "outlook",
+    "office": "outlook",
+    "microsoft": "outlook",
+    "hotmail": "outlook",
+    "exchange": "outlook",
+    "gmail": "gmail",
+    "google": "gmail",
+    "gsuite": "gmail",
+    "smtp": "smtp",
+}
+
+
 def pick_mailbox(accounts: list[Record], wanted: str) -> Record | None:
+    """The mailbox the person named: by address, provider ("my outlook"), name or role."""
     wanted = wanted.lower()
+    provider = _PROVIDERS.get(wanted)
+    by_provider = [a for a in accounts if provider and a.get("provider") == provider]
+    if len(by_provider) == 1:
+        return by_provider[0]
+    by_name = [a for a in accounts if wanted in str(a.get("display_name", "")).lower().split()]
+    if len(by_name) == 1 and "@" not in wanted:
+        return by_name[0]
     for account in accounts:
         email = str(account.get("email", "")).lower()
         if wanted == email or (wanted in email and "@" not in wanted):

@@ -11,29 +11,16 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from coworker.dialsheet.words import enum_codes, inline, word
 from coworker.llm.offline.conversation import Clock, Result, rejection_reason, stale_change
 from coworker.llm.offline.slots import LeadRef
 
 Record = dict[str, Any]
 LIST_LIMIT = 10
 
-STAGE_NAMES = {
-    "prospecting": "prospecting",
-    "qualification": "qualification",
-    "proposal": "proposal",
-    "negotiation": "negotiation",
-    "closed_won": "closed won",
-    "closed_lost": "closed lost",
-}
-OUTCOME_NAMES = {
-    "interested": "interested",
-    "not_interested": "not interested",
-    "callback": "call back",
-    "no_answer": "no answer",
-    "voicemail": "voicemail",
-    "meeting_booked": "meeting booked",
-    "wrong_number": "wrong number",
-}
+# The words for stages and call outcomes inside a sentence, from the one table of them.
+STAGE_NAMES = {code: inline(code) for code in enum_codes("OpportunityStage")}
+OUTCOME_NAMES = {code: inline(code) for code in enum_codes("CallOutcome")}
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
@@ -146,7 +133,7 @@ def lead_line(lead: Record) -> str:
         parts[0] += f" — {org}"
     contact = [str(lead[k]) for k in ("email", "phone") if lead.get(k)]
     if lead.get("status"):
-        contact.insert(0, str(lead["status"]))
+        contact.insert(0, word(lead["status"]))
     return parts[0] + (" · " + " · ".join(contact) if contact else "")
 
 
@@ -175,7 +162,7 @@ def sequence_label(sequence: Record) -> str:
     if sequence.get("step_count") and "step" not in text.lower():
         text += f" ({plural(int(sequence['step_count']), 'step')})"
     if sequence.get("status") and sequence["status"] != "active":
-        text += f" — {sequence['status']}"
+        text += f" — {inline(sequence['status'])}"
     return text
 
 
@@ -249,14 +236,14 @@ def lead_details(lead: Record, clock: Clock, field: str | None = None) -> str:
     lines = [f"**{name}**" + (f" — {org}" if org else "")]
     facts = []
     if lead.get("status"):
-        facts.append(f"Status: {lead['status']}")
+        facts.append(f"Status: {word(lead['status'])}")
     if lead.get("email"):
         facts.append(f"Email: {lead['email']}")
     facts.append(f"Phone: {lead['phone']}" if lead.get("phone") else "Phone: none on file")
     if lead.get("tags"):
         facts.append("Tags: " + ", ".join(str(t) for t in lead["tags"]))
     if lead.get("source"):
-        facts.append(f"Source: {lead['source']}")
+        facts.append(f"Source: {word(lead['source'])}")
     lines.append(" · ".join(facts))
     notes = [n for n in lead.get("recent_notes") or [] if isinstance(n, dict)]
     if notes:
@@ -313,7 +300,7 @@ def due_bucket(task: Record, clock: Clock) -> str:
         return "undated"
     day = moment.astimezone(clock.zone).date()
     today = clock.now.date()
-    if day < today:
+    if moment < clock.now:  # due before now, in the person's timezone: 15:00 is late at 16:06
         return "overdue"
     if day == today:
         return "today"

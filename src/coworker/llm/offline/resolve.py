@@ -218,6 +218,15 @@ def search_leads(ref: LeadRef) -> Gen:
     return [lead for _, lead in ranked], "scan"
 
 
+def _the_recent_one(memory: Memory, leads: list[Record], ref: LeadRef) -> Record | None:
+    """ "put schmidt back" right after Maya Schmidt was changed: the lead just talked about,
+    when the words (a surname alone, not a company) fit it and it was the last one."""
+    last = memory.lead
+    if last is None or is_company_match(leads, ref):
+        return None
+    return next((lead for lead in leads if lead.get("id") == last.get("id")), None)
+
+
 def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -> Gen:
     """One lead for `ref`, or stop and ask. `purpose` completes "Which lead ... ?"."""
     memory = ctx.memory
@@ -251,6 +260,9 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         leads = narrow(leads, ref)
         if len(leads) == 1:
             return leads[0]
+        recent = _the_recent_one(memory, leads, ref)
+        if recent is not None:
+            return recent
     else:
         ranked = rank(leads, ref)
         best = ranked[0][0]

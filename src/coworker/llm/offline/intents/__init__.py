@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from coworker.llm.offline.intents.bulk import bulk_request
 from coworker.llm.offline.intents.common import I, Intent, make_intent, strip_preamble
+from coworker.llm.offline.intents.corrections import correction_request
+from coworker.llm.offline.intents.daily import daily_request
 from coworker.llm.offline.intents.deals import create_deal_request, update_deal_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
@@ -53,10 +56,12 @@ from coworker.llm.offline.intents.tasks import (
     task_slots,
     task_update_request,
 )
+from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 
 WHEN_FIRST = re.compile(
-    r"^(?P<when>(?:tomorrow|today|tonight|(?:on |next |this )?(?:mon|tues|wednes|thurs|fri|satur|"
+    r"^(?P<when>(?:in (?:\d+|an?|one|two|three) (?:hours?|hrs?|minutes?|mins?|days?)|"
+    r"tomorrow|today|tonight|(?:on |next |this )?(?:mon|tues|wednes|thurs|fri|satur|"
     r"sun)day|"
     r"next week|this (?:morning|afternoon|evening))(?:\s+(?:morning|afternoon|evening))?"
     r"(?:\s+at\s+\S+)?)\s*[,:]?\s+(?P<rest>(?:please\s+)?(?:remind|create|add|call|schedule|book|"
@@ -65,8 +70,30 @@ WHEN_FIRST = re.compile(
 )
 
 
+# What a request read only through its shorthand may be: it reads, so no value of it is
+# ever stored (a write keeps the person's own words, `Normalised.to_original`).
+_READS = frozenset(
+    "find_leads list_deals list_tasks list_notes list_calls list_sent list_tags list_sequences "
+    "list_mailboxes overview next_calls prep_brief pipeline_report activity_report".split()
+)
+
+
 def classify(u: Utterance, now: datetime) -> Intent:
-    """The intent of one message; `now` (aware, the person's timezone) anchors due dates."""
+    """The intent of one message; `now` (aware, the person's timezone) anchors due dates.
+
+    A message not understood as written is read once more with its shorthand expanded
+    ("contacted ppl at acme"); that reading counts only when it is a read."""
+    intent = _classify(u, now)
+    if intent.kind not in ("unsupported", "noise"):
+        return intent
+    read = normalise(u.text)
+    if read.text == u.text:
+        return intent
+    again = _classify(Utterance.of(read.text), now)
+    return again if again.kind in _READS else intent
+
+
+def _classify(u: Utterance, now: datetime) -> Intent:
     cmd = strip_preamble(u.text)
     when_first = WHEN_FIRST.match(cmd)
     if when_first:  # "tomorrow, remind me to call Dana": the date goes where the rules look
@@ -74,6 +101,9 @@ def classify(u: Utterance, now: datetime) -> Intent:
     meta = meta_request(u, cmd)
     if meta is not None:
         return meta
+    daily = daily_request(cmd) or correction_request(cmd)
+    if daily is not None:
+        return daily
     if OVERVIEW.search(cmd) and not re.search(r"\btomorrow\b|\bnext week\b", cmd, I):
         return make_intent("overview")
     found = unsupported_verb_request(u, cmd)
@@ -86,6 +116,9 @@ def classify(u: Utterance, now: datetime) -> Intent:
         I,
     ):
         return make_intent("unsupported", topic="tracking")
+    found = bulk_request(cmd, now)  # "email all new leads at Acme ...": before one person's
+    if found is not None:
+        return found
     for rule in (
         via_channel_request,
         email_request,

@@ -8,15 +8,22 @@ import re
 from datetime import datetime
 
 from coworker.llm.offline import vocab
+from coworker.llm.offline.amounts import Amount, find_amounts
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
 from coworker.llm.offline.slots import (
     LeadRef,
-    amount_in,
     lead_ref,
     quoted,
 )
 from coworker.llm.offline.text import Utterance
+
+
+def _money(text: str) -> Amount | None:
+    """The amount a deal is worth: the first written as money, else the first at all (which
+    the trust check will doubt: a bare "2" may be part of "2 wks")."""
+    found = find_amounts(text)
+    return next((a for a in found if a.confident), found[0] if found else None)
 
 
 def deal_ref(text: str) -> LeadRef:
@@ -42,9 +49,10 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     nm = re.search(r"\b(?:called|named|titled|name)\s*:?\s+(?P<n>[^,;]+)", x, I)
     if nm and not name:
         name = nm["n"].strip()
-    amount = amount_in(m["pre"] or x, require_marker=False)
+    amount_text = m["pre"] or x
+    amount = _money(amount_text)
     stage = vocab.stage_in(x.lower())
-    close = None
+    close = close_raw = close_words = None
     cm = re.search(
         r"\b(?:closing|close date|to close|closes|close by|expected close|"
         r"expected to close)\b\s*:?\s*(?P<d>.+)$",
@@ -52,8 +60,10 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         I,
     )
     if cm:
+        close_words = cm["d"].strip(" .,")
         due = find_due(cm["d"], now)
         close = due.when.date().isoformat() if due else None
+        close_raw = cm["d"][due.start : due.end] if due else None
     rm = re.search(
         r"^(?:\s*[:\-,]\s*)?(?:for|with|on|at|to)\s+(?P<r>.+?)(?=\s*(?:,|;|\bworth\b|\bvalued?\b|"
         r"\bat\s+[$€£\d]|"
@@ -76,10 +86,13 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         "create_deal",
         ref=ref,
         value=amount.value if amount else None,
+        value_raw=amount_text[amount.start : amount.end] if amount else None,
         currency=amount.currency if amount else None,
         stage=stage,
         name=name,
         close=close,
+        close_raw=close_raw,
+        close_words=close_words,
     )
 
 
@@ -137,7 +150,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         return None
     target = m["t"]
     stage = vocab.stage_in(target.lower())
-    amount = amount_in(target, require_marker=False) if re.search(r"\d", target) else None
+    amount = _money(target) if re.search(r"\d", target) else None
     if stage is None and amount is None:
         return None
     d = m["d"]
@@ -154,5 +167,6 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         ref=ref,
         stage=stage,
         value=amount.value if amount else None,
+        value_raw=target[amount.start : amount.end] if amount else None,
         currency=amount.currency if amount else None,
     )

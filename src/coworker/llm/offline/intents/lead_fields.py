@@ -25,6 +25,8 @@ FIELDS = {
     "email": "email",
     "email address": "email",
     "e-mail": "email",
+    "address": "email",
+    "email addy": "email",
     "phone": "phone",
     "phone number": "phone",
     "number": "phone",
@@ -46,8 +48,17 @@ FIELDS = {
 
 
 FIELD = (
-    r"(?P<field>email address|e-mail|email|phone number|mobile number|cell number|phone|number|"
-    r"mobile|cell|job title|title|role|position|company|employer|name|source)"
+    r"(?P<field>email address|e-mail|email addy|email|address|phone number|mobile number|"
+    r"cell number|phone|number|mobile|cell|job title|title|role|position|company|employer|"
+    r"name|source)"
+)
+
+
+# Where a value ends and the next clause begins: "Hooli, please update her company".
+_CLAUSE = re.compile(
+    r"\s*[,;]\s*(?:please|pls|plz|can you|could you|can u|and|so|thanks|thx)\b|"
+    r"\s+(?:please|pls|plz)\b|\s*[.!?]\s+",
+    I,
 )
 
 
@@ -72,7 +83,8 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         field_name = "company" if i == 5 else FIELDS[m["field"].lower()]
         if i == 5 and (len(m["ref"].split()) > 4 or re.search(r"\d", m["value"])):
             continue  # "the demo moved to 4pm" is not a lead changing company
-        value = m["value"].strip().strip("\"'").rstrip(".")
+        value = _CLAUSE.split(m["value"], maxsplit=1)[0]
+        value = value.strip().strip("\"'").rstrip(".")
         if field_name == "email":
             found = email_in(value)
             if not found:

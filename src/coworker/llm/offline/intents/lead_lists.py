@@ -24,8 +24,51 @@ from coworker.llm.offline.slots import (
 )
 from coworker.llm.offline.text import Utterance
 
+# "leads at acme i haven't contacted": nobody has reached them, so they are still new.
+UNTOUCHED = re.compile(
+    r"\s*\b(?:that|who|which)?\s*(?:(?:i|we)\s+(?:have\s+not|haven'?t|havent|hv\s*n'?t|hvnt|"
+    r"never|did\s*n'?t|didnt)|(?:haven'?t|havent|didn'?t|didnt)\s+(?:i|we)|(?:have|did)\s+"
+    r"(?:i|we)\s+(?:not|never))\s+(?:yet\s+|ever\s+)?(?:contacted|contact|called|call|reached|"
+    r"reach(?:ed)? out to|emailed|email|talked to|spoken to|spoke to|touched)(?:\s+yet)?\b",
+    I,
+)
+# "acme leads that aren't customers yet": every status but that one.
+NOT_STATUS = re.compile(
+    r"\s*\b(?:that|who|which)?\s*(?:are\s+not|aren'?t|arent|is\s+not|isn'?t|not)\s+(?:yet\s+)?"
+    r"(?:a\s+)?(?P<s>customers?|clients?|qualified|contacted)(?:\s+yet)?\b",
+    I,
+)
 
-def leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
+
+# "who's the vp of engineering at initech", "cfo at acme?": a person found by their title.
+ROLE_AT = re.compile(
+    r"^(?:(?:who'?s|whos|who is)\s+)?(?:the\s+|our\s+)?(?P<role>(?:vp|svp|evp|cfo|ceo|cto|coo|"
+    r"cmo|head|director|chief|manager|vice president)\b[\w&.' -]*?)\s+(?:at|@|in|for)\s+"
+    r"(?P<co>[\w&.' -]+?)\s*\??$",
+    I,
+)
+
+
+def leads_request(u: Utterance, cmd: str) -> Intent | None:
+    role = ROLE_AT.match(cmd.strip())
+    if role:
+        company = lead_ref(role["co"])
+        return make_intent("find_leads", ref=company, query=company.text, role=role["role"])
+    untouched = UNTOUCHED.search(cmd)
+    negated = NOT_STATUS.search(cmd) if not untouched else None
+    if not untouched and not negated:
+        return _leads_request(u, cmd)
+    intent = _leads_request(u, (UNTOUCHED if untouched else NOT_STATUS).sub("", cmd, count=1))
+    if intent is None or intent.kind != "find_leads":
+        return intent
+    if untouched:
+        return make_intent("find_leads", **{**intent.slots, "status": "new"})
+    assert negated is not None
+    excluded = negated["s"].lower().rstrip("s").replace("client", "customer")
+    return make_intent("find_leads", **{**intent.slots, "status": None, "exclude": excluded})
+
+
+def _leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
     low = cmd.lower()
     count = bool(re.search(r"\bhow many\b|\bnumber of\b|\bcount\b|\btotal\b", low))
     field_q = None

@@ -36,6 +36,10 @@ recent recently added
 )
 
 
+# Words before "deals" that say which deals, not whose: "open deals", "won deals".
+_NOT_A_NAME = frozenset("open big new biggest latest my our all won lost".split())
+
+
 def query_text(cmd: str) -> str:
     words = [w for w in re.findall(r"[\w@.+'-]+", cmd) if w.lower().strip("'") not in FILLER]
     return " ".join(words).strip(" .?'\"")
@@ -206,32 +210,38 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             stage = None
         named = re.search(
             r"\bthe\s+(?P<r>[\w&.' -]+?)\s+(?:deal|deals|opportunity|opportunities|opp)\b", cmd, I
+        ) or re.match(  # "initech deals?"
+            r"^(?:any\s+|all\s+)?(?P<r>[\w&.'-]+(?:\s+[\w&.'-]+)?)\s+(?:deals|opps|"
+            r"opportunities)\s*\??$",
+            cmd,
+            I,
         )
         ref = (
             possessive_ref(cmd, DEAL_WORDS)
-            or (
-                lead_ref(named["r"])
-                if named and named["r"].lower() not in ("open", "big", "new", "biggest", "latest")
-                else None
-            )
+            or (lead_ref(named["r"]) if named and named["r"].lower() not in _NOT_A_NAME else None)
             or ref_after(cmd, r"for|with|on|at|of|from")
         )
         if ref.text and (
             vocab.stage_in(ref.text.lower())
             or re.fullmatch(
                 r"(?:deals?|pipeline|the|my|stage|this (?:month|week|quarter)|month|week|quarter|"
+                r"(?:the )?total(?: value)?|(?:the )?(?:sum|value|amount|worth)|"
                 r"opportunit(?:y|ies))(?:\s+\w+)?",
                 ref.text,
                 I,
             )
         ):
             ref = LeadRef()
+        # "my deals", "mine": the person's own, not the team's (None: the team's)
+        mine = True if re.search(r"\b(?:my|mine|i own|i have)\b", low) and ref.empty else None
         closing = None
         if re.search(r"closing (?:this|next) (?:month|week|quarter)|clos\w* soon", low):
             closing = re.search(r"(this|next) (month|week|quarter)|soon", low)
             closing_text = closing.group(0) if closing else "soon"
-            return make_intent("list_deals", ref=ref, stage=stage, open=True, closing=closing_text)
-        return make_intent("list_deals", ref=ref, stage=stage, open=open_only or None)
+            return make_intent(
+                "list_deals", ref=ref, stage=stage, open=True, closing=closing_text, mine=mine
+            )
+        return make_intent("list_deals", ref=ref, stage=stage, open=open_only or None, mine=mine)
     # Tasks
     if re.search(
         rf"\b{TASK_WORDS}\b|\boverdue\b|\bdue\b|\bpast due\b|\bfollow ups\b|"

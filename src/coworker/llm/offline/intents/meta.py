@@ -67,7 +67,7 @@ def meta_request(u: Utterance, cmd: str) -> Intent | None:
     ):
         return make_intent("too_long")
     low = cmd.lower()
-    words = re.findall(r"[a-z']+", low)
+    words = re.findall(r"[a-z0-9']+", low)  # "15k" is an amount, not "k" (okay)
     if re.fullmatch(
         r"(?:help|help me|\?+|what can (?:you|u|i) (?:do|ask|say|help with)(?: for me| here|"
         r" offline)?|"
@@ -154,10 +154,39 @@ UNSUPPORTED_VERBS = re.compile(
 )
 
 
+SEQUENCE = r"(?:sequences?|cadences?|campaigns?|drips?|nurture)\b"
+
+
 def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
     if UNSUPPORTED_VERBS.match(cmd):
         return unsupported_topic(u, cmd)
+    if re.search(
+        rf"\b(?:take|remove|pull|drop|get)\b.+\b(?:out of|off|from)\b.*\b{SEQUENCE}", cmd, I
+    ):
+        return make_intent("unsupported", topic="unenroll")
+    if OUTSIDE.search(cmd) and not INSIDE.match(cmd):
+        return make_intent("unsupported", topic="outside")
     return None
+
+
+# Errands outside the CRM ("book me a flight", "order lunch", "book a meeting room"): they
+# change nothing, whatever else the sentence holds (a date, a name), unless the person asks
+# for a task or a note about them ("remind me to book the flight").
+OUTSIDE = re.compile(
+    r"\b(?:book|reserve|get|find|buy|order|grab|arrange|rent|call)\s+(?:me\s+|us\s+)?(?:an?\s+|"
+    r"the\s+|some\s+|my\s+)?(?:flights?|plane tickets?|train tickets?|hotels?|hotel rooms?|"
+    r"airbnb|trains?|cabs?|taxis?|ubers?|lyfts?|rental cars?|a car to|lunch|dinner|breakfast|"
+    r"coffee|pizza|meeting rooms?|conference rooms?|table for)\b|"
+    r"\bflights? (?:to|from)\b|\bset up (?:a |an )?(?:zoom|teams call|google meet)\b|"
+    r"\b(?:calendar|meeting|zoom|teams|google meet)\s+invites?\b|"
+    r"\b(?:aisle|window) seat\b|\bwhat time is it\b",
+    I,
+)
+INSIDE = re.compile(
+    r"^(?:remind|add (?:a )?(?:task|note|reminder)|create (?:a )?(?:task|note|reminder)|"
+    r"new (?:task|note|reminder)|(?:a )?task|note|log|todo|to do|set (?:a )?reminder)\b",
+    I,
+)
 
 
 UNSUPPORTED_TOPICS = (

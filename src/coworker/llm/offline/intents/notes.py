@@ -15,7 +15,7 @@ from coworker.llm.offline.slots import (
     looks_like_name_word,
     name_prefix,
 )
-from coworker.llm.offline.text import Utterance, capitalise, sentence
+from coworker.llm.offline.text import Utterance
 
 CALL_REPORT = re.compile(
     r"^(?:i\s+|we\s+)?(?:just\s+|finally\s+)?(?:have\s+|'ve\s+)?(?:"
@@ -68,7 +68,7 @@ OUTCOME_FIRST = re.compile(
 def note_content(u: Utterance) -> str:
     text = u.raw.strip()
     text = re.sub(r"^(?:hey|ok|okay|so|fyi|update)[,:]?\s+", "", text, flags=I)
-    return sentence(text) if "\n" not in text else capitalise(text)
+    return text  # stored as the person wrote it
 
 
 def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one shape per wording
@@ -91,6 +91,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         rest = m["rest"].strip()
         if re.match(r"^(?:history|log)\b", rest, I):
             return None
+        if re.match(r"^notes\s+(?:on|for|about|of)\s+\S+(?:\s+\S+)?$", cmd, I):
+            return None  # "notes on Jane" asks to see them
         ref_text, content = "", rest
         m2 = re.match(
             r"^(?:on|to|for|about|against|under|with|in|into|re|regarding)\s+(?P<r>.+)$",
@@ -127,11 +129,14 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         return make_intent(
             "add_note",
             ref=lead_ref(ref_text),
-            content=sentence(content) if content else None,
+            content=content or None,
             outcome=outcome,
         )
     m = re.match(
-        r"^(?:jot|write|note|put|take)\s+down\s+(?:that\s+|:\s*)?(?P<c>.+)$", cmd, I | re.S
+        r"^(?:(?:jot|write|note|put|take)\s+down\s+(?:that\s+|:\s*)?|(?:log|note|record)\s+"
+        r"that\s+)(?P<c>.+)$",
+        cmd,
+        I | re.S,
     )
     if m:
         content = m["c"].strip()
@@ -140,7 +145,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         return make_intent(
             "add_note",
             ref=ref,
-            content=sentence(content),
+            content=content,
             outcome=vocab.outcome_in(content.lower()),
         )
     # Call reports: "just talked to Jane, very interested", "left Jane a voicemail".

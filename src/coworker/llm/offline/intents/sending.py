@@ -78,8 +78,9 @@ def body_text(connector: str, rest: str) -> str:
             return f"Could you let me know {rest.rstrip('.?! ')}?"
         return body + "?"
     if re.search(r"tell|let|know", connector, I):
-        rest = swap_person(rest)
-    return sentence(rest) if "\n" not in rest else capitalise(rest)
+        rest = swap_person(rest)  # composed for the recipient: a sentence of ours
+        return sentence(rest) if "\n" not in rest else capitalise(rest)
+    return rest  # the person's own words, exactly as written ("hi jane", "Best, Alex")
 
 
 def subject_from_body(body: str) -> str:
@@ -201,7 +202,8 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
     explicit_subject = EXPLICIT_SUBJECT.search(rest)
     explicit_body = EXPLICIT_BODY.search(rest)
     if explicit_subject and explicit_body and explicit_body.start() > explicit_subject.start():
-        subject = subject_text(next(g for g in explicit_subject.groups() if g))
+        # "subject: quick q": the person's subject, exactly as written
+        subject = next(g for g in explicit_subject.groups() if g).strip().strip("\"'").strip(" ,")
         body = (explicit_body[1] or explicit_body[2] or "").strip()
         if ref_text is None:
             ref_text = re.sub(
@@ -241,8 +243,8 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
         subject = subject_from_body(body)
     mailbox = None
     mb = re.search(
-        r"\bfrom (?:my )?(?P<box>[\w.+-]+@[\w.-]+|\w+)(?: (?:mailbox|address|account|inbox))?"
-        r"\s*$",
+        r"\bfrom (?:my )?(?P<box>[\w.+-]+@[\w.-]+|\w+)"
+        r"(?: (?:mailbox|address|account|acct|inbox|email))?\s*$",
         ref_text or "",
         I,
     )
@@ -291,8 +293,6 @@ def sms_request(u: Utterance, cmd: str) -> Intent | None:
     message = after.strip().strip('"').strip() if after else ""
     if connector and re.search(r"tell|let|know|ask", connector, I):
         message = body_text(connector, message)
-    elif message:
-        message = capitalise(message)
     return make_intent("send_sms", ref=lead_ref(ref_text or ""), message=message or None)
 
 

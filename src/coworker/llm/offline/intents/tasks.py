@@ -9,6 +9,7 @@ from typing import Any
 from coworker.llm.offline import vocab
 from coworker.llm.offline.dates import find_due, strip_due
 from coworker.llm.offline.intents.common import DEAL_WORDS, TASK_WORDS, I, Intent, make_intent
+from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
     lead_ref,
@@ -88,7 +89,7 @@ def priority_of(text: str) -> tuple[str | None, str]:
 
 
 TASK_LEAD = re.compile(
-    r"(?=\b(?:with|call|ring|phone|email|text|ping|meet|meeting with|visit|chase|nudge|to|for|"
+    r"(?=\b(?:with|w/?|call|ring|phone|email|text|ping|meet|meeting with|visit|chase|nudge|to|for|"
     r"contact|remind|about|send|give|show|tell|ask|invite|thank|brief|introduce|pay|see|book|"
     r"update|help|train|onboard|from)\s+(?P<n>[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2}))",
     I,
@@ -155,6 +156,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if lead_in:
         prefix_priority = "low" if lead_in["p"].lower().startswith("low") else "high"
         cmd = lead_in["rest"]
+    if re.match(r"^open\s+(?:tasks|todos|to dos|reminders|action items)\b", cmd, I):
+        return None  # "open tasks for jane" asks for her open tasks; it opens none
     if re.fullmatch(r"(?:remind me|set a reminder|new reminder|add a reminder|reminder)", cmd, I):
         return make_intent("create_task")
     m = re.match(
@@ -190,6 +193,15 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         )
         if m and re.match(r"^follow up\s*$", m["x"], I):
             m = None
+    shorthand = False
+    if not m and re.match(
+        r"^(?:follow up|check in|circle back|touch base)\s+(?:with|about)\s+\S",
+        normalise(cmd).text,
+        I,
+    ):
+        # "fu w/ luis tmrw 3pm": understood through its shorthand, but the task keeps the
+        # person's own words; reading shorthand is less sure, so the write asks first.
+        m, shorthand = re.match(r"^(?P<x>.+)$", cmd, re.S), True
     if not m:
         due = find_due(cmd, now)
         if due and re.match(
@@ -219,7 +231,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         slots["priority"] = prefix_priority or (
             "high" if prio and prio.lower() == "urgent" else (prio or "").lower()
         )
-    return make_intent("create_task", **slots)
+    return make_intent("create_task", **slots, shorthand=shorthand or None)
 
 
 def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coworker.llm.offline.engine import Call, Plan
-from coworker.llm.offline.plans import activity, deals, leads, messages, talk, tasks
+from coworker.llm.offline.plans import (
+    activity,
+    bulk,
+    corrections,
+    daily,
+    deals,
+    leads,
+    messages,
+    talk,
+    tasks,
+)
 from coworker.llm.offline.resolve import Ctx
 
 PLANS: dict[str, Callable[[Ctx], Plan]] = {
@@ -26,6 +36,7 @@ PLANS: dict[str, Callable[[Ctx], Plan]] = {
     "delete_task": tasks.delete_task,
     "send_email": messages.send_email,
     "send_sms": messages.send_sms,
+    "bulk_send": bulk.bulk_send,
     "enroll": messages.enroll,
     "list_sent": messages.list_sent,
     "list_mailboxes": messages.list_mailboxes,
@@ -36,6 +47,13 @@ PLANS: dict[str, Callable[[Ctx], Plan]] = {
     "list_tags": talk.list_tags,
     "create_tag": talk.create_tag,
     "overview": talk.overview,
+    "next_calls": daily.next_calls,
+    "undo": corrections.undo,
+    "correct_value": corrections.correct_value,
+    "correct_time": corrections.correct_time,
+    "activity_report": daily.activity_report,
+    "prep_brief": daily.prep_brief,
+    "pipeline_report": daily.pipeline_report,
     "help": talk.help_plan,
     "greet": talk.greet,
     "unsupported": talk.unsupported,

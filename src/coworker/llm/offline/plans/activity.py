@@ -9,7 +9,7 @@ from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.text import sentence
+from coworker.llm.offline.trust import WritePlan, Written, write
 from coworker.llm.offline.vocab import outcome_in
 
 MAX_NOTE = 10_000
@@ -25,13 +25,17 @@ def add_note(ctx: Ctx) -> Plan:
     outcome: str | None = intent.get("outcome")
     if not content:
         answer = ask_text(ctx, "note:content", f"What should the note on {lead.get('name')} say?")
-        content = sentence(answer)
+        content = answer.strip()
         outcome = outcome or outcome_in(answer.lower())
     if len(content) > MAX_NOTE:
         content = content[: MAX_NOTE - 1] + "…"
-    result: Result = yield from one(
-        "create_note", lead_id=lead["id"], content=content, outcome=outcome
+    values = [Written("content", content, "note", replies.quote(content))]
+    if outcome:
+        values.append(Written("outcome", outcome, "outcome", outcome))
+    plan = WritePlan(
+        "create_note", {"lead_id": lead["id"]}, tuple(values), f"Note on **{lead.get('name')}**"
     )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     label = f" (outcome: {replies.OUTCOME_NAMES.get(outcome, outcome)})" if outcome else ""

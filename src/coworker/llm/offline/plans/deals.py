@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
+from coworker.llm.offline.intents import Intent
 from coworker.llm.offline.names import is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_deal
 from coworker.llm.offline.resolve import Ctx, find_lead
-from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.slots import LeadRef, lead_ref
+from coworker.llm.offline.trust import (
+    Unread,
+    WritePlan,
+    Written,
+    money_confident,
+    text_confident,
+    unaccounted_numbers,
+    write,
+)
 from coworker.llm.offline.vocab import OPEN_STAGES
 
 STAGE_ORDER = {
@@ -20,6 +32,21 @@ STAGE_ORDER = {
         ("negotiation", "proposal", "qualification", "prospecting", "closed_won", "closed_lost")
     )
 }
+
+
+# A close date worked out from an offset ("2 wks out", "end of next month") rather than read
+# ("Dec 20", "friday"): shown to the person before the deal is opened.
+WORKED_OUT = re.compile(
+    r"\b(?:out|from now|end of|in \d+|\d+\s*(?:d|days?|wks?|weeks?|mos?|months?|qtrs?|"
+    r"quarters?))\b",
+    re.I,
+)
+
+
+def my_user_id() -> Generator[Batch, list[Result], str | None]:
+    """The person's CRM user id: tasks are personal, so their owner is the person."""
+    result: Result = yield from one("list_tasks", limit=1)
+    return next((str(t["owner_id"]) for t in result.items("tasks") if t.get("owner_id")), None)
 
 
 def open_pipeline_calls() -> list[Call]:
@@ -63,16 +90,15 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
             lead = yield from find_lead(ctx, ref)
             leads = [lead]
         else:
-            found: Result = yield from one("search_leads", search=ref.text)
-            leads = relevant(found.items("leads"), ref)
+            leads, named = yield from _leads_and_deal_words(ref)
             if not leads:
                 return Reply(replies.no_lead(ref))
-            if not is_company_match(leads, ref):
-                leads = narrow(leads, ref)
         results = yield from many(
             [Call("list_opportunities", {"lead_id": lead["id"]}) for lead in leads[:8]]
         )
         deals = [d for r in results for d in r.items("opportunities")]
+        # "the initech annual license deal": the words after the company name the deal
+        deals = [d for d in deals if _names_deal(d, named)] or deals
         who = f" for {replies.lead_short(leads[0]) if len(leads) == 1 else ref.describe()}"
         if stage:
             deals = [d for d in deals if d.get("stage") == stage]
@@ -86,6 +112,12 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         deals = [d for r in results for d in r.items("opportunities")]
     if closing:
         deals = _closing(ctx, deals, closing)
+    if intent.get("mine"):
+        me = yield from my_user_id()
+        if me is None:
+            return Reply("I couldn't tell which deals are yours (I learn it from your tasks).")
+        deals = [d for d in deals if d.get("owner_id") == me]
+        who = " of yours"
     deals.sort(key=lambda d: (STAGE_ORDER.get(str(d.get("stage")), 9), -float(d.get("value") or 0)))
     stage_name = replies.STAGE_NAMES.get(stage or "", "")
     what = f"{stage_name} deals" if stage else ("deals" if who else "open deals")
@@ -99,6 +131,30 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
     if len(deals) > len(lines):
         text += f"\n\n…and {len(deals) - len(lines)} more."
     return Reply(text)
+
+
+def _leads_and_deal_words(
+    ref: LeadRef,
+) -> Generator[Batch, list[Result], tuple[list[dict[str, Any]], list[str]]]:
+    """The leads `ref` names, and the words left over when only its first words name them
+    ("initech annual license": Initech's leads, and "annual license" for the deal)."""
+    words = ref.text.split()
+    for cut in range(len(words), 0, -1):
+        part = lead_ref(" ".join(words[:cut])) if cut < len(words) else ref
+        found: Result = yield from one("search_leads", search=part.text)
+        leads = relevant(found.items("leads"), part)
+        if leads:
+            if not is_company_match(leads, part):
+                leads = narrow(leads, part)
+            return leads, words[cut:]
+        if len(words) - cut >= 2:
+            break  # two words unread at most: a deal's name, not a lead's
+    return [], []
+
+
+def _names_deal(deal: dict[str, Any], words: list[str]) -> bool:
+    name = str(deal.get("name") or "").lower()
+    return bool(words) and all(w.lower() in name for w in words)
 
 
 def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[str, Any]]:
@@ -133,25 +189,57 @@ def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[s
     return out
 
 
+def _value(intent: Intent) -> Written | None:
+    value = intent.get("value")
+    if value is None:
+        return None
+    raw = str(intent.get("value_raw") or "")
+    shown = replies.money(value, intent.get("currency") or "USD")
+    return Written("value", value, "value", shown, "words", money_confident(raw), raw)
+
+
 def create_deal(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    lead = yield from find_lead(
-        ctx, intent.get("ref") or LeadRef(), purpose="should the deal be for"
+    ref: LeadRef = intent.get("ref") or LeadRef()
+    lead = yield from find_lead(ctx, ref, purpose="should the deal be for")
+    values: list[Written] = []
+    value = _value(intent)
+    if value is not None:
+        values.append(value)
+        if intent.get("currency"):
+            values.append(
+                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+            )
+    stage = intent.get("stage")
+    if stage:
+        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+    name = intent.get("name")
+    if name:
+        values.append(Written("name", name, "named", f"“{name}”", confident=text_confident(name)))
+    close = intent.get("close")
+    if close:
+        shown = replies.day_label(close, ctx.clock)
+        raw = str(intent.get("close_raw") or "")
+        sure = not WORKED_OUT.search(str(intent.get("close_words") or raw))
+        values.append(Written("expected_close_date", close, "closing", shown, "words", sure, raw))
+    unread = []
+    if intent.get("close_words") and not close:
+        unread.append(Unread("close date", str(intent.get("close_words"))))
+    read = [ref.text, ref.company or "", name or "", *(v.raw for v in values)]
+    numbers = unaccounted_numbers(ctx.utterance.text, read)
+    if numbers and not unread:
+        unread.append(Unread("meaning of", ", ".join(numbers)))
+    plan = WritePlan(
+        "create_opportunity",
+        {"lead_id": lead["id"]},
+        tuple(values),
+        f"New deal for **{replies.lead_short(lead)}**",
+        tuple(unread),
     )
-    arguments: dict[str, Any] = {"lead_id": lead["id"]}
-    for slot, field in (
-        ("value", "value"),
-        ("currency", "currency"),
-        ("stage", "stage"),
-        ("name", "name"),
-        ("close", "expected_close_date"),
-    ):
-        if intent.get(slot) is not None:
-            arguments[field] = intent.get(slot)
-    result: Result = yield from one("create_opportunity", **arguments)
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
-    deal = result.record("opportunity") or arguments
+    deal = result.record("opportunity") or plan.call().input
     return Reply(f"Opened a deal for **{replies.lead_short(lead)}**: {replies.deal_label(deal)}.")
 
 
@@ -166,17 +254,30 @@ def update_deal(ctx: Ctx) -> Plan:
         target_stage=stage,
     )
     changes: dict[str, Any] = {}
+    values: list[Written] = []
     if stage:
         changes["stage"] = stage
-    if intent.get("value") is not None:
-        changes["value"] = intent.get("value")
+        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+    value = _value(intent)
+    if value is not None:
+        changes["value"] = value.value
+        values.append(value)
         if intent.get("currency"):
             changes["currency"] = intent.get("currency")
+            values.append(
+                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+            )
     if stage and deal.get("stage") == stage and "value" not in changes:
         return Reply(
             f"**{deal.get('name')}** is already in {replies.STAGE_NAMES.get(stage, stage)}."
         )
-    result: Result = yield from one("update_opportunity", opportunity_id=deal["id"], **changes)
+    plan = WritePlan(
+        "update_opportunity",
+        {"opportunity_id": deal["id"]},
+        tuple(values),
+        f"Update the deal **{deal.get('name')}**",
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     said = []
@@ -193,6 +294,6 @@ def update_deal(ctx: Ctx) -> Plan:
             if deal.get("value") is not None
             else ""
         )
-        value = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
-        said.append(f"value set to **{value}**{was}")
+        amount = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
+        said.append(f"value set to **{amount}**{was}")
     return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(said) + ".")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Call, Plan, Reply, gated, many, one
+from coworker.llm.offline.engine import Plan, Reply, gated, one
 from coworker.llm.offline.names import rank, relevant
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -17,6 +18,7 @@ from coworker.llm.offline.resolve import (
     search_leads,
 )
 from coworker.llm.offline.slots import LeadRef, phone_search_forms
+from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, write, write_all
 
 
 def _pronoun(lead: dict[str, Any]) -> str:
@@ -32,7 +34,10 @@ def find_leads(ctx: Ctx) -> Plan:
     if ref is not None and (ref.pronoun or ref.ordinal is not None):
         lead = yield from find_lead(ctx, ref)
         return (yield from _details(ctx, lead, field))
-    if status or not query:
+    exclude: str | None = intent.get("exclude")
+    if intent.get("role") and query:
+        return (yield from _by_role(ctx, query, str(intent.get("role"))))
+    if status or not query or exclude:
         search: dict[str, Any] = {"status": status} if status else {}
         if query:
             forms = phone_search_forms(query) if ref is not None and ref.is_phone else [query]
@@ -46,6 +51,10 @@ def find_leads(ctx: Ctx) -> Plan:
             kept = relevant(leads, ref)
             if len(kept) != len(leads):
                 leads, total = kept, len(kept)
+        if exclude:  # "that aren't customers yet": every status but that one
+            leads = [lead for lead in leads if lead.get("status") != exclude]
+            total = len(leads)
+            status = f"non-{exclude}"
         return Reply(_list_heading(leads, total, query, status, bool(intent.get("count"))))
     assert ref is not None
     leads, how = yield from search_leads(ref)
@@ -88,6 +97,44 @@ def find_leads(ctx: Ctx) -> Plan:
         return (yield from _details(ctx, lead, field))
     total = len(leads)
     return Reply(replies.lead_list(leads, total, _found(total, ref.text)))
+
+
+# A title's words as people shorten them: "vp of eng", "head of ops".
+_TITLE_WORDS = {
+    "vp": "vice president",
+    "eng": "engineering",
+    "ops": "operations",
+    "mktg": "marketing",
+    "cfo": "chief financial officer",
+    "ceo": "chief executive officer",
+    "cto": "chief technology officer",
+    "coo": "chief operating officer",
+}
+
+
+def _title_words(title: str) -> list[str]:
+    words = re.findall(r"[a-z]+", title.lower())
+    return [w for w in words if w not in ("of", "the", "and", "for")]
+
+
+def _has_role(lead: dict[str, Any], role: str) -> bool:
+    title = " ".join(_title_words(str(lead.get("title") or "")))
+    full = " ".join(_TITLE_WORDS.get(w, w) for w in title.split())
+    wanted = [_TITLE_WORDS.get(w, w) for w in _title_words(role)]
+    return bool(wanted) and all(re.search(rf"\b{re.escape(w)}", full) for w in wanted)
+
+
+def _by_role(ctx: Ctx, company: str, role: str) -> Plan:
+    """The lead at `company` whose title is `role`; several are listed, none is said."""
+    result: Result = yield from one("search_leads", search=company)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    leads = [lead for lead in result.items("leads") if _has_role(lead, role)]
+    if len(leads) == 1:
+        return (yield from _details(ctx, leads[0]))
+    if not leads:
+        return Reply(f"I found no one at {company} with a title like “{role}”.")
+    return Reply(replies.lead_list(leads, len(leads), f"{len(leads)} leads at {company}:"))
 
 
 def _names_person(query: str, lead: dict[str, Any]) -> bool:
@@ -158,9 +205,14 @@ def create_lead(ctx: Ctx) -> Plan:
                 f"There's already a lead with {email}: {replies.lead_line(same[0])}. "
                 "I didn't create a duplicate."
             )
-    result: Result = yield from one(
-        "create_lead", name=name[:200], **{k: v for k, v in fields.items() if v}
-    )
+    values = [Written("name", name[:200], "name", name[:200])]
+    for key, value in fields.items():
+        if value:
+            text = str(value)
+            sure = key not in ("company", "title") or text_confident(text, field_value=True)
+            values.append(Written(key, value, key, text, confident=sure))
+    plan = WritePlan("create_lead", {}, tuple(values), "New lead")
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     lead = result.record("lead") or {"name": name}
@@ -191,8 +243,17 @@ def update_status(ctx: Ctx) -> Plan:
                 f"All {replies.plural(len(leads), 'lead')} matching “{ref.text}” are already"
                 f" {status}."
             )
-        results = yield from many(
-            [Call("update_lead", {"lead_id": lead["id"], "status": status}) for lead in targets]
+        results = yield from write_all(
+            ctx,
+            [
+                WritePlan(
+                    "update_lead",
+                    {"lead_id": lead["id"]},
+                    (Written("status", status, "status", status),),
+                    f"**{replies.lead_short(lead)}**",
+                )
+                for lead in targets
+            ],
         )
         done = [lead for lead, r in zip(targets, results, strict=True) if not r.is_error]
         text = (
@@ -205,7 +266,13 @@ def update_status(ctx: Ctx) -> Plan:
     lead = yield from find_lead(ctx, ref, purpose=f"should I mark as {status}")
     if lead.get("status") == status:
         return Reply(f"**{replies.lead_short(lead)}** is already {status}.")
-    result: Result = yield from one("update_lead", lead_id=lead["id"], status=status)
+    plan = WritePlan(
+        "update_lead",
+        {"lead_id": lead["id"]},
+        (Written("status", status, "status", status),),
+        f"Mark **{replies.lead_short(lead)}**",
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     was = f" (was {lead['status']})" if lead.get("status") else ""
@@ -215,7 +282,21 @@ def update_status(ctx: Ctx) -> Plan:
 def update_lead(ctx: Ctx) -> Plan:
     changes: dict[str, Any] = ctx.intent.get("changes") or {}
     lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="should I update")
-    result: Result = yield from one("update_lead", lead_id=lead["id"], **changes)
+    values = tuple(
+        Written(
+            key,
+            value,
+            key,
+            str(value),
+            confident=key not in ("company", "title", "name")
+            or text_confident(str(value), field_value=True),
+        )
+        for key, value in changes.items()
+    )
+    plan = WritePlan(
+        "update_lead", {"lead_id": lead["id"]}, values, f"Update **{replies.lead_short(lead)}**"
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     said = ", ".join(f"{field} to **{value}**" for field, value in changes.items())
@@ -243,7 +324,13 @@ def tag_lead(ctx: Ctx) -> Plan:
         if tag in tags:
             return Reply(f"**{name}** is already tagged “{tag}”.")
         tags = [*tags, tag]
-    result: Result = yield from one("update_lead", lead_id=lead["id"], tags=tags)
+    plan = WritePlan(
+        "update_lead",
+        {"lead_id": lead["id"]},
+        (crm("tags", tags, "tags", ", ".join(tags) or "none"),),
+        f"Tags of **{name}**",
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     verb = "Removed the tag" if remove else "Tagged"

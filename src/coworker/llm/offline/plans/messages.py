@@ -23,7 +23,6 @@ from coworker.llm.offline.resolve import (
     find_lead,
 )
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.text import capitalise
 
 MAX_SMS = 1600
 MAX_BODY = 20_000
@@ -111,7 +110,8 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
     if result.decision is None and result.is_error:
         return Reply(replies.failure(result))
     name = lead["name"] if lead else to_email
-    return Reply(replies.decided(result, f"Sent the email “{subject}” to **{name}**.", "the email"))
+    sent = (result.record("email") or {}).get("subject") or subject  # the person's edits
+    return Reply(replies.decided(result, f"Sent the email “{sent}” to **{name}**.", "the email"))
 
 
 def one_with_say(tool: str, say: str, arguments: dict[str, Any]) -> Any:
@@ -158,7 +158,7 @@ def send_sms(ctx: Ctx) -> Plan:
         message = body_from_answer(
             ask_text(ctx, "sms:message", f"What should the text to {lead.get('name')} say?")
         )
-    message = capitalise(message)[:MAX_SMS]
+    message = message[:MAX_SMS]  # the person's words, as written
     say = (
         f"Here's the text I'll send to **{lead.get('name')}** ({lead['phone']}):\n\n"
         f"{replies.quote(message)}\n\nApprove it to send, edit it, or cancel."
@@ -265,6 +265,7 @@ def list_mailboxes(ctx: Ctx) -> Plan:
     lines = [
         f"{a.get('email')}"
         + (f" ({a.get('display_name')})" if a.get("display_name") else "")
+        + (f" · {str(a['provider']).capitalize()}" if a.get("provider") else "")
         + (" — **default**" if a.get("is_default") else "")
         for a in accounts
     ]

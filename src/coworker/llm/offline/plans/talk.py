@@ -10,6 +10,7 @@ from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, gated, many, one
 from coworker.llm.offline.plans.deals import _total, deal_lines, open_pipeline_calls
 from coworker.llm.offline.resolve import Ctx
+from coworker.llm.offline.trust import WritePlan, Written, write
 
 EXAMPLES = (
     "“anyone at Acme?” · “show me Jane Smith” · “new leads”",
@@ -38,6 +39,9 @@ Set an `ANTHROPIC_API_KEY` to unlock open conversation with Claude (drafting, su
 anything phrased freely)."""
 
 UNSUPPORTED = {
+    "outside": "That's outside what I can do: I only work inside your Dialsheet CRM (leads, "
+    "tasks, notes, deals, emails and texts), so I haven't done anything or changed anything. "
+    "I can add a task to remind you about it, if you like.",
     "calendar": "I can't book calendar meetings offline. I can create a task for it instead — "
     "e.g. “remind me to set up a demo with Jane on Friday 2pm”.",
     "report": "I can't build reports, forecasts or exports offline. I can list your open deals "
@@ -139,10 +143,13 @@ def confirm(ctx: Ctx, pending: Call | None, pending_say: str) -> Plan:
             pending_say or "Here it is again."
         ) + "\n\n(Approve it with the card's button — a typed “yes” can't approve it.)"
         result: Result = yield from gated(pending.name, say, **pending.input)
+        sent = result.record("email") or {}
+        if sent.get("subject"):  # what was actually sent, the person's edits included
+            pending = Call(pending.name, {**pending.input, "subject": sent["subject"]})
         return Reply(replies.decided(result, _done_text(ctx, pending), "that"))
     if pending is not None:
         return Reply("OK, I won't do it. Nothing was sent or changed.")
-    return Reply("OK, never mind. Anything else?")
+    return Reply("OK, never mind — nothing was changed. Anything else?")
 
 
 def _done_text(ctx: Ctx, pending: Call) -> str:
@@ -218,7 +225,11 @@ def list_tags(ctx: Ctx) -> Plan:
 def create_tag(ctx: Ctx) -> Plan:
     name = str(ctx.intent.get("name") or "").strip()[:50]
     color = ctx.intent.get("color")
-    result: Result = yield from one("create_tag", name=name, color=color)
+    values = [Written("name", name, "name", f"`{name}`", confident=bool(name))]
+    if color:
+        values.append(Written("color", color, "colour", str(color)))
+    plan = WritePlan("create_tag", {}, tuple(values), "New tag")
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         if "already" in result.content.lower() or "exists" in result.content.lower():
             return Reply(f"There's already a tag called “{name}”, so nothing changed.")

@@ -19,6 +19,7 @@ from coworker.llm.offline.resolve import (
 )
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import capitalise
+from coworker.llm.offline.trust import WritePlan, Written, title_confident, write
 
 BUCKET_TITLES = {
     "overdue": "Overdue",
@@ -73,16 +74,27 @@ def create_task(ctx: Ctx) -> Plan:
     if lead and ref is not None and ref.pronoun and lead.get("name"):
         # "call him" means nothing in a task list a week later: "Call Sam Lee"
         title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
-    arguments: dict[str, Any] = {"title": title}
+    # "call him" with nobody found for "him" is a task nobody could act on: ask first.
+    dangling = not lead and re.search(r"\b(?:him|her|them)\b", title, re.I)
+    if dangling:
+        return Reply(
+            f"Who is “{dangling.group(0)}” here? I didn't create the task — say it again with "
+            "the name, e.g. “remind me to call Chris Johnson tomorrow at 2”."
+        )
+    sure = title_confident(title, str(lead.get("name") or "") if lead else "")
+    sure = sure and not intent.get("shorthand")
+    values = [Written("title", title, "task", f"“{title}”", confident=sure)]
     if due:
-        arguments["due_date"] = due
+        values.append(Written("due_date", due, "due", replies.when(due, ctx.clock)))
     if priority:
-        arguments["priority"] = priority
-    if lead:
-        arguments["lead_id"] = lead["id"]
-    result: Result = yield from one("create_task", **arguments)
+        values.append(Written("priority", priority, "priority", priority))
+    plan = WritePlan(
+        "create_task", {"lead_id": lead["id"]} if lead else {}, tuple(values), "New task"
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
+    arguments = plan.call().input
     task = result.record("task") or arguments
     text = f"Created a task: **{task.get('title', title)}**"
     if task.get("due_date"):
@@ -94,14 +106,19 @@ def create_task(ctx: Ctx) -> Plan:
     return Reply(text + ".")
 
 
+def _due_today(task: dict[str, Any], ctx: Ctx) -> bool:
+    moment = replies.parse_time(task.get("due_date"))
+    return moment is not None and moment.astimezone(ctx.clock.zone).date() == ctx.clock.now.date()
+
+
 def _filter(
     tasks: list[dict[str, Any]], ctx: Ctx, when: str | None, priority: str | None
 ) -> list[dict[str, Any]]:
     out = []
     for task in tasks:
         bucket = replies.due_bucket(task, ctx.clock)
-        if when == "today" and bucket != "today":
-            continue
+        if when == "today" and bucket != "today" and not _due_today(task, ctx):
+            continue  # "what's due today" includes today's tasks whose hour has passed
         if when == "overdue" and bucket != "overdue":
             continue
         if when == "tomorrow" and bucket != "tomorrow":
@@ -182,7 +199,9 @@ def list_tasks(ctx: Ctx) -> Plan:
 
 def complete_task(ctx: Ctx) -> Plan:
     task = yield from find_task(ctx, ctx.intent.get("phrase"), purpose="should I mark done")
-    result: Result = yield from one("update_task", task_id=task["id"], completed=True)
+    done = Written("completed", True, "mark", "done", "default")
+    plan = WritePlan("update_task", {"task_id": task["id"]}, (done,), f"**{task.get('title')}**")
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     return Reply(f"Marked **{task.get('title')}** as done. ✓")
@@ -192,11 +211,21 @@ def update_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
     task = yield from find_task(ctx, intent.get("phrase"), purpose="should I change")
     changes: dict[str, Any] = {}
+    values: list[Written] = []
     if intent.get("due"):
         changes["due_date"] = intent.get("due")
+        values.append(
+            Written(
+                "due_date", changes["due_date"], "due", replies.when(changes["due_date"], ctx.clock)
+            )
+        )
     if intent.get("priority"):
         changes["priority"] = intent.get("priority")
-    result: Result = yield from one("update_task", task_id=task["id"], **changes)
+        values.append(Written("priority", changes["priority"], "priority", changes["priority"]))
+    plan = WritePlan(
+        "update_task", {"task_id": task["id"]}, tuple(values), f"Change **{task.get('title')}**"
+    )
+    result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     updated = result.record("task") or {**task, **changes}

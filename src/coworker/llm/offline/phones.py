@@ -1,0 +1,43 @@
+"""Phone numbers in a message, as E.164, through `phonenumbers` (Google's libphonenumber).
+
+People type numbers every way ("(212) 555-0199", "415 555 0132", "+44 20 7946 0958",
+"555-0100 x12"); the CRM stores E.164 and the search needs digits. The matcher runs at the
+POSSIBLE leniency because the CRM's own demo numbers (+1-555-…) are not assigned numbers;
+`confident` says whether the number is a valid one for its region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One phone number: E.164, the text as written and where it sits."""
+
+    e164: str  # "+12125550199"
+    text: str  # "(212) 555-0199 x12", as written
+    start: int
+    end: int
+    extension: str | None
+    confident: bool  # a valid number for its region (not only the right length)
+
+
+def find_phones(text: str, default_region: str = "US") -> list[Phone]:
+    """Every phone number in `text`, in order; a number without +country uses the region."""
+    if sum(ch.isdigit() for ch in text) < 7:
+        return []
+    found: list[Phone] = []
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, default_region, leniency=phonenumbers.Leniency.POSSIBLE
+    )
+    for match in matcher:
+        number = match.number
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        valid = phonenumbers.is_valid_number(number)
+        found.append(
+            Phone(e164, match.raw_string, match.start, match.end, number.extension or None, valid)
+        )
+    return found
