@@ -89,6 +89,12 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        self.feedback = Counter(
+            "coworker_feedback",
+            "Presses of thumbs up or down on a reply, by rating (up, down) and channel.",
+            ["rating", "channel"],
+            registry=self.registry,
+        )
         self.actions = Gauge(
             "coworker_pending_actions",
             "Rows of the pending-actions table by status, counted in the store at scrape time "

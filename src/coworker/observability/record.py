@@ -52,3 +52,9 @@ def error(kind: str) -> None:
     metrics = context.metrics.get()
     if metrics is not None:
         metrics.errors.labels(kind).inc()
+
+
+def feedback(rating: str, channel: str) -> None:
+    metrics = context.metrics.get()
+    if metrics is not None:
+        metrics.feedback.labels(rating, channel).inc()

@@ -132,14 +132,17 @@ def serve(tmp_path: Path, mock_slack: tuple[MockSlack, str]) -> Iterator[Any]:
     slack, slack_url = mock_slack
     started: list[Any] = []
 
-    def start(turns: list[Any]) -> SlackClient:
-        model = ScriptedModel(turns)
+    def start(turns: list[Any], *, model: Any = None, **overrides: Any) -> SlackClient:
+        """The app against the mock; `model` replaces the scripted one, `overrides` are
+        Settings fields (a CRM, a database file...)."""
+        model = model if model is not None else ScriptedModel(turns)
         settings = settings_for(
             tmp_path,
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_base_url=slack_url + "/api/",
             scheduler_enabled=False,
+            **overrides,
         )
         context = run_asgi_server(create_app(settings, model=model))
         url = context.__enter__()

@@ -1,4 +1,10 @@
-"""A local mock of the Slack Web API: records every call, answers `ok: true` with ts values."""
+"""A local mock of the Slack Web API: records every call, answers `ok: true` with ts values.
+
+The agent methods are checked against the shapes Slack documents (`slack_shapes`): a call
+Slack would refuse is refused here too, with Slack's error. Streams keep the state Slack
+keeps: the mode each started in (text or chunks), and whether it still streams (Slack
+ends a stream after about five minutes, or when a person presses Stop).
+"""
 
 from __future__ import annotations
 
@@ -15,26 +21,43 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from tests.channels.slack.slack_shapes import problem
+
 BOT_USER = "UBOT"
 TEAM = "T0TEAM"
 
 
 AI_METHODS = (
+    "agents.sessions.setStatus",
+    "agents.sessions.rename",
     "assistant.threads.setStatus",
+    "assistant.threads.setSuggestedPrompts",
     "chat.startStream",
     "chat.appendStream",
     "chat.stopStream",
 )
+AGENT_METHODS = ("agents.sessions.setStatus", "agents.sessions.rename")
+STREAM_OVER = "message_not_in_streaming_state"
 
 
 class MockSlack:
     """`ai_features = False` plays a workspace (or app) without the AI-app methods: they are
-    refused with `missing_scope`. `break_stream_after = n` fails every appendStream after
-    the n-th, as a stream that breaks mid-way."""
+    refused with `missing_scope`. `agent_view = True` plays an app on the agent messaging
+    experience; without it (an app still on `assistant_view`, the default here, as every
+    app installed before the migration) the agent session methods are refused with
+    `feature_not_enabled`. `break_stream_after = n` ends each stream after its n-th append,
+    as Slack ends a stream after about five minutes: later appends and its stop answer
+    `message_not_in_streaming_state`."""
 
     def __init__(self) -> None:
         self.ai_features = True
+        self.agent_view = False
         self.break_stream_after: int | None = None
+        self.stream_modes: dict[str, str] = {}  # ts -> "text" | "chunks"
+        self.stream_appends: dict[str, int] = {}
+        self.stream_thread: dict[str, tuple[str, str]] = {}
+        self.ended: set[str] = set()
+        self.refused_blocks: set[str] = set()  # block types this app may not post
         self.failing: dict[str, str] = {}  # method -> the error Slack answers it with
         self.socket_url = ""  # what apps.connections.open hands out (MockSocketMode)
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -56,7 +79,8 @@ class MockSlack:
                 if isinstance(args.get(name), str):
                     args[name] = json.loads(args[name])
         answer = self._answer(method, args)
-        if method == "chat.startStream" and answer["ok"]:
+        args["_ok"] = answer["ok"]  # what Slack refused shows nowhere (streams(), tasks())
+        if method in ("chat.startStream", "chat.postMessage") and answer["ok"]:
             args["_answered_ts"] = answer["ts"]
         with self._lock:
             self.calls.append((method, args))
@@ -67,11 +91,14 @@ class MockSlack:
             return {"ok": False, "error": self.failing[method]}
         if method in AI_METHODS and not self.ai_features:
             return {"ok": False, "error": "missing_scope", "needed": "assistant:write"}
-        if method == "chat.appendStream" and self.break_stream_after is not None:
-            if len(self.of("chat.appendStream")) >= self.break_stream_after:
-                return {"ok": False, "error": "message_not_in_streaming_state"}
-        if method == "chat.startStream":
-            return {"ok": True, "channel": args.get("channel"), "ts": self._next_ts()}
+        if method in AGENT_METHODS and not self.agent_view:
+            return {"ok": False, "error": "feature_not_enabled"}
+        if why := problem(method, args):
+            return {"ok": False, "error": "invalid_arguments", "detail": why}
+        if {b.get("type") for b in args.get("blocks") or []} & self.refused_blocks:
+            return {"ok": False, "error": "invalid_blocks"}
+        if method.startswith("chat.") and method.endswith("Stream"):
+            return self._stream(method, args)
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM}
         if method in ("chat.postMessage", "chat.update"):
@@ -89,6 +116,67 @@ class MockSlack:
             return {"ok": True, "user": {"id": args.get("user"), "tz": "America/New_York"}}
         return {"ok": True}
 
+    def _stream(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if "markdown_text" in args and "chunks" in args:
+            return {"ok": False, "error": "cannot_provide_both_markdown_text_and_chunks"}
+        mode = "chunks" if "chunks" in args else "text" if "markdown_text" in args else None
+        with self._lock:
+            if method == "chat.startStream":
+                ts = self._next_ts()
+                self.stream_modes[ts] = mode or "text"
+                self.stream_appends[ts] = 0
+                self.stream_thread[ts] = (str(args["channel"]), str(args["thread_ts"]))
+                return {"ok": True, "channel": args.get("channel"), "ts": ts}
+            ts = str(args["ts"])
+            if ts not in self.stream_modes:
+                return {"ok": False, "error": "message_not_found"}
+            if ts in self.ended:
+                return {"ok": False, "error": STREAM_OVER}
+            if mode is not None and mode != self.stream_modes[ts]:
+                return {"ok": False, "error": "streaming_mode_mismatch"}
+            if method == "chat.appendStream":
+                if mode is None:
+                    return {"ok": False, "error": "invalid_arguments", "detail": "no content"}
+                if self.break_stream_after is not None:
+                    if self.stream_appends[ts] >= self.break_stream_after:
+                        self.ended.add(ts)
+                        return {"ok": False, "error": STREAM_OVER}
+                self.stream_appends[ts] += 1
+            else:
+                self.ended.add(ts)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+
+    def press_stop(self, channel: str, thread_ts: str) -> list[str]:
+        """What Slack does when a person presses Stop: the thread's streams end. Returns
+        their ts (the event's `streaming_message_ts`)."""
+        with self._lock:
+            stopped = [
+                ts
+                for ts, where in self.stream_thread.items()
+                if where == (channel, thread_ts) and ts not in self.ended
+            ]
+            self.ended.update(stopped)
+        return stopped
+
+    def tasks(self) -> dict[str, dict[str, Any]]:
+        """Each task card as it stands last, by its id, across the streams."""
+        cards: dict[str, dict[str, Any]] = {}
+        for name, args in list(self.calls):
+            if name.startswith("chat.") and name.endswith("Stream") and args.get("_ok"):
+                for chunk in args.get("chunks") or []:
+                    if chunk.get("type") == "task_update":
+                        cards[chunk["id"]] = {**cards.get(chunk["id"], {}), **chunk}
+        return cards
+
+    def plan_titles(self) -> list[str]:
+        return [
+            str(chunk["title"])
+            for name, args in list(self.calls)
+            if name.startswith("chat.") and name.endswith("Stream") and args.get("_ok")
+            for chunk in args.get("chunks") or []
+            if chunk.get("type") == "plan_update"
+        ]
+
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
@@ -98,10 +186,17 @@ class MockSlack:
         with self._lock:
             calls = list(self.calls)
         for name, args in calls:
+            if not args.get("_ok"):
+                continue
+            text = str(args.get("markdown_text") or "") + "".join(
+                str(c.get("text") or "")
+                for c in args.get("chunks") or []
+                if c.get("type") == "markdown_text"
+            )
             if name == "chat.startStream" and "_answered_ts" in args:
-                texts[args["_answered_ts"]] = str(args.get("markdown_text") or "")
+                texts[args["_answered_ts"]] = text
             elif name in ("chat.appendStream", "chat.stopStream") and args.get("ts") in texts:
-                texts[args["ts"]] += str(args.get("markdown_text") or "")
+                texts[args["ts"]] += text
         return texts
 
     def counts(self) -> dict[str, int]:

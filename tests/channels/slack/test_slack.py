@@ -58,8 +58,9 @@ def test_dm_gets_a_status_then_a_streamed_reply_in_its_thread(serve: Any) -> Non
     assert start["thread_ts"] == "1699999999.000100" and start["channel"] == "D1"
     assert start["recipient_user_id"] == "U1" and start["recipient_team_id"] == TEAM
     assert slack.streams() == {stop["ts"]: "**Jane** is at Acme."}  # Markdown, as streamed
-    context = stop["blocks"][-1]
+    context, feedback = stop["blocks"][-2:]  # the tool line, then the feedback buttons
     assert context["type"] == "context" and "search_leads" in context["elements"][0]["text"]
+    assert feedback["type"] == "context_actions"
     assert slack.of("chat.postMessage") == []  # no placeholder where the status works
     assert slack.of("auth.test")  # bolt's single-team authorization, against the mock
 
@@ -82,10 +83,11 @@ def test_without_ai_features_a_placeholder_is_edited_into_the_reply(serve: Any) 
     *previews, update = slack.of("chat.update")  # the placeholder, edited in place
     assert update["text"] == "*Jane* is at Acme." and len(previews) <= 1
     assert len({u["ts"] for u in slack.of("chat.update")}) == 1
-    context = update["blocks"][-1]
+    context, feedback = update["blocks"][-2:]
     assert context["type"] == "context" and "search_leads" in context["elements"][0]["text"]
+    assert feedback["type"] == "context_actions"
     refused = len(slack.of("assistant.threads.setStatus")) + len(slack.of("chat.startStream"))
-    assert refused == 2
+    assert refused == 2 and len(slack.of("agents.sessions.setStatus")) == 1
     # the refusals are remembered: the next message does not ask again
     assert client.dm("again", ts="1699999999.000200").status_code == 200
     slack.wait_for(lambda s: "Again." in _texts(s), what="the second reply")
@@ -93,16 +95,24 @@ def test_without_ai_features_a_placeholder_is_edited_into_the_reply(serve: Any) 
     assert again == refused
 
 
-def test_a_stream_that_breaks_ends_in_one_plain_message_with_the_whole_reply(
+def test_a_stream_slack_ends_half_way_goes_on_in_a_new_message_losing_nothing(
     serve: Any,
 ) -> None:
-    long_reply = " ".join(f"Word{i}" for i in range(200))  # three appends, one message
+    """Slack ends a stream after about five minutes (appends then fail with
+    `message_not_in_streaming_state`): the reply continues in a new streamed message, and
+    the messages together say the whole reply once."""
+    long_reply = " ".join(f"Word{i}" for i in range(600))  # three pieces
     client = serve([S.text(long_reply)])
-    client.slack.break_stream_after = 0
+    client.slack.break_stream_after = 0  # each stream is over before its first append
     assert client.dm("tell me a lot").status_code == 200
-    posted = client.slack.wait_for(lambda s: s.of("chat.postMessage"), what="the plain reply")
-    assert posted[-1]["text"] == long_reply and posted[-1]["thread_ts"] == "1699999999.000100"
-    assert len(client.slack.of("chat.startStream")) == 1
+    slack = client.slack
+    slack.wait_for(lambda s: s.of("chat.stopStream"), what="the end of the reply")
+    starts = slack.of("chat.startStream")
+    assert len(starts) >= 2 and all(s["thread_ts"] == "1699999999.000100" for s in starts)
+    streamed = slack.streams()
+    said = "".join(streamed[start["_answered_ts"]] for start in starts)
+    said += "".join(m["text"] for m in slack.of("chat.postMessage"))  # a tail after the last
+    assert said.split() == long_reply.split()  # everything, once, in order
 
 
 def test_mention_replies_in_its_thread_and_continues_it(serve: Any) -> None:

@@ -10,7 +10,9 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.events import ActionView, ConfirmationRequired, TextDelta, TurnDone
+from coworker.channels.slack import render
 from coworker.channels.slack.reply import render_run
+from coworker.channels.slack.sessions import show_status
 from coworker.channels.slack.stream import (
     MAX_STREAMED_CHARS,
     SlackFeatures,
@@ -18,8 +20,8 @@ from coworker.channels.slack.stream import (
     Thread,
     UpdateWriter,
     open_writer,
-    show_status,
 )
+from coworker.channels.slack.tasks import task_chunk
 from tests.channels.slack.mock_slack import TEAM, MockSlack
 from tests.support.servers import run_asgi_server
 
@@ -175,3 +177,56 @@ async def test_the_run_is_closed_even_when_slack_is_unreachable(
     with pytest.raises(Exception):  # noqa: B017 - whatever the network raises
         await render_run(unreachable, _thread(), events)
     assert closed == [True]
+
+
+async def test_an_agent_stream_ended_by_slack_goes_on_in_a_new_plan_stream(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    """On the agent experience everything travels as chunks (Slack refuses markdown_text
+    beside or after them); a stream Slack ended continues in a new one, cards and all."""
+    mock, client = slack
+    mock.agent_view = True
+    mock.break_stream_after = 2  # the first stream takes two appends, then is over
+    clock = Clock()
+    thread = _thread()
+    thread.agent = True
+    writer = open_writer(client, thread, None, clock=clock)
+    await writer.task(task_chunk("t1", "Searching leads…", "in_progress"))
+    await writer.task(task_chunk("t1", "Searching leads…", "complete"))  # append 1
+    await writer.append("Jane is at Acme. ")
+    clock.now += 2
+    await writer.append("She asked about pricing. ")  # append 2, with the line before
+    await writer.task(task_chunk("t2", "Reading lead…", "in_progress"))  # over: a new one
+    await writer.task(task_chunk("t2", "Reading lead…", "complete"))
+    text = "Jane is at Acme. She asked about pricing. Shall I draft a reply?"
+    moved = await writer.finish(text, ["search_leads", "get_lead"], plan="Done")
+    starts = mock.of("chat.startStream")
+    assert [s["_ok"] for s in starts] == [True, True]
+    assert all("markdown_text" not in a for m, a in mock.calls if m.endswith("Stream"))
+    said = "".join(mock.streams()[s["_answered_ts"]] for s in starts)
+    assert said == text
+    assert [c["status"] for c in starts[1]["chunks"] if c["type"] == "task_update"] == [
+        "in_progress"
+    ]
+    assert {t["id"]: t["status"] for t in mock.tasks().values()} == {
+        "t1": "complete",
+        "t2": "complete",
+    }
+    (stop,) = mock.of("chat.stopStream")
+    assert stop["_ok"] and stop["ts"] == starts[1]["_answered_ts"] and moved
+    assert mock.of("chat.postMessage") == []
+
+
+async def test_feedback_buttons_an_app_may_not_post_never_cost_the_reply(
+    slack: tuple[MockSlack, AsyncWebClient],
+) -> None:
+    mock, client = slack
+    mock.refused_blocks = {"context_actions"}
+    writer = open_writer(client, _thread(), None, clock=Clock())
+    await writer.append("Jane is at Acme.")
+    footer = render.feedback_blocks("conversation", "4")
+    await writer.finish("Jane is at Acme.", ["search_leads"], footer=footer)
+    first, second = mock.of("chat.stopStream")
+    assert not first["_ok"] and second["_ok"] and "blocks" not in second
+    assert list(mock.streams().values()) == ["Jane is at Acme."]
+    assert mock.of("chat.postMessage") == []  # said once

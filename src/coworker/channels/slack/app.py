@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from coworker.channels.slack import approvals, home, summary
+from coworker.channels.slack import approvals, batch, feedback, home, sessions, summary
 from coworker.channels.slack.context import SlackContext, web_client
 from coworker.channels.slack.events import handle_message_event
 from coworker.channels.slack.http import EventsEndpoint
@@ -90,5 +90,8 @@ class SlackChannel:
         app.event("message")(on_message)
 
         approvals.register(app, self.shared)
+        batch.register(app, self.shared)
         home.register(app, self.runtime_of)
+        sessions.register(app, self.shared.features)
+        feedback.register(app, self.runtime_of)
         summary.register(app, self.shared)

@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.agent.events import ActionDecided, ActionView, Event
-from coworker.channels.slack import render
+from coworker.channels.slack import batch_card, render
 from coworker.channels.slack.context import SlackContext
 from coworker.channels.slack.events import slack_id_of, slack_user, team_of
 from coworker.channels.slack.reply import Thread, render_run
@@ -29,7 +29,8 @@ def _where(body: dict[str, Any]) -> dict[str, str]:
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
     ts = message.get("ts") or container.get("message_ts", "")
     thread_ts = message.get("thread_ts") or container.get("thread_ts") or ts
-    return {"channel": str(channel), "message_ts": str(ts), "thread_ts": str(thread_ts)}
+    where = {"channel": str(channel), "message_ts": str(ts), "thread_ts": str(thread_ts)}
+    return where | batch_card.state_of(message)  # a batch message's items and left-outs
 
 
 async def _refuse(
@@ -51,8 +52,17 @@ async def _refuse(
 
 
 async def _show(
-    client: AsyncWebClient, where: dict[str, str], action: ActionView, decider: str | None
+    runtime: Runtime,
+    client: AsyncWebClient,
+    where: dict[str, str],
+    action: ActionView,
+    decider: str | None,
 ) -> None:
+    if action.batch_id and where.get("items"):  # one item of a batch message: redraw it all
+        await batch_card.show(
+            runtime, client, where, action.batch_id, decider=decider, slack_id_of=slack_id_of
+        )
+        return
     await client.chat_update(
         channel=where["channel"],
         ts=where["message_ts"],
@@ -94,12 +104,18 @@ async def decide(
     except (ActionNotPending, ActionNotFound):
         # a double click, a retry, or an action that expired: show how it stands, run nothing
         try:
-            await _show(client, where, await _current(runtime, action_id), None)
+            await _show(runtime, client, where, await _current(runtime, action_id), None)
         except ActionNotFound:
             pass
         return
+    thread = Thread(where["channel"], where["thread_ts"], slack_user_id, team, features)
     if isinstance(first, ActionDecided):
-        await _show(client, where, first.action, slack_user_id)
+        await _show(runtime, client, where, first.action, slack_user_id)
+        if first.action.batch_id and where.get("items"):  # the turn goes on after its last
+            going_on = await batch_card.after_decision(events)
+            if going_on is not None:
+                await render_run(client, thread, going_on)
+            return
 
     async def rest() -> AsyncIterator[Event]:
         if not isinstance(first, ActionDecided):
@@ -107,7 +123,6 @@ async def decide(
         async for event in events:
             yield event
 
-    thread = Thread(where["channel"], where["thread_ts"], slack_user_id, team, features)
     await render_run(client, thread, rest())
 
 
@@ -126,7 +141,7 @@ async def _allowed_pending(
     except ActionNotFound:
         return None
     if action.status != "pending":
-        await _show(client, where, action, None)
+        await _show(runtime, client, where, action, None)
         return None
     return action
 
@@ -188,6 +203,19 @@ def _values(view: dict[str, Any]) -> dict[str, str]:
     return values
 
 
+async def open_form(
+    runtime: Runtime,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    action_id: str,
+    build: Callable[[ActionView, dict[str, str]], dict[str, Any]],
+) -> None:
+    """Edit and Cancel open a form, but only for the requester and a pending action."""
+    action = await _allowed_pending(runtime, client, body, action_id)
+    if action is not None:
+        await client.views_open(trigger_id=body["trigger_id"], view=build(action, _where(body)))
+
+
 def register(app: AsyncApp, shared: SlackContext) -> None:
     """Buttons and modals of action cards; each acks first, then works (tracked, so a
     shutdown lets a decision in progress finish)."""
@@ -224,12 +252,7 @@ def register(app: AsyncApp, shared: SlackContext) -> None:
         client: AsyncWebClient,
         build: Callable[[ActionView, dict[str, str]], dict[str, Any]],
     ) -> None:
-        """Edit and Cancel open a form, but only for the requester and a pending action."""
-        action = await _allowed_pending(
-            runtime_of(), client, body, str(body["actions"][0]["value"])
-        )
-        if action is not None:
-            await client.views_open(trigger_id=body["trigger_id"], view=build(action, _where(body)))
+        await open_form(runtime_of(), client, body, str(body["actions"][0]["value"]), build)
 
     @app.action("coworker_edit")
     async def on_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -88,6 +88,10 @@ async def handle_message_event(
             "ask me something yourself.",
         )
         return
+    first = thread.thread_ts == ts  # a new thread: its session is named after this request
     await render_run(
-        client, thread, runtime.coworker.chat(user, text, conversation_id=conversation_id)
+        client,
+        thread,
+        runtime.coworker.chat(user, text, conversation_id=conversation_id),
+        title=text if first else None,
     )

@@ -1,4 +1,5 @@
-"""App Home: the person's Dialsheet key, timezone and daily summary, each in a modal."""
+"""App Home: the person's Dialsheet key, timezone and daily summary, each in a modal; and
+the Messages tab's greeting (`prompts.py`), which arrives as the same event."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.channels.slack.events import slack_user, team_of
+from coworker.channels.slack.prompts import greet
 from coworker.errors import DialsheetError, DialsheetKeyRejected
 from coworker.runtime import Runtime
 from coworker.store.records import UserRecord
@@ -207,20 +209,34 @@ async def publish(runtime: Runtime, client: AsyncWebClient, team: str, slack_use
 
 
 def _state(body: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = body["view"]["state"]["values"]
-    return {block: elements.get("value") or {} for block, elements in values.items()}
+    """The submitted inputs by block; an input missing from a forged body reads as empty."""
+    view = body.get("view") or {}
+    values = (view.get("state") or {}).get("values") or {}
+    if not isinstance(values, dict):
+        return {}
+    return {
+        block: (elements.get("value") or {}) if isinstance(elements, dict) else {}
+        for block, elements in values.items()
+    }
 
 
 def register(app: AsyncApp, runtime_of: Any) -> None:
     @app.event("app_home_opened")
     async def on_home(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
-        if event.get("tab", "home") == "home":
+        tab = event.get("tab", "home")
+        if not isinstance(event.get("user"), str):
+            return  # Slack always says whose Home it is; without it there is no one to show
+        if tab == "home":
             await publish(runtime_of(), client, team_of(body), str(event["user"]))
+        elif tab == "messages" and event.get("channel"):
+            # The agent experience's Messages tab: a greeting with prompts from their day.
+            await greet(runtime_of(), client, team_of(body), str(event["user"]), event["channel"])
 
     @app.action("coworker_home_key")
     async def on_key(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view=key_modal())
+        if body.get("trigger_id"):  # a press always carries one; a forged body may not
+            await client.views_open(trigger_id=str(body["trigger_id"]), view=key_modal())
 
     @app.action("coworker_home_summary")
     async def on_summary(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -158,3 +158,39 @@ def _button(text: str, verb: str, action_id: str, *, style: str | None = None) -
     if style:
         button["style"] = style
     return button
+
+
+FEEDBACK_ACTION = "coworker_feedback"
+FEEDBACK_VALUE_LIMIT = 2000  # Slack's limit on a feedback button's value
+
+
+def feedback_blocks(conversation_id: str, reply_id: str | None) -> list[dict[str, Any]]:
+    """Slack's feedback control under one final reply (`feedback.py` records a press);
+    none when the turn stored no reply to rate. A value names the rating and the reply,
+    `up:<conversation>:<reply>`, so a press needs no lookup."""
+    if not reply_id or not conversation_id:
+        return []
+    values = {rating: f"{rating}:{conversation_id}:{reply_id}" for rating in ("up", "down")}
+    if any(len(v) > FEEDBACK_VALUE_LIMIT for v in values.values()):
+        return []
+    return [
+        {
+            "type": "context_actions",
+            "elements": [
+                {
+                    "type": "feedback_buttons",
+                    "action_id": FEEDBACK_ACTION,
+                    "positive_button": {
+                        "text": {"type": "plain_text", "text": "Good reply"},
+                        "accessibility_label": "This reply was helpful",
+                        "value": values["up"],
+                    },
+                    "negative_button": {
+                        "text": {"type": "plain_text", "text": "Bad reply"},
+                        "accessibility_label": "This reply was not helpful",
+                        "value": values["down"],
+                    },
+                }
+            ],
+        }
+    ]

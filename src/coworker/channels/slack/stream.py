@@ -1,11 +1,12 @@
 """The reply written into a Slack thread while the agent works.
 
-Slack's AI-app surfaces do this best: `assistant.threads.setStatus` shows "is working on it…"
-under the thread, and `chat.startStream` / `appendStream` / `stopStream` let the reply grow
-as the model writes it. Not every workspace or app allows them (the app must be an AI app,
-with the `assistant:write` scope), so each has a fallback: a placeholder message for the
-status, `chat.update` on one message at most once a second for the stream. A stream that
-breaks half-way is abandoned for a plain message with the whole reply: nothing is lost.
+Slack's AI-app surfaces do this best: a session's status (`sessions.show_status`) shows the
+coworker working, and `chat.startStream` / `appendStream` / `stopStream` let the reply grow
+as the model writes it, with the tool steps as task cards on the agent experience. Not
+every workspace or app allows them (the app must be an AI app, with the `assistant:write`
+scope), so each has a fallback: a placeholder message for the status, `chat.update` on one
+message at most once a second for the stream. A stream that ends half-way (Slack's
+five-minute limit, a Stop) continues in a new message: nothing is lost or said twice.
 
 A refusal that means "this workspace does not allow it" is remembered per team
 (`SlackFeatures`), so an old workspace pays for one refused call, not one per message.
@@ -18,8 +19,6 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -27,21 +26,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from coworker.channels.slack import render
+from coworker.channels.slack.tasks import PLAN_WORKING, TaskChunk, plan_chunk
+from coworker.channels.slack.thread import SlackFeatures, Thread
+
+__all__ = ["SlackFeatures", "Thread"]
 
 log = logging.getLogger("coworker.slack")
 
 STATUS_TEXT = "is working on it…"
-# Errors that mean the method will never work for this app in this workspace (others, like
-# a channel where it is not allowed, fall back for that reply only).
-UNSUPPORTED = frozenset(
-    {
-        "unknown_method",
-        "missing_scope",
-        "not_allowed_token_type",
-        "feature_not_enabled",
-        "method_deprecated",
-    }
-)
+STREAM_OVER = "message_not_in_streaming_state"  # Slack ends a stream after about 5 minutes
+BLOCKS_REFUSED = frozenset({"invalid_blocks", "invalid_blocks_format", "invalid_arguments"})
 # What a Web API call can fail with: Slack's answer, or the network on the way to it.
 SLACK_FAILURES: tuple[type[BaseException], ...] = (
     SlackApiError,
@@ -52,61 +46,33 @@ UPDATE_INTERVAL_S = 1.0  # chat.update is rate limited (Tier 3); once a second i
 STREAM_FLUSH_CHARS = 200  # append when this much text waited, or when a second passed
 MAX_STREAMED_CHARS = 11_000  # a streamed message stays under Slack's 12k markdown limit
 
-
-@dataclass
-class SlackFeatures:
-    """Which AI-app methods each workspace refused for good (process memory: an
-    optimisation, not a correctness matter; a new process just asks again)."""
-
-    no_status: set[str] = field(default_factory=set)
-    no_stream: set[str] = field(default_factory=set)
-
-    def refused(self, error: SlackApiError, teams: set[str], team: str) -> None:
-        if str(error.response.get("error", "")) in UNSUPPORTED:
-            teams.add(team)
-
-
-@dataclass
-class Thread:
-    """Where a conversation lives in Slack, and who asked (the only one who may decide)."""
-
-    channel: str
-    thread_ts: str
-    requester: str
-    team: str = ""
-    features: SlackFeatures = field(default_factory=SlackFeatures)
-    tools: list[str] = field(default_factory=list)
-
-
-async def show_status(client: AsyncWebClient, thread: Thread) -> str | None:
-    """Show that the coworker is working. Returns the placeholder message's ts when the
-    status had to be a message (it is then edited into the reply), None otherwise."""
-    features = thread.features
-    if thread.team not in features.no_status:
-        try:
-            await client.assistant_threads_setStatus(
-                channel_id=thread.channel, thread_ts=thread.thread_ts, status=STATUS_TEXT
-            )
-            return None
-        except SLACK_FAILURES as error:
-            if isinstance(error, SlackApiError):
-                features.refused(error, features.no_status, thread.team)
-            log.info("slack: thread status refused (%s); using a placeholder", _reason(error))
-    answer = await client.chat_postMessage(
-        channel=thread.channel, thread_ts=thread.thread_ts, text=render.PLACEHOLDER
-    )
-    return str(answer["ts"])
+Block = dict[str, Any]
 
 
 class ReplyWriter(ABC):
-    """Text arrives in pieces; `finish` writes the final reply (which may differ from the
-    pieces, when the run ended in an error) with the tool line."""
+    """Text arrives in pieces, tool steps as task updates; `finish` writes the final reply
+    (which may differ from the pieces, when the run ended in an error) with the tool line,
+    and `footer` (the feedback buttons) under its last message."""
 
     @abstractmethod
     async def append(self, text: str) -> None: ...
 
     @abstractmethod
-    async def finish(self, text: str, tools: list[str]) -> None: ...
+    async def task(self, chunk: TaskChunk) -> None:
+        """A tool step's card; where there are none, the tool line at the end says it."""
+
+    @abstractmethod
+    async def finish(
+        self,
+        text: str,
+        tools: list[str],
+        *,
+        footer: list[Block] | None = None,
+        tasks: list[TaskChunk] | None = None,
+        plan: str | None = None,
+        session_status: str = "active",
+    ) -> bool:
+        """True when closing the stream also moved the agent session's status."""
 
 
 def open_writer(
@@ -149,9 +115,7 @@ class UpdateWriter(ReplyWriter):
             return
         self.last_edit = now
         preview = render.split_text(render.to_mrkdwn(self.text))[0] + " …"
-        blocks: list[dict[str, Any]] = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": preview}}
-        ]
+        blocks: list[Block] = [{"type": "section", "text": {"type": "mrkdwn", "text": preview}}]
         channel = self.thread.channel
         try:
             if self.ts is None:
@@ -166,14 +130,32 @@ class UpdateWriter(ReplyWriter):
         except SLACK_FAILURES as error:  # a preview is best effort; the final text follows
             log.info("slack: a reply preview was not shown (%s)", _reason(error))
 
-    async def finish(self, text: str, tools: list[str]) -> None:
-        await post_reply(self.client, self.thread, text, tools, status_ts=self.ts)
+    async def task(self, chunk: TaskChunk) -> None:
+        return  # no cards in an edited message: the tool line says what ran
+
+    async def finish(
+        self,
+        text: str,
+        tools: list[str],
+        *,
+        footer: list[Block] | None = None,
+        tasks: list[TaskChunk] | None = None,
+        plan: str | None = None,
+        session_status: str = "active",
+    ) -> bool:
+        await post_reply(self.client, self.thread, text, tools, status_ts=self.ts, footer=footer)
+        return False
 
 
 class StreamWriter(ReplyWriter):
-    """`chat.startStream` on the first text, `appendStream` in batches, `stopStream` with the
-    tool line. A refused start hands over to the fallback; a break mid-way posts the whole
-    reply as a plain message."""
+    """`chat.startStream` on the first text or step, `appendStream` in batches,
+    `stopStream` with the footer. A refused start hands over to the fallback.
+
+    Slack ends a stream about five minutes after it started: an append then fails with
+    `message_not_in_streaming_state`. What the ended message holds stays; the reply goes
+    on in a new streamed message (and, if that cannot start, in plain messages at the
+    end), so nothing is lost and nothing is said twice. The same holds when a person
+    pressed Stop, which ends the stream on Slack's side."""
 
     def __init__(
         self,
@@ -187,11 +169,13 @@ class StreamWriter(ReplyWriter):
         self.client, self.thread, self.status_ts, self.clock = client, thread, status_ts, clock
         self.fallback: ReplyWriter | None = None
         self._fallback = fallback
-        self.ts: str | None = None
-        self.streamed = ""  # what Slack has
+        self.ts: str | None = None  # the message streaming now
+        self.started = False  # a stream was ever started (ts None after: it ended)
+        self.streamed = ""  # what Slack has, across every streamed message
         self.waiting = ""  # what it will get on the next flush
         self.last_flush = 0.0
-        self.broken = False
+        self.broken = False  # no new stream could start: the rest goes out plainly
+        self.segments = 0
 
     async def append(self, text: str) -> None:
         if self.fallback is not None:
@@ -208,26 +192,60 @@ class StreamWriter(ReplyWriter):
         ):
             await self._flush()
 
-    async def _start(self) -> None:
+    async def task(self, chunk: TaskChunk) -> None:
+        if self.fallback is not None or self.broken or not self.thread.agent:
+            return
+        if self.ts is None:
+            await self._start([chunk])
+            return
+        await self._flush()
+        if self.ts is None:  # the stream ended under the flush; the next one shows it
+            await self._start([chunk])
+            return
+        try:
+            await self.client.chat_appendStream(
+                channel=self.thread.channel, ts=self.ts, chunks=[dict(chunk)]
+            )
+        except SLACK_FAILURES as error:
+            if _code_of(error) != STREAM_OVER:
+                log.info("slack: a task card was not shown (%s)", _reason(error))
+                return
+            self.ts = None  # Slack ended the stream: the card opens the next one
+            await self._start([chunk])
+
+    async def _start(self, chunks: list[TaskChunk] | None = None) -> None:
         thread = self.thread
+        content: dict[str, Any] = self._text(self.waiting)
+        if thread.agent:  # a plan stream: everything in it travels as chunks
+            opening: list[dict[str, Any]] = [dict(plan_chunk(PLAN_WORKING))]
+            opening += content.get("chunks", []) + [dict(c) for c in chunks or []]
+            content = {"task_display_mode": "plan", "chunks": opening}
         try:
             answer = await self.client.chat_startStream(
                 channel=thread.channel,
                 thread_ts=thread.thread_ts,
                 recipient_team_id=thread.team or None,
                 recipient_user_id=thread.requester,
-                markdown_text=self.waiting,
+                **content,
             )
         except SLACK_FAILURES as error:
+            if self.started:  # a continuation that could not start: plain messages at the end
+                log.warning("slack: the reply could not continue in a stream (%s)", _reason(error))
+                self.broken = True
+                return
             if isinstance(error, SlackApiError):
                 thread.features.refused(error, thread.features.no_stream, thread.team)
             log.info("slack: streaming refused (%s); editing one message", _reason(error))
             self.fallback = self._fallback
             waiting, self.waiting = self.waiting, ""
-            await self.fallback.append(waiting)
+            if waiting:
+                await self.fallback.append(waiting)
             return
         self.ts = str(answer["ts"])
-        self.streamed, self.waiting = self.waiting, ""
+        self.started = True
+        self.segments += 1
+        self.streamed += self.waiting
+        self.waiting = ""
         self.last_flush = self.clock()
         await self._drop_placeholder()
 
@@ -236,46 +254,82 @@ class StreamWriter(ReplyWriter):
             return
         try:
             await self.client.chat_appendStream(
-                channel=self.thread.channel, ts=self.ts, markdown_text=self.waiting
+                channel=self.thread.channel, ts=self.ts, **self._text(self.waiting)
             )
         except SLACK_FAILURES as error:
-            log.warning("slack: the stream broke (%s); the reply follows in full", _reason(error))
-            self.broken = True
+            # The append did not land; the message keeps what it had. Go on in a new one.
+            log.info("slack: the stream ended (%s); the reply continues below", _reason(error))
+            self.ts = None
             return
         self.streamed += self.waiting
         self.waiting = ""
         self.last_flush = self.clock()
 
-    async def finish(self, text: str, tools: list[str]) -> None:
+    async def finish(
+        self,
+        text: str,
+        tools: list[str],
+        *,
+        footer: list[Block] | None = None,
+        tasks: list[TaskChunk] | None = None,
+        plan: str | None = None,
+        session_status: str = "active",
+    ) -> bool:
         if self.fallback is not None:
-            await self.fallback.finish(text, tools)
-            return
-        if self.ts is None:  # no text came (only cards, or an error before any): no stream
-            await post_reply(self.client, self.thread, text, tools, status_ts=self.status_ts)
-            return
+            return await self.fallback.finish(text, tools, footer=footer)
+        agent = self.thread.agent
+        shown_tools = [] if agent and self.started else tools  # the cards said it already
+        if not self.started:  # no text came (only cards, or an error before any): no stream
+            await post_reply(
+                self.client, self.thread, text, tools, status_ts=self.status_ts, footer=footer
+            )
+            return False
         fits = len(text) <= MAX_STREAMED_CHARS and text.startswith(self.streamed)
         rest = text[len(self.streamed) :] if fits else ""
-        line = render.tool_line(tools)
-        extra = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
-        if self.broken:
-            with suppress(*SLACK_FAILURES):  # close it if Slack still can; the reply follows
-                await self.client.chat_stopStream(channel=self.thread.channel, ts=self.ts)
-        else:
-            try:
-                await self.client.chat_stopStream(
-                    channel=self.thread.channel,
-                    ts=self.ts,
-                    markdown_text=rest or None,
-                    blocks=extra if line and fits else None,
-                )
-            except SLACK_FAILURES as error:
-                log.warning("slack: the stream did not close (%s); posting in full", _reason(error))
-                self.broken = True
-        if self.broken:
-            await post_reply(self.client, self.thread, text, tools)
-        elif not fits:  # too long to stream, or an error replaced the text: the rest in full
-            tail = text[len(self.streamed) :] if text.startswith(self.streamed) else text
-            await post_reply(self.client, self.thread, tail, tools)
+        closing: list[dict[str, Any]] = []
+        if agent:
+            closing = self._text(rest).get("chunks", []) + [dict(c) for c in tasks or []]
+            closing += [dict(plan_chunk(plan))] if plan else []
+        closed = False
+        if self.ts is not None and not self.broken:
+            line = render.tool_line(shown_tools)
+            blocks: list[Block] = []
+            if line and fits:
+                blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line}]})
+            if fits:
+                blocks.extend(footer or [])
+            for attempt in (blocks, []):  # blocks refused (not for this app): without them
+                try:
+                    await self.client.chat_stopStream(
+                        channel=self.thread.channel,
+                        ts=self.ts,
+                        markdown_text=None if agent else rest or None,
+                        blocks=attempt or None,
+                        chunks=closing or None,
+                        session_status=session_status if agent else None,
+                    )
+                    closed = True
+                    self.streamed += rest
+                    break
+                except SLACK_FAILURES as error:
+                    log.info("slack: the stream did not close (%s)", _reason(error))
+                    if not attempt or _code_of(error) not in BLOCKS_REFUSED:
+                        break
+        if closed and fits:
+            return agent
+        tail = text[len(self.streamed) :] if text.startswith(self.streamed) else text
+        if tail.strip() or footer or shown_tools:
+            await post_reply(self.client, self.thread, tail, shown_tools, footer=footer)
+        return closed and agent
+
+    def _text(self, text: str) -> dict[str, Any]:
+        """Text as this stream carries it: a plan stream (the agent experience) only takes
+        chunks, and Slack refuses `markdown_text` beside them, or after them."""
+        if not text:
+            return {}
+        if self.thread.agent:
+            return {"chunks": [{"type": "markdown_text", "text": text}]}
+        return {"markdown_text": text}
 
     async def _drop_placeholder(self) -> None:
         if self.status_ts is None:
@@ -294,15 +348,24 @@ async def post_reply(
     tools: list[str],
     *,
     status_ts: str | None = None,
+    footer: list[Block] | None = None,
 ) -> None:
-    """The reply as mrkdwn, split under Slack's limits; the first part replaces the status."""
-    for index, message in enumerate(render.reply_messages(text, tools)):
+    """The reply as mrkdwn, split under Slack's limits; the first part replaces the status,
+    the last carries the tool line and the footer."""
+    messages = render.reply_messages(text, tools)
+    if footer:
+        messages[-1]["blocks"].extend(footer)
+    for index, message in enumerate(messages):
         if index == 0 and status_ts is not None:
             await client.chat_update(channel=thread.channel, ts=status_ts, **message)
         else:
             await client.chat_postMessage(
                 channel=thread.channel, thread_ts=thread.thread_ts, **message
             )
+
+
+def _code_of(error: BaseException) -> str:
+    return _code(error) if isinstance(error, SlackApiError) else ""
 
 
 def _code(error: SlackApiError) -> str:

@@ -37,6 +37,7 @@ from coworker.channels.slack.events import (
 from coworker.channels.slack.reply import render_run
 from coworker.channels.slack.stream import Thread
 from coworker.config import Settings
+from coworker.dialsheet.words import inline, word
 from coworker.runtime import Runtime
 from coworker.store.records import UserRecord
 from coworker.summary.deliver import SUMMARY_TITLE, RenderedSummary, opening_line
@@ -133,7 +134,7 @@ def summary_blocks(summary: RenderedSummary) -> list[dict[str, Any]]:
 def _task_row(task: TaskItem, data: SummaryData) -> list[dict[str, Any]]:
     when = "overdue" if task in data.overdue else f"due {task.due:%H:%M}"
     title = _short(task.title)
-    line = f":ballot_box_with_check: *{render.escape(title)}* · {when} · {task.priority}"
+    line = f":ballot_box_with_check: *{render.escape(title)}* · {when} · {inline(task.priority)}"
     value = {"task": task.id, "title": title, "lead": task.lead_id}
     buttons = [
         _button("Mark done", DONE, value, style="primary"),
@@ -149,7 +150,7 @@ def _task_row(task: TaskItem, data: SummaryData) -> list[dict[str, Any]]:
 
 def _deal_row(deal: DealItem) -> list[dict[str, Any]]:
     name = _short(deal.name)
-    line = f":zzz: *{render.escape(name)}* · {deal.stage} · no recent activity"
+    line = f":zzz: *{render.escape(name)}* · {word(deal.stage)} · no recent activity"
     value = {"deal": deal.id, "title": name, "lead": deal.lead_id}
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": line}},
