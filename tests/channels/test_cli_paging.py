@@ -67,6 +67,6 @@ def test_actions_list_refuses_bad_paging_and_unknown_statuses(tmp_path: Path) ->
     code, _, err = invoke(["actions", "list", "--cursor", "nonsense"], tmp_path)
     assert code == 1 and "cursor is not valid" in err
     code, _, err = invoke(["actions", "list", "--status", "done"], tmp_path)
-    assert code == 1 and "'done' is not one of: pending" in err
+    assert code == 2 and "'done' is not one of: pending" in err  # a usage error, as --limit
     code, _, err = invoke(["actions", "list", "--limit", "500"], tmp_path)
     assert code == 2 and "200" in err  # typer's own range check: "less than or equal to 200"

@@ -94,3 +94,42 @@ def page(browser: Browser, page_errors: PageErrors) -> Iterator[Page]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# The screenshots of each state, at both sizes people use: a laptop and a phone.
+SCREENSHOTS_ENV = "COWORKER_SCREENSHOTS"  # CI sets it to keep them as artifacts
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 390, "height": 844}
+SIZES = {"desktop": DESKTOP, "mobile": MOBILE}
+
+
+class Screenshots:
+    """Saves `<state>-desktop.png` and `<state>-mobile.png` under one directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.saved: list[Path] = []
+
+    def shot(self, page: Page, state: str, size: str) -> Path:
+        path = self.directory / f"{state}-{size}.png"
+        page.screenshot(path=str(path))
+        self.saved.append(path)
+        return path
+
+    def both(self, page: Page, state: str) -> None:
+        """The state at each size, the page put back at the size it had."""
+        before = page.viewport_size
+        for size, viewport in SIZES.items():
+            page.set_viewport_size(viewport)
+            self.shot(page, state, size)
+        if before:
+            page.set_viewport_size(before)
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Screenshots:
+    """Where the states are saved: $COWORKER_SCREENSHOTS, else a directory of this test's."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    directory = Path(chosen) if chosen else tmp_path / "screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return Screenshots(directory)

@@ -22,6 +22,7 @@ ANSWERS = {
     ("put", "/api/me/dialsheet-key"): "KeyConnected",
     ("get", "/api/me/settings"): "SummarySettingsOut",
     ("put", "/api/me/settings"): "SummarySettingsOut",
+    ("post", "/api/feedback"): "FeedbackOut",
 }
 
 

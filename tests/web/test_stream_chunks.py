@@ -159,6 +159,7 @@ def test_the_streamed_bytes_are_the_parts_one_after_another(serve: Any) -> None:
                 "conversation_id": conversation,
                 "stop_reason": "end_turn",
                 "usage": usage,
+                "replyId": "4",  # the 4th message: question, call, result, reply
             },
         },
         "[DONE]",

@@ -224,13 +224,13 @@ def test_approve_an_edited_email(page: Page, coworker: Coworker, artifacts: Path
     expect(card.get_by_text("Send an email?")).to_be_visible()  # the server's label
     # The exact payload, in names: who it goes from and to, the lead, then the fields.
     expect(card.locator("dt", has_text="From")).to_be_visible()
-    expect(card.locator("dd", has_text="jane@acme.com").first).to_be_visible()
-    expect(card.locator("dd", has_text="Jane Smith (Acme Corp)")).to_be_visible()
+    expect(card.locator("dd", has_text="Jane Smith (Acme Corp) <jane@acme.com>")).to_be_visible()
     subject = card.get_by_label("Subject")
     body = card.get_by_label("Body")
     expect(subject).to_have_value("Volume pricing for 40 seats")
     expect(body).to_have_value(DRAFT_BODY)
-    expect(panel.locator(".tool", has_text="send_email")).to_be_hidden()  # the card stands for it
+    expect(panel.locator(".tool[data-tool=send_email]")).to_be_hidden()  # the card stands for it
+    expect(panel.locator(".activity")).to_be_hidden()  # and no other call ran
     expect(page.locator("coworker-chat .badge")).to_have_text("1")
 
     body.fill(EDITED_BODY)
@@ -306,7 +306,8 @@ def test_history_and_a_pending_card_survive_a_reload(page: Page, coworker: Cowor
     panel = open_chat(page, coworker)
     send(panel, "Any new leads at Acme?")
     expect(panel.locator(".msg.assistant .md").last).to_contain_text("Jane Smith is the newest")
-    expect(panel.locator(".tool", has_text="search_leads")).to_have_class("tool ok")
+    expect(panel.locator(".tool[data-tool=search_leads]")).to_have_class("tool ok")
+    expect(panel.locator(".activity > summary").first).to_have_text("Looked up 1 lead list")
     send(panel, "Email her about pricing")
     expect(panel.locator(".card")).to_have_attribute("data-status", "pending")
 
@@ -319,7 +320,8 @@ def test_history_and_a_pending_card_survive_a_reload(page: Page, coworker: Cowor
     expect(users).to_have_text(["Any new leads at Acme?", "Email her about pricing"])
     expect(panel.locator(".md", has_text="Let me look at Acme.")).to_be_visible()
     expect(panel.locator(".md strong", has_text="Acme Corp")).to_be_visible()
-    expect(panel.locator(".tool", has_text="search_leads")).to_have_class("tool ok")
+    expect(panel.locator(".tool[data-tool=search_leads]")).to_have_class("tool ok")
+    expect(panel.locator(".activity > summary").first).to_have_text("Looked up 1 lead list")
     card = panel.locator(".card")
     expect(card).to_have_count(1)
     expect(card).to_have_attribute("data-status", "pending")
@@ -369,8 +371,12 @@ def test_html_from_the_crm_and_the_model_renders_as_text(page: Page, coworker: C
     expect(answer.locator("a")).to_have_attribute("rel", "noopener noreferrer")
     expect(answer.locator("a")).to_have_attribute("target", "_blank")
     # The tool's output, with the note, shows as text too.
-    tool = panel.locator(".tool", has_text="get_lead")
+    activity = panel.locator(".activity")
+    expect(activity.locator("summary").first).to_have_text("Looked up 1 lead")
+    activity.locator("summary").first.click()
+    tool = panel.locator(".tool[data-tool=get_lead]")
     expect(tool).to_have_class("tool ok")
+    expect(tool.locator(".name")).to_have_text("Get one lead with full details")
     tool.locator("summary").click()
     expect(tool.locator("pre.out")).to_contain_text(XSS_IMG)
     expect(tool.locator("pre.out")).to_contain_text(XSS_SCRIPT)
@@ -386,7 +392,8 @@ def test_html_from_the_crm_and_the_model_renders_as_text(page: Page, coworker: C
     page.get_by_role("button", name="Ask Coworker").click()
     panel = page.get_by_role("dialog", name="Coworker")
     expect(panel.locator(".msg.assistant .md").last).to_contain_text(XSS_SCRIPT)
-    tool = panel.locator(".tool", has_text="get_lead")
+    panel.locator(".activity > summary").click()
+    tool = panel.locator(".tool[data-tool=get_lead]")
     tool.locator("summary").click()
     expect(tool.locator("pre.out")).to_contain_text(XSS_IMG)
     assert_nothing_ran()
@@ -486,7 +493,11 @@ def test_a_failed_tool_call_shows_a_cross(page: Page, coworker: Coworker) -> Non
     panel = open_chat(page, coworker)
     send(panel, "Look up lead not-a-lead")
 
-    tool = panel.locator(".tool", has_text="get_lead")
+    activity = panel.locator(".activity")
+    expect(activity).to_have_attribute("data-state", "error")
+    expect(activity.locator("summary").first).to_have_text("Looked up 1 lead (1 failed)")
+    activity.locator("summary").first.press("Enter")  # opens from the keyboard
+    tool = panel.locator(".tool[data-tool=get_lead]")
     expect(tool).to_have_class("tool error")
     expect(tool.locator(".mark")).to_have_text("✗")
     tool.locator("summary").press("Enter")  # details open from the keyboard
@@ -597,7 +608,7 @@ def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
     expect(panel.locator(".elsewhere")).to_have_attribute("aria-live", "polite")
     expect(notice.locator("li")).to_have_count(1)
     expect(notice.locator("li .what")).to_contain_text(
-        f"Send an email: jane@acme.com, Jane Smith (Acme Corp), “{subject}”"
+        f"Send an email: Jane Smith (Acme Corp) <jane@acme.com>, “{subject}”"
     )
     expect(notice.locator(".where")).to_have_text("In “send_email (from MCP)”")
     expect(panel.locator(".card")).to_have_count(0)
@@ -605,7 +616,7 @@ def test_an_action_asked_for_elsewhere_is_shown_and_decided_here(
 
     # From the keyboard: the button opens that conversation, as a reload would show it.
     review = notice.get_by_role(
-        "button", name=re.compile(r"^Review: Send an email: jane@acme\.com")
+        "button", name=re.compile(r"^Review: Send an email: Jane Smith \(Acme Corp\)")
     )
     review.focus()
     page.keyboard.press("Enter")

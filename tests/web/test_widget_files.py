@@ -58,6 +58,13 @@ async def test_nothing_else_is_served(client: httpx.AsyncClient, path: str) -> N
     assert (await client.get(path)).status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/favicon.svg", "/favicon.ico"])
+async def test_a_favicon_is_served(client: httpx.AsyncClient, path: str) -> None:
+    answer = await client.get(path)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
+    assert answer.text.startswith("<svg ") and "<script" not in answer.text
+
+
 def test_the_widget_knows_no_tool_by_name() -> None:
     """Cards render the server's action view: no tool's label lives in the widget."""
     for name in MODULES:

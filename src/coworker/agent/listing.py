@@ -1,27 +1,27 @@
 """A person's actions, a page at a time, as every channel lists them (web API, CLI).
 
 The status filter is checked here, once, against the one list of statuses
-(`events.ACTION_STATUSES`): `all` (or none) means every status, and an unknown one is
-refused with the valid ones named. It used to be passed through as a filter that matched
-nothing: `status=all` answered an empty list and a typo looked like "no actions".
+(`statuses.STATUS_CHOICES`, which the CLI's `--status` help and the API's documentation
+also name): `all` (or none) means every status, and an unknown one is refused with the
+valid ones named. It used to be passed through as a filter that matched nothing:
+`status=all` answered an empty list and a typo looked like "no actions".
 """
 
 from __future__ import annotations
 
-from coworker.agent import events
+from coworker.agent import statuses
 from coworker.agent.events import ActionView
 from coworker.agent.service import Coworker
 from coworker.errors import CoworkerError
 from coworker.store.paging import DEFAULT_LIMIT, Page
 from coworker.store.records import UserRecord
 
-ALL = "all"
+ALL = statuses.ALL
 
 
 class UnknownStatus(CoworkerError):
     def __init__(self, status: str) -> None:
-        valid = ", ".join((*events.ACTION_STATUSES, ALL))
-        super().__init__(f"status {status!r} is not one of: {valid}")
+        super().__init__(f"status {status!r} is not one of: {statuses.status_help()}")
         self.status = status
 
 
@@ -30,7 +30,7 @@ def status_filter(status: str | None) -> str | None:
     `?status=` is no filter, as an empty setting is no setting)."""
     if status is None or status in (ALL, ""):
         return None
-    if status not in events.ACTION_STATUSES:  # read now: the list may grow
+    if status not in statuses.ACTION_STATUSES:
         raise UnknownStatus(status)
     return status
 

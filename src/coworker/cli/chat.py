@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from coworker.cli.app import app, run_as_local_user
+from coworker.config import get_settings
 
 if TYPE_CHECKING:
     from coworker.runtime import Runtime
@@ -35,9 +36,13 @@ def chat(
             parts = runtime.describe()
             banner = (
                 f"CRM: {parts['crm']} · model: {parts['model']} · store: {parts['database']}\n"
-                "Sends, enrollments and deletes wait for your approval. Type 'exit' to leave."
+                "Sends, enrollments and deletes wait for your approval. Ctrl-C stops what is "
+                "under way; press it twice, or type 'exit', to leave."
             )
-            await cli_chat.interactive(coworker, user, conversation_id, console, banner)
+            editor = get_settings().editor
+            await cli_chat.interactive(
+                coworker, user, conversation_id, console, banner, editor=editor
+            )
             return 0
         events = coworker.chat(user, message, conversation_id=conversation_id)
         result = await cli_chat.render(events, console, quiet=as_json)

@@ -50,6 +50,12 @@ async def widget_module(name: str) -> Response:
     return _response(("chat", name), JAVASCRIPT, shared=True)
 
 
+@router.get("/favicon.svg")
+@router.get("/favicon.ico")  # asked for by browsers on any page of this origin
+async def favicon() -> Response:
+    return _response(("favicon.svg",), "image/svg+xml", shared=True)
+
+
 @router.get("/")
 async def index() -> Response:
     return _response(("index.html",), "text/html; charset=utf-8")

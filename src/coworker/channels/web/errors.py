@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from coworker.agent.feedback import InvalidFeedback, ReplyNotFound
 from coworker.agent.listing import UnknownStatus
 from coworker.channels.web.identity import InvalidToken
 from coworker.channels.web.limits import RateLimited
@@ -35,6 +36,8 @@ STATUS: list[tuple[type[CoworkerError], int]] = [
     (RateLimited, 429),
     (TooManyPendingActions, 429),  # the cap: approve or reject some first (no Retry-After)
     (UnknownStatus, 422),
+    (InvalidFeedback, 422),
+    (ReplyNotFound, 404),
     (InvalidLimit, 422),
     (InvalidCursor, 400),
     (ActionNotPending, 409),

@@ -89,6 +89,7 @@ class FinishMetadata(TypedDict):
     conversation_id: str
     stop_reason: str
     usage: dict[str, int]
+    replyId: str | None  # the reply a person rates (POST /api/feedback); null: none stored
 
 
 class FinishPart(TypedDict):

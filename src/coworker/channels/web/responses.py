@@ -56,6 +56,11 @@ class ActionOut(BaseModel):
     label: str = Field(description='What it does, for a person: "Send an email".')
     card: list[CardFieldOut] = Field(description="The card's lines, in display order.")
     outcome: str | None = Field(description="How its end reads; null while it waits.")
+    batch_id: str | None = Field(
+        None,
+        description="Shared by the actions one reply proposed together (one card, decided "
+        "with POST /api/actions/batch/{batch_id}/decide); null for a card on its own.",
+    )
     created_at: str
     expires_at: str
 
@@ -87,6 +92,9 @@ class ChatReply(BaseModel):
 
     conversation_id: str | None
     reply: str
+    reply_id: str | None = Field(
+        description="The reply's id, for feedback (POST /api/feedback); null: none stored."
+    )
     actions: list[ActionOut] = Field(description="Actions that now wait for approval.")
     decided: list[ActionOut] = Field(description="Actions this run decided and carried out.")
     errors: list[str]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
-from coworker.agent import history, listing
-from coworker.agent.events import Event
+from coworker.agent import history, listing, statuses
+from coworker.channels.web import sdkchat
+from coworker.channels.web.answer import answer
+from coworker.channels.web.chatbody import ChatBody, ChatRequest
 from coworker.channels.web.identity import (
     MCP_AUDIENCE,
     InvalidToken,
@@ -29,7 +30,6 @@ from coworker.channels.web.responses import (
     MeOut,
     SummarySettingsOut,
 )
-from coworker.channels.web.stream import STREAM_HEADERS, collect, sse_stream
 from coworker.errors import MessageTooLong
 from coworker.llm.base import Message, is_text, is_tool_result, is_tool_use
 from coworker.llm.decisions import read_late_decision
@@ -41,11 +41,6 @@ from coworker.summary import preferences
 _V = TypeVar("_V")
 
 router = APIRouter(prefix="/api", tags=["chat"])
-
-
-class ChatRequest(BaseModel):
-    message: str = Field(description="What the person says.")
-    conversation_id: str | None = Field(None, description="Continue this conversation.")
 
 
 class ApproveRequest(BaseModel):
@@ -137,52 +132,35 @@ async def current_user(request: Request) -> UserRecord:
 User = Annotated[UserRecord, Depends(current_user)]
 
 
-def _wants_stream(request: Request) -> bool:
-    return "text/event-stream" in request.headers.get("accept", "")
-
-
-async def _primed(events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-    """Start the run before answering, so refusals (404, 409, 413) are HTTP statuses, not
-    errors inside an already-started stream."""
-    first = await anext(events)
-
-    async def chained() -> AsyncIterator[Event]:
-        yield first
-        async for event in events:
-            yield event
-
-    return chained()
-
-
-async def _answer(
-    request: Request, events: AsyncIterator[Event], conversation_id: str | None
-) -> Response:
-    started = await _primed(events)
-    if _wants_stream(request):
-        return StreamingResponse(
-            sse_stream(started, conversation_id),
-            media_type="text/event-stream",
-            headers=STREAM_HEADERS,
-        )
-    return JSONResponse(await collect(started, conversation_id))
-
-
 @router.post(
     "/chat",
-    summary="Send a message; the reply streams (SSE) or comes back as JSON",
+    summary="Send a message, or an AI SDK chat request; the reply streams (SSE) or is JSON",
     responses=STREAMED,
 )
-async def chat(body: ChatRequest, request: Request, user: User) -> Response:
+async def chat(body: ChatBody, request: Request, user: User) -> Response:
+    """`{message, conversation_id}`, or the AI SDK's own request (channels/web/chatbody.py),
+    which streams unless it asks for JSON and may carry decisions on cards instead."""
     runtime = runtime_of(request)
-    limit = runtime.settings.max_message_chars
-    if len(body.message) > limit:
-        raise MessageTooLong(len(body.message), limit)
-    limiter: RateLimit = request.app.state.rate_limiter
-    await limiter.check(user.id)
+    text = body.message if isinstance(body, ChatRequest) else body.text()
+    if text is not None:
+        limit = runtime.settings.max_message_chars
+        if len(text) > limit:
+            raise MessageTooLong(len(text), limit)
+        limiter: RateLimit = request.app.state.rate_limiter
+        await limiter.check(user.id)
     coworker = runtime.coworker
+    if not isinstance(body, ChatRequest):
+        run = await sdkchat.start(coworker, user, body)
+        return await answer(
+            request,
+            run.events,
+            run.conversation_id,
+            message_id=run.message_id,
+            stream_by_default=True,
+        )
     conversation_id = body.conversation_id or await coworker.start_conversation(user, channel="web")
     events = coworker.chat(user, body.message, conversation_id=conversation_id)
-    return await _answer(request, events, conversation_id)
+    return await answer(request, events, conversation_id)
 
 
 # Every list pages (store/paging.py): at most `limit` items, and `next_cursor` to pass back
@@ -205,7 +183,7 @@ Cursor = Annotated[
 async def conversations(
     request: Request, user: User, limit: Limit = paging.DEFAULT_LIMIT, cursor: Cursor = None
 ) -> dict[str, Any]:
-    page = await runtime_of(request).store.page_conversations(user.id, limit=limit, cursor=cursor)
+    page = await runtime_of(request).coworker.page_conversations(user, limit=limit, cursor=cursor)
     records = page.items
     return {
         "conversations": [
@@ -294,7 +272,10 @@ async def actions(
     request: Request,
     user: User,
     status: Annotated[
-        str | None, Query(description="pending, succeeded, rejected, ... or all (the default).")
+        str | None,
+        Query(
+            description=f"{statuses.status_help()} (the default); any other is a 422 naming these."
+        ),
     ] = None,
     conversation_id: str | None = None,
     limit: Limit = paging.DEFAULT_LIMIT,
@@ -322,7 +303,7 @@ async def approve(
     coworker = runtime_of(request).coworker
     action = await coworker.get_action(user, action_id)
     edits = body.edits if body else None
-    return await _answer(request, coworker.approve(user, action_id, edits), action.conversation_id)
+    return await answer(request, coworker.approve(user, action_id, edits), action.conversation_id)
 
 
 @router.post(
@@ -336,7 +317,7 @@ async def reject(
     coworker = runtime_of(request).coworker
     action = await coworker.get_action(user, action_id)
     reason = body.reason if body else None
-    return await _answer(request, coworker.reject(user, action_id, reason), action.conversation_id)
+    return await answer(request, coworker.reject(user, action_id, reason), action.conversation_id)
 
 
 @router.get("/me", summary="Who you are here, and which parts are real", response_model=MeOut)

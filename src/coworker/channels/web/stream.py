@@ -105,14 +105,16 @@ def _decided(action: ActionView) -> list[Part]:
 class StreamEncoder:
     """Turns one run's events into stream parts, opening and closing text blocks as needed."""
 
-    def __init__(self, conversation_id: str | None) -> None:
+    def __init__(self, conversation_id: str | None, message_id: str | None = None) -> None:
         self.conversation_id = conversation_id
+        self.message_id = message_id  # the client's message a continuation adds to
         self.text_id: str | None = None
         self.blocks = 0
 
     def start(self) -> list[Part]:
-        parts: list[Part] = [StartPart(type="start", messageId=f"msg_{uuid4().hex}")]
-        if self.conversation_id:
+        message_id = self.message_id or f"msg_{uuid4().hex}"
+        parts: list[Part] = [StartPart(type="start", messageId=message_id)]
+        if self.conversation_id and not self.message_id:  # a continued message has it
             parts.append(self._conversation(self.conversation_id))
         return parts
 
@@ -176,6 +178,7 @@ class StreamEncoder:
                 conversation_id=event.conversation_id,
                 stop_reason=event.stop_reason,
                 usage=event.usage.as_dict(),
+                replyId=event.reply_id,
             )
             parts.append(FinishPart(type="finish", messageMetadata=metadata))
         return parts
@@ -185,7 +188,7 @@ _END = b""  # the producer's last item (no part encodes to nothing): the run is 
 
 
 async def sse_stream(
-    events: AsyncIterator[Event], conversation_id: str | None
+    events: AsyncIterator[Event], conversation_id: str | None, message_id: str | None = None
 ) -> AsyncIterator[bytes]:
     """The whole SSE body of one run, each chunk every part that was ready at once.
 
@@ -197,7 +200,8 @@ async def sse_stream(
     for a slow client's socket.
     """
     queue: asyncio.Queue[bytes] = asyncio.Queue()
-    producer = asyncio.create_task(_produce(events, StreamEncoder(conversation_id), queue))
+    encoder = StreamEncoder(conversation_id, message_id)
+    producer = asyncio.create_task(_produce(events, encoder, queue))
     try:
         ended = False
         while not ended:

@@ -3,6 +3,7 @@
 // the tool's profile, so a tool the contract adds needs nothing here.
 
 import { ApiError, describeError } from "./api.js";
+import { upsertBatchItem } from "./batch.js";
 import { clip, el, humanize } from "./dom.js";
 
 const MARKS = { succeeded: "✓ ", failed: "✗ ", unknown: "? " };
@@ -18,16 +19,16 @@ function fields(action) {
   return Array.isArray(action.card) ? action.card : [];
 }
 
-/** One line for a waiting action shown outside its conversation: "Send an email: jane@acme.com, “Pricing”". */
+/** One line for a waiting action shown outside its conversation: "Send an email: Jane Smith (Acme Corp) <jane@acme.com>, “Pricing”". */
 export function actionSummary(action) {
   const details = fields(action)
-    .filter((field) => field.value && !field.multiline && field.key !== "from")
+    .filter((field) => field.value && !field.multiline && field.key !== "from" && field.key !== "sender")
     .map((field) => (field.editable ? `“${field.value}”` : field.value));
   const label = action.label || humanize(action.tool);
   return clip(details.length ? `${label}: ${details.join(", ")}` : label, 160);
 }
 
-function outcomeOf(action) {
+export function outcomeOf(action) {
   if (action.status === "pending") return { text: "Waiting for your approval", tone: "muted" };
   const said = action.outcome || humanize(action.status || "unknown");
   return { text: (MARKS[action.status] || "") + said, tone: TONES[action.status] || "muted" };
@@ -35,14 +36,20 @@ function outcomeOf(action) {
 
 export function upsertAction(chat, action, turn) {
   if (!action || !action.id) return;
+  if (action.batch_id) return upsertBatchItem(chat, action, turn); // one card for the batch
   let card = chat.cards.get(action.id);
   if (!card) {
     card = { action, node: el("article", { class: "card", "aria-label": actionTitle(action) }), deciding: false };
     chat.cards.set(action.id, card);
     if (turn) {
       const line = chat.toolLines.get(action.tool_use_id);
-      if (line && line.node.parentNode === turn.node) line.node.after(card.node);
-      else turn.add(card.node);
+      const run = line && line.group ? line.group.node : null;
+      if (run && run.parentNode === turn.node) {
+        run.after(card.node); // right below the activity it came from
+        turn.group = null;
+      } else {
+        turn.add(card.node);
+      }
     } else {
       chat.append(card.node);
     }
@@ -54,7 +61,7 @@ export function upsertAction(chat, action, turn) {
   const line = chat.toolLines.get(action.tool_use_id);
   if (line) {
     line.status(action);
-    line.node.hidden = true; // the card stands for its tool call
+    line.hide(); // the card stands for its tool call
   }
   renderCard(chat, card);
   chat.updateLauncher();
@@ -100,6 +107,9 @@ function renderCard(chat, card) {
     list.append(el("dt", { text: field.label }), el("dd", { class: field.multiline ? "final" : null, text: value }));
   }
 
+  const ids = idDetails(action);
+  if (ids) bodyNode.append(ids);
+
   const outcome = outcomeOf(action);
   const status = el("div", { class: `outcome ${outcome.tone}`, role: "status", tabindex: "-1", text: outcome.text });
   card.statusNode = status;
@@ -113,19 +123,50 @@ function renderCard(chat, card) {
   chat.setBusy(chat.busy);
 }
 
+/**
+ * The records behind the card by id, for someone who needs them (support, the CRM's own
+ * screens): closed by default, since the lines above name them in words.
+ */
+function idDetails(action) {
+  const input = action.input && typeof action.input === "object" ? action.input : {};
+  const rows = [["Action", action.id], ["Tool", action.tool]];
+  for (const [key, value] of Object.entries(input)) {
+    if (key.endsWith("_id") && typeof value === "string") rows.push([humanize(key), value]);
+  }
+  const list = el("dl", { class: "fields raw" });
+  for (const [label, value] of rows) {
+    if (value) list.append(el("dt", { text: label }), el("dd", { text: String(value) }));
+  }
+  return el("details", { class: "ids" }, el("summary", { text: "Details" }), list);
+}
+
+/**
+ * Scroll the log so a card just proposed is in view with its Approve button: the whole card
+ * when it fits, else from its top (its actions stay in view, being sticky).
+ */
+export function revealCard(chat, card) {
+  const log = chat.ui.log;
+  const node = card.batch ? card.batch.node : card.node; // an item: its whole batch card
+  if (!node.isConnected || log.offsetParent === null) return;
+  const view = log.getBoundingClientRect();
+  const box = node.getBoundingClientRect();
+  const margin = 8;
+  if (box.height + 2 * margin <= view.height) {
+    if (box.bottom > view.bottom - margin) log.scrollTop += box.bottom - view.bottom + margin;
+    else if (box.top < view.top + margin) log.scrollTop -= view.top + margin - box.top;
+  } else {
+    log.scrollTop += box.top - view.top - margin;
+  }
+}
+
 function decisionControls(chat, card, controls, status) {
   const action = card.action;
   const wrap = el("div", { class: "decision" });
   const approve = el("button", { type: "button", class: "btn primary decide approve", text: "Approve" });
   const cancel = el("button", { type: "button", class: "btn cancel", text: "Cancel" });
   const buttons = el("div", { class: "buttons" }, approve, cancel);
-  const expires = Date.parse(action.expires_at);
-  if (Number.isFinite(expires)) {
-    const when = new Date(expires).toLocaleString([], {
-      month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
-    });
-    buttons.append(el("span", { class: "expires", text: `Expires ${when}` }));
-  }
+  const when = action.expires_at ? chat.clock.when(action.expires_at) : "";
+  if (when) buttons.append(el("span", { class: "expires", text: `Expires ${when}` }));
 
   const reasonId = `r-${chat.uid}-${action.id}`;
   const reason = el("input", { id: reasonId, type: "text", name: "reason", maxlength: "500", placeholder: "e.g. Wrong recipient" });
@@ -210,6 +251,7 @@ async function decide(chat, card, verb, body, { message }) {
     // The stream did not carry the decision (an older server): ask where it stands.
     refreshAction(chat, card);
   } else if (card.statusNode && card.statusNode.isConnected) {
+    chat.scrollToEnd(true); // the outcome, and what the coworker said about it
     card.statusNode.focus({ preventScroll: true });
   }
   chat.setBusy(chat.busy);

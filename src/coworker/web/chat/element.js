@@ -1,14 +1,18 @@
 // The <coworker-chat> custom element: its shadow DOM, configuration, public API and the state
 // the parts share (the log, the cards by action id, the tool lines by tool call id). What it
-// shows is built by the parts: history.js, reply.js, cards.js, elsewhere.js.
+// shows is built by the parts: history.js, reply.js, cards.js, elsewhere.js,
+// conversations.js (the list), setup.js (what the server says: limit, timezone, words).
 
 import { request } from "./api.js";
 import { actionTitle } from "./cards.js";
+import { showingConversations, toggleConversations } from "./conversations.js";
 import { el } from "./dom.js";
 import { refreshElsewhere, renderElsewhere, waitingElsewhere } from "./elsewhere.js";
 import { loadHistory } from "./history.js";
 import { run, submit } from "./reply.js";
+import { loadSetup, toolWords, updateCounter } from "./setup.js";
 import { CSS, MARKUP } from "./styles.js";
+import { clock } from "./times.js";
 
 export const TAG = "coworker-chat";
 const SCROLL_STICK_PX = 80;
@@ -47,7 +51,16 @@ class CoworkerChat extends HTMLElement {
       close: $(".close"),
       subtitle: $(".sub"),
       elsewhere: $(".elsewhere"),
+      counter: $(".counter"),
+      listButton: $(".list"),
+      conversations: $(".conversations"),
+      conversationsHeading: $(".conversations h3"),
+      conversationList: $(".conversations ul"),
+      conversationsMore: $(".conversations .more"),
     };
+    this.setup = null; // GET /api/widget, once connected
+    this.clock = clock(null);
+    this.over = false; // the message typed is over the server's limit
     this.conversationId = null;
     this.busy = false;
     this.controller = null;
@@ -63,6 +76,7 @@ class CoworkerChat extends HTMLElement {
     this.ui.launcher.addEventListener("click", () => this.toggle());
     this.ui.close.addEventListener("click", () => this.close());
     this.ui.newButton.addEventListener("click", () => this.newConversation());
+    this.ui.listButton.addEventListener("click", () => toggleConversations(this));
     root.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.isOpen && !event.defaultPrevented) {
         event.preventDefault();
@@ -79,7 +93,10 @@ class CoworkerChat extends HTMLElement {
         this.submit();
       }
     });
-    this.ui.input.addEventListener("input", () => this.autosize());
+    this.ui.input.addEventListener("input", () => {
+      this.autosize();
+      updateCounter(this);
+    });
     this.updateLauncher();
   }
 
@@ -109,7 +126,9 @@ class CoworkerChat extends HTMLElement {
     this.loaded = true;
     this.conversationId = this.readStoredConversation();
     this.renderEmpty();
-    if (this.conversationId) loadHistory(this, this.conversationId);
+    this.ready = loadSetup(this); // the words history is shown in come first
+    const conversationId = this.conversationId;
+    if (conversationId) this.ready.then(() => this.conversationId === conversationId && loadHistory(this, conversationId));
     this.loadProfile();
     refreshElsewhere(this);
   }
@@ -177,6 +196,7 @@ class CoworkerChat extends HTMLElement {
     this.open();
     this.ui.input.value = String(text);
     this.autosize();
+    updateCounter(this);
     this.ui.input.focus();
     this.ui.input.setSelectionRange(this.ui.input.value.length, this.ui.input.value.length);
   }
@@ -188,7 +208,8 @@ class CoworkerChat extends HTMLElement {
   }
 
   newConversation() {
-    this.reset();
+    if (showingConversations(this)) toggleConversations(this, false);
+    this.reset(); // the one left stays in the list of conversations
     renderElsewhere(this);
     refreshElsewhere(this); // the one just left may hold a waiting action
     this.ui.input.focus();
@@ -302,7 +323,7 @@ class CoworkerChat extends HTMLElement {
 
   setBusy(busy) {
     this.busy = busy;
-    this.ui.send.disabled = busy;
+    this.ui.send.disabled = busy || this.over;
     this.ui.log.setAttribute("aria-busy", String(busy));
     for (const card of this.cards.values()) {
       for (const button of card.node.querySelectorAll(".decide")) button.disabled = busy || card.deciding;
@@ -318,6 +339,11 @@ class CoworkerChat extends HTMLElement {
   async getJson(path) {
     const response = await this.request("GET", path);
     return response.json();
+  }
+
+  /** How a tool reads, from its profile: `{ label, verb, one, many }`. */
+  toolWords(name) {
+    return toolWords(this, name);
   }
 
   run(path, body, options) {

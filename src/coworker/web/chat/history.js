@@ -4,6 +4,7 @@
 import { ApiError, describeError } from "./api.js";
 import { el } from "./dom.js";
 import { upsertAction } from "./cards.js";
+import { showChart } from "./charts.js";
 import { startTurn } from "./turn.js";
 
 export async function loadHistory(chat, conversationId) {
@@ -87,11 +88,14 @@ export function renderHistory(chat, data) {
         const action = byTool.get(part.toolCallId);
         if (action) {
           upsertAction(chat, action, turn);
-          line.node.hidden = true; // its card stands for it (on an older page: shown already)
+          line.hide(); // its card stands for it (on an older page: shown already)
           placed.add(action.id);
         } else if ("output" in part && part.output !== undefined && part.output !== null) {
           if (part.isError) line.fail(part.output);
-          else line.done(part.output);
+          else {
+            line.done(part.output);
+            showChart(chat, turn, part.output);
+          }
         }
       }
     }

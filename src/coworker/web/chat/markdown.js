@@ -12,6 +12,11 @@ const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const QUOTE = /^ {0,3}>\s?(.*)$/;
 const TABLE_SEP = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+// A line break inside a paragraph is kept (chat replies break lines on purpose: an address,
+// a sign-off), except where text was wrapped at a fixed width: a long line followed by one
+// that goes on with the sentence. That flows, so help text fills the panel's width.
+const WRAPPED_AT = 60;
+const GOES_ON = /^[a-z0-9(“‘"'«]/;
 
 export function renderMarkdown(source) {
   const fragment = document.createDocumentFragment();
@@ -136,12 +141,23 @@ function renderBlocks(lines, parent) {
       i += 1;
     }
     const p = el("p");
-    body.forEach((text, index) => {
-      if (index) p.append(el("br"));
-      renderInline(text, p);
-    });
+    renderLines(body, p);
     parent.append(p);
   }
+}
+
+/** A paragraph's lines: broken where written so, flowed where wrapped at a width. */
+function renderLines(lines, parent) {
+  const joined = [];
+  lines.forEach((text, index) => {
+    const wrapped = index && lines[index - 1].length >= WRAPPED_AT && GOES_ON.test(text);
+    if (wrapped) joined[joined.length - 1] += " " + text;
+    else joined.push(text);
+  });
+  joined.forEach((text, index) => {
+    if (index) parent.append(el("br"));
+    renderInline(text, parent);
+  });
 }
 
 function renderList(lines, i, first, parent) {
@@ -174,10 +190,7 @@ function renderList(lines, i, first, parent) {
       else content.push(next.trim());
       i += 1;
     }
-    content.forEach((text, index) => {
-      if (index) li.append(el("br"));
-      renderInline(text, li);
-    });
+    renderLines(content, li);
     if (inner.length) {
       const depth = Math.min(...inner.filter((l) => l.trim()).map(indentOf));
       renderBlocks(inner.map((l) => l.slice(Math.min(depth, indentOf(l)))), li);

@@ -2,18 +2,24 @@
 // assistant message as its stream parts arrive (or from JSON, for a server that answers so).
 
 import { describeError } from "./api.js";
-import { upsertAction, refreshPending } from "./cards.js";
+import { revealCard, upsertAction, refreshPending } from "./cards.js";
+import { showChart } from "./charts.js";
+import { showingConversations, toggleConversations } from "./conversations.js";
 import { el } from "./dom.js";
 import { refreshElsewhere } from "./elsewhere.js";
+import { feedbackBar } from "./feedback.js";
+import { updateCounter } from "./setup.js";
 import { StreamCut, readParts } from "./stream.js";
 import { startTurn } from "./turn.js";
 
 export async function submit(chat) {
   const text = chat.ui.input.value;
-  if (!text.trim() || chat.busy) return;
+  if (!text.trim() || chat.busy || chat.over) return;
+  if (showingConversations(chat)) toggleConversations(chat, false);
   for (const stale of chat.ui.log.querySelectorAll(".notice.refused")) stale.remove();
   chat.ui.input.value = "";
   chat.autosize();
+  updateCounter(chat);
   const bubble = chat.append(el("div", { class: "msg user", text }));
   const body = { message: text };
   if (chat.conversationId) body.conversation_id = chat.conversationId;
@@ -24,6 +30,7 @@ export async function submit(chat) {
       if (!chat.ui.input.value) {
         chat.ui.input.value = text;
         chat.autosize();
+        updateCounter(chat);
       }
       chat.notice(describeError(error)).classList.add("refused"); // gone on the next send
     },
@@ -70,12 +77,27 @@ export async function run(chat, path, body, { onRefused } = {}) {
   } finally {
     if (generation === chat.generation) {
       turn.end({ announce: true });
+      finishTurn(chat, turn);
       if (chat.controller === controller) chat.controller = null;
       chat.setBusy(false);
       chat.updateLauncher();
       refreshPending(chat);
       refreshElsewhere(chat);
     }
+  }
+}
+
+/**
+ * A reply done: the card it proposed brought into view with Approve, or thumbs for it (a
+ * reply that waits on a card is rated by the one that follows the decision).
+ */
+function finishTurn(chat, turn) {
+  if (!turn.node.isConnected) return;
+  const waiting = [...turn.node.querySelectorAll('.card[data-status="pending"]')].pop();
+  const card = waiting && chat.cards.get(waiting.dataset.actionId);
+  if (card) revealCard(chat, card);
+  else if (turn.replyId && chat.conversationId) {
+    turn.node.append(feedbackBar(chat, chat.conversationId, turn.replyId));
   }
 }
 
@@ -106,6 +128,7 @@ function handlePart(chat, part, turn) {
     case "tool-output-available": {
       const line = chat.toolLines.get(part.toolCallId);
       if (line) line.done(part.output);
+      showChart(chat, turn, part.output);
       break;
     }
     case "tool-output-error": {
@@ -128,6 +151,7 @@ function handlePart(chat, part, turn) {
       if (part.messageMetadata && part.messageMetadata.conversation_id) {
         chat.setConversation(part.messageMetadata.conversation_id);
       }
+      if (part.messageMetadata && part.messageMetadata.replyId) turn.replyId = String(part.messageMetadata.replyId);
       break;
     default:
       break; // start, reasoning, sources…: nothing to show
@@ -136,6 +160,7 @@ function handlePart(chat, part, turn) {
 
 function renderJsonReply(chat, data, turn) {
   if (data.conversation_id) chat.setConversation(data.conversation_id);
+  if (data.reply_id) turn.replyId = String(data.reply_id);
   for (const action of data.decided || []) upsertAction(chat, action, turn);
   if (data.reply) {
     const block = turn.textBlock();

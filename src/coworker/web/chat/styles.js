@@ -76,6 +76,7 @@ export const CSS = `
   }
   .text-btn { padding: 5px 9px; font-size: 13px; color: var(--_muted); border-color: var(--_line); }
   .text-btn:hover, .icon-btn:hover { background: var(--_soft); color: var(--_fg); }
+  .text-btn[aria-expanded="true"] { background: var(--_accent-soft); color: var(--_fg); }
   .icon-btn { width: 32px; height: 32px; display: inline-grid; place-items: center; color: var(--_muted); }
   .icon-btn svg { width: 18px; height: 18px; }
 
@@ -118,6 +119,15 @@ export const CSS = `
   .md th { background: var(--_soft); }
   .md .heading { font-weight: 650; }
 
+  .chart { margin: 0; padding: 10px 12px; border: 1px solid var(--_line); border-radius: var(--_small-radius); background: var(--_bg); }
+  .chart figcaption { font-size: 13px; font-weight: 600; margin-bottom: 8px; }
+  .chart-svg { display: block; width: 100%; height: auto; overflow: visible; font-family: var(--_font); }
+  .chart-svg text { font-size: 11px; fill: var(--_fg); }
+  .chart-svg .bar-label { font-weight: 600; }
+  .chart-svg .bar-value, .chart-svg .legend { fill: var(--_muted); }
+  .chart-svg .side-yours { fill: var(--_accent); }
+  .chart-svg .side-team { fill: color-mix(in srgb, var(--_accent) 35%, var(--_bg)); }
+
   .typing { display: inline-flex; gap: 4px; padding: 6px 0; }
   .typing span {
     width: 6px; height: 6px; border-radius: 50%; background: var(--_muted);
@@ -128,6 +138,23 @@ export const CSS = `
   @keyframes blink { 0%, 80%, 100% { opacity: 0.25; } 40% { opacity: 1; } }
   @media (prefers-reduced-motion: reduce) { .typing span { animation: none; opacity: 0.6; } }
 
+  .activity { font-size: 13px; color: var(--_muted); }
+  .activity > summary {
+    cursor: pointer; list-style: none; display: inline-flex; align-items: baseline; gap: 6px;
+    border-radius: 4px; padding: 1px 2px;
+  }
+  .activity > summary::-webkit-details-marker { display: none; }
+  .activity > summary::before {
+    content: ""; flex: none; width: 6px; height: 6px; align-self: center;
+    border-right: 1.5px solid currentColor; border-bottom: 1.5px solid currentColor;
+    transform: rotate(-45deg); transition: transform 0.15s;
+  }
+  .activity[open] > summary::before { transform: rotate(45deg); }
+  .activity[data-state="error"] .state { color: var(--_bad); }
+  .activity .calls {
+    display: flex; flex-direction: column; gap: 2px; margin: 6px 0 0 4px; padding-left: 10px;
+    border-left: 2px solid var(--_line);
+  }
   .tool { font-size: 12.5px; color: var(--_muted); }
   .tool summary {
     cursor: pointer; list-style: none; display: inline-flex; align-items: baseline; gap: 6px;
@@ -137,7 +164,7 @@ export const CSS = `
   .tool .mark { display: inline-block; width: 1em; text-align: center; font-weight: 700; }
   .tool.ok .mark { color: var(--_ok); }
   .tool.error .mark { color: var(--_bad); }
-  .tool .name { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+  .tool .name { color: var(--_fg); }
   .tool .note { font-style: italic; }
   .tool pre {
     margin: 4px 0 0; padding: 6px 8px; max-height: 180px; overflow: auto;
@@ -149,7 +176,9 @@ export const CSS = `
 
   .card {
     border: 1px solid var(--_line); border-radius: var(--_radius);
-    background: var(--_bg); box-shadow: 0 1px 3px rgb(0 0 0 / 0.06); overflow: hidden;
+    background: var(--_bg); box-shadow: 0 1px 3px rgb(0 0 0 / 0.06);
+    overflow: clip; /* rounded corners, yet the log stays the scroller its actions stick to */
+    flex: none;
   }
   .card[data-status="pending"] { border-color: color-mix(in srgb, var(--_accent) 45%, var(--_bg)); }
   .card-head {
@@ -197,6 +226,50 @@ export const CSS = `
   .outcome.warn { color: var(--_warn); }
   .outcome.muted { color: var(--_muted); }
   .expires { margin-left: auto; align-self: center; font-size: 12px; color: var(--_muted); }
+  /* Approve stays in view while any of a long card is: its actions stick to the log's foot. */
+  .card[data-status="pending"] .decision {
+    position: sticky; bottom: 0; z-index: 1; margin: 0 -12px -10px; padding: 8px 12px 10px;
+    background: var(--_bg); border-top: 1px solid var(--_line);
+  }
+  /* A batch card (batch.js): one item per action, each ticked unless left out. */
+  .batch-items { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column; gap: 8px; }
+  .batch-item { display: flex; flex-direction: column; gap: 6px; padding: 8px 0; border-top: 1px solid var(--_line); }
+  .batch-item:first-child { border-top: none; padding-top: 0; }
+  .batch-item.left-out > :not(.batch-row) { opacity: 0.5; }
+  .batch-row { display: flex; align-items: center; gap: 8px; font-weight: 600; overflow-wrap: anywhere; }
+  .batch-row .tick { width: 18px; height: 18px; flex: none; accent-color: var(--_accent); }
+  .batch-item .btn { padding: 4px 10px; font-size: 12.5px; }
+  .ids { font-size: 12px; color: var(--_muted); }
+  .ids summary { cursor: pointer; width: max-content; }
+  .ids .fields { margin-top: 4px; }
+
+  .feedback { display: flex; align-items: center; gap: 4px; }
+  .thumb {
+    display: inline-grid; place-items: center; width: 28px; height: 26px; padding: 0; cursor: pointer;
+    border: 1px solid transparent; background: transparent; border-radius: var(--_small-radius); color: var(--_muted);
+  }
+  .thumb svg { width: 15px; height: 15px; fill: none; stroke: currentColor; stroke-width: 1.8; stroke-linejoin: round; }
+  .thumb[data-rating="down"] svg { transform: rotate(180deg); }
+  .thumb:hover { background: var(--_soft); color: var(--_fg); }
+  .thumb[aria-pressed="true"] { color: var(--_accent); border-color: var(--_line); background: var(--_accent-soft); }
+  .thumb[aria-pressed="true"] svg { fill: currentColor; fill-opacity: 0.2; }
+  .feedback .said { font-size: 12px; color: var(--_muted); margin-left: 4px; }
+  .feedback .said.bad { color: var(--_bad); }
+
+  .conversations { flex: 1; overflow-y: auto; padding: 12px 12px 16px; }
+  .conversations h3 { margin: 4px 4px 10px; font-size: 13px; font-weight: 650; color: var(--_muted); }
+  .conversations h3:focus { outline: none; }
+  .conversations ul { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column; gap: 4px; }
+  .conversation {
+    width: 100%; text-align: left; cursor: pointer; display: flex; flex-direction: column; gap: 2px;
+    padding: 9px 10px; border: 1px solid transparent; border-radius: var(--_small-radius); background: transparent;
+  }
+  .conversation:hover { background: var(--_soft); }
+  .conversation[aria-current="true"] { background: var(--_accent-soft); border-color: color-mix(in srgb, var(--_accent) 30%, var(--_bg)); }
+  .conversation .title { font-weight: 600; overflow-wrap: anywhere; }
+  .conversation .meta { font-size: 12px; color: var(--_muted); }
+  .conversations .none { color: var(--_muted); padding: 8px 4px; }
+  .conversations .more { margin: 10px auto 0; display: block; }
 
   .notice {
     padding: 8px 12px; border-radius: var(--_small-radius); font-size: 13px;
@@ -218,6 +291,7 @@ export const CSS = `
   .elsewhere-box .btn { padding: 4px 10px; flex: none; }
 
   .composer {
+    position: relative;
     display: flex; align-items: flex-end; gap: 8px; padding: 10px 12px;
     border-top: 1px solid var(--_line); background: var(--_bg);
   }
@@ -227,6 +301,16 @@ export const CSS = `
     line-height: 1.4;
   }
   .composer .btn { height: 40px; }
+  .counter {
+    position: absolute; right: 12px; bottom: 100%; margin-bottom: 4px; padding: 1px 8px;
+    font-size: 12px; color: var(--_muted); background: var(--_bg);
+    border: 1px solid var(--_line); border-radius: 999px;
+  }
+  .counter.over { color: var(--_bad); border-color: color-mix(in srgb, var(--_bad) 40%, var(--_bg)); }
+  @media (max-width: 480px) {
+    header { gap: 4px; padding-left: 12px; }
+    .text-btn { padding: 5px 7px; }
+  }
 `;
 
 export const MARKUP = `
@@ -239,17 +323,24 @@ export const MARKUP = `
 <section class="panel" id="panel" part="panel" role="dialog" aria-modal="false" aria-labelledby="title" hidden>
   <header>
     <h2 id="title">Coworker<span class="sub">Your Dialsheet assistant</span></h2>
-    <button class="text-btn new" type="button">New conversation</button>
+    <button class="text-btn list" type="button" aria-expanded="false" aria-controls="conversations">Conversations</button>
+    <button class="text-btn new" type="button" aria-label="New conversation">New</button>
     <button class="icon-btn close" type="button" aria-label="Close chat">
       <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
     </button>
   </header>
   <div class="elsewhere" aria-live="polite"></div>
   <div class="log" role="region" aria-label="Conversation" tabindex="0"></div>
+  <section class="conversations" id="conversations" aria-labelledby="conversations-title" hidden>
+    <h3 id="conversations-title" tabindex="-1">Your conversations</h3>
+    <ul></ul>
+    <button class="text-btn more" type="button" hidden>Show older conversations</button>
+  </section>
   <div class="sr-only announcer" aria-live="polite" aria-atomic="true"></div>
   <form class="composer">
     <label class="sr-only" for="input">Message Coworker</label>
-    <textarea id="input" rows="1" placeholder="Ask about your leads, tasks, emails…" autocomplete="off"></textarea>
+    <textarea id="input" rows="1" placeholder="Ask about leads, tasks, emails…" autocomplete="off" aria-describedby="counter"></textarea>
+    <span class="counter" id="counter" aria-live="polite" hidden></span>
     <button class="btn primary send" type="submit">Send</button>
   </form>
 </section>`;

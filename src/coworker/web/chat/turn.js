@@ -1,6 +1,8 @@
 // One assistant message as it is built: text blocks rendered as Markdown (at most once a
-// frame while a reply streams), tool lines, notices, and the typing dots until it ends.
+// frame while a reply streams), its tool calls as one activity line per run of them,
+// notices, and the typing dots until it ends.
 
+import { activityGroup } from "./activity.js";
 import { el } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { toolLine } from "./tools.js";
@@ -19,7 +21,9 @@ export function startTurn(chat, { typing }) {
     node,
     blocks: new Map(),
     texts: [],
+    group: null, // the activity line the next tool call joins
     add(child) {
+      if (!this.group || child !== this.group.node) this.group = null; // text, a card: a new run
       chat.stick = chat.isNearEnd();
       if (typingNode && typingNode.parentNode) typingNode.before(child);
       else node.append(child);
@@ -54,9 +58,16 @@ export function startTurn(chat, { typing }) {
     tool(id, name, input) {
       const existing = chat.toolLines.get(id);
       if (existing) return existing;
-      const line = toolLine(name, input);
+      const line = toolLine(name, input, chat.toolWords(name).label);
       chat.toolLines.set(id, line);
-      this.add(line.node);
+      if (!this.group) {
+        const group = activityGroup(chat);
+        this.add(group.node);
+        this.group = group;
+      }
+      line.group = this.group;
+      this.group.add(line);
+      chat.scrollToEnd();
       return line;
     },
     error(message) {
