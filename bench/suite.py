@@ -187,6 +187,21 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         ),
     ),
     Benchmark(
+        "derived",
+        "bench.derived",
+        "Derived read tools for a rep with ~200 leads (in-process sandbox CRM)",
+        quick=("--runs", "30"),
+        full=("--runs", "100"),
+        figures=(
+            Figure("most CRM calls for one answer", "max_crm_calls", "", "<= 8", _at_most(8)),
+            Figure("slowest tool p50", "max_p50_ms", "ms", "<= 150 ms", _at_most(150)),
+            Figure("next_best_actions p50", "next_best_actions.p50_ms", "ms"),
+            Figure("prep_brief p50", "prep_brief.p50_ms", "ms"),
+            Figure("activity_report p50", "activity_report.p50_ms", "ms"),
+            Figure("pipeline_report p50", "pipeline_report.p50_ms", "ms"),
+        ),
+    ),
+    Benchmark(
         "summary_many",
         "bench.summary_many",
         "Daily summaries for many people (sandbox CRM, counting model)",

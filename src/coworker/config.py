@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     max_pending_actions: int = Field(
         50, ge=1, le=10_000, validation_alias=_env("COWORKER_MAX_PENDING_ACTIONS")
     )
+    # Gated actions one model response may propose together as a batch (one card, one
+    # decision); a response proposing more is refused whole (agent/gating.py).
+    max_batch_actions: int = Field(
+        25, ge=1, le=1_000, validation_alias=_env("COWORKER_MAX_BATCH_ACTIONS")
+    )
     max_message_chars: int = Field(
         20_000, ge=1, validation_alias=_env("COWORKER_MAX_MESSAGE_CHARS")
     )
@@ -138,6 +143,9 @@ class Settings(BaseSettings):
         "auto", validation_alias=_env("COWORKER_LOG_FORMAT")
     )
     log_content: bool = Field(False, validation_alias=_env("COWORKER_LOG_CONTENT"))
+    # The person's editor, for multi-line edits of a card in `coworker chat`; unset: a
+    # multi-line prompt in the terminal itself.
+    editor: str | None = Field(None, validation_alias=_env("VISUAL", "EDITOR"))
 
     # Request bodies: the most bytes each surface reads. A larger body is refused with 413
     # before routing, authentication or parsing (guards/body.py); Slack's payloads are small.

@@ -26,8 +26,11 @@ from coworker.agent.recovery import ActionRecovery
 from coworker.channels.mcp.http import PATH as MCP_PATH
 from coworker.channels.mcp.http import McpHttpApp
 from coworker.channels.web import errors
+from coworker.channels.web.batches import router as batches_router
+from coworker.channels.web.feedback import router as feedback_router
 from coworker.channels.web.limits import RateLimiter, rate_limit_for
 from coworker.channels.web.routes import router
+from coworker.channels.web.widget_setup import router as widget_setup_router
 from coworker.config import Settings
 from coworker.crm import CrmBackend, EmbeddedSandbox, backend_from_settings
 from coworker.guards.body import BodyLimitMiddleware, BodyLimits
@@ -157,7 +160,10 @@ def create_app(
         )
     # Outermost, so every answer (CORS ones too) carries its request id.
     app.add_middleware(ObservabilityMiddleware, metrics=metrics, log_content=settings.log_content)
+    app.include_router(batches_router)  # before /actions/{action_id}/...
     app.include_router(router)
+    app.include_router(feedback_router)
+    app.include_router(widget_setup_router)
     # A Route, not a Mount: clients POST to /mcp itself, which a Mount would redirect.
     app.router.routes.append(Route(MCP_PATH, mcp_http, include_in_schema=False))
     if slack is not None and slack.http_enabled:

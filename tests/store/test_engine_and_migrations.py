@@ -30,6 +30,7 @@ TABLES = {
     "processed_events",
     "summary_runs",
     "rate_limit_counters",
+    "feedback",
 }
 
 
@@ -158,6 +159,7 @@ async def test_migrations_create_exactly_the_schema(db_url: str) -> None:
     assert isinstance(indexes, dict)
     assert indexes["messages"] == [("conversation_id",)]
     assert indexes["pending_actions"] == [
+        ("batch_id",),  # the cards one response proposed together
         ("conversation_id",),
         ("status",),
         ("user_id", "created_at", "id"),  # pages of a person's actions
@@ -165,8 +167,10 @@ async def test_migrations_create_exactly_the_schema(db_url: str) -> None:
     ]
     assert indexes["conversations"] == [("user_id", "updated_at", "id")]
     assert indexes["audit_events"] == [("action_id",), ("kind",)]
+    assert unique["feedback"] == [("user_id", "conversation_id", "reply_seq")]
+    assert indexes["feedback"] == [("updated_at", "id")]  # the export, newest first
     assert schema["drift"] == []  # the models and the migrations agree
-    assert schema["revision"] == head_revision() == "0003"
+    assert schema["revision"] == head_revision() == "0005"
 
 
 async def test_concurrent_upgrades_do_not_collide(empty_db_url: str) -> None:

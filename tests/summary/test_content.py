@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import httpx
@@ -31,7 +31,9 @@ async def test_due_today_and_overdue_appear_completed_ones_do_not(
 ) -> None:
     runtime = await make_runtime()
     user = await runtime.local_user()
-    now = datetime.now(UTC)
+    # Just after midnight: the demo's tasks for today (business hours) are all still ahead,
+    # whatever the time of day the test runs at; "overdue" is due before `now`.
+    now = datetime.combine(datetime.now(UTC).date(), time(0, 5), UTC)
     data = await gather(runtime.coworker.crm_for(user), timezone="UTC", now=now, person="Alex")
 
     tasks = await _all_tasks(runtime)
@@ -41,8 +43,10 @@ async def test_due_today_and_overdue_appear_completed_ones_do_not(
         return datetime.fromisoformat(t["due_date"])
 
     dated = [t for t in tasks if t["due_date"]]
-    open_today = {t["id"] for t in dated if not t["completed"] and due(t).date() == today}
-    open_overdue = {t["id"] for t in dated if not t["completed"] and due(t).date() < today}
+    open_today = {
+        t["id"] for t in dated if not t["completed"] and due(t).date() == today and due(t) >= now
+    }
+    open_overdue = {t["id"] for t in dated if not t["completed"] and due(t) < now}
     completed = {t["id"] for t in tasks if t["completed"]}
     assert open_today and open_overdue and completed  # the demo data has all three
     assert {t.id for t in data.due_today} == open_today

@@ -83,7 +83,7 @@ def test_preview_prints_a_useful_summary_on_embedded_defaults(tmp_path: Path) ->
     assert code == 0, out
     for part in (
         "Good morning, Alex",
-        "Due today",
+        "due today",  # the tasks' heading; which of today's tasks are overdue depends on now
         "Follow up with Jane Smith about pricing",
         "New leads",
         "Deals going quiet",

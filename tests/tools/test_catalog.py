@@ -17,7 +17,14 @@ CATALOG = build_catalog()
 
 
 def test_every_operation_is_a_tool_with_a_valid_name_and_description() -> None:
-    assert len(CATALOG) == len(load_contract().operations) == 24
+    operations = [tool for tool in CATALOG if not tool.derived]
+    assert len(operations) == len(load_contract().operations) == 24
+    assert {tool.name for tool in CATALOG if tool.derived} == {
+        "next_best_actions",
+        "prep_brief",
+        "activity_report",
+        "pipeline_report",
+    }
     for tool in CATALOG:
         assert TOOL_NAME.match(tool.name), tool.name
         assert len(tool.description) > 40, tool.name
@@ -36,10 +43,13 @@ def test_a_tool_without_description_or_with_a_bad_name_fails_the_build() -> None
         build_catalog(Contract(document))
 
 
-def test_the_catalog_stays_under_3000_tokens() -> None:
+def test_the_catalog_stays_under_3000_tokens_plus_400_for_the_derived_tools() -> None:
     tokens = CATALOG.estimated_tokens()
-    print(f"\ncatalog: {len(CATALOG)} tools, ~{tokens} tokens (chars/4)")
-    assert tokens < 3000
+    derived = sum(
+        len(json.dumps(t.definition(), separators=(",", ":"))) // 4 for t in CATALOG if t.derived
+    )
+    print(f"\ncatalog: {len(CATALOG)} tools, ~{tokens} tokens (chars/4), {derived} derived")
+    assert tokens - derived < 3000 and derived < 400
 
 
 def test_inputs_are_flat_with_resource_named_ids_and_no_auth() -> None:
@@ -119,7 +129,14 @@ def test_compaction_keeps_what_people_need_and_caps_size() -> None:
     view = compact({"leads": [lead], "total": 30}, page=1, limit=1, fields=kept)
     assert view == {
         "leads": [
-            {"id": "1", "name": "Jane", "company": "Acme", "email": "j@a.co", "status": "new"}
+            {
+                "id": "1",
+                "name": "Jane",
+                "company": "Acme",
+                "email": "j@a.co",
+                "status": "new",
+                "owner_id": "o",  # whose it is: "my leads" is never the team's (#18)
+            }
         ],
         "total": 30,
         "page": 1,

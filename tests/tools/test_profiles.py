@@ -35,12 +35,18 @@ def test_a_typo_in_a_profile_fails_at_start_up() -> None:
 def test_the_card_and_outcome_of_an_email_read_as_a_person_would_say_them() -> None:
     profile = build_catalog().get("send_email").profile  # type: ignore[union-attr]
     arguments = {"email_account_id": "m1", "lead_id": "l1", "subject": "Hi", "body_text": "B"}
-    display = {"from": "me@acme.com", "to": "jane@acme.com", "lead": "Jane Smith (Acme)"}
+    display = {
+        "from": "me@acme.com",
+        "mailbox": "Sam Lee",
+        "provider": "Gmail",
+        "to": "jane@acme.com",
+        "lead": "Jane Smith (Acme)",
+    }
     card = card_of(profile, arguments, display, {"body_text": "Edited"})
+    # Each party once, in words: no Lead line repeating the recipient, no ids.
     assert [(f.label, f.value) for f in card] == [
-        ("From", "me@acme.com"),
-        ("To", "jane@acme.com"),
-        ("Lead", "Jane Smith (Acme)"),
+        ("From", "Sam Lee <me@acme.com> (Gmail)"),
+        ("To", "Jane Smith (Acme) <jane@acme.com>"),
         ("Subject", "Hi"),
         ("Body", "Edited"),
     ]

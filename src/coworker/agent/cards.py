@@ -13,6 +13,7 @@ from typing import Any
 
 from coworker.agent.events import ActionView, CardField
 from coworker.dialsheet.profiles import CardEntry, ToolProfile
+from coworker.dialsheet.words import coded_fields, word
 from coworker.errors import ToolInputError
 from coworker.store.records import ActionRecord
 from coworker.tools.catalog import Tool, ToolCatalog
@@ -65,8 +66,35 @@ def _inputs_not_shown(
     return entries
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+def _text(key: str, value: Any) -> str:
+    """A value as the card shows it: a code (`stage`, `outcome`, ...) as its word."""
+    if value is None:
+        return ""
+    return word(value) if key in coded_fields() and isinstance(value, str) else str(value)
+
+
+def _unwrapped(to: str) -> str:
+    """The addresses of a `to` name: "Jane Smith <jane@acme.com>" -> "jane@acme.com"."""
+    if to.endswith(">") and "<" in to:
+        return to[to.rindex("<") + 1 : -1]
+    return to
+
+
+def spoken(display: Mapping[str, str]) -> dict[str, str]:
+    """The display names, with each party said once, in words, for a card line to show:
+    `sender` is the mailbox's name, address and provider ("Alex Rivera
+    <alex@northwind.example> (Gmail)"), `recipient` the lead with the addresses reached
+    ("Jane Smith (Acme Corp) <jane@acme.com>"), so no card names one person twice."""
+    names = dict(display)
+    if "from" in display:
+        mailbox, provider = display.get("mailbox"), display.get("provider")
+        sender = f"{mailbox} <{display['from']}>" if mailbox else display["from"]
+        names["sender"] = f"{sender} ({provider})" if provider else sender
+    if "to" in display:
+        lead = display.get("lead")
+        to = display["to"]
+        names["recipient"] = f"{lead} <{_unwrapped(to)}>" if lead else to
+    return names
 
 
 def card_of(
@@ -76,6 +104,7 @@ def card_of(
     edits: Mapping[str, Any] | None = None,
 ) -> tuple[CardField, ...]:
     data = {**arguments, **(edits or {})}
+    names = spoken(display)
     if profile.card is None:
         entries = _default_entries(data, display)
     else:
@@ -83,14 +112,14 @@ def card_of(
         entries = [*profile.card, *_inputs_not_shown(data, display, shown=shown)]
     card: list[CardField] = []
     for entry in entries:
-        source = data if entry.from_input else display
+        source = data if entry.from_input else names
         if entry.key not in source and not entry.editable:
             continue
         card.append(
             CardField(
                 key=entry.key,
                 label=entry.label,
-                value=_text(source.get(entry.key)),
+                value=_text(entry.key, source.get(entry.key)),
                 editable=entry.editable,
                 multiline=entry.multiline,
             )
@@ -151,6 +180,7 @@ def view(record: ActionRecord, catalog: ToolCatalog) -> ActionView:
         label=label_of(tool, record.tool_name),
         card=card_of(profile, record.input, display, record.edits),
         outcome=outcome_of(profile, record.status, reason=record.reason, error=record.error),
+        batch_id=record.batch_id,
     )
 
 

@@ -73,6 +73,7 @@ class ConfirmationGate:
         clock: Clock,
         approvers: frozenset[str] = frozenset(),
         max_pending: int | None = None,
+        max_batch: int = 25,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -81,12 +82,20 @@ class ConfirmationGate:
         self.approvers = approvers
         # Every channel's actions are created here, so this one cap holds for all of them.
         self.max_pending = max_pending
+        # Gated calls one model response may propose together (agent/gating.py).
+        self.max_batch = max_batch
 
     async def request(
-        self, conversation_id: str, user_id: str, tool_use_id: str, call: PreparedCall
+        self,
+        conversation_id: str,
+        user_id: str,
+        tool_use_id: str,
+        call: PreparedCall,
+        batch_id: str | None = None,
     ) -> ActionView:
         """Open a pending action; TooManyPendingActions (nothing created) if the person
-        already has `max_pending` waiting, decided atomically by the store."""
+        already has `max_pending` waiting, decided atomically by the store. `batch_id`
+        joins it to the other actions its model response proposed."""
         record = await self.store.create_action(
             conversation_id,
             user_id,
@@ -97,13 +106,15 @@ class ConfirmationGate:
             display=call.display,
             max_pending=self.max_pending,
             effect=call.effect,
+            batch_id=batch_id,
         )
+        data = {"tool": call.tool.name, "input_hash": record.input_hash, "batch_id": batch_id}
         await self.store.add_audit(
             "action.created",
             actor=user_id,
             action_id=record.id,
             conversation_id=conversation_id,
-            data={"tool": call.tool.name, "input_hash": record.input_hash},
+            data=data,
         )
         return self.view(record)
 

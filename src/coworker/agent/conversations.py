@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import uuid4
 
-from coworker.agent import gating, history
+from coworker.agent import gating, history, titles
 from coworker.agent.confirmations import ConfirmationGate
 from coworker.agent.events import ActionView
 from coworker.agent.gating import Gated
 from coworker.agent.transcript import Transcript
 from coworker.errors import ConversationNotFound
 from coworker.llm.base import Block, Message
+from coworker.store import paging
 from coworker.store.facade import Store
-from coworker.store.records import UserRecord
+from coworker.store.records import ConversationRecord, UserRecord
 from coworker.tools.executor import PreparedCall
 
 OWNER_CACHE_SIZE = 10_000
@@ -79,6 +80,15 @@ class Conversations(ABC):
         )
         self._owners.remember(record.id, record.user_id)
         return record.id
+
+    async def page_conversations(
+        self, user: UserRecord, *, limit: int, cursor: str | None = None
+    ) -> paging.Page[ConversationRecord]:
+        """A page of the person's conversations, most recently active first, each with a
+        title to find it by (`agent/titles.py`)."""
+        page = await self.store.page_conversations(user.id, limit=limit, cursor=cursor)
+        named = await titles.fill_titles(self.store, page.items)
+        return replace(page, items=named)
 
     async def owner_of(self, conversation_id: str) -> str | None:
         owner = self._owners.get(conversation_id)

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any
 
+# A PendingAction's states are declared in agent/statuses.py (light, for the CLI's help).
+from coworker.agent.statuses import ACTION_STATUSES as ACTION_STATUSES
+from coworker.agent.statuses import ActionStatus as ActionStatus
 from coworker.llm.base import Usage
-
-# A PendingAction's states (docs/ARCHITECTURE.md), in the order they can happen.
-ActionStatus = Literal[
-    "pending",
-    "executing",
-    "succeeded",
-    "failed",
-    "unknown",
-    "stale",  # approved, but what it would act on changed since the card: never executed
-    "rejected",
-    "expired",
-    "superseded",
-]
-ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
-
 
 
 @dataclass(frozen=True)
@@ -71,6 +59,9 @@ class ActionView:
     label: str = ""  # "Send an email"
     card: tuple[CardField, ...] = ()
     outcome: str | None = None  # "Sent.", "Not sent: ...", None while pending
+    # Shared by the actions one model response proposed together: channels show them as
+    # one card with one decision (agent/batches.py). None for an action proposed alone.
+    batch_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +81,7 @@ class ActionView:
             "label": self.label,
             "card": [field.as_dict() for field in self.card],
             "outcome": self.outcome,
+            "batch_id": self.batch_id,
             "created_at": self.created_at.isoformat(),
             "expires_at": self.expires_at.isoformat(),
         }
@@ -129,11 +121,16 @@ class ActionDecided:
 
 @dataclass(frozen=True)
 class TurnDone:
+    """The turn is over and stored. `reply_id` names its final reply (the assistant message
+    a person rates: `Coworker.record_feedback`); None when the turn stored none (an empty
+    message, a model that failed before answering, a decision while other cards wait)."""
+
     conversation_id: str
     text: str
     stop_reason: str
     usage: Usage = field(default_factory=Usage)
     pending: tuple[ActionView, ...] = ()
+    reply_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +162,7 @@ class RunSummary:
     decided: list[ActionView] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     done_text: str | None = None
+    reply_id: str | None = None
 
     def add(self, event: Event) -> None:
         if isinstance(event, TextDelta):
@@ -180,6 +178,7 @@ class RunSummary:
         elif isinstance(event, TurnDone):
             self.conversation_id = event.conversation_id
             self.done_text = event.text
+            self.reply_id = event.reply_id
 
     @property
     def reply(self) -> str:
@@ -189,6 +188,7 @@ class RunSummary:
         return {
             "conversation_id": self.conversation_id,
             "reply": self.reply,
+            "reply_id": self.reply_id,
             "actions": [a.as_dict() for a in self.actions],
             "decided": [a.as_dict() for a in self.decided],
             "errors": self.errors,

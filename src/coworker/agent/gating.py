@@ -11,10 +11,17 @@ recipient address (`to_email`) when the call names one, otherwise the records th
 names by id (`lead_id`, `task_id`, `sequence_id`, ...), except the mailbox a message is sent
 from (`email_account_id`): a second email to Jane from another mailbox replaces the first,
 a text to Jane and a text to Bob are two things and both stay pending.
+
+A **batch** is the set of gated calls one model response proposes together ("email all
+new leads at Acme"): they share a `batch_id` (`new_batch`), so a channel shows one card
+with one decision, while each stays its own action. One response may propose at most
+`ConfirmationGate.max_batch`; a response proposing more is refused whole (`too_big`):
+nothing is recorded and the model is told to ask the person to narrow it.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,12 +51,30 @@ def target_of(tool_name: str, arguments: Mapping[str, Any]) -> tuple[Any, ...]:
     return (tool_name, *ids)
 
 
+def new_batch(gated_calls: int) -> str | None:
+    """The batch id shared by a response's gated calls; None for a call proposed alone."""
+    return uuid.uuid4().hex if gated_calls > 1 else None
+
+
+def too_big(gate: ConfirmationGate, name: str, gated_calls: int) -> Gated | None:
+    """The refusal of a response proposing more gated calls than one batch may hold."""
+    if gated_calls <= gate.max_batch:
+        return None
+    text = (
+        f"{name} did NOT run and nothing was proposed, sent or changed: this response "
+        f"proposed {gated_calls} actions that need the person's approval, and at most "
+        f"{gate.max_batch} can be approved together. Tell the person so, and ask them to "
+        "narrow it (fewer people, or a smaller group at a time)."
+    )
+    return Gated("too_many_in_batch", outcome=ToolOutcome(text, is_error=True))
+
+
 @dataclass(frozen=True)
 class Gated:
     """What became of a call that must wait: a pending action (and the ones it replaced),
     or a result the model reads instead (`outcome`, with `status` for the metrics)."""
 
-    status: str  # confirmation_required | invalid_input | error | too_many_pending
+    status: str  # confirmation_required | invalid_input | error | too_many_pending[_in_batch]
     action: ActionView | None = None
     outcome: ToolOutcome | None = None
     superseded: tuple[ActionView, ...] = ()
@@ -72,10 +97,11 @@ async def request(
     conversation_id: str,
     user_id: str,
     tool_use_id: str,
+    batch_id: str | None = None,
 ) -> Gated:
     """Open the pending action, then close the ones it replaces in the conversation."""
     try:
-        action = await gate.request(conversation_id, user_id, tool_use_id, call)
+        action = await gate.request(conversation_id, user_id, tool_use_id, call, batch_id)
     except TooManyPendingActions as refused:
         text = too_many_pending_text(call.tool.name, refused)
         return Gated("too_many_pending", outcome=ToolOutcome(text, is_error=True))
@@ -98,6 +124,7 @@ async def gate_call(
     conversation_id: str,
     user_id: str,
     tool_use_id: str,
+    batch_id: str | None = None,
 ) -> Gated:
     """Prepare, describe and gate one call (the loop's path; MCP records its call between
     the two halves, so an invalid call leaves no conversation behind)."""
@@ -105,5 +132,10 @@ async def gate_call(
     if isinstance(prepared, Gated):
         return prepared
     return await request(
-        gate, prepared, conversation_id=conversation_id, user_id=user_id, tool_use_id=tool_use_id
+        gate,
+        prepared,
+        conversation_id=conversation_id,
+        user_id=user_id,
+        tool_use_id=tool_use_id,
+        batch_id=batch_id,
     )

@@ -219,6 +219,10 @@ class AgentLoop:
             tool.risk is not Risk.READ or self.policy.needs_confirmation(tool.risk)
         )
 
+    def _needs_decision(self, use: ToolUseBlockParam) -> bool:
+        tool = self.catalog.get(use["name"])
+        return tool is not None and self.policy.needs_confirmation(tool.risk)
+
     async def _run_tools(
         self, ctx: RunContext, uses: list[ToolUseBlockParam], pending: list[ActionView]
     ) -> AsyncIterator[Event]:
@@ -230,12 +234,14 @@ class AgentLoop:
         results: dict[str, Block] = {}
         immediate: list[ToolUseBlockParam] = []
         asked = {use["id"] for use in uses}
+        gated_calls = sum(1 for use in uses if self._needs_decision(use))
+        batch_id = gating.new_batch(gated_calls)
         for use in uses:
             tool = self.catalog.get(use["name"])
             if tool is None or not self.policy.needs_confirmation(tool.risk):
                 immediate.append(use)
                 continue
-            gated = await gating.gate_call(
+            gated = gating.too_big(self.gate, use["name"], gated_calls) or await gating.gate_call(
                 self.gate,
                 ctx.executor,
                 use["name"],
@@ -243,6 +249,7 @@ class AgentLoop:
                 conversation_id=ctx.transcript.conversation_id,
                 user_id=ctx.user_id,
                 tool_use_id=use["id"],
+                batch_id=batch_id,
             )
             record.tool_call(tool.name, gated.status)
             for replaced in gated.superseded:

@@ -7,16 +7,19 @@ a time, answers any tool call left open, and runs the loop.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from anthropic.types import ToolResultBlockParam, ToolUseBlockParam
 
+from coworker.agent import batches, feedback, titles
 from coworker.agent.confirmations import ConfirmationGate, Decision
 from coworker.agent.context import system_prompt
 from coworker.agent.conversations import Conversations, OwnerCache
 from coworker.agent.events import ActionDecided, ActionView, Event, TextDelta, TurnDone
+from coworker.agent.feedback import FeedbackInput, FeedbackRecord
 from coworker.agent.loop import AgentLoop, RunContext
 from coworker.agent.transcript import Transcript
 from coworker.config import Settings
@@ -54,6 +57,7 @@ class Coworker(Conversations):
         approvers: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = _utcnow,
         max_pending: int | None = None,
+        max_batch: int = 25,
     ) -> None:
         self.store = store
         self.model = model
@@ -69,6 +73,7 @@ class Coworker(Conversations):
             clock=clock,
             approvers=approvers,
             max_pending=max_pending,
+            max_batch=max_batch,
         )
         self.loop = AgentLoop(model, catalog, policy, self.gate, max_steps=max_steps)
         self._owners = OwnerCache()
@@ -101,10 +106,13 @@ class Coworker(Conversations):
             approvers=frozenset(a.strip() for a in settings.approvers.split(",") if a.strip()),
             clock=clock,
             max_pending=settings.max_pending_actions,
+            max_batch=settings.max_batch_actions,
         )
 
     def executor(self, user: UserRecord) -> ToolExecutor:
-        return ToolExecutor(self.catalog, self.crm_for(user))
+        return ToolExecutor(
+            self.catalog, self.crm_for(user), timezone=user.timezone, clock=self.clock
+        )
 
     def _run(self, user: UserRecord, transcript: Transcript) -> AsyncIterator[Event]:
         context = RunContext(
@@ -133,8 +141,12 @@ class Coworker(Conversations):
             try:
                 for action in await self.answer_open_calls(transcript):
                     yield ActionDecided(action)
+                first = not transcript.messages
                 transcript.add_user_blocks([{"type": "text", "text": text}])
                 await transcript.save()  # the person's words, before the model reads them
+                title = titles.title_from(text) if first else None
+                if title is not None:
+                    await self.store.name_conversation(conversation_id, title)
                 async for event in _saved_when_done(transcript, self._run(user, transcript)):
                     yield event
             finally:
@@ -190,6 +202,19 @@ class Coworker(Conversations):
     ) -> AsyncIterator[Event]:
         async for event in self._decide(user, action_id, approve=False, edits=None, reason=reason):
             yield event
+
+    def decide_batch(
+        self,
+        user: UserRecord,
+        batch_id: str,
+        approve: Sequence[str] = (),
+        reject: Sequence[str] = (),
+        edits: Mapping[str, dict[str, Any]] | None = None,
+    ) -> AsyncIterator[Event]:
+        """One decision for the cards one response proposed: each listed item approved or
+        left out through `approve`/`reject`, in card order (agent/batches.py)."""
+        decision = batches.BatchDecision(tuple(approve), tuple(reject), dict(edits or {}))
+        return batches.decide_batch(self, user, batch_id, decision)
 
     async def _decide(
         self,
@@ -266,6 +291,13 @@ class Coworker(Conversations):
         owner = await self.store.get_user(record.user_id) or user
         return self.gate.view(await self.gate.reconcile(record, self.executor(owner)))
 
+    async def record_feedback(self, user: UserRecord, entry: FeedbackInput) -> FeedbackRecord:
+        """A person's thumbs up or down on a reply of their own conversation (another
+        person's is not found); a second press on the same reply replaces the first."""
+        feedback.check(entry)
+        await self.own_conversation(user, entry.conversation_id)
+        return await feedback.record_feedback(self.store, user, entry, model=self.model.name)
+
     async def get_action(self, user: UserRecord, action_id: str) -> ActionView:
         record = await self.gate.get(action_id)
         self.gate.check_decider(record, user.id, user.external_id)
@@ -276,8 +308,12 @@ async def _saved_when_done(
     transcript: Transcript, events: AsyncIterator[Event]
 ) -> AsyncIterator[Event]:
     """The loop's events, with a turn reported done only once its transcript is saved: a
-    channel that shows "done" (or a client that reloads) must find every message stored."""
+    channel that shows "done" (or a client that reloads) must find every message stored.
+    Saved, its final reply has the id a person's feedback names it by."""
     async for event in events:
         if isinstance(event, TurnDone):
             await transcript.save()
+            seq = transcript.final_reply_seq()
+            if seq is not None:
+                event = replace(event, reply_id=feedback.reply_id_of(seq))
         yield event

@@ -38,7 +38,7 @@ from typing import Any, Protocol
 from anthropic.types import ToolUseBlockParam
 
 from coworker.agent.context import MAX_WINDOW_MESSAGES, can_start_window
-from coworker.llm.base import Block, Message, is_tool_result, is_tool_use
+from coworker.llm.base import Block, Message, is_text, is_tool_result, is_tool_use
 from coworker.store.records import StoredMessage
 
 log = logging.getLogger("coworker.agent")
@@ -54,7 +54,7 @@ class MessageStore(Protocol):
         conversation_id: str,
         messages: list[Message],
         usages: Sequence[dict[str, Any] | None] | None = None,
-    ) -> None: ...
+    ) -> list[int]: ...
     async def replace_last_message(self, conversation_id: str, message: Message) -> None: ...
 
 
@@ -105,6 +105,7 @@ class Transcript:
         self._stored = len(messages)  # messages[:_stored] are in the store
         self._stored_last_changed = False  # messages[_stored - 1] was merged into since
         self._usages: dict[int, dict[str, int]] = {}  # by index, for messages not yet written
+        self._last_seq: int | None = None  # messages[_stored - 1]'s seq, once this appended
 
     @classmethod
     async def load(
@@ -146,7 +147,11 @@ class Transcript:
         if len(self.messages) > self._stored:
             first, last = self._stored, len(self.messages)
             usages = [self._usages.pop(index, None) for index in range(first, last)]
-            await self.store.append_messages(self.conversation_id, self.messages[first:], usages)
+            seqs = await self.store.append_messages(
+                self.conversation_id, self.messages[first:], usages
+            )
+            if seqs:
+                self._last_seq = seqs[-1]
             self._stored = last
 
     async def settle(self) -> None:
@@ -167,6 +172,22 @@ class Transcript:
             )
         if cancelled:
             raise asyncio.CancelledError
+
+    def final_reply_seq(self) -> int | None:
+        """The stored `seq` of the turn's final reply: the newest assistant message, unless
+        the person's own words come after it (the turn ended before the model answered).
+        None also when unknown: nothing saved through this transcript has a seq to count
+        back from (the loaded messages are the conversation's contiguous end, so one
+        known seq gives every other)."""
+        if self._last_seq is None or self._stored != len(self.messages):
+            return None
+        for index in range(len(self.messages) - 1, -1, -1):
+            message = self.messages[index]
+            if message["role"] == "assistant":
+                return self._last_seq - (len(self.messages) - 1 - index)
+            if any(is_text(block) for block in message["content"]):
+                return None
+        return None
 
     def unanswered_tool_uses(self) -> list[ToolUseBlockParam]:
         """The last assistant message's tool_use blocks that have no tool_result yet."""

@@ -15,12 +15,22 @@ from coworker.cli import serving
 from coworker.cli import chat
 
 # isort: split
-from coworker.cli import actions, people, summary
+from coworker.cli import actions, feedback, people, summary
 
 # isort: split
 from coworker.cli import maintenance
 
-__all__ = ["actions", "app", "chat", "main", "maintenance", "people", "serving", "summary"]
+__all__ = [
+    "actions",
+    "app",
+    "chat",
+    "feedback",
+    "main",
+    "maintenance",
+    "people",
+    "serving",
+    "summary",
+]
 
 
 def main() -> None:

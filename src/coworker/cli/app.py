@@ -36,6 +36,10 @@ summary_app = typer.Typer(
     help="Daily summaries: run them (cron) or preview one.", no_args_is_help=True
 )
 app.add_typer(summary_app, name="summary")
+feedback_app = typer.Typer(
+    help="Feedback on replies: export it for review and eval cases.", no_args_is_help=True
+)
+app.add_typer(feedback_app, name="feedback")
 
 Work = Callable[["Runtime", "UserRecord"], Awaitable[int]]
 

@@ -51,13 +51,26 @@ def eval_command(
     replay: Annotated[
         Path | None, typer.Option("--replay", help="Replay a kept run, offline.")
     ] = None,
+    max_wrong_writes: int | None = typer.Option(
+        None, "--max-wrong-writes", help="Exit 1 when more CRM writes than this were unexpected."
+    ),
 ) -> None:
     """Run the eval suite and report pass^k, safety and cost (exit 3 on a safety violation)."""
     from coworker.evals.command import EvalOptions
     from coworker.evals.command import main as run_evals
 
     options = EvalOptions(
-        cases, tags, model, trials, concurrency, json_path, markdown_path, min_pass, record, replay
+        cases,
+        tags,
+        model,
+        trials,
+        concurrency,
+        json_path,
+        markdown_path,
+        min_pass,
+        record,
+        replay,
+        max_wrong_writes,
     )
     code = run_evals(options, get_settings())
     if code:

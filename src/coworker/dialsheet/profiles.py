@@ -25,7 +25,8 @@ EXTENSION = "x-coworker"
 @dataclass(frozen=True)
 class CardEntry:
     """One line of the card: an input field (`field`) or a name read from the CRM (`show`,
-    a key of the action's display names: from, to, lead, sequence, task, deal)."""
+    a key of the action's display names: from, to, lead, sequence, task, deal, or the
+    parties said once, `sender` and `recipient`, see agent/cards.py `spoken`)."""
 
     key: str
     label: str
@@ -65,6 +66,16 @@ class Convenience:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """How a person reads that the tool ran, counted: "Looked up" 3 "leads". The channels
+    fold a turn's calls into one line of these ("Looked up 3 leads and 4 deal lists")."""
+
+    verb: str
+    one: str
+    many: str
+
+
+@dataclass(frozen=True)
 class ToolProfile:
     risk: str | None = None  # overrides the risk the method gives ("outbound")
     label: str | None = None  # "Send an email"; None: the operation's summary
@@ -76,6 +87,7 @@ class ToolProfile:
     resolved_at_send: tuple[str, ...] | None = None  # None: every contact detail
     convenience: Convenience | None = None
     compact: tuple[str, ...] | None = None  # fields each listed item keeps for the model
+    activity: Activity | None = None  # None: the label stands for it
 
     @property
     def editable(self) -> tuple[str, ...]:
@@ -113,7 +125,14 @@ def _entry(raw: Mapping[str, Any], where: str) -> CardEntry:
     )
 
 
+def _activity(raw: Any, where: str) -> Activity:
+    if not isinstance(raw, Mapping) or set(raw) != {"verb", "one", "many"}:
+        raise ValueError(f"{where}: activity is {{verb, one, many}}")
+    return Activity(str(raw["verb"]), str(raw["one"]), str(raw["many"]))
+
+
 _KEYS = {
+    "activity",
     "risk",
     "label",
     "noun",
@@ -170,4 +189,5 @@ def parse_profile(raw: Mapping[str, Any] | None, where: str) -> ToolProfile:
             else None
         ),
         compact=_strings(compact, f"{where}.compact") if compact is not None else None,
+        activity=(_activity(raw["activity"], f"{where}.activity") if "activity" in raw else None),
     )

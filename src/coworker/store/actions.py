@@ -75,8 +75,12 @@ def _recover_actions(one: bool) -> Executable:
 
 
 @functools.cache
-def _list_actions(by_user: bool, by_conversation: bool, by_status: bool) -> Select[Any]:
+def _list_actions(
+    by_user: bool, by_conversation: bool, by_status: bool, by_batch: bool = False
+) -> Select[Any]:
     stmt = select(*ACTION_COLUMNS).order_by(ACTIONS.c.created_at.desc(), ACTIONS.c.id)
+    if by_batch:
+        stmt = stmt.where(ACTIONS.c.batch_id == bindparam("batch_id"))
     if by_user:
         stmt = stmt.where(ACTIONS.c.user_id == bindparam("user_id"))
     if by_conversation:
@@ -116,6 +120,7 @@ class Actions(Repository):
         display: dict[str, Any] | None = None,
         max_pending: int | None = None,
         effect: dict[str, Any] | None = None,
+        batch_id: str | None = None,
     ) -> ActionRecord:
         """A new pending action; with `max_pending`, refused (TooManyPendingActions) if the
         person already has that many waiting, atomically even under races (`pending_cap`)."""
@@ -140,6 +145,7 @@ class Actions(Repository):
             decided_by=None,
             updated_at=now,
             effect=effect,
+            batch_id=batch_id,
         )
         values = dataclasses.asdict(record)
         if max_pending is None:
@@ -163,10 +169,21 @@ class Actions(Repository):
         user_id: str | None = None,
         conversation_id: str | None = None,
         status: str | None = None,
+        batch_id: str | None = None,
     ) -> list[ActionRecord]:
         """Actions matching every filter given, newest first."""
-        stmt = _list_actions(user_id is not None, conversation_id is not None, status is not None)
-        params = {"user_id": user_id, "conversation_id": conversation_id, "status": status}
+        stmt = _list_actions(
+            user_id is not None,
+            conversation_id is not None,
+            status is not None,
+            batch_id is not None,
+        )
+        params = {
+            "user_id": user_id,
+            "conversation_id": conversation_id,
+            "status": status,
+            "batch_id": batch_id,
+        }
         params = {name: value for name, value in params.items() if value is not None}
         return await self._tx.run(sql.all_of, stmt, params, ActionRecord)
 

@@ -26,6 +26,13 @@ _TOUCH = (
     .values(updated_at=bindparam("b_now"))
     .returning(CONVERSATIONS.c.id)
 )
+# A title is given once: a conversation already named (an MCP call's) keeps its name.
+_NAME = (
+    update(CONVERSATIONS)
+    .where(CONVERSATIONS.c.id == bindparam("b_id"), CONVERSATIONS.c.title.is_(None))
+    .values(title=bindparam("b_title"))
+    .returning(CONVERSATIONS.c.id)
+)
 
 
 @functools.cache
@@ -67,6 +74,13 @@ class Conversations(Repository):
     async def get_conversation(self, conversation_id: str) -> ConversationRecord | None:
         params = {"id": conversation_id}
         return await self._tx.run(sql.one_or_none, _SELECT_CONVERSATION, params, ConversationRecord)
+
+    async def name_conversation(self, conversation_id: str, title: str) -> bool:
+        """Give an untitled conversation its title; False if it had one. Not activity: the
+        order of the list (`updated_at`) is left as it was."""
+        params = {"b_id": conversation_id, "b_title": title}
+        changed: bool = await self._tx.run(sql.changed, _NAME, params)
+        return changed
 
     async def page_conversations(
         self, user_id: str, *, limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None

@@ -1,7 +1,8 @@
 """`Store`: the one object the rest of the service reads and writes the store through.
 
 It is thin on purpose: each record kind's queries live in their own repository
-(`users`, `conversations`, `messages`, `actions`, `audit`, `events`, `summary_runs`),
+(`users`, `conversations`, `messages`, `actions`, `audit`, `events`, `summary_runs`,
+`feedback`),
 and `Store` is all of them over one `Transactions` (the one way a transaction runs), with
 the conversation locks and the lifecycle (open, migrate, close) beside them.
 
@@ -21,6 +22,7 @@ from coworker.store.audit import AuditTrail
 from coworker.store.conversations import Conversations
 from coworker.store.engine import create_engine, session_factory
 from coworker.store.events import ProcessedEvents
+from coworker.store.feedback import FeedbackEntries
 from coworker.store.locks import ConversationLocks, locks_for
 from coworker.store.messages import Messages
 from coworker.store.migrate import upgrade_engine
@@ -29,7 +31,16 @@ from coworker.store.transactions import Transactions
 from coworker.store.users import Users
 
 
-class Store(Users, Conversations, Messages, Actions, AuditTrail, ProcessedEvents, SummaryRuns):
+class Store(
+    Users,
+    Conversations,
+    Messages,
+    Actions,
+    AuditTrail,
+    ProcessedEvents,
+    SummaryRuns,
+    FeedbackEntries,
+):
     """The coworker's persistence: one instance per process, shared by every channel."""
 
     def __init__(self, engine: AsyncEngine) -> None:

@@ -32,17 +32,28 @@ _LATEST_MESSAGES = (
     .order_by(_MESSAGES.c.seq.desc())
     .limit(bindparam("limit", type_=Integer))
 )
+# Oldest first: where a conversation began (its title, for one made before titles were kept).
+_FIRST_MESSAGES = (
+    select(_MESSAGES.c.seq, _MESSAGES.c.role, _MESSAGES.c.content)
+    .where(_MESSAGES.c.conversation_id == bindparam("conversation_id"))
+    .order_by(_MESSAGES.c.seq)
+    .limit(bindparam("limit", type_=Integer))
+)
 _AFTER_LAST_SEQ = 2**31 - 1  # above any seq (an INTEGER column)
 # The next seq is read inside each INSERT, so appending needs no separate query.
-_APPEND_MESSAGE = insert(_MESSAGES).values(
-    conversation_id=bindparam("b_conversation_id"),
-    seq=select(func.coalesce(func.max(_MESSAGES.c.seq), 0) + 1)
-    .where(_MESSAGES.c.conversation_id == bindparam("b_conversation_id"))
-    .scalar_subquery(),
-    role=bindparam("b_role"),
-    content=bindparam("b_content"),
-    usage=bindparam("b_usage"),
-    created_at=bindparam("b_now"),
+_APPEND_MESSAGE = (
+    insert(_MESSAGES)
+    .values(
+        conversation_id=bindparam("b_conversation_id"),
+        seq=select(func.coalesce(func.max(_MESSAGES.c.seq), 0) + 1)
+        .where(_MESSAGES.c.conversation_id == bindparam("b_conversation_id"))
+        .scalar_subquery(),
+        role=bindparam("b_role"),
+        content=bindparam("b_content"),
+        usage=bindparam("b_usage"),
+        created_at=bindparam("b_now"),
+    )
+    .returning(_MESSAGES.c.seq)
 )
 _REPLACE_LAST_MESSAGE = (
     update(_MESSAGES)
@@ -83,13 +94,20 @@ class Messages(Repository):
         rows.reverse()
         return rows
 
+    async def load_first_messages(self, conversation_id: str, limit: int) -> list[StoredMessage]:
+        """The oldest `limit` messages, in order: the forward range scan of the same index."""
+        params = {"conversation_id": conversation_id, "limit": limit}
+        return await self._tx.run(sql.all_of, _FIRST_MESSAGES, params, StoredMessage)
+
     async def append_messages(
         self,
         conversation_id: str,
         messages: list[Message],
         usages: Sequence[dict[str, Any] | None] | None = None,
-    ) -> None:
-        """Append messages with the next sequence numbers, in one transaction.
+    ) -> list[int]:
+        """Append messages with the next sequence numbers, in one transaction; returns
+        their `seq`s, which (with the conversation) name them from outside: a reply's id
+        for feedback (agent/feedback.py).
 
         Concurrent appends to one conversation are serialized by the conversation's lock
         (see `conversations.touch`), so each batch gets a contiguous run of `seq`; the unique
@@ -97,14 +115,14 @@ class Messages(Repository):
         per message: the model's token usage for the turn that wrote it (None for others).
         """
         if not messages:
-            return
+            return []
         if usages is not None and len(usages) != len(messages):
             raise ValueError(f"{len(usages)} usages for {len(messages)} messages")
         rows: list[_Row] = [
             (*_content(message), usages[index] if usages is not None else None)
             for index, message in enumerate(messages)
         ]
-        await self._tx.run(_append_messages, conversation_id, rows, utcnow())
+        return await self._tx.run(_append_messages, conversation_id, rows, utcnow())
 
     async def replace_last_message(self, conversation_id: str, message: Message) -> None:
         """Overwrite the newest message's role and content (its usage is kept); used to
@@ -127,8 +145,11 @@ def _load_messages(db: Connection, conversation_id: str) -> list[Message]:
     return [{"role": role, "content": content} for role, content in rows]
 
 
-def _append_messages(db: Connection, conversation_id: str, rows: list[_Row], now: datetime) -> None:
+def _append_messages(
+    db: Connection, conversation_id: str, rows: list[_Row], now: datetime
+) -> list[int]:
     touch(db, conversation_id, now)
+    seqs: list[int] = []
     for role, content, usage in rows:
         params = {
             "b_conversation_id": conversation_id,
@@ -137,7 +158,8 @@ def _append_messages(db: Connection, conversation_id: str, rows: list[_Row], now
             "b_usage": usage,
             "b_now": now,
         }
-        db.execute(_APPEND_MESSAGE, params)
+        seqs.append(db.execute(_APPEND_MESSAGE, params).scalar_one())
+    return seqs
 
 
 def _replace_last_message(

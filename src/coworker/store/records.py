@@ -72,6 +72,7 @@ class ActionRecord:
     decided_by: str | None
     updated_at: datetime
     effect: dict[str, Any] | None = None  # the card's effect, bound at approval (tools/effect)
+    batch_id: str | None = None  # shared by the actions one model response proposed
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,9 @@ class PendingAction(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The gated actions one model response proposed together share it (one card, one
+    # decision; each still its own action). None for an action proposed alone.
+    batch_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class AuditEvent(Base):
@@ -177,3 +180,29 @@ class RateLimitCounter(Base):
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # epoch seconds
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class FeedbackEntry(Base):
+    """A person's thumbs up or down on one reply (the assistant message at `reply_seq`),
+    with what the turn was (model, tools, the reply's text) kept as it was when rated, so a
+    bad answer can become an eval case (store/feedback.py). One row per person and reply:
+    a second press replaces the rating."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("user_id", "conversation_id", "reply_seq"),
+        # The export reads newest first, from a date on (store/feedback.py).
+        Index("ix_feedback_updated_at", "updated_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    reply_seq: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(8))  # "up" | "down"
+    channel: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(255))
+    tools: Mapped[list[str]] = mapped_column(JSON)
+    reply: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 
 from coworker.agent.context import load_prompt
+from coworker.dialsheet.words import inline, word
 from coworker.errors import ModelError
 from coworker.llm.base import Model, ModelRequest, is_text
 from coworker.summary.gather import SummaryData, TaskItem
@@ -39,7 +40,7 @@ def _when(at: datetime, data: SummaryData) -> str:
 
 
 def _task_line(task: TaskItem, data: SummaryData) -> str:
-    return f"- **{task.title}** ({task.priority}, due {_when(task.due, data)})"
+    return f"- **{task.title}** ({inline(task.priority)}, due {_when(task.due, data)})"
 
 
 def _capped(lines: list[str], total: int) -> list[str]:
@@ -56,7 +57,8 @@ def suggested_actions(data: SummaryData) -> list[str]:
     if data.overdue:
         task = data.overdue[0]
         ideas.append(
-            f"Finish **{task.title}**: {task.priority} priority, overdue since {task.due:%a %d %b}."
+            f"Finish **{task.title}**: {inline(task.priority)} priority, "
+            f"overdue since {task.due:%a %d %b}."
         )
     if data.stale_deals:
         deal = data.stale_deals[0]
@@ -66,7 +68,8 @@ def suggested_actions(data: SummaryData) -> list[str]:
             else f"no note or call in {data.stale_days}+ days"
         )
         ideas.append(
-            f"Re-engage **{deal.name}** ({deal.stage}, {_money(deal.value, deal.currency)}): "
+            f"Re-engage **{deal.name}** ({inline(deal.stage)}, "
+            f"{_money(deal.value, deal.currency)}): "
             f"{quiet}. Ask me to draft a follow-up."
         )
     if data.new_leads:
@@ -76,7 +79,7 @@ def suggested_actions(data: SummaryData) -> list[str]:
     for task in data.due_today:
         if len(ideas) >= 3:
             break
-        ideas.append(f"Get **{task.title}** done ({task.priority}, due {task.due:%H:%M}).")
+        ideas.append(f"Get **{task.title}** done ({inline(task.priority)}, due {task.due:%H:%M}).")
     for task in data.overdue[1:]:
         if len(ideas) >= 3:
             break
@@ -106,7 +109,7 @@ def render_offline(data: SummaryData) -> str:
         new = [
             f"- {lead.name}"
             + (f", {lead.company}" if lead.company else "")
-            + (f" (via {lead.source})" if lead.source else "")
+            + (f" (via {inline(lead.source)})" if lead.source else "")
             for lead in data.new_leads
         ]
         lines += _capped(new, len(data.new_leads))
@@ -116,7 +119,7 @@ def render_offline(data: SummaryData) -> str:
     lines += ["", f"### Deals going quiet (no note or call for {data.stale_days}+ days)"]
     if data.stale_deals:
         quiet = [
-            f"- **{d.name}**: {d.stage}, {_money(d.value, d.currency)}"
+            f"- **{d.name}**: {word(d.stage)}, {_money(d.value, d.currency)}"
             + (f", last touched {d.last_activity:%d %b}" if d.last_activity else "")
             for d in data.stale_deals
         ]
@@ -127,7 +130,7 @@ def render_offline(data: SummaryData) -> str:
     lines += ["", "### Pipeline"]
     if data.pipeline:
         lines += ["| Stage | Deals | Value |", "|---|---:|---:|"]
-        lines += [f"| {s.stage} | {s.count} | {_money(s.value)} |" for s in data.pipeline]
+        lines += [f"| {word(s.stage)} | {s.count} | {_money(s.value)} |" for s in data.pipeline]
     else:
         lines.append("- No deals yet.")
 

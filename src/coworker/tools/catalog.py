@@ -17,7 +17,8 @@ from typing import Any
 
 from coworker.dialsheet.contract import Contract, JsonSchema, Operation, load_contract
 from coworker.dialsheet.profiles import Convenience, ToolProfile
-from coworker.tools.policy import Risk, risk_of
+from coworker.tools.derived.registry import DERIVED_TOOLS, DerivedTool
+from coworker.tools.policy import DERIVED_RISK, Risk, risk_of
 
 TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _MODEL_KEYWORDS = ("type", "enum", "format", "description", "items", "properties", "required")
@@ -38,6 +39,8 @@ class Tool:
     input_schema: JsonSchema  # what the model sees
     validation_schema: JsonSchema  # what a call must satisfy (the contract's every rule)
     renamed: dict[str, str] = field(default_factory=dict)  # tool input name -> API name
+    # Computed by the service from several reads (tools/derived/), not one API operation.
+    derived: bool = False
 
     @property
     def profile(self) -> ToolProfile:
@@ -192,10 +195,44 @@ def _build_tool(operation: Operation) -> Tool:
     )
 
 
+def _derived(spec: DerivedTool) -> Tool:
+    """A derived tool as a `Tool`: its own operation that no CRM serves (a GET in the
+    derived namespace: it only reads), validated by its own schema like any other."""
+    operation = Operation(
+        operation_id=spec.name,
+        method="GET",
+        path=f"/derived/{spec.name}",
+        summary=spec.label,
+        description=spec.description,
+        parameters=(),
+        body_schema=None,
+        success_status=200,
+        response_key=None,
+        tags=("derived",),
+        profile=ToolProfile(activity=spec.activity),
+    )
+    shown = _slim(spec.input_schema)
+    return Tool(
+        name=spec.name,
+        description=spec.description,
+        risk=DERIVED_RISK,
+        operation=operation,
+        input_schema=shown,
+        validation_schema=spec.input_schema,
+        derived=True,
+    )
+
+
 def build_catalog(contract: Contract | None = None) -> ToolCatalog:
-    """Every operation of the contract as a tool; refuses names a model API would reject."""
+    """Every operation of the contract as a tool, and every derived tool whose reads the
+    contract has; refuses names a model API would reject."""
     contract = contract or load_contract()
     tools = [_build_tool(op) for op in contract.operations.values()]
+    tools += [
+        _derived(spec)
+        for spec in DERIVED_TOOLS
+        if all(op in contract.operations for op in spec.reads)
+    ]
     seen: set[str] = set()
     for tool in tools:
         if not TOOL_NAME.match(tool.name) or tool.name in seen:

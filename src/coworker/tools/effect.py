@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from coworker.dialsheet.words import word
 from coworker.errors import DialsheetNotFound
 from coworker.tools.catalog import Tool
 from coworker.tools.policy import Risk
@@ -82,6 +83,9 @@ class Resource:
     noun: str  # how a sentence names it: "the lead Jane Smith"
     fields: tuple[str, ...]  # what identifies it to a person; the first is its name
     fetch: Fetch
+    # Read for the card's words only, not bound: a mailbox renamed still sends from the
+    # address the person approved, so a new name does not make the action stale.
+    shown: tuple[str, ...] = ()
 
 
 RESOURCES: dict[str, Resource] = {
@@ -91,6 +95,7 @@ RESOURCES: dict[str, Resource] = {
         "the mailbox",
         ("email",),
         _listed("list_email_accounts", "email_accounts", paged=False),
+        shown=("display_name", "provider"),
     ),
     "sequence_id": Resource(
         "sequence", "the sequence", ("name",), _listed("list_sequences", "sequences", paged=False)
@@ -137,7 +142,8 @@ async def effect_of(tool: Tool, arguments: Mapping[str, Any], crm: CrmCaller) ->
         if record is None:
             effect[resource.role] = None
             continue
-        kept = resource.fields + (reached_contacts(tool) if resource.role == "lead" else ())
+        contacts = reached_contacts(tool) if resource.role == "lead" else ()
+        kept = resource.fields + resource.shown + contacts
         effect[resource.role] = {"id": value, **{name: record.get(name) for name in kept}}
     return effect
 
@@ -164,6 +170,10 @@ def card_names(tool: Tool, arguments: Mapping[str, Any], effect: Effect) -> dict
     mailbox = effect.get("mailbox")
     if mailbox:
         display["from"] = str(mailbox.get("email"))
+        if mailbox.get("display_name"):  # the card says it with the address
+            display["mailbox"] = str(mailbox["display_name"])
+        if mailbox.get("provider"):
+            display["provider"] = word(mailbox["provider"])
     if arguments.get("to_email"):
         display["to"] = str(arguments["to_email"])
     for role in ("sequence", "task", "deal"):
@@ -197,7 +207,7 @@ def changes(before: Effect, after: Effect) -> list[str]:
         label = _shown(old.get(first) or old.get("id"))
         for name in sorted(set(old) | set(new), key=_field_order(resource)):
             was, now = old.get(name), new.get(name)
-            if was == now:
+            if was == now or (resource and name in resource.shown):
                 continue
             if name == first:
                 said.append(f"{noun} {label} is now {_shown(now)}")

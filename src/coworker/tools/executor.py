@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from anthropic.types import ToolResultBlockParam
@@ -31,6 +32,8 @@ from coworker.observability import record
 from coworker.observability.logs import content_enabled, log_fields
 from coworker.tools.catalog import Tool, ToolCatalog
 from coworker.tools.compact import compact
+from coworker.tools.derived.reader import Moment
+from coworker.tools.derived.registry import run_derived
 from coworker.tools.effect import Effect, UnknownReference, card_names, effect_of, missing
 
 log = logging.getLogger("coworker.tools")
@@ -114,10 +117,31 @@ def describe_failure(tool_name: str, error: DialsheetError) -> str:
     )
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class ToolExecutor:
-    def __init__(self, catalog: ToolCatalog, crm: CrmCaller) -> None:
+    def __init__(
+        self,
+        catalog: ToolCatalog,
+        crm: CrmCaller,
+        *,
+        timezone: str = "UTC",
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        """`timezone` and `clock` are the person's: derived tools answer "yesterday" and
+        "overdue" where the person is."""
         self.catalog = catalog
         self.crm = crm
+        self.timezone = timezone
+        self.clock = clock
+
+    def moment(self) -> Moment:
+        try:
+            return Moment(self.timezone, self.clock())
+        except (KeyError, ValueError):
+            return Moment("UTC", self.clock())
 
     def tool(self, name: str) -> Tool:
         tool = self.catalog.get(name)
@@ -144,6 +168,8 @@ class ToolExecutor:
 
     async def run(self, call: PreparedCall) -> ToolOutcome:
         """Execute a prepared call; raises only `DialsheetOutcomeUnknown` (a send, no answer)."""
+        if call.tool.derived:
+            return await self._run_derived(call)
         arguments = call.tool.to_api_arguments(call.arguments)
         started = time.perf_counter()
         try:
@@ -159,6 +185,26 @@ class ToolExecutor:
         limit = arguments.get("limit")
         kept = self.catalog.kept_fields()
         outcome = ToolOutcome(_json(compact(data, page=page, limit=limit, fields=kept)), data=data)
+        self._observe(call.tool.name, "ok", started, call.arguments, outcome)
+        return outcome
+
+    async def _run_derived(self, call: PreparedCall) -> ToolOutcome:
+        """A derived tool computes its answer from several reads (tools/derived/); its
+        result is already compact, and is kept whole as `data` for charts and tables."""
+        started = time.perf_counter()
+        try:
+            data, _calls = await run_derived(
+                call.tool.name, self.crm, self.moment(), call.arguments
+            )
+        except ToolInputError as error:
+            invalid = ToolOutcome(error.message, is_error=True)
+            self._observe(call.tool.name, "invalid_input", started, call.arguments, invalid)
+            return invalid
+        except DialsheetError as error:
+            failed = ToolOutcome(describe_failure(call.tool.name, error), is_error=True)
+            self._observe(call.tool.name, "error", started, call.arguments, failed)
+            return failed
+        outcome = ToolOutcome(_json(data), data=data)
         self._observe(call.tool.name, "ok", started, call.arguments, outcome)
         return outcome
 

@@ -27,6 +27,10 @@ class Risk(StrEnum):
 
 DEFAULT_CONFIRM = frozenset({Risk.OUTBOUND, Risk.DESTRUCTIVE})
 
+# A derived tool (tools/derived/) only reads: it computes an answer from list calls and never
+# changes or sends anything, so it runs at once, like a GET.
+DERIVED_RISK = Risk.READ
+
 
 # How far each risk is from "runs at once"; outbound and destructive both wait.
 _RANK = {Risk.READ: 0, Risk.WRITE: 1, Risk.OUTBOUND: 2, Risk.DESTRUCTIVE: 2}

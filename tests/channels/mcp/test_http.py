@@ -79,7 +79,8 @@ async def test_send_email_waits_and_is_sent_once_when_approved_over_the_web(
         assert action["tool"] == "send_email" and action["status"] == "pending"
         assert action["display"]["to"] == "jane@acme.com"
         text = result.content[0].text  # type: ignore[union-attr]
-        assert "has NOT run" in text and "To: jane@acme.com" in text and "Subject: Pricing" in text
+        assert "has NOT run" in text and "Subject: Pricing" in text
+        assert "To: Jane Smith (Acme Corp) <jane@acme.com>" in text
         assert f"Action {action['id']}" in text
         assert "waits for the person's approval in the coworker" in text
         assert_names_no_way_to_decide(text)
@@ -124,7 +125,7 @@ async def test_a_token_is_required_when_the_web_secret_is_set(serve_mcp: ServeMc
                 await client.list_tools()
         assert refused.group_contains(MCPError)
         async with server.client(mint_token(SECRET, "alice")) as client:
-            assert len((await client.list_tools()).tools) == 24
+            assert len((await client.list_tools()).tools) == 28  # 24 operations + 4 derived
 
 
 async def test_a_browser_origin_must_be_allowed(serve_mcp: ServeMcp) -> None:
@@ -267,7 +268,7 @@ async def test_tool_calls_are_rate_limited_per_person(serve_mcp: ServeMcp) -> No
             first = await client.call_tool("list_tags", {})
             second = await client.call_tool("list_tags", {})
             third = await client.call_tool("send_email", EMAIL)
-            assert len((await client.list_tools()).tools) == 24  # only tool calls count
+            assert len((await client.list_tools()).tools) == 28  # only tool calls count
         async with server.client(bob) as client:
             bobs = await client.call_tool("list_tags", {})
         # Chat messages are counted apart from MCP tool calls.

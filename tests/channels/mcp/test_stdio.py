@@ -34,7 +34,8 @@ async def test_stdio_lists_tools_reads_and_leaves_sends_to_the_terminal(tmp_path
         tools = (await client.list_tools()).tools
         found = await client.call_tool("search_leads", {"search": "acme"})
         pending = await client.call_tool("send_email", EMAIL)
-    assert len(tools) == 24 and {"search_leads", "send_email"} <= {t.name for t in tools}
+    assert len(tools) == 28  # 24 operations and 4 derived tools
+    assert {"search_leads", "send_email", "prep_brief"} <= {t.name for t in tools}
     assert found.is_error is False
     leads = json.loads(found.content[0].text)["leads"]  # type: ignore[union-attr]
     assert leads and all(lead["company"] == "Acme Corp" for lead in leads)

@@ -1,0 +1,1 @@
+"""Derived read tools: answers computed from several CRM reads (see `registry.py`)."""
