@@ -42,6 +42,8 @@ class SlowStore:
         conversation_id: str,
         messages: list[dict[str, Any]],
         usages: Sequence[dict[str, Any] | None] | None = None,
+        *,
+        title: str | None = None,
     ) -> None:
         await self._land("append")
         self.messages.extend(messages)
@@ -131,9 +133,11 @@ def slow_writes(world: Any) -> list[str]:
     landed: list[str] = []
     append, replace = store.append_messages, store.replace_last_message
 
-    async def slow_append(conversation_id: str, messages: list[Any], usages: Any = None) -> None:
+    async def slow_append(
+        conversation_id: str, messages: list[Any], usages: Any = None, *, title: Any = None
+    ) -> None:
         await asyncio.sleep(WRITE_DELAY)
-        await append(conversation_id, messages, usages)
+        await append(conversation_id, messages, usages, title=title)
         landed.append("append")
 
     async def slow_replace(conversation_id: str, message: dict[str, Any]) -> None:

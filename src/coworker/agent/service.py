@@ -141,12 +141,10 @@ class Coworker(Conversations):
             try:
                 for action in await self.answer_open_calls(transcript):
                     yield ActionDecided(action)
-                first = not transcript.messages
+                if not transcript.messages:  # its first request names it (agent/titles.py)
+                    transcript.title = titles.title_from(text)
                 transcript.add_user_blocks([{"type": "text", "text": text}])
                 await transcript.save()  # the person's words, before the model reads them
-                title = titles.title_from(text) if first else None
-                if title is not None:
-                    await self.store.name_conversation(conversation_id, title)
                 async for event in _saved_when_done(transcript, self._run(user, transcript)):
                     yield event
             finally:

@@ -54,6 +54,8 @@ class MessageStore(Protocol):
         conversation_id: str,
         messages: list[Message],
         usages: Sequence[dict[str, Any] | None] | None = None,
+        *,
+        title: str | None = None,
     ) -> list[int]: ...
     async def replace_last_message(self, conversation_id: str, message: Message) -> None: ...
 
@@ -105,6 +107,7 @@ class Transcript:
         self._stored = len(messages)  # messages[:_stored] are in the store
         self._stored_last_changed = False  # messages[_stored - 1] was merged into since
         self._usages: dict[int, dict[str, int]] = {}  # by index, for messages not yet written
+        self.title: str | None = None  # the conversation's title, written with the next save
         self._last_seq: int | None = None  # messages[_stored - 1]'s seq, once this appended
 
     @classmethod
@@ -147,8 +150,9 @@ class Transcript:
         if len(self.messages) > self._stored:
             first, last = self._stored, len(self.messages)
             usages = [self._usages.pop(index, None) for index in range(first, last)]
+            title, self.title = self.title, None
             seqs = await self.store.append_messages(
-                self.conversation_id, self.messages[first:], usages
+                self.conversation_id, self.messages[first:], usages, title=title
             )
             if seqs:
                 self._last_seq = seqs[-1]

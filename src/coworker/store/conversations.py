@@ -78,8 +78,7 @@ class Conversations(Repository):
     async def name_conversation(self, conversation_id: str, title: str) -> bool:
         """Give an untitled conversation its title; False if it had one. Not activity: the
         order of the list (`updated_at`) is left as it was."""
-        params = {"b_id": conversation_id, "b_title": title}
-        changed: bool = await self._tx.run(sql.changed, _NAME, params)
+        changed: bool = await self._tx.run(name, conversation_id, title)
         return changed
 
     async def page_conversations(
@@ -92,6 +91,11 @@ class Conversations(Repository):
         stmt = _page_conversations(cursor is not None)
         rows = await self._tx.run(sql.all_of, stmt, params, ConversationRecord)
         return paging.page_of("conversations", rows, limit, lambda c: (c.updated_at, c.id))
+
+
+def name(db: Connection, conversation_id: str, title: str) -> bool:
+    """Title an untitled conversation inside the caller's transaction (see `_NAME`)."""
+    return sql.changed(db, _NAME, {"b_id": conversation_id, "b_title": title})
 
 
 def _get_or_create_conversation(db: Connection, values: dict[str, Any]) -> ConversationRecord:

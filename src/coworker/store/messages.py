@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Integer, bindparam, func, insert, select, upd
 
 from coworker.llm.base import Block, Message
 from coworker.store import sql
-from coworker.store.conversations import touch
+from coworker.store.conversations import name, touch
 from coworker.store.records import RecordNotFound, StoredMessage, StoreError
 from coworker.store.tables import Message as MessageRow
 from coworker.store.tables import utcnow
@@ -104,6 +104,8 @@ class Messages(Repository):
         conversation_id: str,
         messages: list[Message],
         usages: Sequence[dict[str, Any] | None] | None = None,
+        *,
+        title: str | None = None,
     ) -> list[int]:
         """Append messages with the next sequence numbers, in one transaction; returns
         their `seq`s, which (with the conversation) name them from outside: a reply's id
@@ -113,6 +115,8 @@ class Messages(Repository):
         (see `conversations.touch`), so each batch gets a contiguous run of `seq`; the unique
         (conversation_id, seq) constraint backs that up. `usages`, if given, has one entry
         per message: the model's token usage for the turn that wrote it (None for others).
+        `title` names a still untitled conversation in the same transaction (its first
+        request: a turn costs no extra write for it).
         """
         if not messages:
             return []
@@ -122,7 +126,7 @@ class Messages(Repository):
             (*_content(message), usages[index] if usages is not None else None)
             for index, message in enumerate(messages)
         ]
-        return await self._tx.run(_append_messages, conversation_id, rows, utcnow())
+        return await self._tx.run(_append_messages, conversation_id, rows, utcnow(), title)
 
     async def replace_last_message(self, conversation_id: str, message: Message) -> None:
         """Overwrite the newest message's role and content (its usage is kept); used to
@@ -146,9 +150,11 @@ def _load_messages(db: Connection, conversation_id: str) -> list[Message]:
 
 
 def _append_messages(
-    db: Connection, conversation_id: str, rows: list[_Row], now: datetime
+    db: Connection, conversation_id: str, rows: list[_Row], now: datetime, title: str | None
 ) -> list[int]:
     touch(db, conversation_id, now)
+    if title is not None:
+        name(db, conversation_id, title)
     seqs: list[int] = []
     for role, content, usage in rows:
         params = {
