@@ -82,6 +82,17 @@ def _check_date(value: object) -> bool:
     return len(value) == 10
 
 
+def parse_day(value: Any) -> date | None:
+    """The calendar day a date or timestamp field names (its first ten characters), or
+    None when the CRM left it empty or malformed: readers skip such a record, not fail."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
 def parse_datetime(value: str) -> datetime:
     """Parse an RFC 3339 timestamp the way the contract defines it (a timezone is required)."""
     normalised = value.replace("t", "T").replace("z", "Z")

@@ -8,9 +8,10 @@ tool result of this conversation.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from coworker.dialsheet.contract import parse_day
 from coworker.dialsheet.words import enum_codes, inline, word
 from coworker.llm.offline.conversation import Clock, Result, rejection_reason, stale_change
 from coworker.llm.offline.slots import LeadRef
@@ -35,15 +36,6 @@ def parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else None
-
-
-def parse_day(value: Any) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def when(value: Any, clock: Clock, *, with_time: bool = True) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from coworker.dialsheet.contract import parse_day
 from coworker.dialsheet.words import inline, word
 from coworker.errors import ToolInputError
 from coworker.tools.derived.reader import (
@@ -23,7 +24,6 @@ from coworker.tools.derived.reader import (
     Record,
     my_user_id,
     newer_than,
-    parse_date,
     parse_time,
 )
 
@@ -109,7 +109,7 @@ def window_of(
         first = today - timedelta(days=today.weekday() + 7)
         last = first + timedelta(days=6)
     elif period == "range":
-        first_day, last_day = parse_date(since), parse_date(until) if until else today
+        first_day, last_day = parse_day(since), parse_day(until) if until else today
         if first_day is None or last_day is None:
             raise ToolInputError("A range needs `since` (and optionally `until`) as YYYY-MM-DD.")
         if last_day < first_day:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from coworker.dialsheet.contract import parse_day
 from coworker.dialsheet.words import enum_codes
-from coworker.tools.derived.reader import Moment, Record, parse_date, parse_time
+from coworker.tools.derived.reader import Moment, Record, parse_time
 
 CLOSED_STAGES = frozenset({"closed_won", "closed_lost"})
 STAGE_ORDER = enum_codes("OpportunityStage")
@@ -93,7 +94,7 @@ def deal_item(raw: Record, last_activity: datetime | None = None) -> DealItem:
         lead_id=str(raw.get("lead_id") or ""),
         last_activity=last_activity,
         owner_id=raw.get("owner_id"),
-        expected_close=parse_date(raw.get("expected_close_date")),
+        expected_close=parse_day(raw.get("expected_close_date")),
         created_at=parse_time(raw.get("created_at")),
     )
 

@@ -65,15 +65,6 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo("UTC"))
 
 
-def parse_date(value: Any) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def newer_than(field_name: str, cutoff: datetime) -> Callable[[Record], bool]:
     """A walk's stop rule for a newest-first list: keep records at or after `cutoff`."""
 

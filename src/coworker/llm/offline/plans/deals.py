@@ -7,6 +7,7 @@ from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
 
+from coworker.dialsheet.contract import parse_day
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
@@ -183,7 +184,7 @@ def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[s
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     out = []
     for deal in deals:
-        day = replies.parse_day(deal.get("expected_close_date"))
+        day = parse_day(deal.get("expected_close_date"))
         if day is not None and start <= day <= end:
             out.append(deal)
     return out
