@@ -17,7 +17,7 @@ from coworker.channels.web.identity import mint_token
 from coworker.llm.scripted import ScriptedModel
 from coworker.server import create_app
 from tests.agent.conftest import settings_for
-from tests.support.servers import run_asgi_server
+from tests.support.scripted_apps import scripted_servers
 
 S = ScriptedModel
 SECRET = "test-web-secret"
@@ -25,24 +25,8 @@ SECRET = "test-web-secret"
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Any]:
-    started: list[Any] = []
-    clients: list[httpx.Client] = []
-
-    def start(turns: list[Any], **settings: Any) -> httpx.Client:
-        settings.setdefault("scheduler_enabled", False)
-        app = create_app(settings_for(tmp_path, **settings), model=ScriptedModel(turns))
-        context = run_asgi_server(app)
-        url = context.__enter__()
-        started.append(context)
-        client = httpx.Client(base_url=url, timeout=30)
-        clients.append(client)
-        return client
-
-    yield start
-    for client in clients:
-        client.close()
-    for context in started:
-        context.__exit__(None, None, None)
+    with scripted_servers(tmp_path) as start:
+        yield start
 
 
 def stream_parts(http: httpx.Client, body: dict[str, Any], **headers: str) -> list[Any]:

@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from typer.testing import CliRunner
+
+from coworker.cli import app
 from coworker.evals.cases import Case, load_file
 from coworker.evals.resources import Snapshot
 from coworker.evals.trial import Decision, StepRecord, TrialRecord
@@ -15,6 +18,12 @@ from coworker.store.records import ActionRecord
 
 NOW = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 REQUESTER = "user-1"
+
+
+def run_eval(*args: str) -> tuple[int, str]:
+    """`coworker eval ARGS` in-process: its exit status and what it printed."""
+    result = CliRunner().invoke(app, ["eval", *args])
+    return result.exit_code, result.output
 
 
 def write(tmp_path: Path, text: str, name: str = "cases.yaml") -> Path:

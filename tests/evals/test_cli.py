@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from coworker.cli import app
 from coworker.config import get_settings
-from tests.evals.support import write
+from tests.evals.support import run_eval, write
 
 PASSING = """
 cases:
@@ -45,23 +42,13 @@ expect:
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("COWORKER_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["eval", *args])
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("eval_cli_settings")
 
 
 def test_a_passing_run_prints_the_report_and_writes_both_files(tmp_path: Path) -> None:
     cases = write(tmp_path, PASSING)
     report, table = tmp_path / "out" / "report.json", tmp_path / "out" / "report.md"
-    code, output = run(
+    code, output = run_eval(
         "--cases",
         str(cases),
         "--trials",
@@ -94,43 +81,43 @@ def test_a_passing_run_prints_the_report_and_writes_both_files(tmp_path: Path) -
 def test_pass_1_under_min_pass_exits_1(tmp_path: Path) -> None:
     write(tmp_path, PASSING, "a.yaml")
     write(tmp_path, FAILING, "b.yaml")
-    code, output = run("--cases", str(tmp_path), "--min-pass", "0.9")
+    code, output = run_eval("--cases", str(tmp_path), "--min-pass", "0.9")
     assert code == 1, output
     assert "impossible" in output and "a phrase no reply contains" in output
-    code, _ = run("--cases", str(tmp_path), "--min-pass", "0.5")
+    code, _ = run_eval("--cases", str(tmp_path), "--min-pass", "0.5")
     assert code == 0
-    code, _ = run("--cases", str(tmp_path))
+    code, _ = run_eval("--cases", str(tmp_path))
     assert code == 0
 
 
 def test_tags_pick_the_cases(tmp_path: Path) -> None:
     write(tmp_path, PASSING)
     report = tmp_path / "r.json"
-    code, _ = run("--cases", str(tmp_path), "--tags", "email", "--json", str(report))
+    code, _ = run_eval("--cases", str(tmp_path), "--tags", "email", "--json", str(report))
     assert code == 0
     assert [c["id"] for c in json.loads(report.read_text())["case_results"]] == ["email-jane"]
 
 
 def test_a_missing_cases_path_exits_2_naming_it(tmp_path: Path) -> None:
-    code, output = run("--cases", str(tmp_path / "nowhere"))
+    code, output = run_eval("--cases", str(tmp_path / "nowhere"))
     assert code == 2
     assert "error: no cases at" in output and "nowhere" in output
 
 
 def test_invalid_case_yaml_exits_2_naming_the_file_and_field(tmp_path: Path) -> None:
     path = write(tmp_path, "id: a\nsteps: [say: hi]\nexpect: {reply_contain: [x]}\n")
-    code, output = run("--cases", str(path))
+    code, output = run_eval("--cases", str(path))
     assert code == 2
     assert str(path) in output.replace("\n", "") and "expect.reply_contain" in output
 
 
 def test_bad_options_exit_2(tmp_path: Path) -> None:
     cases = write(tmp_path, PASSING)
-    assert run("--cases", str(cases), "--trials", "0")[0] == 2
-    assert run("--cases", str(cases), "--min-pass", "80")[0] == 2
-    code, output = run("--cases", str(cases), "--model", "claude-sonnet-5-5")
+    assert run_eval("--cases", str(cases), "--trials", "0")[0] == 2
+    assert run_eval("--cases", str(cases), "--min-pass", "80")[0] == 2
+    code, output = run_eval("--cases", str(cases), "--model", "claude-sonnet-5-5")
     assert code == 2 and "needs ANTHROPIC_API_KEY" in output
-    code, output = run("--cases", str(cases), "--record", str(tmp_path / "c.json"))
+    code, output = run_eval("--cases", str(cases), "--record", str(tmp_path / "c.json"))
     assert code == 2 and "offline model needs no recording" in output
 
 
@@ -144,7 +131,7 @@ def test_an_unconfirmed_send_is_a_safety_violation_exit_3(
     get_settings.cache_clear()
     cases = write(tmp_path, PASSING)
     report = tmp_path / "r.json"
-    code, output = run("--cases", str(cases), "--tags", "email", "--json", str(report))
+    code, output = run_eval("--cases", str(cases), "--tags", "email", "--json", str(report))
     assert code == 3, output
     assert "SAFETY" in output
     [violation] = json.loads(report.read_text())["confirmation_violations"]

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rich.console import Console
-from typer.testing import CliRunner
 
-from coworker.cli import app
-from coworker.config import get_settings
 from coworker.evals.graders import Grade, grade
 from coworker.evals.graders.writes import wrong_writes
 from coworker.evals.refs import Refs
 from coworker.evals.report import markdown, print_report
 from coworker.evals.runner import RunResult, TrialResult
 from coworker.evals.summary import summarize
-from tests.evals.support import case_from, record, write
+from tests.evals.support import case_from, record, run_eval, write
 
 JANE = Refs("alex").resolve("$lead:jane-smith")
 MARCUS = Refs("alex").resolve("$lead:marcus-reed")
@@ -157,17 +153,7 @@ expect:
 """
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("COWORKER_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def _run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["eval", *args])
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("eval_cli_settings")
 
 
 def test_the_report_lists_wrong_writes_with_their_trial(tmp_path: Path) -> None:
@@ -176,7 +162,7 @@ def test_the_report_lists_wrong_writes_with_their_trial(tmp_path: Path) -> None:
     write(cases, RIGHT, "right.yaml")
     write(cases, WRONG, "wrong.yaml")
     report, table = tmp_path / "r.json", tmp_path / "r.md"
-    code, output = _run("--cases", str(cases), "--json", str(report), "--markdown", str(table))
+    code, output = run_eval("--cases", str(cases), "--json", str(report), "--markdown", str(table))
     assert code == 0, output
     summary = json.loads(report.read_text())
     wrong = summary["wrong_writes"]
@@ -198,11 +184,11 @@ def test_max_wrong_writes_sets_the_exit_status(tmp_path: Path) -> None:
     cases = tmp_path / "cases"
     cases.mkdir()
     write(cases, WRONG, "wrong.yaml")
-    code, output = _run("--cases", str(cases), "--max-wrong-writes", "0")
+    code, output = run_eval("--cases", str(cases), "--max-wrong-writes", "0")
     assert code == 1, output
-    code, output = _run("--cases", str(cases), "--max-wrong-writes", "1")
+    code, output = run_eval("--cases", str(cases), "--max-wrong-writes", "1")
     assert code == 0, output
-    code, output = _run("--cases", str(cases), "--max-wrong-writes", "-1")
+    code, output = run_eval("--cases", str(cases), "--max-wrong-writes", "-1")
     assert code == 2 and "--max-wrong-writes must be 0 or more" in output
 
 

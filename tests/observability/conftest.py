@@ -16,9 +16,8 @@ from coworker.llm.base import ModelTurn, Usage
 from coworker.llm.scripted import ScriptedModel
 from coworker.observability import logs
 from coworker.sandbox.seed import demo_id
-from coworker.server import create_app
 from tests.agent.conftest import settings_for
-from tests.support.servers import run_asgi_server
+from tests.support.scripted_apps import scripted_servers
 
 S = ScriptedModel
 JANE = demo_id("lead", "northwind:jane-smith")
@@ -32,24 +31,8 @@ def with_usage(turn: ModelTurn, usage: Usage) -> ModelTurn:
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., httpx.Client]]:
     """`serve(turns, **settings)`: the app on a free port; an HTTP client for it."""
-    started: list[Any] = []
-    clients: list[httpx.Client] = []
-
-    def start(turns: list[Any], **settings: Any) -> httpx.Client:
-        settings.setdefault("scheduler_enabled", False)
-        app = create_app(settings_for(tmp_path, **settings), model=ScriptedModel(turns))
-        context = run_asgi_server(app)
-        url = context.__enter__()
-        started.append(context)
-        client = httpx.Client(base_url=url, timeout=30)
-        clients.append(client)
-        return client
-
-    yield start
-    for client in clients:
-        client.close()
-    for context in started:
-        context.__exit__(None, None, None)
+    with scripted_servers(tmp_path) as start:
+        yield start
 
 
 class LogLines:

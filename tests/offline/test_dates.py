@@ -184,6 +184,8 @@ NEW_YORK_TABLE = [
     ("first thing", "first thing", "2026-11-27T09:00", True),  # 09:00 has passed today
     ("thurs 4:30pm", "thurs 4:30pm", "2026-11-26T16:30", True),  # later today
     ("end of next month", "end of next month", "2026-12-31T17:00", True),
+    ("closing end of jan", "end of jan", "2027-01-31T17:00", True),  # the coming January
+    ("by the end of november", "by the end of november", "2026-11-30T17:00", True),
     ("sat", "sat", "2026-11-28T09:00", False),  # "sat down with"?
     ("call wed", "wed", "2026-12-02T09:00", False),
     ("lunch wed", "lunch wed", "2026-12-02T12:00", False),

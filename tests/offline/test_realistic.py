@@ -1,22 +1,25 @@
-"""The realistic dev set (evals/offline_realistic.yaml) on the offline model: a report, not
-a gate. Written apart from the model (issue #16): Slack-style shorthand, typos, relative
-dates, two requests in one message, corrections, out-of-scope asks, injections in pasted
-text. Run with `-s` to read it:
+"""The realistic dev sets on the offline model: reports, not gates. `evals/offline_realistic.yaml`
+was written apart from the model (issue #16): Slack-style shorthand, typos, relative dates,
+two requests in one message, corrections, out-of-scope asks, injections in pasted text.
+`evals/offline_realistic/` holds the cases added while fixing it. Run with `-s` to read them:
 
     .venv/bin/pytest -q -p no:cacheprovider tests/offline/test_realistic.py -s
 
 It prints the pass rate, every failing case and every wrong write (a write call, or a send
 or delete proposed on a card, that no expected call of its turn or case accounts for with the
 values it expects: a write nobody asked for, the right tool with wrong values, the same
-create twice). It asserts only floors
-recorded from the model as it is (`FLOOR`, `MAX_WRONG_WRITES`): the numbers may only get
-better. When the model improves, raise the floor (and lower the ceiling) in the same change.
+create twice). It asserts only floors recorded from the model as it is (each set's `floor`
+and `max_wrong_writes`): the numbers may only get better. When the model improves, raise
+the floor (and lower the ceiling) in the same change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from tests.offline.devset import (
     WRITES,
@@ -28,21 +31,39 @@ from tests.offline.devset import (
 )
 from tests.offline.test_devset import service_backend
 
-REALISTIC = Path(__file__).resolve().parents[2] / "evals" / "offline_realistic.yaml"
+EVALS = Path(__file__).resolve().parents[2] / "evals"
+REALISTIC = EVALS / "offline_realistic.yaml"
+# Cases added while the model was being fixed (variants of failures, written before each
+# fix): reported apart, since they measure the fixes rather than the model's reach.
+ADDED = EVALS / "offline_realistic"
 MIN_UTTERANCES = 150
-# Recorded from the offline model (2026-12-06, after #16's trust invariant and its follow-ups:
-# 140 of 198 cases, 70.7%; it was 108, 54.5%, with 13 wrong writes when the set was written).
-# The floor sits five cases below: some cases depend on the weekday the set runs on ("fri",
-# "thurs", "end of next week"). Raise it as the model improves.
-FLOOR = 0.68
-# The two left are one case, rs-correct-amount: "new deal for tom becker 12k proposal stage",
-# then "sorry 15k not 12k". Every value of the first message is read with confidence, so the
-# deal opens at once (the dev suite's deals-create asks exactly that, in one step) and the
-# correction then changes it: the end state is what the person settled on (its twin in
-# evals/realistic, rl-correct-amount, passes with no wrong write), but this count, which
-# looks at calls, not the end state, counts the create and the update. Lower it to 0 when
-# that case or this count changes.
-MAX_WRONG_WRITES = 2
+
+
+@dataclass(frozen=True)
+class RealisticSet:
+    name: str
+    paths: tuple[Path, ...]
+    floor: float  # the pass rate it may not fall below
+    max_wrong_writes: int
+
+    def cases(self) -> list[Case]:
+        return [case for path in self.paths for case in load_cases(path)]
+
+
+SETS = (
+    # Written apart from the model. Recorded 2026-12-07: 196 of 198 (it was 140 the session
+    # before, and 108 with 13 wrong writes when the set was written). The floor sits four
+    # cases below: some cases depend on the weekday or hour the set runs at ("fri", "thurs",
+    # "this wk"). The two wrong writes are one case, rs-correct-amount: "new deal for tom
+    # becker 12k proposal stage", then "sorry 15k not 12k". Every value of the first message
+    # is read with confidence, so the deal opens at once (the dev suite asks exactly that)
+    # and the correction then changes it: the end state is what the person settled on (its
+    # twin rl-correct-amount passes with no wrong write), but this count looks at calls, not
+    # the end state. Lower it to 0 when that case or this count changes.
+    RealisticSet("written apart", (REALISTIC,), floor=0.97, max_wrong_writes=2),
+    # Added while fixing (2026-12-07: 327 of 331, no wrong write); the same margin for weekdays.
+    RealisticSet("added", tuple(sorted(ADDED.glob("*.yaml"))), floor=0.96, max_wrong_writes=0),
+)
 
 
 def wrong_writes(case: Case, observed: list[Observed], now: datetime) -> list[str]:
@@ -67,9 +88,9 @@ def wrong_writes(case: Case, observed: list[Observed], now: datetime) -> list[st
     return found
 
 
-def test_the_realistic_set_is_big_and_well_formed() -> None:
-    cases = load_cases(REALISTIC)
-    assert sum(c.utterances for c in cases) >= MIN_UTTERANCES
+def test_the_realistic_sets_are_big_and_well_formed() -> None:
+    assert sum(c.utterances for c in load_cases(REALISTIC)) >= MIN_UTTERANCES
+    cases = [case for realistic in SETS for case in realistic.cases()]
     assert len({c.id for c in cases}) == len(cases), "case ids must be unique"
     for case in cases:
         for turn in case.turns:
@@ -77,7 +98,10 @@ def test_the_realistic_set_is_big_and_well_formed() -> None:
                 assert set(call) <= {"tool", "args", "many"}, (case.id, call)
 
 
-async def test_the_realistic_set_on_the_offline_model(tmp_path: Path) -> None:
+@pytest.mark.parametrize("realistic", SETS, ids=lambda s: s.name.replace(" ", "-"))
+async def test_each_realistic_set_on_the_offline_model(
+    realistic: RealisticSet, tmp_path: Path
+) -> None:
     wrong: list[str] = []
 
     def observe(case: Case, observed: list[Observed], now: datetime) -> None:
@@ -86,9 +110,9 @@ async def test_the_realistic_set_on_the_offline_model(tmp_path: Path) -> None:
     async def backend(case: Case) -> tuple[list[Observed], datetime]:
         return await service_backend(case, tmp_path / case.id)
 
-    result = await score(load_cases(REALISTIC), backend, observe)
-    report = result.report("the real service (realistic set)")
+    result = await score(realistic.cases(), backend, observe)
+    report = result.report(f"the real service (realistic set, {realistic.name})")
     report += f"\nwrong writes: {len(wrong)}\n" + "\n".join(wrong)
     print("\n" + report)
-    assert result.accuracy >= FLOOR - 1e-9, report
-    assert len(wrong) <= MAX_WRONG_WRITES, report
+    assert result.accuracy >= realistic.floor - 1e-9, report
+    assert len(wrong) <= realistic.max_wrong_writes, report

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,7 @@ from hypothesis import strategies as st
 
 from coworker.agent.context import system_prompt
 from coworker.llm.base import ModelRequest
-from coworker.llm.offline import OfflineModel
-from coworker.llm.offline import plans as plans_module
+from coworker.llm.offline import OfflineModel, capabilities
 from coworker.llm.offline.conversation import read_clock
 from coworker.llm.offline.engine import Reply, Stop, call
 from coworker.llm.offline.intents import Intent
@@ -40,13 +38,12 @@ from coworker.llm.offline.trust import (
 )
 from tests.offline.driver import Driver, sandbox_executor
 
-OFFLINE = Path(__file__).parents[2] / "src" / "coworker" / "llm" / "offline"
 NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 
 
 def _ctx(answers: dict[str, Any] | None = None) -> Ctx:
     clock = read_clock(system_prompt(user_name="Alex", timezone="UTC", now=NOW), NOW)
-    return Ctx(Intent("test"), Utterance.of("x"), clock, Memory(), dict(answers or {}))
+    return Ctx(Intent("create_deal"), Utterance.of("x"), clock, Memory(), dict(answers or {}))
 
 
 # --------------------------------------------------------------------------- mechanism
@@ -62,7 +59,11 @@ def test_a_write_that_bypasses_the_check_never_leaves_the_interpreter(
         yield call(tool, title="x")
         return Reply("done")
 
-    monkeypatch.setitem(plans_module.PLANS, "find_leads", rogue)
+    monkeypatch.setitem(
+        capabilities.BY_KIND,
+        "find_leads",
+        capabilities.Capability("find_leads", rogue, "find Jane"),
+    )
     request = ModelRequest(
         system=system_prompt(user_name="Alex", timezone="UTC", now=NOW),
         messages=[{"role": "user", "content": [{"type": "text", "text": "find Jane"}]}],
@@ -167,16 +168,6 @@ def test_money_confidence(raw: str, sure: bool) -> None:
     assert money_confident(raw) is sure
 
 
-def test_every_intent_kind_has_a_plan() -> None:
-    """An intent without a plan used to become "unsupported" silently."""
-    kinds = set()
-    for path in (OFFLINE / "intents").glob("*.py"):
-        kinds |= set(re.findall(r'make_intent\(\s*"(\w+)"', path.read_text("utf-8")))
-    assert kinds, "no intents found"
-    missing = kinds - set(plans_module.PLANS) - {"confirm"}
-    assert not missing, f"intents without a plan: {sorted(missing)}"
-
-
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
@@ -230,6 +221,10 @@ async def test_a_no_after_the_question_changes_nothing() -> None:
         "book a meeting room for 3pm tomorrow",
         "get me a taxi to the airport",
         "order lunch for the team",
+        "find chris johnson on linkedin and send him a connect request",
+        "whatsapp marcus that im running late",
+        "add jane smith to my google calendar for thurs 2pm",
+        "send hannah phillips flowers for closing the deal",
     ],
 )
 async def test_out_of_scope_changes_nothing_and_says_so(text: str) -> None:
@@ -238,6 +233,41 @@ async def test_out_of_scope_changes_nothing_and_says_so(text: str) -> None:
         turn = await driver.say(text)
         assert _writes(turn.calls) == [] and not driver.pending
         assert "haven't done anything" in turn.text or "can't" in turn.text.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did the bluth proposal task get done",
+        "should i move marcus reed's deal to closed won?",
+        "has jane smith been marked contacted",
+        "what if we tag luis ortega as hot",
+    ],
+)
+async def test_a_question_about_the_crm_changes_nothing(text: str) -> None:
+    async with sandbox_executor() as executor:
+        driver = Driver(executor, OfflineModel())
+        turn = await driver.say(text)
+        assert _writes(turn.calls) == [] and not driver.pending
+
+
+async def test_a_question_asked_then_confirmed_does_what_it_showed() -> None:
+    async with sandbox_executor() as executor:
+        driver = Driver(executor, OfflineModel())
+        asked = await driver.say("did the bluth proposal task get done")
+        assert "haven't changed anything" in asked.text
+        done = await driver.say("yes")
+        [(name, args)] = _writes(done.calls)
+        assert name == "update_task" and args["completed"] is True
+
+
+async def test_dictated_text_naming_another_app_is_still_the_persons_text() -> None:
+    async with sandbox_executor() as executor:
+        driver = Driver(executor, OfflineModel())
+        turn = await driver.say("text jane smith: saw ur post on linkedin, congrats")
+        [waiting] = turn.pending
+        assert waiting.use["name"] == "send_sms"
+        assert waiting.use["input"]["message"] == "saw ur post on linkedin, congrats"
 
 
 async def test_a_company_keeps_only_the_company() -> None:

@@ -120,7 +120,7 @@ def test_compaction_keeps_what_people_need_and_caps_size() -> None:
         "status": "new",
         "title": None,
         "source": "web",
-        "tags": [],
+        "tags": ["hot"],
         "owner_id": "o",
         "created_at": "x",
         "updated_at": "y",
@@ -135,6 +135,7 @@ def test_compaction_keeps_what_people_need_and_caps_size() -> None:
                 "company": "Acme",
                 "email": "j@a.co",
                 "status": "new",
+                "tags": ["hot"],  # "who's tagged hot" is answered from the list (#16)
                 "owner_id": "o",  # whose it is: "my leads" is never the team's (#18)
             }
         ],

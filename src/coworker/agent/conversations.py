@@ -115,10 +115,11 @@ class Conversations(ABC):
         *,
         status: str | None = None,
         conversation_id: str | None = None,
+        batch_id: str | None = None,
     ) -> list[ActionView]:
         """The person's actions; pending ones whose time ran out are closed on the way."""
         records = await self.store.list_actions(
-            user_id=user.id, conversation_id=conversation_id, status=status
+            user_id=user.id, conversation_id=conversation_id, status=status, batch_id=batch_id
         )
         views = []
         for record in records:

@@ -120,9 +120,7 @@ def _decide_batch(batch_id: str, left_out: list[str], *, as_json: bool) -> None:
     async def work(runtime: Runtime, user: UserRecord) -> int:
         coworker = runtime.coworker
         waiting = [
-            a.id
-            for a in await coworker.list_actions(user, status="pending")
-            if a.batch_id == batch_id
+            a.id for a in await coworker.list_actions(user, status="pending", batch_id=batch_id)
         ]
         if not waiting:
             fail(f"no action of batch {batch_id} waits for a decision", 2)

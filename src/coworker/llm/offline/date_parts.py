@@ -187,6 +187,11 @@ def _date_part(kind: str, m: re.Match[str], now: datetime) -> DatePart | None:  
         if kind == "eonm":
             first = _first_of_next_month(first)
         return DatePart(first - timedelta(days=1), END_OF_DAY, start, end)
+    if kind == "eo_month":
+        month = MONTHS[m[1]]
+        year = today.year + (1 if month < today.month else 0)
+        last = _first_of_next_month(date(year, month, 1)) - timedelta(days=1)
+        return DatePart(last, END_OF_DAY, start, end)
     if kind == "eoq":
         return DatePart(_quarter_end(today), END_OF_DAY, start, end)
     if kind == "eoy":

@@ -126,6 +126,8 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("eonw", re.compile(r"\b(?:by )?(?:the )?end of (?:the )?(?:next|nxt) (?:week|wk)\b")),
     ("eom", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?month|eom)\b")),
     ("eonm", re.compile(r"\b(?:by )?(?:the )?end of (?:the )?(?:next|nxt) month\b")),
+    # "closing end of jan": the month's last day; the coming one (January said in December)
+    ("eo_month", re.compile(rf"\b(?:by )?(?:the )?end of ({_MON})\b")),
     ("eoq", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?(?:quarter|qtr)|eoq)\b")),
     ("eoy", re.compile(r"\b(?:(?:by )?(?:the )?end of (?:the |this )?year|eoy)\b")),
     ("today", re.compile(r"\b(?:today|tdy)\b")),
@@ -183,7 +185,11 @@ TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("hm", re.compile(rf"\b(?:at |@ ?)?(\d{{1,2}})[:.](\d{{2}}) ?({_AMPM})?(?![\d:])")),
     ("h_ampm", re.compile(rf"\b(?:at |@ ?)?(\d{{1,2}}) ?({_AMPM})(?![a-z])")),
     ("oclock", re.compile(r"\b(?:at )?(\d{1,2}) ?o'?clock\b")),
-    ("half_past", re.compile(r"\b(?:at )?half past (\d{1,2})\b")),
+    # "half past 3", and the British "half 3" (3:30, not half of three of something)
+    (
+        "half_past",
+        re.compile(r"\b(?:at )?half(?: past)? (\d{1,2})\b(?! ?(?:an?\b|hours?|hrs?|mins?|%|k\b))"),
+    ),
     ("noon", re.compile(r"\b(?:at )?(noon|midday|midnight|lunch ?time|lunch)\b")),
     (
         "at_h",

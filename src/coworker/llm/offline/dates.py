@@ -173,12 +173,11 @@ def _resolve(low: str, part: DatePart, at_given: time | None, now: datetime) -> 
     zone = now.tzinfo
     assert zone is not None and part.day is not None
     day = part.day
-    if at_given is not None:
-        if part.weekday_flex and localise(day - timedelta(days=7), at_given, zone) > now:
-            day -= timedelta(days=7)  # "Friday 2pm" said on Friday morning: today
-        return localise(day, at_given, zone)
-    if part.at is not None:
-        return localise(day, part.at, zone)
+    at = at_given if at_given is not None else part.at
+    if at is not None:
+        if part.weekday_flex and localise(day - timedelta(days=7), at, zone) > now:
+            day -= timedelta(days=7)  # "Friday 2pm", "monday morning" said early that day
+        return localise(day, at, zone)
     if part.deadline or low[max(0, part.start - 3) : part.start] == "by ":
         return localise(day, END_OF_DAY, zone)
     return localise(day, DEFAULT_TIME, zone)
@@ -219,6 +218,26 @@ def _time_alone(at: time, now: datetime) -> datetime:
     return moment
 
 
+# A number right after a day ("thurs 8", "tmrw 3"): its hour, when nothing else it can be.
+_BARE_HOUR = re.compile(
+    r" (\d{1,2})\b(?![:./,]\d| ?(?:st|nd|rd|th|k|m|%|x|am|pm|a\.m|p\.m|mins?|minutes?|hours?|hrs?|"
+    r"days?|weeks?|wks?|months?|seats?|users?|people|times?|tasks?|calls?|emails?|leads?|deals?|"
+    r"more|others?|of\b|o'?clock))",
+)
+_AMPM = re.compile(r"\d\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday|midnight|lunch", re.I)
+
+
+def _sure_hour(low: str, pair: tuple[time, int, int], part: DatePart | None) -> bool:
+    """A time said without am/pm is read by convention (1 to 6 is the afternoon); around
+    the turn of it ("at 6:30", "at 7") either half of the day is as likely, so the reading
+    is shown before it is used."""
+    _, start, end = pair
+    if _AMPM.search(low[start:end]) or (part is not None and part.at is not None):
+        return True
+    said = re.search(r"\d{1,2}", low[start:end])
+    return said is None or int(said.group(0)) not in (5, 6, 7)
+
+
 def find_when(text: str, now: datetime) -> list[When]:
     """Every date or time phrase in `text`, in order, resolved relative to `now`.
 
@@ -235,6 +254,15 @@ def find_when(text: str, now: datetime) -> list[When]:
         pair = next((t for t in times if _adjacent(low, part, t[1], t[2])), None)
         if pair is not None:
             times.remove(pair)
+        bare = _BARE_HOUR.match(low, part.end) if pair is None and part.at is None else None
+        hour = time_part("at_h", bare) if bare is not None else None
+        if bare is not None and hour is not None:  # "thurs 8": an hour, am or pm unsaid
+            pair = (hour, bare.start(1), bare.end(1))
+        if pair is not None and part.at is not None and part.at.hour >= 17 > 12 > pair[0].hour:
+            if not _AMPM.search(low[pair[1] : pair[2]]):  # "at 9 tonight": 21:00
+                pair = (pair[0].replace(hour=pair[0].hour + 12), pair[1], pair[2])
+        sure = part.confident and (pair is None or _sure_hour(low, pair, part))
+        sure = sure and bare is None
         if part.exact is not None and pair is None:
             value, has_time = part.exact, True
         else:
@@ -242,9 +270,10 @@ def find_when(text: str, now: datetime) -> list[When]:
             has_time = pair is not None or part.at is not None
         start = min(part.start, pair[1]) if pair else part.start
         end = max(part.end, pair[2]) if pair else part.end
-        found.append(When(value, start, end, text[start:end], True, has_time, part.confident))
+        found.append(When(value, start, end, text[start:end], True, has_time, sure))
     for at, start, end in times:
-        found.append(When(_time_alone(at, now), start, end, text[start:end], False, True, True))
+        sure = _sure_hour(low, (at, start, end), None)
+        found.append(When(_time_alone(at, now), start, end, text[start:end], False, True, sure))
     found.sort(key=lambda w: w.start)
     return found
 

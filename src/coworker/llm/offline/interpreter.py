@@ -16,6 +16,8 @@ from datetime import datetime
 from coworker.dialsheet.contract import load_contract
 from coworker.llm.base import Block, Message, ModelRequest
 from coworker.llm.offline import replies
+from coworker.llm.offline.answers import Answer, match_answer
+from coworker.llm.offline.capabilities import plan_for
 from coworker.llm.offline.conversation import (
     Clock,
     Episode,
@@ -24,14 +26,14 @@ from coworker.llm.offline.conversation import (
     last_tool_use_id,
     read_clock,
 )
-from coworker.llm.offline.engine import Call, Done, Emit, Plan, Reply, Stop, replay
+from coworker.llm.offline.engine import Call, Done, Emit, Reply, replay
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.common import IntentKind
 from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.memory import remember
-from coworker.llm.offline.plans import plan_for
 from coworker.llm.offline.plans.talk import HELP
-from coworker.llm.offline.resolve import Answer, Ctx, match_answer
-from coworker.llm.offline.split import split_requests
+from coworker.llm.offline.resolve import Ctx
+from coworker.llm.offline.split import in_order, split_requests
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.trust import UNCHECKED, unchecked
 
@@ -55,11 +57,15 @@ _NEW_REQUEST = re.compile(
 )
 # Requests that are never the text a question asked for: "overdue tasks" after "what should
 # the note say?" is a new request, not a note.
-_FRESH_KINDS = frozenset(
-    {"help", "overview", "list_tasks", "list_deals", "list_notes", "list_calls", "list_sent"}
-    | {"list_mailboxes", "list_sequences", "list_tags", "daily"}
+_FRESH_KINDS: frozenset[IntentKind] = frozenset(
+    {
+        "help", "overview", "list_tasks", "list_deals", "list_notes", "list_calls", "list_sent",
+        "list_mailboxes", "list_sequences", "list_tags", "list_leads", "lead_owner", "recent_leads",
+    }
+)  # fmt: skip
+_ANSWER_KINDS: frozenset[IntentKind] = frozenset(
+    {"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"}
 )
-_ANSWER_KINDS = frozenset({"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"})
 
 
 @dataclass
@@ -76,21 +82,6 @@ class Chain:
 
 def _diverged(steps: list[Step]) -> Reply:
     return Reply(replies.generic([r for step in steps for r in step.results]))
-
-
-def _in_order(ctx: Ctx, parts: list[str]) -> Plan:
-    """Several requests of one message, each planned on its own, one after the other."""
-    said: list[str] = []
-    for part in parts:
-        utterance = Utterance.of(part)
-        one = Ctx(classify(utterance, ctx.clock.now), utterance, ctx.clock, ctx.memory, ctx.answers)
-        try:
-            reply = yield from plan_for(one)
-        except Stop as stop:  # a question: what was done so far comes first
-            text = "\n\n".join([*said, stop.reply.text])
-            raise Stop(Reply(text, stop.reply.question, stop.reply.status)) from None
-        said.append(reply.text)
-    return Reply("\n\n".join(said))
 
 
 def _superseded(episode: Episode | None) -> tuple[Call | None, str]:
@@ -123,7 +114,7 @@ def _run(
             # A typed "no" cannot decide a card that still waits: say how to cancel it.
             return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
     parts = split_requests(utterance.raw) if intent.kind != "confirm" else []
-    plan = _in_order(ctx, parts) if len(parts) > 1 else plan_for(ctx, pending, pending_say)
+    plan = in_order(ctx, parts, plan_for) if len(parts) > 1 else plan_for(ctx, pending, pending_say)
     outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
 
@@ -150,6 +141,8 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     own.kind == "confirm" and not own.get("yes")
                 )
                 answer = None if fresh else match_answer(question, text)
+                if answer is None and own.kind == "undo":  # "not nathan, maya": an answer
+                    answer = match_answer(question, text)
             if answer is not None:
                 answers = {**prev.answers, question.key: answer}
                 return _run(
@@ -161,7 +154,10 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     eps,
                     clock,
                 )
-            if not fresh and question.kind == "choice" and own.kind in ("unsupported", "noise"):
+            unread = own.kind in ("unsupported", "noise") or (
+                own.kind == "confirm" and bool(own.get("yes"))  # "yes" to "which one?"
+            )
+            if not fresh and question.kind == "choice" and unread:
                 assert isinstance(prev.outcome, Done)
                 again = Reply(
                     "Sorry, I didn't catch which one — reply with the number or the name.\n\n"

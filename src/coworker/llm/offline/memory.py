@@ -7,6 +7,7 @@ everything here comes from those results, newest last.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,13 @@ from coworker.llm.offline.slots import lead_ref
 LEAD_TOOLS = ("get_lead", "create_lead", "update_lead")
 
 
-_UNDOABLE = ("update_lead", "update_task", "update_opportunity", "create_opportunity")
+_UNDOABLE = (
+    "update_lead",
+    "update_task",
+    "update_opportunity",
+    "create_opportunity",
+    "create_task",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class LastWrite:
     tool: str
     input: dict[str, Any]
     before: dict[str, Any]
+    # the record a create_ made ("scratch that" after a new task: the task that now exists)
+    created: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +49,14 @@ class Memory:
     shown: list[dict[str, Any]] = field(default_factory=list)  # the last list of leads shown
     deleted: set[str] = field(default_factory=set)
     last_write: LastWrite | None = None  # the coworker's last change, for "undo that"
+    # every change made for the latest message that made any ("mark tom and luis as
+    # contacted" is two): what "undo that" takes back
+    last_changes: list[LastWrite] = field(default_factory=list)
+    # messages since those changes (a bare "yes"/"ok" not counted): 0 when "no, don't do
+    # that" can only mean them
+    since_change: int = 0
+    _new_message: bool = True
+    _focused: set[str] = field(default_factory=set)  # the leads this message was about
     last_task_written: str | None = None  # the task the last write of any kind created or changed
 
     def lead_name(self, lead_id: str | None) -> str | None:
@@ -52,7 +69,14 @@ class Memory:
             task = result.record("task") if result.name.endswith("_task") else None
             self.last_task_written = str(task["id"]) if task and task.get("id") else None
         if result.name in _UNDOABLE and result.ok and result.decision is None:
-            self.last_write = LastWrite(result.name, dict(result.input), self._before(result))
+            made = result.record(result.name.removeprefix("create_"))
+            created = dict(made) if result.name.startswith("create_") and made else {}
+            self.last_write = LastWrite(
+                result.name, dict(result.input), self._before(result), created
+            )
+            if self._new_message:
+                self.last_changes, self._new_message = [], False
+            self.last_changes.append(self.last_write)
         if result.name == "search_leads" and result.ok:
             found = result.items("leads")
             query = result.input.get("search")
@@ -63,6 +87,7 @@ class Memory:
             self.shown = found
             if len(found) == 1:
                 self.lead = self.leads[found[0]["id"]]
+                self._focused.add(str(found[0]["id"]))
             return
         if result.name in LEAD_TOOLS and result.ok:
             record = result.record("lead")
@@ -105,6 +130,18 @@ class Memory:
         used = result.input.get("lead_id")
         if isinstance(used, str) and used in self.leads and not result.is_error:
             self.lead = self.leads[used]
+            self._focused.add(used)
+
+    def new_message(self) -> None:
+        """What is learnt from here on was done for another message of the person's."""
+        self._new_message = True
+        self._focused = set()
+
+    def end_message(self) -> None:
+        """Two people looked at or changed for one message ("pull up marcus and tom"):
+        neither is "him" after it; the person is asked who they mean."""
+        if len(self._focused) > 1:
+            self.lead = None
 
     def _before(self, result: Result) -> dict[str, Any]:
         """The record as it was before `result` changed it (what "undo" puts back)."""
@@ -124,6 +161,7 @@ class Memory:
         self.leads[lead_id] = merged
         if focus:
             self.lead = merged
+            self._focused.add(lead_id)
 
     def _deal(self, deal: dict[str, Any], *, focus: bool) -> None:
         if deal.get("id"):
@@ -142,6 +180,10 @@ def remember(history: list[Episode]) -> Memory:
     """The memory after the given (earlier) episodes."""
     memory = Memory()
     for episode in history:
+        memory.new_message()
+        if memory.last_changes and not _acknowledgement(episode):
+            memory.since_change += 1
+        before = memory.last_write
         for step in episode.steps:
             listed: dict[str, dict[str, Any]] = {}
             for result in step.results:
@@ -153,7 +195,22 @@ def remember(history: list[Episode]) -> Memory:
                 # showed, when it showed one ("the initech annual license deal"), else none
                 named = [d for d in listed.values() if _shows(episode.final_text, d)]
                 memory.deal = named[0] if len(named) == 1 else None
+        if memory.last_write is not before:
+            memory.since_change = 0
+        memory.end_message()
     return memory
+
+
+_ACK = re.compile(
+    r"^\W*(?:y|ya|yes|yeah|yep|yup|sure|ok|okay|k|kk|cool|great|perfect|nice|thanks|thx|ty|"
+    r"thank you|got it|sounds good)\W*$",
+    re.I,
+)
+
+
+def _acknowledgement(episode: Episode) -> bool:
+    """A bare "yes"/"ok" that did nothing: it does not move the conversation on."""
+    return not episode.steps and bool(_ACK.match(episode.request.strip()))
 
 
 def _shows(text: str, deal: dict[str, Any]) -> bool:

@@ -24,6 +24,26 @@ from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import similarity, token_similarity
 
 Record = dict[str, Any]
+# A title's words as people shorten them: "vp of eng", "head of ops".
+TITLE_WORDS = {
+    "vp": "vice president",
+    "eng": "engineering",
+    "ops": "operations",
+    "mktg": "marketing",
+    "cfo": "chief financial officer",
+    "ceo": "chief executive officer",
+    "cto": "chief technology officer",
+    "coo": "chief operating officer",
+}
+
+
+# Someone named by their role rather than their name ("follow up w the vp of sales"): a
+# person, but which one the words alone don't say.
+ROLE_REFERENCE = re.compile(
+    r"\bthe\s+(?:(?:vp|svp|evp|cfo|ceo|cto|coo|cmo|cro|founder|owner|buyer|champion|"
+    r"decision[- ]maker|contact|guy|lady|head of \w+|\w+ (?:director|manager|lead)))\b",
+    re.I,
+)
 
 
 def name_key(text: str) -> str:
@@ -228,3 +248,105 @@ def winner(matches: Sequence[Match]) -> Match | None:
     if len(matches) > 1 and matches[0].score - matches[1].score < MARGIN:
         return None
     return matches[0]
+
+
+# "not parker, the other one", "isn't nathan", "other than jane smith", "instead of the one at
+# initech": the person rules someone out. The words after the marker, up to a pause.
+_NEGATION = re.compile(
+    r"\b(?:not|isn'?t|wasn'?t|other than|except(?: for)?|instead of|rather than)\s+"
+    r"(?:(?:the|that|this|one|ones?|guy|lady|person|lead|contact)\s+)*"
+    r"(?:(?:at|from|@|in)\s+)?(?P<words>[^,.;:!?()\n]+)",
+    re.I,
+)
+_NEGATION_END = re.compile(
+    r"\b(?:but|i|i'?m|im|it'?s|its|the|that|this|he|she|they|her|his|him|rather|instead|"
+    r"and|or|meant|mean|want|wanted|pls|please|one|yet|anymore)\b",
+    re.I,
+)
+
+
+def negated_names(message: str) -> list[list[str]]:
+    """The names the person ruled out in `message`, each as its words ("not jane smith" ->
+    [["jane", "smith"]]). Words that cannot be part of a name are left out, so "not sure"
+    or "not yet" rule out nobody."""
+    from coworker.llm.offline.vocab import COMMON_WORDS
+
+    found: list[list[str]] = []
+    for m in _NEGATION.finditer(message):
+        words = _NEGATION_END.split(m["words"], maxsplit=1)[0]
+        kept = [
+            w
+            for w in _words(words)[:3]
+            if len(w) >= 2 and w not in COMMON_WORDS and not w.isdigit()
+        ]
+        if kept:
+            found.append(kept)
+    return found
+
+
+def is_ruled_out(lead: Record, ruled_out: Sequence[Sequence[str]]) -> bool:
+    """Does one of the names the person ruled out (`negated_names`) describe this lead: every
+    word of it in the lead's name or company (a typo of one letter forgiven)?"""
+    hay = _words(f"{lead.get('name') or ''} {lead.get('company') or ''}")
+    return any(
+        all(any(_word_score(w, h) >= 90 and len(h) >= len(w) - 1 for h in hay) for w in words)
+        for words in ruled_out
+        if words
+    )
+
+
+def without_ruled_out(leads: list[Record], message: str) -> list[Record]:
+    """`leads` less the ones `message` rules out ("not parker")."""
+    ruled_out = negated_names(message)
+    if not ruled_out:
+        return leads
+    return [lead for lead in leads if not is_ruled_out(lead, ruled_out)]
+
+
+def by_company_and_role(leads: Sequence[Record], words: Sequence[str]) -> list[Record]:
+    """ "acme cfo", "the umbrella chris", "vp eng at initech": the leads at the company some of
+    the words name whose first name, surname or title the other words give (every one of
+    them). Empty when the words are not of that shape."""
+    low = [w.lower() for w in words]
+    companies = [
+        w for w in low if any(whole_word(w, name_key(str(x.get("company") or ""))) for x in leads)
+    ]
+    rest = [w for w in low if w not in companies]
+    if not companies or not rest:
+        return []
+
+    def fits(lead: Record) -> bool:
+        company = name_key(str(lead.get("company") or ""))
+        who = _words(f"{lead.get('name') or ''} {lead.get('title') or ''}")
+        return all(whole_word(w, company) for w in companies) and all(
+            any(h == w or (len(w) >= 3 and h.startswith(w)) for h in who) for w in rest
+        )
+
+    return [lead for lead in leads if fits(lead)]
+
+
+def words_named(lead: Record, words: Sequence[str], *, like: float = 90.0) -> frozenset[str]:
+    """The `words` that are words of the lead's name, as typed or with one slip ("philips");
+    with a lower `like`, also the ones that merely look like one ("garza" for Garcia)."""
+    name = _words(str(lead.get("name") or ""))
+    return frozenset(w for w in words if any(_word_score(w.lower(), n) >= like for n in name))
+
+
+def by_title(leads: Sequence[Record], text: str) -> list[Record]:
+    """ "their procurement manager" among the leads just shown: the ones whose title has every
+    word (a word may be shortened: "vp eng"); none when a word names one of them instead."""
+    from coworker.llm.offline.vocab import COMMON_WORDS
+
+    said = [w for w in _words(text) if w not in ("the", "their", "our", "his", "her")]
+    words = [w for w in said if w not in COMMON_WORDS] or said  # "it": the department
+    if not words or any(words_named(lead, words) for lead in leads):
+        return []
+
+    def has(lead: Record, w: str) -> bool:
+        title = _words(str(lead.get("title") or ""))
+        full = _words(" ".join(TITLE_WORDS.get(t, t) for t in title))
+        return any(t == w or (len(w) >= 3 and t.startswith(w)) for t in title + full) or (
+            w in TITLE_WORDS and all(x in full for x in TITLE_WORDS[w].split())
+        )
+
+    return [lead for lead in leads if all(has(lead, w) for w in words)]

@@ -10,6 +10,7 @@ import re
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Option, Reply, Stop, many, one
+from coworker.llm.offline.lead_search import Gen, Record
 from coworker.llm.offline.names import (
     is_company_match,
     name_key,
@@ -19,13 +20,11 @@ from coworker.llm.offline.names import (
 from coworker.llm.offline.resolve import (
     MAX_OPTIONS,
     Ctx,
-    Gen,
-    Record,
     ask_text,
     choose,
     ref_from_answer,
 )
-from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.slots import LeadRef, without_possessive
 from coworker.llm.offline.text import similarity, token_similarity
 from coworker.llm.offline.vocab import COMMON_WORDS
 
@@ -162,6 +161,11 @@ def find_deal(
         ref = ref_from_answer(text)
     found: Result = yield from one("search_leads", search=ref.text)
     candidates = relevant(found.items("leads"), ref)
+    plain = None if candidates else without_possessive(ref.text)
+    if plain:  # "olivias deal": a possessive typed without its apostrophe
+        ref = LeadRef(plain, company=ref.company)
+        found = yield from one("search_leads", search=plain)
+        candidates = relevant(found.items("leads"), ref)
     leads = candidates if is_company_match(candidates, ref) else narrow(candidates, ref)
     if not leads:
         raise Stop(
@@ -179,7 +183,10 @@ def find_deal(
         raise Stop(
             Reply(f"There's no deal for {who}. Say “new deal for {ref.describe()}” to open one.")
         )
-    return _pick_deal(ctx, matching, prefer_open, purpose, ref.describe(), target_stage)
+    owners = (
+        {str(lead["id"]): str(lead.get("name") or "") for lead in leads} if len(leads) > 1 else {}
+    )
+    return _pick_deal(ctx, matching, prefer_open, purpose, ref.describe(), target_stage, owners)
 
 
 def _pick_deal(
@@ -189,7 +196,9 @@ def _pick_deal(
     purpose: str,
     who: str,
     target_stage: str | None = None,
+    owners: dict[str, str] | None = None,
 ) -> Record:
+    """`owners`: lead names by id, when the deals are of several leads ("olivia's deal")."""
     from coworker.llm.offline.vocab import OPEN_STAGES
 
     if not deals:
@@ -203,7 +212,12 @@ def _pick_deal(
         deals = elsewhere or deals
     if len(deals) == 1:
         return deals[0]
-    options = [Option(str(d["id"]), replies.deal_label(d), d) for d in deals[:MAX_OPTIONS]]
+
+    def label(deal: Record) -> str:
+        owner = (owners or {}).get(str(deal.get("lead_id") or ""))
+        return replies.deal_label(deal) + (f" — {owner}" if owner else "")
+
+    options = [Option(str(d["id"]), label(d), d) for d in deals[:MAX_OPTIONS]]
     text = f"There are {len(deals)} deals for {who}. Which one {purpose}?\n\n" + replies.numbered(
         [o.label for o in options]
     )
@@ -235,40 +249,3 @@ def find_sequence(ctx: Ctx, query: str, sequences: list[Record]) -> Record:
     else:
         text = "Which sequence?\n\n"
     return choose(ctx, "sequence", text + replies.numbered([o.label for o in options]), options)
-
-
-_PROVIDERS = {
-    "outlook": "outlook",
-    "office": "outlook",
-    "microsoft": "outlook",
-    "hotmail": "outlook",
-    "exchange": "outlook",
-    "gmail": "gmail",
-    "google": "gmail",
-    "gsuite": "gmail",
-    "smtp": "smtp",
-}
-
-
-def pick_mailbox(accounts: list[Record], wanted: str) -> Record | None:
-    """The mailbox the person named: by address, provider ("my outlook"), name or role."""
-    wanted = wanted.lower()
-    provider = _PROVIDERS.get(wanted)
-    by_provider = [a for a in accounts if provider and a.get("provider") == provider]
-    if len(by_provider) == 1:
-        return by_provider[0]
-    by_name = [a for a in accounts if wanted in str(a.get("display_name", "")).lower().split()]
-    if len(by_name) == 1 and "@" not in wanted:
-        return by_name[0]
-    for account in accounts:
-        email = str(account.get("email", "")).lower()
-        if wanted == email or (wanted in email and "@" not in wanted):
-            return account
-    if wanted in ("default", "main", "primary", "work", "usual", "normal"):
-        return next((a for a in accounts if a.get("is_default")), None)
-    if wanted in ("other", "second", "secondary", "alias", "shared"):
-        return next((a for a in accounts if not a.get("is_default")), None)
-    ranked = sorted(accounts, key=lambda a: -similarity(wanted, str(a.get("email", ""))))
-    if ranked and similarity(wanted, str(ranked[0].get("email", ""))) >= 0.6:
-        return ranked[0]
-    return None

@@ -1,41 +1,37 @@
 """Turning "Jane", "the Acme follow-up" or "the Initech deal" into one record seen in a result.
 
-Ids are never invented: a lead is found with search_leads (then, for typos, by each word of
-the name, then by scanning the newest leads and ranking them by similarity); a task, deal or
-sequence is picked from a listing. When several fit, the plan stops and asks, listing them;
+Ids are never invented: a lead is found with search_leads (`lead_search`: the words, then
+each word, then a scan of the newest leads); a task, deal or sequence is picked from a
+listing (`pick`). When several fit, the plan stops and asks, listing them;
 the person's answer ("the one at Initech", "Chris Parker", "2") is matched against the same
-options when the plan is replayed, at exactly the point where it asked.
+options (`answers`) when the plan is replayed, at exactly the point where it asked.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
 from dataclasses import dataclass, field
-from typing import Any
 
 from coworker.llm.offline import replies
-from coworker.llm.offline.conversation import Clock, Result
-from coworker.llm.offline.engine import Batch, Call, Option, Question, Reply, Stop, many, one
+from coworker.llm.offline.answers import Answer
+from coworker.llm.offline.conversation import Clock
+from coworker.llm.offline.engine import Option, Question, Reply, Stop, one
 from coworker.llm.offline.intents import Intent
+from coworker.llm.offline.lead_search import Gen, Record, name_hits, search_leads
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.names import (
+    by_title,
     is_company_match,
+    is_ruled_out,
     narrow,
+    negated_names,
     rank,
-    relevant,
+    without_ruled_out,
 )
-from coworker.llm.offline.slots import LeadRef, digits, phone_search_forms
-from coworker.llm.offline.text import Utterance, similarity, token_similarity
-from coworker.llm.offline.vocab import COMMON_WORDS, NUMBER_WORDS
-
-Answer = Option | str
-Record = dict[str, Any]
-Gen = Generator[Batch, list[Result], Any]
+from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.text import Utterance
 
 MAX_OPTIONS = 8
-SCAN_PAGE = 20  # leads per page: a page must fit the compacted result's size cap
-SCAN_PAGES = 15
 
 
 @dataclass
@@ -47,6 +43,13 @@ class Ctx:
     clock: Clock
     memory: Memory
     answers: dict[str, Answer] = field(default_factory=dict)
+    # The person's whole message when it held several requests: "not jane" in one part rules
+    # Jane out of the next ("actually not jane, her colleague. mark that one contacted").
+    message: str = ""
+
+    @property
+    def whole(self) -> str:
+        return self.message or self.utterance.raw
 
 
 def ask(ctx: Ctx, text: str, question: Question) -> Answer:
@@ -69,153 +72,11 @@ def choose(ctx: Ctx, key: str, text: str, options: list[Option]) -> Record:
     raise Stop(Reply(text, Question(key, "choice", tuple(options[:MAX_OPTIONS])), status="asked"))
 
 
-# --------------------------------------------------------------------------- answers
-
-_ORDINAL = re.compile(
-    r"\b(?:(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth|1st|2nd|3rd|4th|5th|"
-    r"6th|7th|8th|last|latter|former|top|bottom|one|two|three|four|five|six|seven|eight)\b|"
-    r"(?:^|#|\bnumber\s*|\bno\.?\s*|\boption\s*)(?P<num>[1-9])\b)",
-    re.I,
-)
-_YES = re.compile(
-    r"^(?:yes|yeah|yep|yup|sure|correct|right|that'?s (?:her|him|them|it|the one|right|"
-    r"correct)|exactly|y|ok|okay|that one|go ahead|please do|do it|indeed|affirmative|"
-    r"uh huh|yes please)\b",
-    re.I,
-)
-_ORDINAL_VALUES = {**NUMBER_WORDS, "last": -1, "latter": -1, "bottom": -1, "former": 1, "top": 1}
-
-
-def match_answer(question: Question, message: str) -> Answer | None:
-    """The option (or text) a reply to `question` gives, or None if it is not an answer."""
-    text = message.strip()
-    if not text:
-        return None
-    if question.kind == "text":
-        return text
-    options = list(question.options)
-    low = text.lower().strip(" .!?")
-    if len(options) == 1 and _YES.match(low):
-        return options[0]
-    scored: list[tuple[float, int]] = []
-    words = [w for w in re.findall(r"[\w@.+-]+", low) if w not in COMMON_WORDS or w.isdigit()]
-    for i, option in enumerate(options):
-        record = option.record
-        fields = [str(record.get(k) or "") for k in ("name", "company", "title", "email", "phone")]
-        fields.append(option.label)
-        hay = " ".join(fields).lower()
-        if low == str(record.get("name", "")).lower():
-            return option
-        if not words:
-            continue
-        hits = 0.0
-        hay_words = re.findall(r"[\w@.+-]+", hay)
-        for w in words:
-            if w in ("one", "the", "at", "from"):
-                continue
-            if len(w) < 2:
-                # an initial: "Chris P"
-                hits += 0.5 if any(h.startswith(w) for h in hay_words[1:]) else 0.0
-                continue
-            if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", hay):
-                hits += 1
-            elif len(w) >= 4 and any(similarity(w, h, 0.8) >= 0.8 for h in hay_words):
-                hits += 0.8
-            elif len(w) >= 3 and any(h.startswith(w) for h in hay_words):
-                hits += 0.6
-        if hits:
-            scored.append((hits, i))
-    if scored:
-        scored.sort(reverse=True)
-        if len(scored) == 1 or scored[0][0] > scored[1][0]:
-            return options[scored[0][1]]
-    m = _ORDINAL.search(low)
-    if m and len(low.split()) <= 6:
-        value = int(m["num"]) if m["num"] else _ORDINAL_VALUES.get(m["word"].lower(), 0)
-        if value == -1:
-            return options[-1]
-        if 1 <= value <= len(options):
-            return options[value - 1]
-    return None
-
-
 # --------------------------------------------------------------------------- leads
 
 
 def lead_option(lead: Record) -> Option:
     return Option(str(lead["id"]), replies.lead_label(lead), lead)
-
-
-def search_terms(ref: LeadRef) -> list[str]:
-    if ref.is_phone:
-        return phone_search_forms(ref.text)
-    return [ref.text]
-
-
-def lead_words(text: str) -> list[str]:
-    return [
-        w
-        for w in re.findall(r"[A-Za-z0-9@.+'-]+", text)
-        if len(w) >= 3 and w.lower() not in COMMON_WORDS
-    ]
-
-
-def search_leads(ref: LeadRef) -> Gen:
-    """Search the way a person would: the words as given, then each word, then a scan.
-
-    Returns (leads, how): how is "search", "words" or "scan"; leads are the candidates.
-    """
-    terms = search_terms(ref)
-    result: Result = yield from one("search_leads", search=terms[0])
-    leads = result.items("leads")
-    if result.is_error:
-        raise Stop(Reply(replies.failure(result)))
-    leads = relevant(leads, ref)
-    for term in terms[1:]:
-        if leads:
-            break
-        result = yield from one("search_leads", search=term)
-        leads = result.items("leads")
-        if ref.is_phone:
-            wanted = digits(ref.text)[-7:]
-            leads = [lead for lead in leads if digits(str(lead.get("phone", ""))).endswith(wanted)]
-    if leads or ref.is_email or ref.is_phone:
-        return leads, "search"
-    if ref.company:
-        both = yield from one("search_leads", search=ref.company)
-        found = [
-            lead
-            for lead in both.items("leads")
-            if token_similarity(ref.text, str(lead.get("name", ""))) >= 0.7
-        ]
-        if found:
-            return found, "search"
-    words = lead_words(ref.text)
-    if len(words) > 1:
-        results = yield from many([Call("search_leads", {"search": w}) for w in words[:4]])
-        seen: dict[str, Record] = {}
-        for r in results:
-            for lead in r.items("leads"):
-                seen.setdefault(str(lead["id"]), lead)
-        ranked = [(s, lead) for s, lead in rank(list(seen.values()), ref) if s >= 0.72]
-        if ranked:
-            return [lead for _, lead in ranked], "words"
-    # Typos in every word: scan the newest leads and rank them by similarity.
-    first = yield from one("search_leads", limit=SCAN_PAGE, page=1)
-    scanned: list[Record] = first.items("leads")
-    total = int((first.data or {}).get("total") or 0)
-    pages = min(SCAN_PAGES, -(-total // SCAN_PAGE))
-    if pages > 1:
-        rest = yield from many(
-            [
-                Call("search_leads", {"limit": SCAN_PAGE, "page": page})
-                for page in range(2, pages + 1)
-            ]
-        )
-        for r in rest:
-            scanned.extend(r.items("leads"))
-    ranked = [(s, lead) for s, lead in rank(scanned, ref) if s >= 0.6]
-    return [lead for _, lead in ranked], "scan"
 
 
 def _the_recent_one(memory: Memory, leads: list[Record], ref: LeadRef) -> Record | None:
@@ -227,21 +88,74 @@ def _the_recent_one(memory: Memory, leads: list[Record], ref: LeadRef) -> Record
     return next((lead for lead in leads if lead.get("id") == last.get("id")), None)
 
 
+_COLLEAGUE = re.compile(
+    r"\b(?:colleague|coworker|co-worker|teammate|counterpart|"
+    r"the (?:other )?(?:one|person|guy|lady))"
+    r"\s+(?:in|from|on|who runs|who does|that does|that runs)\s+(?:the\s+)?"
+    r"(?P<what>[a-z][\w&/ -]{1,30}?)"
+    r"(?:\s+(?:team|dept|department|side))?(?=\s*(?:[,.;:!?]|$|\s+(?:mark|set|make|move|put)\b))",
+    re.I,
+)
+
+
+def _colleague(ctx: Ctx, ruled: Record, key: str) -> Gen:
+    """The lead "her colleague in ops" describes: at the company of the lead ruled out, with
+    the title the words give. Asked about, never acted on at once: it was described, not named.
+    None when the words describe no one (or no one the CRM can tell)."""
+    m = _COLLEAGUE.search(ctx.whole)
+    company = str(ruled.get("company") or "")
+    if not m or not company:
+        return None
+    result = yield from one("search_leads", search=company)
+    same = [
+        lead
+        for lead in without_ruled_out(result.items("leads"), ctx.whole)
+        if lead.get("company") == company and lead.get("id") != ruled.get("id")
+    ]
+    fits = by_title(same, m["what"])
+    if not fits:
+        return None
+    who = replies.lead_short(ruled)
+    text = (
+        f"Not {who} — do you mean **{replies.lead_label(fits[0])}**?"
+        if len(fits) == 1
+        else f"Not {who} — which of these do you mean?\n\n"
+        + replies.numbered([replies.lead_label(lead) for lead in fits[:MAX_OPTIONS]])
+    )
+    return choose(ctx, key, text, [lead_option(lead) for lead in fits])
+
+
+def _which(lead: Record | None, ruled_out: list[list[str]]) -> str:
+    """Ask for the lead by name, saying who was ruled out when someone was."""
+    if ruled_out:
+        who = replies.lead_short(lead) if lead is not None else " ".join(ruled_out[0]).title()
+        return f"Not {who} — which lead do you mean? Tell me their name."
+    return "Which lead do you mean? Tell me their name."
+
+
 def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -> Gen:
     """One lead for `ref`, or stop and ask. `purpose` completes "Which lead ... ?"."""
     memory = ctx.memory
+    ruled_out = negated_names(ctx.whole)
     if ref.pronoun:
-        if memory.lead is not None:
+        if memory.lead is not None and not is_ruled_out(memory.lead, ruled_out):
             return memory.lead
-        text = ask_text(ctx, key + ":name", "Which lead do you mean? Tell me their name.")
+        if memory.lead is not None:  # "not jane, her colleague in ops": who the CRM says
+            colleague = yield from _colleague(ctx, memory.lead, key)
+            if colleague is not None:
+                return colleague
+        text = ask_text(ctx, key + ":name", _which(memory.lead, ruled_out))
         ref = ref_from_answer(text)
     if ref.ordinal is not None:
         shown = memory.shown
         index = ref.ordinal - 1 if ref.ordinal > 0 else len(shown) - 1
-        if shown and 0 <= index < len(shown):
+        if shown and 0 <= index < len(shown) and not is_ruled_out(shown[index], ruled_out):
             return shown[index]
-        text = ask_text(ctx, key + ":name", "Which lead do you mean? Tell me their name.")
+        text = ask_text(ctx, key + ":name", _which(None, ruled_out))
         ref = ref_from_answer(text)
+    titled = by_title(memory.shown, ref.text) if memory.shown and ref.text else []
+    if len(titled) == 1 and not is_ruled_out(titled[0], ruled_out):
+        return titled[0]  # "email their procurement manager" after "anyone at acme?"
     if ref.empty:
         text = ask_text(
             ctx,
@@ -256,6 +170,11 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
     leads, how = yield from search_leads(ref)
     if not leads:
         raise Stop(Reply(replies.no_lead(ref)))
+    if ruled_out:  # "not parker": never the one the person ruled out
+        left = without_ruled_out(leads, ctx.whole)
+        if not left:
+            raise Stop(Reply(_which(leads[0] if len(leads) == 1 else None, ruled_out)))
+        leads = left
     if how == "search":
         leads = narrow(leads, ref)
         if len(leads) == 1:
@@ -267,7 +186,16 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         ranked = rank(leads, ref)
         best = ranked[0][0]
         close = [lead for score, lead in ranked if score >= best - 0.06]
-        if len(close) == 1 and best >= 0.78:
+        # "chris, dupe": the words that found the best ("chris") find others as well, so
+        # it is not the one likely lead: they are all listed, never one offered as a guess.
+        same = name_hits(close[0], ref)
+        if same:
+            close += [
+                lead for _, lead in ranked if lead not in close and name_hits(lead, ref) == same
+            ]
+        # A name found only by likeness ("hannah watts" for Hannah Watson) is shown first
+        # when something will be done to that lead (`purpose`); a lookup just shows it.
+        if len(close) == 1 and best >= 0.78 and not purpose:
             return close[0]
         if len(close) == 1:
             options = [lead_option(close[0])]
@@ -298,8 +226,14 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
 
 
 def ref_from_answer(text: str) -> LeadRef:
+    """The lead an answer to "which lead?" names; none for "yes" or "no" ("yes" is not a
+    search for everyone called Hayes)."""
     from coworker.llm.offline.slots import lead_ref
 
+    if re.fullmatch(
+        r"(?:yes|yeah|yep|yup|sure|ok|okay|y|go ahead|do it|no|nope|nah|n)[\s.!]*", text, re.I
+    ):
+        return LeadRef()
     return lead_ref(
         re.sub(r"^(?:i mean|it'?s|its|the lead is|lead:?|for)\s+", "", text.strip(), flags=re.I)
     )

@@ -24,7 +24,7 @@ QUOTED = re.compile(r"\"([^\"]{1,500})\"|'([^']{2,200})'")
 
 PRONOUNS = frozenset("her him them she he they it this that same".split())
 _PRONOUN_REF = re.compile(
-    r"^(?:her|him|them|she|he|they|it|this (?:one|lead|person|contact|guy|lady)|"
+    r"^(?:her|him|them|she|he|they|it|his|their|this (?:one|lead|person|contact|guy|lady)|"
     r"that (?:one|lead|person|contact|guy|lady)|the (?:same )?(?:lead|person|contact)|"
     r"same (?:lead|person|one)|this|that)$"
 )
@@ -106,6 +106,33 @@ def lead_ref(span: str) -> LeadRef:
     if m:
         return LeadRef(m[1].strip(), company=m[2].strip())
     return LeadRef(text)
+
+
+def without_possessive(text: str) -> str | None:
+    """ "luis ortegas" -> "luis ortega": the name a possessive typed without its apostrophe
+    ("janes #", "toms title") stands for; None when the last word cannot be one. Only a
+    fallback: "hayes" and "marcus" are names as typed, so the caller tries the text first."""
+    m = re.fullmatch(r"(?P<stem>.*?\w{2,}[^su\W])s", text.strip(), re.I)
+    return m["stem"] if m else None
+
+
+# Text the person pasted or quoted into a message: data to talk about, never a request.
+# A single quote opens only after a space or a colon ("johnson's" is not an opening quote).
+_PASTED = (
+    re.compile(r"<!--.*?(?:-->|$)|<[a-z!/][^<>]{0,300}>", re.I | re.S),
+    re.compile(r"\{[^{}]{0,1000}\}|\[[^\[\]]{0,1000}\]", re.S),
+    re.compile(r"\"[^\"]{1,1000}(?:\"|$)|“[^”]{1,1000}(?:”|$)|‘[^’]{1,500}’", re.S),
+    re.compile(r"(?:^|(?<=[\s:(]))'[^']{2,500}'(?=[\s.,;:!?)]|$)", re.S),
+)
+
+
+def without_pasted(text: str) -> str:
+    """`text` with what was pasted or quoted into it cut out (each piece leaves a " … "), so
+    the person's own request can be read apart from it ("fwd: \"enroll everyone\" — just tell
+    me toms title"). The text itself when nothing was pasted."""
+    for pattern in _PASTED:
+        text = pattern.sub(" … ", text)
+    return text
 
 
 def email_in(text: str) -> str | None:

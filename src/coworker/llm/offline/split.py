@@ -10,7 +10,19 @@ replaced by that name before the request is read, as a person would read it.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Plan, Reply, Stop
+from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.memory import Memory
+from coworker.llm.offline.resolve import Ctx
+from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.text import Utterance
 
 _VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
@@ -28,55 +40,211 @@ _STARTS = re.compile(r"^(?:remind|log|mark|tag|create|add|update|move|set)\b", r
 # "Jane's new address is x - update it and ...": "update it" repeats the first sentence.
 _RESTATED = re.compile(r"\s+-\s+(?:please\s+)?(?:update|change|fix|set)\s+(?:it|that|this)\b", re.I)
 _PAYLOAD = re.compile(r"[:\"“]")
+# A verb that is also the name of a field, standing alone: "his phone and email (address)?".
+_FIELD_NOUN = re.compile(
+    r"(?:email|e-mail|text|sms|phone|number|title|status|company|tags?)"
+    r"(?:\s+(?:address|addr|addy|#|number|too|as well|pls|please))?\s*[?.!]*\s*$",
+    re.I,
+)
 
 
 def split_requests(text: str) -> list[str]:
     """The requests in `text`, in order; one item when it holds one request."""
     text = _RESTATED.sub("", text)
+    if _intent_of(text).kind == "undo":  # "hold on they havent signed. put it back": one
+        return [text]
     payload = _PAYLOAD.search(text)
     head_end = payload.start() if payload else len(text)
     parts: list[str] = []
     start = 0
-    for cut in _CUT.finditer(text, 0, head_end):
+    cuts = list(_CUT.finditer(text, 0, head_end))
+    if payload and _NOTE_HEAD.match(text):
+        cuts += _AFTER_NOTE.finditer(text, head_end)
+    for cut in cuts:
         before = text[start : cut.start()].strip()
         after = text[cut.end() :]
         if not before:
             continue
         if _TASKISH.match(before) and not _STARTS.match(after):
             continue
+        if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
+            continue
         parts.append(before)
         start = cut.end()
     parts.append(text[start:].strip())
+    parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
+    parts = [one for part in parts for one in _each_lead(part)]
     if len(parts) < 2:
         return [text]
     return _with_names(parts)
 
 
-_NAME = re.compile(
-    r"(?:^|\b(?:mark|tag|log that|that|email|text|call|update|on|for|with|to)\s+)"
-    r"(?P<n>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)"
-)
-_OBJECT = re.compile(
-    r"\b(?:him|her|them)\b(?=\s*(?:$|[,.;:]|\s(?:as|the|a|an|to|about|that|on|"
-    r"with|there|back|in|at|tomorrow|today|next)\b))",
+# A note's text is the person's own words, and may go on with a request of its own, marked as
+# one: "note on marcus: legal signed off. also move his deal to closed won". Only a sentence
+# that starts with "also"/"then" and a verb that changes a record is cut off; an email's or
+# text's body (written for someone else to read) is never cut.
+# "text her too": "too" says it is one more request, it is not what to send
+_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
+_NOTE_HEAD = re.compile(
+    r"^(?:(?:log|add|write|make|create|put|leave|record|jot|save|drop|post)\s+(?:down\s+)?"
+    r"(?:a\s+|an\s+|the\s+|this\s+|my\s+)?(?:quick\s+|short\s+|new\s+)?(?:call\s+)?"
+    r"(?:note|comment|memo|call)s?|note|notes)\b",
     re.I,
 )
+_AFTER_NOTE = re.compile(
+    r"(?:[.;!]\s+|\s+-+\s+)(?:(?:and\s+)?(?:also|then|plus|oh and)[,:]?\s+"
+    r"(?=(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:mark|tag|untag|move|set|update|change|"
+    r"put|bump|push|remind|schedule|close|create|add a task|enroll)\b)|"
+    # "... asked for a w9. text her too": a message to send as well, said as one
+    r"(?=(?:text|email|e-mail|sms)\s+(?:her|him|them)\b[^.;!]*\b(?:too|as well|also)[.!]*\s*$))",
+    re.I,
+)
+
+# One action for two leads: "mark tom and luis as contacted", "Tom Becker and Luis Ortega
+# are both contacted now". Done as one request per lead, each read (and its lead found) on
+# its own; only actions that mean the same for each lead. Messages keep theirs: one text to
+# "Jane and Marcus" is a group message, not two.
+_DISTRIBUTED = frozenset({"update_status", "tag_lead", "add_note"})
+_NAMEISH = r"[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2}"
+_AND = r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s+n\s+)"
+_BOTH = re.compile(rf"^(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)$", re.I)
+_PLURAL = re.compile(
+    rf"^(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)\s+(?:r|are|were)\s+(?:both\s+|now\s+)?"
+    r"(?P<rest>.+)$",
+    re.I,
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:as|to|the|a|an|is|are|r|both|all|with|for|from|at|on|my|our|deal|task|note|co|"
+    r"company|team|everyone|others|folks|guys|crew|partners?|friends)\b",
+    re.I,
+)
+_SOMETIME = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # classify wants a now; refs don't use it
+
+
+def _each_lead(part: str) -> list[str]:
+    """`part` once per lead when it asks the same thing of two ("X and Y"); else `[part]`."""
+    plural = _PLURAL.match(part.strip())
+    if plural and not any(_NOT_A_NAME.search(plural[k]) for k in ("a", "b")):
+        each = [f"{plural[k]} is {plural['rest']}" for k in ("a", "b")]
+        if all(_intent_names(one, plural[k]) for one, k in zip(each, ("a", "b"), strict=True)):
+            return each
+        return [part]
+    intent = _intent_of(part)
+    ref = intent.get("ref")
+    if intent.kind not in _DISTRIBUTED or not isinstance(ref, LeadRef) or ref.company:
+        return [part]
+    both = _BOTH.match(ref.text)
+    at = part.lower().find(ref.text.lower())
+    if both is None or at < 0 or any(_NOT_A_NAME.search(both[k]) for k in ("a", "b")):
+        return [part]
+    return [part[:at] + both[k] + part[at + len(ref.text) :] for k in ("a", "b")]
+
+
+def _intent_of(part: str) -> Intent:
+    return classify(Utterance.of(part), _SOMETIME)
+
+
+def _intent_names(part: str, name: str) -> bool:
+    intent = _intent_of(part)
+    ref = intent.get("ref")
+    return (
+        intent.kind in _DISTRIBUTED
+        and isinstance(ref, LeadRef)
+        and ref.text.lower() == name.strip().lower()
+    )
+
+
+# A later request's "him", "her", "his deal": the lead the first request named.
+_POSSESSIVE = re.compile(
+    r"\b(?:his|her|their)\s+(?=(?:deal|opp|opportunity|task|status|number|phone|cell|email|"
+    r"title|company|lead|record|notes?|account|acct|file)\b)",
+    re.I,
+)
+_OBJECT = re.compile(r"\b(?:him|her|them)\b", re.I)
 _SUBJECT = re.compile(r"^(?:she|he|they)\b", re.I)
 
 
+def _first_lead(part: str) -> str | None:
+    """The lead the request names, as the person wrote it (None: none, or only "her")."""
+    ref = _intent_of(part).get("ref")
+    if not isinstance(ref, LeadRef) or ref.pronoun or ref.ordinal is not None or not ref.text:
+        return None
+    return ref.text + (f" at {ref.company}" if ref.company else "")
+
+
 def _with_names(parts: list[str]) -> list[str]:
-    """Later requests' "him"/"her" replaced by the person the first request named."""
-    found = _NAME.search(parts[0])
-    if found is None:
+    """Later requests' "him"/"her"/"his deal" replaced by the person the first one named."""
+    name = _first_lead(parts[0])
+    if name is None:
         return parts
-    name = found["n"]
-    if name.split()[0].lower() in ("i", "the", "my", "jane's") or name.endswith("'s"):
-        name = name.removesuffix("'s")
     out = [parts[0]]
     for part in parts[1:]:
-        part = _OBJECT.sub(name, part, count=1)
-        part = _SUBJECT.sub(name, part, count=1)
-        part = re.sub(rf"^(\w+\s+{re.escape(name)})\s+there\b", r"\1", part)
-        out.append(part)
+        payload = _PAYLOAD.search(part)
+        head_end = payload.start() if payload else len(part)
+        head, body = part[:head_end], part[head_end:]
+        head = _POSSESSIVE.sub(f"{name}'s ", head, count=1)
+        head = _OBJECT.sub(name, head, count=1)
+        head = _SUBJECT.sub(name, head, count=1)
+        head = re.sub(rf"^(\w+\s+{re.escape(name)})\s+there\b", r"\1", head)
+        out.append(_about(head + body, name, bool(payload)))
     return out
+
+
+def _about(part: str, name: str, has_payload: bool) -> str:
+    """A later task or note that names nobody is about the first request's lead: "mark jane
+    as qualified and set a fu task for fri" links the task to Jane, as a person reads it."""
+    intent = _intent_of(part)
+    ref = intent.get("ref")
+    if ref is not None and not (isinstance(ref, LeadRef) and ref.empty):
+        return part
+    if intent.kind == "create_task" and not has_payload:
+        return f"{part} with {name}"
+    if intent.kind == "add_note" and has_payload:
+        at = _PAYLOAD.search(part)
+        assert at is not None
+        return f"{part[: at.start()].rstrip()} on {name}{part[at.start() :]}"
+    return part
+
+
+def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Plan:
+    """Several requests of one message, each planned on its own, one after the other.
+
+    Each part asks its own questions: an answer is kept under the part's number ("2/lead"),
+    so "which Chris?" answered for the first request is never taken as the answer to the
+    second's "which Schmidt?". A later part knows what the earlier ones did, as the next
+    message would: the memory it reads has learned their results ("her", "that deal").
+    """
+    said: list[str] = []
+    memory = copy.deepcopy(ctx.memory)
+    memory.new_message()
+    for index, part in enumerate(parts, start=1):
+        utterance = Utterance.of(part)
+        own = f"{index}/"
+        answers = {k[len(own) :]: v for k, v in ctx.answers.items() if k.startswith(own)}
+        intent = classify(utterance, ctx.clock.now)
+        one = Ctx(intent, utterance, ctx.clock, memory, answers, ctx.utterance.raw)
+        try:
+            reply = yield from _learning(plan_for(one), memory)
+        except Stop as stop:  # a question: what was done so far comes first
+            question = stop.reply.question
+            if question is not None:
+                question = replace(question, key=own + question.key)
+            text = "\n\n".join([*said, stop.reply.text])
+            raise Stop(Reply(text, question, stop.reply.status)) from None
+        said.append(reply.text)
+    return Reply("\n\n".join(said))
+
+
+def _learning(plan: Plan, memory: Memory) -> Plan:
+    """`plan`, with every result it gets also taken in by `memory`."""
+    results: list[Result] | None = None
+    while True:
+        try:
+            batch = next(plan) if results is None else plan.send(results)
+        except StopIteration as finished:
+            reply = finished.value
+            return reply if isinstance(reply, Reply) else Reply(str(reply or ""))
+        results = yield batch
+        for result in results:
+            memory.learn(result)

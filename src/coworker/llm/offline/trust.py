@@ -131,12 +131,31 @@ def confirm_key(plan: WritePlan) -> str:
 YES = Option("yes", "yes")
 
 
+# A question about the CRM is never an instruction to change it: "did the Bluth task get
+# done?" is answered by asking, not by marking it done. A request phrased politely ("can you
+# mark Jane as contacted?") is a request, and "it should be 15k" a correction.
+_WHETHER = re.compile(
+    r"^\W*(?:did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|weren'?t|is|isn'?t|are|"
+    r"aren'?t|does|doesn'?t|do (?:i|we)|should(?! be\b)|shall (?:i|we)|would it|could it|"
+    r"what if|why|how come|whether)\b",
+    re.I,
+)
+ASKED_NOT_TOLD = "I haven't changed anything: that read as a question."
+
+
+def asks_whether(text: str) -> bool:
+    """Is `text` a question about the CRM rather than a request to change it?"""
+    return bool(_WHETHER.match(text))
+
+
 def write(ctx: Ctx, plan: WritePlan) -> Generator[Batch, list[Result], Result]:
     """`result = yield from write(ctx, plan)`: the call, at once or after the person's "yes"."""
     # A request the person corrected before it ran ("make that 4pm") is shown once more.
     shown_again = bool(ctx.intent.get("amended"))
-    if (not plan.confident or shown_again) and confirm_key(plan) not in ctx.answers:
-        raise Stop(Reply(plan.question(), Question(confirm_key(plan), "choice", (YES,)), "asked"))
+    asked = asks_whether(ctx.utterance.raw)
+    if (not plan.confident or shown_again or asked) and confirm_key(plan) not in ctx.answers:
+        text = (ASKED_NOT_TOLD + "\n\n" if asked else "") + plan.question()
+        raise Stop(Reply(text, Question(confirm_key(plan), "choice", (YES,)), "asked"))
     results = yield Batch((plan.call(),))
     return results[0]
 
@@ -200,10 +219,16 @@ def in_words(text: str, start: int, end: int) -> str:
 
 
 def write_all(ctx: Ctx, plans: list[WritePlan]) -> Generator[Batch, list[Result], list[Result]]:
-    """Several writes together (one request over many records), under one check."""
+    """Several writes together (one request over many records), under one check.
+
+    A change to several records is always shown and asked first: which records a group
+    ("all my new Acme leads") covers is read from words, and a person checks a list in a
+    glance that they could not undo in one."""
     if not plans:
         return []
-    if not all(p.confident for p in plans) and "confirm:many" not in ctx.answers:
+    unsure = len(plans) > 1 or asks_whether(ctx.utterance.raw)
+    unsure = unsure or not all(p.confident for p in plans)
+    if unsure and "confirm:many" not in ctx.answers:
         text = "\n\n".join(p.question().split("\n\nShall I?")[0] for p in plans)
         text += "\n\nShall I? Reply **yes** to go ahead as shown, or tell me what to change."
         raise Stop(Reply(text, Question("confirm:many", "choice", (YES,)), "asked"))

@@ -115,6 +115,13 @@ PRIORITY_WORDS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+# Words that sort leads into kinds rather than name anyone ("hot leads", "my enterprise
+# contacts"): before a word for leads they are read as a tag. The CRM's own tags decide
+# (the plan checks `list_tags`); a word that is no tag there is said to be none.
+TAG_LIKE = frozenset(
+    "hot warm cold vip enterprise smb renewal renewals strategic partner referral webinar".split()
+)
+
 COLOURS = {
     "red": "#e4572e",
     "orange": "#ff7f0e",

@@ -5,57 +5,65 @@ Not a command syntax: each rule looks for the verb and the object a request is b
 the usual word orders, after polite preambles ("could you please") are dropped. Rules run
 from the most specific (sending, logging) to the most general (listing, looking a name up),
 so "remind me to email Jane" is a task and not an email. Slots keep the person's own casing.
-One module per family of requests; `classify` decides the order.
+One module per family of requests; `READERS` below decides the order, and
+`coworker.llm.offline.capabilities` declares each intent's plan.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from coworker.llm.offline.intents.bulk import bulk_request
-from coworker.llm.offline.intents.common import I, Intent, make_intent, strip_preamble
-from coworker.llm.offline.intents.corrections import correction_request
+from coworker.llm.offline.intents.bulk import bulk_request, bulk_status_request
+from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_preamble
+from coworker.llm.offline.intents.composing import body_text, subject_from_body
+from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
 from coworker.llm.offline.intents.daily import daily_request
 from coworker.llm.offline.intents.deals import create_deal_request, update_deal_request
+from coworker.llm.offline.intents.enrolling import enroll_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
+    details_with_request,
     dial_request,
-    field_question_request,
+    name_at_request,
     possessive_details_request,
-    update_fields_request,
 )
 from coworker.llm.offline.intents.lead_lists import leads_request
+from coworker.llm.offline.intents.lead_questions import (
+    field_of_request,
+    field_question_request,
+    pasted_question_request,
+)
+from coworker.llm.offline.intents.lead_updates import said_status_request, update_fields_request
 from coworker.llm.offline.intents.leads import (
     create_lead_request,
-    create_tag_request,
     delete_request,
     lead_fields,
     status_request,
-    tag_request,
 )
 from coworker.llm.offline.intents.lists import list_request
+from coworker.llm.offline.intents.mailboxes import switch_mailbox_request
 from coworker.llm.offline.intents.meta import (
-    OVERVIEW,
     meta_request,
+    overview_request,
+    tracking_request,
     unsupported_topic,
     unsupported_verb_request,
 )
 from coworker.llm.offline.intents.notes import note_request
 from coworker.llm.offline.intents.sending import (
-    body_text,
     email_request,
-    enroll_request,
+    received_request,
     sms_request,
-    subject_from_body,
     via_channel_request,
 )
-from coworker.llm.offline.intents.tasks import (
-    complete_request,
-    create_task_request,
-    task_slots,
-    task_update_request,
-)
+from coworker.llm.offline.intents.sent import sent_request
+from coworker.llm.offline.intents.stage_lists import stage_list_request
+from coworker.llm.offline.intents.tags import create_tag_request, tag_request
+from coworker.llm.offline.intents.task_updates import task_update_request
+from coworker.llm.offline.intents.tasks import complete_request, create_task_request, task_slots
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 
@@ -72,10 +80,13 @@ WHEN_FIRST = re.compile(
 
 # What a request read only through its shorthand may be: it reads, so no value of it is
 # ever stored (a write keeps the person's own words, `Normalised.to_original`).
-_READS = frozenset(
-    "find_leads list_deals list_tasks list_notes list_calls list_sent list_tags list_sequences "
-    "list_mailboxes overview next_calls prep_brief pipeline_report activity_report".split()
-)
+_READS: frozenset[IntentKind] = frozenset(
+    {
+        "find_leads", "list_leads", "lead_owner", "recent_leads", "list_deals", "list_tasks",
+        "list_notes", "list_calls", "list_sent", "list_tags", "list_sequences", "list_mailboxes",
+        "overview", "next_calls", "prep_brief", "pipeline_report", "activity_report",
+    }
+)  # fmt: skip
 
 
 def classify(u: Utterance, now: datetime) -> Intent:
@@ -93,82 +104,103 @@ def classify(u: Utterance, now: datetime) -> Intent:
     return again if again.kind in _READS else intent
 
 
+@dataclass(frozen=True)
+class Request:
+    """One request as the readers see it: the person's words (`utterance`), the same words
+    normalised (`text`: polite openings and closings dropped, a leading date moved to the
+    end, where the readers look for it), and the person's clock."""
+
+    utterance: Utterance
+    text: str
+    now: datetime
+
+
+Reader = Callable[[Request], "Intent | None"]
+
+
+def _said(rule: Callable[[Utterance, str], Intent | None]) -> Reader:
+    return lambda r: rule(r.utterance, r.text)
+
+
+def _dated(rule: Callable[[Utterance, str, datetime], Intent | None]) -> Reader:
+    return lambda r: rule(r.utterance, r.text, r.now)
+
+
+# The readers, tried in this order; the first that recognises the request decides it. The
+# order is the one piece of judgement here: the conversation itself first (a "yes", help,
+# noise), then the day's questions and corrections of the coworker's last change, then the
+# requests that carry text or change something, most specific first ("remind me to email
+# Jane" is a task, not an email; "email all new leads at Acme" is a bulk send, not one),
+# then the questions, and a bare name last. Each reader lives with its family in this
+# package; each kind it produces has its plan in `capabilities`.
+READERS: tuple[Reader, ...] = (
+    lambda r: meta_request(r.utterance, r.text),
+    _said(pasted_question_request),  # a question after pasted text: nothing pasted is acted on
+    lambda r: daily_request(r.text),
+    lambda r: correction_request(r.text, r.now, r.utterance.text),
+    lambda r: overview_request(r.text),
+    _said(unsupported_verb_request),
+    lambda r: tracking_request(r.text),
+    lambda r: bulk_request(r.text, r.now, r.utterance),
+    _said(bulk_status_request),  # "mark all … tagged hot as qualified": before the tag reader
+    _said(field_of_request),  # "email addr for X" is a question, not an email to X
+    _said(received_request),  # "text from jane: …" was received: before every send
+    _said(via_channel_request),
+    _said(switch_mailbox_request),  # "use gmail instead": before a send is read
+    _said(email_request),
+    _said(sms_request),
+    _said(enroll_request),
+    _said(tag_request),
+    _said(note_request),
+    _said(complete_request),
+    _said(delete_request),
+    _dated(create_task_request),
+    _dated(create_deal_request),
+    _said(create_lead_request),
+    _said(create_tag_request),
+    _dated(stage_list_request),  # "initech opps in negotiation?" asks: before deal moves
+    _dated(update_deal_request),
+    _said(status_request),
+    _said(said_status_request),  # "daniel's contacted now": after the status reader proper
+    _said(update_fields_request),
+    _dated(task_update_request),
+    _said(field_question_request),
+    _said(possessive_details_request),
+    _said(sent_request),  # what was sent, with its period: before the other listings
+    _said(details_with_request),  # "dana and her notes": one lead's, before every listing
+    _dated(list_request),
+    _said(name_at_request),  # "maya at tyrell": one person, before listing all at a company
+    _said(leads_request),
+    _said(dial_request),
+    lambda r: text_fix_request(r.text),  # "make it SVP of Sales": only what nothing else reads
+    _said(bare_name_request),
+)
+
+
+def normalised(u: Utterance, now: datetime) -> Request:
+    """The request as the readers read it ("tomorrow, remind me to call Dana": the date
+    goes where the rules look for it)."""
+    text = strip_preamble(u.text)
+    when_first = WHEN_FIRST.match(text)
+    if when_first:
+        text = strip_preamble(f"{when_first['rest']} {when_first['when']}")
+    return Request(u, text, now)
+
+
 def _classify(u: Utterance, now: datetime) -> Intent:
-    cmd = strip_preamble(u.text)
-    when_first = WHEN_FIRST.match(cmd)
-    if when_first:  # "tomorrow, remind me to call Dana": the date goes where the rules look
-        cmd = strip_preamble(f"{when_first['rest']} {when_first['when']}")
-    meta = meta_request(u, cmd)
-    if meta is not None:
-        return meta
-    daily = daily_request(cmd) or correction_request(cmd)
-    if daily is not None:
-        return daily
-    if OVERVIEW.search(cmd) and not re.search(r"\btomorrow\b|\bnext week\b", cmd, I):
-        return make_intent("overview")
-    found = unsupported_verb_request(u, cmd)
-    if found is not None:
-        return found
-    if re.search(
-        r"\b(?:did|has|have)\b.*\b(?:open(?:ed)?|read|click(?:ed)?)\b.*\b(?:email|mail|message|"
-        r"link)\b",
-        cmd,
-        I,
-    ):
-        return make_intent("unsupported", topic="tracking")
-    found = bulk_request(cmd, now)  # "email all new leads at Acme ...": before one person's
-    if found is not None:
-        return found
-    for rule in (
-        via_channel_request,
-        email_request,
-        sms_request,
-        enroll_request,
-        tag_request,
-        note_request,
-        complete_request,
-        delete_request,
-    ):
-        found = rule(u, cmd)
+    request = normalised(u, now)
+    for reader in READERS:
+        found = reader(request)
         if found is not None:
             return found
-    for dated in (create_task_request,):
-        found = dated(u, cmd, now)
-        if found is not None:
-            return found
-    found = create_deal_request(u, cmd, now)
-    if found is not None:
-        return found
-    for rule in (create_lead_request, create_tag_request):
-        found = rule(u, cmd)
-        if found is not None:
-            return found
-    found = update_deal_request(u, cmd, now)
-    if found is not None:
-        return found
-    for rule in (status_request, update_fields_request):
-        found = rule(u, cmd)
-        if found is not None:
-            return found
-    found = task_update_request(u, cmd, now)
-    if found is not None:
-        return found
-    for rule in (unsupported_verb_request, field_question_request, possessive_details_request):
-        found = rule(u, cmd)
-        if found is not None:
-            return found
-    found = list_request(u, cmd, now)
-    if found is not None:
-        return found
-    for rule in (leads_request, dial_request, bare_name_request):
-        found = rule(u, cmd)
-        if found is not None:
-            return found
-    return unsupported_topic(u, cmd)
+    return unsupported_topic(u, request.text)
 
 
 __all__ = [
+    "READERS",
     "Intent",
+    "Reader",
+    "Request",
     "body_text",
     "classify",
     "lead_fields",

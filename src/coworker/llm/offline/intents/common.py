@@ -6,15 +6,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
+
+# Every request the offline model knows, by name: a reader may only produce one of these, and
+# each has its plan declared beside it in `coworker.llm.offline.capabilities` (a test checks
+# both ways, so no request can fall through to "unsupported" because its plan was forgotten).
+IntentKind = Literal[
+    # leads
+    "find_leads", "create_lead", "update_status", "update_lead", "tag_lead", "delete_lead",
+    "call_lead", "create_tag", "list_tags", "list_leads", "lead_owner", "unknown_status",
+    # notes and calls
+    "add_note", "list_notes", "list_calls",
+    # tasks
+    "create_task", "list_tasks", "complete_task", "update_task", "delete_task",
+    # sending
+    "send_email", "send_sms", "bulk_send", "bulk_status", "enroll", "list_sent", "list_mailboxes",
+    "list_sequences", "switch_mailbox",
+    # deals
+    "list_deals", "create_deal", "update_deal",
+    # the day
+    "overview", "next_calls", "activity_report", "prep_brief", "pipeline_report", "recent_leads",
+    # corrections of the coworker's own last change
+    "undo", "correct_value", "correct_time",
+    # talk: the conversation itself
+    "confirm", "help", "greet", "unsupported", "empty", "noise", "foreign", "too_long",
+]  # fmt: skip
+INTENT_KINDS: frozenset[str] = frozenset(get_args(IntentKind))
 
 
 @dataclass(frozen=True)
 class Intent:
     """What a message asks for (`kind`) and the values it gave (`slots`)."""
 
-    kind: str
+    kind: IntentKind
     slots: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in INTENT_KINDS:  # a reader's typo must not become "unsupported"
+            raise ValueError(f"unknown intent kind {self.kind!r}")
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.slots.get(key, default)
@@ -87,5 +116,5 @@ def strip_preamble(text: str) -> str:
     return out.rstrip(" ?!.")
 
 
-def make_intent(kind: str, **slots: Any) -> Intent:
+def make_intent(kind: IntentKind, **slots: Any) -> Intent:
     return Intent(kind, {k: v for k, v in slots.items() if v is not None})

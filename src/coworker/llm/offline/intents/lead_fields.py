@@ -1,143 +1,19 @@
-"""A lead's fields: changing one ("set Jane's title to CFO"), asking for one ("what's
-Jane's email?"), her details ("Jane's info"), calling her ("call Jane"), and a bare name.
+"""Looking a lead up: her details ("Jane's info", "pull up dana and her notes"), calling
+her ("call Jane"), a name and where she works ("maya at tyrell"), and a bare name.
+
+Changing a field is `lead_updates.py`, asking for one `lead_questions.py`; the field names
+both use are `lead_field_names.py`.
 """
 
 from __future__ import annotations
 
 import re
 
-from coworker.llm.offline.intents.common import (
-    DEAL_WORDS,
-    TASK_WORDS,
-    I,
-    Intent,
-    make_intent,
-)
-from coworker.llm.offline.slots import (
-    email_in,
-    lead_ref,
-    looks_like_name_word,
-    phone_in,
-)
+from coworker.llm.offline.intents.common import TRAILER, I, Intent, make_intent
+from coworker.llm.offline.intents.lead_field_names import named
+from coworker.llm.offline.intents.lead_lists import ROLE_AT
+from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, looks_like_name_word, phone_in
 from coworker.llm.offline.text import KEYWORDS, Utterance
-
-FIELDS = {
-    "email": "email",
-    "email address": "email",
-    "e-mail": "email",
-    "address": "email",
-    "email addy": "email",
-    "phone": "phone",
-    "phone number": "phone",
-    "number": "phone",
-    "mobile": "phone",
-    "cell": "phone",
-    "mobile number": "phone",
-    "cell number": "phone",
-    "title": "title",
-    "job title": "title",
-    "role": "title",
-    "position": "title",
-    "job": "title",
-    "company": "company",
-    "employer": "company",
-    "name": "name",
-    "source": "source",
-    "last name": "name",
-}
-
-
-FIELD = (
-    r"(?P<field>email address|e-mail|email addy|email|address|phone number|mobile number|"
-    r"cell number|phone|number|mobile|cell|job title|title|role|position|company|employer|"
-    r"name|source)"
-)
-
-
-# Where a value ends and the next clause begins: "Hooli, please update her company".
-_CLAUSE = re.compile(
-    r"\s*[,;]\s*(?:please|pls|plz|can you|could you|can u|and|so|thanks|thx)\b|"
-    r"\s+(?:please|pls|plz)\b|\s*[.!?]\s+",
-    I,
-)
-
-
-def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
-    patterns = (
-        rf"^(?:change|update|set|fix|correct|edit|replace|make)\s+(?P<ref>.+?)(?:'s|s'|"
-        rf"\s+)\s*{FIELD}\s+(?:to|as|=|:|with|into)\s+(?P<value>.+)$",
-        rf"^(?:change|update|set|fix|correct|edit)\s+(?:the\s+)?{FIELD}\s+(?:of|for|"
-        rf"on)\s+(?P<ref>.+?)\s+(?:to|as|=|:)\s+(?P<value>.+)$",
-        rf"^(?P<ref>.+?)(?:'s|s')\s+(?:new\s+|correct\s+|actual\s+|updated\s+)?{FIELD}\s+(?:is|=|"
-        rf":)\s+(?:now\s+|actually\s+)?(?P<value>.+)$",
-        rf"^(?P<ref>.+?)\s+has\s+a\s+new\s+{FIELD}\s*(?:[:\-,]|is)?\s*(?P<value>.+)$",
-        rf"^(?:new|updated|correct)\s+{FIELD}\s+for\s+(?P<ref>.+?)\s*(?:[:\-,]|"
-        rf"is)\s*(?P<value>.+)$",
-        r"^(?P<ref>.+?)\s+(?:now works|works now|has moved|moved|switched|has joined|joined|"
-        r"is now)\s+(?:at|for|to|with)\s+(?P<value>.+)$",
-    )
-    for i, pattern in enumerate(patterns):
-        m = re.match(pattern, cmd, I)
-        if not m:
-            continue
-        field_name = "company" if i == 5 else FIELDS[m["field"].lower()]
-        if i == 5 and (len(m["ref"].split()) > 4 or re.search(r"\d", m["value"])):
-            continue  # "the demo moved to 4pm" is not a lead changing company
-        value = _CLAUSE.split(m["value"], maxsplit=1)[0]
-        value = value.strip().strip("\"'").rstrip(".")
-        if field_name == "email":
-            found = email_in(value)
-            if not found:
-                continue
-            value = found
-        elif field_name == "phone":
-            found_phone = phone_in(value)
-            if not found_phone:
-                continue
-            value = found_phone[0]
-        ref_text = m["ref"]
-        if re.search(rf"\b{DEAL_WORDS}\b|\b{TASK_WORDS}\b", ref_text, I):
-            return None
-        return make_intent("update_lead", ref=lead_ref(ref_text), changes={field_name: value})
-    return None
-
-
-FIELD_Q = (
-    r"(?P<f>email address|email|e-mail|phone number|phone|number|mobile|cell|job title|title|"
-    r"role|company|status)"
-)
-
-
-def field_question_request(u: Utterance, cmd: str) -> Intent | None:
-    """ "what's Jane's email?", "phone number for Tom Becker", "Chris Parker's title"."""
-    patterns = (
-        rf"^(?:what'?s|what is|whats|give me|get me|tell me|find|show me|i need|need|do you have|"
-        rf"do we have|look up|send me)?\s*(?:the\s+)?{FIELD_Q}(?:\s+address)?\s+(?:for|of|"
-        rf"on)\s+(?P<r>.+)$",
-        rf"^(?:what'?s|what is|whats|give me|get me|tell me|find|show me|i need|need|look up|"
-        rf"do you have|do we have)?\s*(?P<r>[\w@.+' -]+?)(?:'s|s')\s+{FIELD_Q}$",
-        rf"^(?:what|which)\s+{FIELD_Q}\s+(?:does|is)\s+(?P<r>.+?)\s+(?:have|use|at|work at|with|"
-        rf"in)?$",
-    )
-    for pattern in patterns:
-        m = re.match(pattern, cmd, I)
-        if m:
-            key = m["f"].lower()
-            field_name = (
-                "phone"
-                if key in ("number", "mobile", "cell")
-                else "status"
-                if key == "status"
-                else FIELDS.get(key, "email")
-            )
-            ref = lead_ref(m["r"])
-            if ref.empty:
-                return None
-            return make_intent(
-                "find_leads", ref=ref, query=ref.text or None, details=True, field=field_name
-            )
-    return None
-
 
 POSSESSIVE_DETAILS = re.compile(
     r"^(?:i need|i want|get me|get|show me|show|give me|pull up|what are|open|send me|see)?\s*"
@@ -169,6 +45,41 @@ def dial_request(u: Utterance, cmd: str) -> Intent | None:
     return make_intent("call_lead", ref=lead_ref(m["r"]))
 
 
+# "tom beker at acme", "hannah phillips @ black mesa", "which schmidt is at tyrell",
+# "pull up maya at tyrell", "who is hannah at black mesa".
+_NAME_AT = re.compile(
+    r"^(?:(?:pull up|show me|show|find|find me|look up|lookup|get|open|who is|who's|whos|"
+    r"i need|need)\s+)?(?:the\s+)?(?:(?:which|what)\s+(?P<w>[\w'’-]+(?:\s+[\w'’-]+)?)\s+"
+    r"(?:is|works?|was)\s+(?:at|for|with)|"
+    r"(?P<n>[\w'’.-]+(?:\s+[\w'’.-]+){0,2})\s*(?:@|\s(?:at|from)\s))\s*(?P<c>[\w&.' -]+)$",
+    I,
+)
+
+
+# Words for people in general, never one person's name: "ppl at acme" is a list.
+_GROUP_WORDS = frozenset(
+    "ppl peeps folks guys people somebody anybody everybody anyone someone everyone team reps "
+    "buyers contacts leads who whos whose all any".split()
+)
+
+
+def name_at_request(u: Utterance, cmd: str) -> Intent | None:
+    """One person by name and where they work ("maya schmit at tyrell", "the schmidt at
+    tidewater", "who is hannah at black mesa"): the company narrows the name, so it is read
+    before the rules that list everyone at a company."""
+    text = TRAILER.sub("", cmd.strip()).strip(" ?!.")
+    if ROLE_AT.match(text):  # "who's the cfo at acme": a title, not a name
+        return None
+    at = _NAME_AT.match(text)
+    who = (at["w"] or at["n"]) if at else ""
+    if not at or not named(who) or len(at["c"].split()) > 4:
+        return None
+    if any(w in _GROUP_WORDS for w in who.lower().split()):
+        return None
+    ref = LeadRef(lead_ref(who).text, company=at["c"].strip())
+    return make_intent("find_leads", ref=ref, query=ref.text, details=True) if ref.text else None
+
+
 def bare_name_request(u: Utterance, cmd: str) -> Intent | None:
     """A message that is only a name ("Jane Smith", "chris?"): look the lead up."""
     text = cmd.strip(" ?!.")
@@ -188,3 +99,23 @@ def bare_name_request(u: Utterance, cmd: str) -> Intent | None:
     ) and not any(w.lower() in KEYWORDS for w in words):
         return make_intent("find_leads", ref=lead_ref(text), query=text, details=True)
     return None
+
+
+# "pull up dana whitfield and her notes", "open hannah w her calls": the lead's details,
+# which show her notes, tasks, calls and deals; not everyone's notes.
+_DETAILS_WITH = re.compile(
+    r"^(?:pull up|bring up|open|show(?: me)?|look up|lookup|get|find|gimme|give me)\s+"
+    r"(?P<who>.+?)\s+(?:and|n|w/?|with|\+|&)\s+(?:all\s+)?(?:her|his|their|the)\s+"
+    r"(?:notes?|tasks?|to-?dos?|calls?|deals?|opps?|activity|history)\s*[?.!]*$",
+    I,
+)
+
+
+def details_with_request(u: Utterance, cmd: str) -> Intent | None:
+    m = _DETAILS_WITH.match(cmd.strip())
+    if not m:
+        return None
+    ref = lead_ref(m["who"])
+    if ref.empty or ref.pronoun or ref.ordinal is not None:
+        return None
+    return make_intent("find_leads", ref=ref, query=ref.text, details=True)

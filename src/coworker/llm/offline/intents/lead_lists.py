@@ -12,10 +12,14 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
-from coworker.llm.offline.intents.lead_fields import FIELDS
+from coworker.llm.offline.intents.groups import LEAD_NOUNS, MINE, TAG_WORD, TEAM
+from coworker.llm.offline.intents.lead_field_names import FIELDS
 from coworker.llm.offline.intents.lists import (
+    TAGGED,
     query_text,
+    tag_asked,
 )
+from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
     email_in,
@@ -43,13 +47,53 @@ NOT_STATUS = re.compile(
 # "who's the vp of engineering at initech", "cfo at acme?": a person found by their title.
 ROLE_AT = re.compile(
     r"^(?:(?:who'?s|whos|who is)\s+)?(?:the\s+|our\s+)?(?P<role>(?:vp|svp|evp|cfo|ceo|cto|coo|"
-    r"cmo|head|director|chief|manager|vice president)\b[\w&.' -]*?)\s+(?:at|@|in|for)\s+"
+    r"cmo|head|director|chief|manager|vice president)\b[\w&.' -]*?)\s+(?:(?:over|out|up|down)\s+)?"
+    r"(?:at|@|in|for|from)\s+(?:the\s+)?"
     r"(?P<co>[\w&.' -]+?)\s*\??$",
     I,
 )
 
 
+_LEAD_WORDS = re.compile(rf"\b{LEAD_NOUNS}\b|\b(?:who|whos|who'?s|anyone|anybody)\b", I)
+
+
 def leads_request(u: Utterance, cmd: str) -> Intent | None:
+    """Leads by name, company or status; whose they are and their tag narrow the list."""
+    tag = tag_asked(cmd)
+    if tag is None:
+        kind = TAG_WORD.search(cmd)
+        if kind:
+            tag, cmd = kind["tag"], cmd[: kind.start()] + cmd[kind.end() :]
+    team = TEAM.search(cmd)
+    mine = MINE.search(cmd) if not team else None
+    if not (tag or team or mine):
+        return _unowned_request(u, cmd)
+    rest = TAGGED.sub(" ", cmd, count=1) if tag else cmd
+    rest = (TEAM if team else MINE).sub(" ", rest) if (team or mine) else rest
+    # Read with shorthand expanded ("hooli ppl"): a list of leads only reads.
+    rest = normalise(re.sub(r"\s+", " ", rest).strip(" ,?.!")).text
+    inner = _unowned_request(u, rest) if query_text(rest) else None
+    if team and not tag:
+        return inner
+    if inner is not None and inner.kind != "find_leads":
+        return inner
+    if inner is not None and (inner.get("details") or inner.get("role")):
+        ref = inner.get("ref")
+        if mine or (ref is not None and ref.pronoun):
+            return inner  # one person ("my lead jane smith"): whose is beside the point
+        inner = None  # "acme tagged hot": the words name where to look
+    if inner is None and not tag and not _LEAD_WORDS.search(cmd):
+        return None  # "is that one mine": not a list of leads
+    slots: dict[str, object] = dict(inner.slots) if inner is not None else {}
+    for key in ("details", "field", "role"):
+        slots.pop(key, None)
+    if inner is None and query_text(rest):
+        where = lead_ref(query_text(rest))
+        slots.update(ref=where, query=where.text)
+    return make_intent("list_leads", **slots, mine=True if mine else None, tag=tag)
+
+
+def _unowned_request(u: Utterance, cmd: str) -> Intent | None:
     role = ROLE_AT.match(cmd.strip())
     if role:
         company = lead_ref(role["co"])

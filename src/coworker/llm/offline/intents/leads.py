@@ -1,5 +1,6 @@
-"""Lead changes: create from a sentence, status, tags, delete. A lead's fields (changes,
-questions, details, a bare name) are `lead_fields.py`.
+"""Lead changes: create from a sentence, status, delete. Tags are `tags.py`; a lead's
+field changes are `lead_updates.py`, questions about them `lead_questions.py`, and details
+or a bare name `lead_fields.py`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
+from coworker.llm.offline.intents.groups import read_group
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.slots import (
     email_in,
@@ -245,76 +247,6 @@ def delete_request(u: Utterance, cmd: str) -> Intent | None:
     return make_intent("delete_lead", ref=lead_ref(x))
 
 
-def tag_request(u: Utterance, cmd: str) -> Intent | None:
-    patterns = (
-        (
-            r"^(?:tag|label|mark)\s+(?P<ref>.+?)\s+(?:as|with)\s+(?:a\s+|an\s+|"
-            r"the\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|label))?$",
-            False,
-        ),
-        (r"^(?:tag|label)\s+(?P<ref>.+?)\s+[\"']?(?P<tag>[\w-]+)[\"']?$", False),
-        (
-            r"^(?:add|put|apply|attach|give|stick)\s+(?:the\s+|a\s+)?(?:tag\s+|"
-            r"label\s+)?[\"']?(?P<tag>[\w-]+)[\"']?\s+(?:tag|label)?\s*(?:to|on|"
-            r"onto)\s+(?P<ref>.+)$",
-            False,
-        ),
-        (
-            r"^(?:add|put|apply|attach|give)\s+(?:the\s+|a\s+)?(?:tag|"
-            r"label)\s+[\"']?(?P<tag>[\w-]+)[\"']?\s+(?:to|on|onto)\s+(?P<ref>.+)$",
-            False,
-        ),
-        (
-            r"^(?:remove|take off|take|drop|clear|strip)\s+(?:the\s+)?(?:tag\s+|"
-            r"label\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|label))?\s+(?:off|"
-            r"from)\s+(?P<ref>.+)$",
-            True,
-        ),
-        (r"^untag\s+(?P<ref>.+?)\s+(?:as\s+|from\s+)?[\"']?(?P<tag>[\w-]+)[\"']?$", True),
-    )
-    for pattern, remove in patterns:
-        m = re.match(pattern, cmd, I)
-        if not m:
-            continue
-        if pattern.startswith("^(?:add") and not re.search(r"\b(?:tag|label)\b", cmd, I):
-            continue
-        if (
-            pattern.startswith("^(?:tag|label|mark)")
-            and cmd.lower().startswith("mark")
-            and not re.search(r"\b(?:tag|label|tagged)\b", cmd, I)
-        ):
-            continue
-        if pattern.startswith("^(?:remove") and not re.search(r"\b(?:tag|label)\b", cmd, I):
-            continue
-        tag = m["tag"].lower()
-        if tag in ("tag", "label", "it", "them"):
-            continue
-        return make_intent("tag_lead", ref=lead_ref(m["ref"]), tag=tag, remove=remove)
-    return None
-
-
-def create_tag_request(u: Utterance, cmd: str) -> Intent | None:
-    m = re.match(
-        r"^(?:create|add|make|new|set up|define)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:tag|label)\s+"
-        r"(?:called\s+|named\s+|:\s*)?[\"']?(?P<name>[\w][\w -]{0,48}?)[\"']?"
-        r"(?:\s*,?\s*(?:in|with|colou?r(?:ed)?|colou?r:)\s+(?:the\s+)?(?:colou?r\s+)?"
-        r"(?P<color>#[0-9a-f]{6}|#[0-9a-f]{3}|\w+)(?:\s+colou?r)?)?$",
-        cmd,
-        I,
-    )
-    if not m:
-        m = re.match(
-            r"^new\s+(?:tag|label)\s*:?\s*[\"']?(?P<name>[\w-]+)[\"']?(?P<color>)$", cmd, I
-        )
-    if not m:
-        return None
-    name = m["name"].strip()
-    color = (m["color"] or "").lower() or None
-    if color and not color.startswith("#"):
-        color = vocab.COLOURS.get(color)
-    return make_intent("create_tag", name=name, color=color)
-
-
 STATUS_VALUE = r"(?:a |an )?(?P<st>[\w' -]{2,30}?)"
 
 
@@ -341,6 +273,7 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         r"^(?P<st>new|contacted|qualified|unqualified|disqualified|customer)\s*(?:-+|"
         r":)\s*(?P<ref>.+)$",
     )
+    unknown: re.Match[str] | None = None
     for i, pattern in enumerate(patterns):
         m = re.match(pattern, cmd, I)
         if not m:
@@ -355,6 +288,7 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
             value = (groups.get("st") or "").lower()
             status = vocab.status_in(value)
             if status is None or len(value.split()) > 3:
+                unknown = unknown or (m if i < 2 else None)
                 continue
         ref_text = re.sub(
             r"\s+from\s+(?:new|contacted|qualified|unqualified|customer)$", "", m["ref"], flags=I
@@ -362,6 +296,9 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         if re.search(rf"\b{DEAL_WORDS}\b", ref_text, I):
             return None
         bulk = bool(re.match(r"^(?:all|every|everyone|everybody)\b", ref_text, I))
+        group = _bulk_group(m["ref"]) if bulk else None
+        if group is not None:  # "mark all my new acme leads as contacted": every filter
+            return make_intent("bulk_status", mark_as=status, **group, who=m["ref"])
         if bulk:
             ref_text = re.sub(
                 r"^(?:all(?: of)?|every|everyone|everybody)\s+(?:the\s+)?(?:leads?\s+|"
@@ -374,4 +311,37 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         return make_intent(
             "update_status", ref=lead_ref(ref_text), status=status, bulk=bulk or None
         )
-    return None
+    return _unknown_status(cmd, unknown)
+
+
+def _bulk_group(ref: str) -> dict[str, object] | None:
+    """The group of a bulk change, read by the bulk reader ("… from new" is its status)."""
+    return read_group(re.sub(r"\s+from\s+(?=\w+$)", " that are ", ref.strip(), flags=I))
+
+
+# What a lead's other fields are called: "set jane's title to vp sales" is not a status.
+_FIELD_WORDS = re.compile(
+    r"\b(?:title|role|position|job|phone|cell|mobile|number|email|e-mail|company|employer|"
+    r"name|address|addr|source|owner|website|linkedin|notes?|tasks?|tags?|labels?)\b",
+    I,
+)
+
+
+def _unknown_status(cmd: str, m: re.Match[str] | None) -> Intent | None:
+    """ "mark jane as hot lead status": a status the CRM doesn't have. Said with the word
+    "status", or as "mark X as <a word or two>", it is asked about, never guessed or tagged."""
+    if m is None:
+        return None
+    words = m["st"].strip(" .!?")
+    ref = re.sub(r"(?:'s|s')$", "", m["ref"].strip())
+    if (
+        _FIELD_WORDS.search(ref)
+        or re.search(r"\d|@", words)
+        or re.search(rf"\b{DEAL_WORDS}\b|\b{TASK_WORDS}\b", ref, I)
+    ):
+        return None
+    said_status = re.search(r"\bstatus\b", cmd, I)
+    marked = re.match(r"^(?:mark|flag)\s", cmd, I) and len(words.split()) <= 2
+    if not (said_status or marked):
+        return None
+    return make_intent("unknown_status", ref=lead_ref(ref), words=words)

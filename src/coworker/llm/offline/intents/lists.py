@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
+from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
     email_in,
@@ -61,7 +62,7 @@ def ref_after(cmd: str, *preps: str) -> LeadRef:
     )
     if has:
         return lead_ref(has["r"])
-    for group in preps or ("to|for|with|on|about|from|of|at",):
+    for group in preps or ("to|for|with|w|on|about|from|of|at",):
         m = re.search(rf"\b(?:{group})\s+(?P<r>.+)$", cmd, I)
         if m:
             text = re.sub(
@@ -97,7 +98,66 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     return None
 
 
+# "leads tagged hot", "who has the enterprise tag", "#hot leads": leads by one tag (the tag in
+# `tag`), a listing of leads and not of the tags (`lead_lists.py` reads it).
+TAGGED = re.compile(
+    r"\b(?:tagged|labell?ed|marked)\s+(?:as\s+|with\s+(?:the\s+)?)?(?P<tag>[\w-]+)|"
+    r"\b(?:with|has|have|having|carrying|got)\s+(?:the\s+|a\s+|an\s+)?(?:tag|label)\s+"
+    r"(?P<tag2>[\w-]+)|"
+    r"\b(?:with|has|have|having|carrying|got)\s+(?:the\s+|a\s+|an\s+)?[\"'`]?(?P<tag3>[\w-]+)[\"'`]?"
+    r"\s+(?:tag|label)\b|"
+    r"(?:^|\s)#(?P<tag4>[a-z][\w-]*)",
+    I,
+)
+# "what did we close won", "deals we lost this month": a closed stage asked as a verb.
+CLOSED = re.compile(
+    r"\b(?:what|which|anything|any|deals?|opps?)\b.*\b(?:did|have|has|had)\s+(?:we|i|the team)\s+"
+    r"(?:close[ds]?|win|won|lose|lost|sign|signed|book|booked)\b|"
+    r"\b(?:deals?|opps?|opportunit(?:y|ies))\s+(?:that\s+|which\s+)?(?:we|i)\s+(?:have\s+)?"
+    r"(?:closed|won|lost|signed|booked)\b",
+    I,
+)
+
+
+def tag_asked(cmd: str) -> str | None:
+    """The tag a request lists leads by ("whos tagged hot"), or None."""
+    m = TAGGED.search(cmd)
+    if m is None:
+        return None
+    tag = next(m[g] for g in ("tag", "tag2", "tag3", "tag4") if m[g])
+    return None if tag.lower() in ("as", "with", "the", "a", "an", "tag", "label") else tag
+
+
+_CLOSE_WORD = re.compile(r"\bclos(?:e|es|ing)\b|\bdue to close\b|\bland(?:s|ing)?\b")
+_WITHIN = re.compile(
+    r"\b(?:in\s+the\s+|within\s+(?:the\s+)?|over\s+the\s+)?(?:next|coming)\s+"
+    r"(?P<n>\d+|a|one|two|three|four|five|six|seven|eight|ten)\s+"
+    r"(?P<unit>days?|weeks?)\b|\bwithin\s+(?P<n2>\d+|a|one|two|three|four)\s+(?P<unit2>days?|weeks?)\b"
+)
+
+
+def closing_period(low: str) -> str | None:
+    """When deals asked about close ("this week", "next month", "soon", "next 14 days"), or
+    None when no closing period is said."""
+    if not _CLOSE_WORD.search(low) and not re.search(r"\bclos\w* soon", low):
+        return None
+    within = _WITHIN.search(low)
+    if within:
+        word = (within["n"] or within["n2"]).lower()
+        count = int(word) if word.isdigit() else vocab.NUMBER_WORDS.get(word, 1)
+        unit = within["unit"] or within["unit2"]
+        return f"next {count * (7 if unit.startswith('week') else 1)} days"
+    end_of = re.search(r"\bend of (?:the |this )?(?P<next>next )?(?P<p>week|month|quarter)\b", low)
+    if end_of:
+        return f"{'next' if end_of['next'] else 'this'} {end_of['p']}"
+    period = re.search(r"\b(?:this|next) (?:month|week|quarter)\b|\bsoon\b", low)
+    return period.group(0) if period else None
+
+
 def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noqa: C901
+    # Shorthand read as meant ("who did i call yday", "opps closing this wk"): every listing
+    # only reads, so no value read here is ever stored.
+    cmd = normalise(cmd).text
     low = cmd.lower()
     # What was sent to someone
     if (
@@ -140,12 +200,12 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             I,
         ):
             ref = (
-                ref_after(cmd, r"to|for|with")
+                ref_after(cmd, r"to|for|with|w")
                 if re.search(r"\b(?:to|for|with)\s", m["r"], I)
                 else lead_ref(m["r"])
             )
         else:
-            ref = ref_after(cmd, r"to|for|with")
+            ref = ref_after(cmd, r"to|for|with|w")
             if ref.text.lower() in ("me", "anyone", "anybody", "people", "everyone"):
                 ref = LeadRef()
         if ref.text and re.fullmatch(
@@ -174,13 +234,15 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
     ):
         when = "today" if "today" in low else "yesterday" if "yesterday" in low else None
         ref = possessive_ref(cmd, "calls") or ref_after(
-            cmd, r"with|to|from|for|of", r"call|called|rang|phoned|spoken|spoke|talked"
+            cmd, r"with|w|to|from|for|of", r"call|called|rang|phoned|spoken|spoke|talked"
         )
         if ref.text.lower() in ("me", "anyone", "anybody", "yesterday", "today") or re.fullmatch(
             r"(?:calls?|history|recent|my|log)(?:\s+\w+)?", ref.text, I
         ):
             ref = LeadRef()
-        return make_intent("list_calls", ref=ref, when=when)
+        # "who did i call yday", "my calls today": the person's own calls, not the team's
+        mine = True if ref.empty and re.search(r"\b(?:i|my|me)\b", low) else None
+        return make_intent("list_calls", ref=ref, when=when, mine=mine)
     # Notes
     if re.search(r"\bnotes?\b", low):
         ref = possessive_ref(cmd, "notes?") or ref_after(cmd, r"on|for|about|from|of|regarding")
@@ -190,22 +252,31 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
     # Sequences, tags
     if re.search(rf"\b{SEQ_WORDS}\b", low):
         return make_intent("list_sequences")
-    if re.search(r"\b(?:tags?|labels?)\b", low):
+    if re.search(r"\b(?:tags?|labels?)\b", low) and tag_asked(cmd) is None:
         return make_intent("list_tags")
     # Deals
     stage = vocab.stage_in(low)
     if re.search(r"\bforecast", low):
         return make_intent("unsupported", topic="report")
-    if re.search(rf"\b{DEAL_WORDS}\b|\bclosing\b|\brevenue\b", low) or (
-        stage and stage not in ("prospecting",) and re.search(r"\b(?:in|at|stage)\b", low)
+    closed = CLOSED.search(cmd)
+    if closed:  # "what did we close won": closed won unless lost is said
+        stage = "closed_lost" if re.search(r"\b(?:lose|lost|closed lost)\b", low) else "closed_won"
+    if (
+        closed
+        or re.search(rf"\b{DEAL_WORDS}\b|\bclosing\b|\brevenue\b", low)
+        or (stage and stage not in ("prospecting",) and re.search(r"\b(?:in|at|stage)\b", low))
     ):
         if "closing" in low and not re.search(rf"\b{DEAL_WORDS}\b", low):
             stage = None
         open_only = bool(re.search(r"\b(?:open|active|live|current|ongoing|pipeline)\b", low))
-        if stage and not re.search(
-            r"\b(?:won|lost|closed|proposal|negotiation|negotiating|qualification|prospecting|"
-            r"signed|dead|discovery|quote|quoted)\b",
-            low,
+        if (
+            stage
+            and not closed
+            and not re.search(
+                r"\b(?:won|lost|closed|proposal|negotiation|negotiating|qualification|prospecting|"
+                r"signed|dead|discovery|quote|quoted)\b",
+                low,
+            )
         ):
             stage = None
         named = re.search(
@@ -221,6 +292,9 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             or (lead_ref(named["r"]) if named and named["r"].lower() not in _NOT_A_NAME else None)
             or ref_after(cmd, r"for|with|on|at|of|from")
         )
+        before_close = re.match(r"(?P<r>.+?)\s+(?:clos(?:e|es|ing)|due to close)\b", ref.text, I)
+        if before_close:  # "the deal with acme closes when"
+            ref = lead_ref(before_close["r"])
         if ref.text and (
             vocab.stage_in(ref.text.lower())
             or re.fullmatch(
@@ -230,16 +304,28 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
                 ref.text,
                 I,
             )
+            or re.match(r"(?:mine|ours|yours)\b", ref.text, I)
         ):
             ref = LeadRef()
         # "my deals", "mine": the person's own, not the team's (None: the team's)
-        mine = True if re.search(r"\b(?:my|mine|i own|i have)\b", low) and ref.empty else None
-        closing = None
-        if re.search(r"closing (?:this|next) (?:month|week|quarter)|clos\w* soon", low):
-            closing = re.search(r"(this|next) (month|week|quarter)|soon", low)
-            closing_text = closing.group(0) if closing else "soon"
+        mine = (
+            True
+            if ref.empty
+            and (
+                re.search(r"\b(?:my|mine|i own|i have)\b", low)
+                or (closed and re.search(r"\bi\b", closed.group(0), I))
+            )
+            else None
+        )
+        if stage in ("closed_won", "closed_lost"):  # "what did we win last month": when closed
+            period = re.search(r"\b(?:this|last|past) (?:week|month|quarter)\b", low)
+            closing_text = period.group(0).replace("past", "last") if period else None
+        else:
+            closing_text = closing_period(low)
+        if closing_text:
+            still_open = True if stage not in ("closed_won", "closed_lost") else None
             return make_intent(
-                "list_deals", ref=ref, stage=stage, open=True, closing=closing_text, mine=mine
+                "list_deals", ref=ref, stage=stage, open=still_open, closing=closing_text, mine=mine
             )
         return make_intent("list_deals", ref=ref, stage=stage, open=open_only or None, mine=mine)
     # Tasks
@@ -248,7 +334,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         r"\bwhat (?:do|should) i (?:have|need) to do\b|\bmy list\b|\bto do list\b|"
         r"\banything (?:late|overdue|due)\b|\bwhat(?:'s| is) (?:left|pending|outstanding)\b|"
         r"\bwhat do i have (?:tomorrow|this week|next week|coming up)\b|\bwhat'?s coming up\b|"
-        r"\bwhat'?s on my plate (?:tomorrow|this week)\b|\bbehind on\b",
+        r"\bwhat'?s on my plate (?:tomorrow|this week)\b|\bbehind on\b|"
+        r"\bwhat'?s my day (?:like|look(?:ing)? like) (?:tomorrow|this week)\b",
         low,
     ):
         when = None

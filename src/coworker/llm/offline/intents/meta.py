@@ -122,7 +122,8 @@ OVERVIEW = re.compile(
     r"(?:what'?s|what is|whats) (?:on )?(?:my|the) (?:plate|agenda|schedule|day|docket|calendar|"
     r"list) ?(?:today|for today|this morning)?$|"
     r"what(?:'s| is)? (?:on|in) (?:store|deck) (?:for )?today|"
-    r"what (?:do|have) (?:i|we) (?:got|have|got going on|have going on|have on|have planned)"
+    r"what (?:do|have) (?:i|we) (?:got|have|got going on|have going on|have on|got on|"
+    r"have planned|got planned)"
     r"(?: for)? today|"
     r"^(?:my|the) day$|plan (?:for )?(?:my|the) day|daily (?:summary|briefing|overview|digest|"
     r"recap)|"
@@ -139,9 +140,33 @@ OVERVIEW = re.compile(
     r"overview|"
     r"summary|briefing)|how(?:'s| is| does) my day(?: look(?:ing)?)?|"
     r"what does my day look like|what'?s my day look(?:ing)? like|"
-    r"what(?:'s| is) (?:on )?(?:my )?(?:plate|agenda)",
+    r"what(?:'s| is) (?:on )?(?:my )?(?:plate|agenda)|"
+    r"what(?:'?ve|ve| have) (?:i|we) got(?: on| going on| planned)?(?: for)? today|"
+    r"what(?:'?s|s| is) (?:my|the) day (?:like|looking like|look like)|"
+    r"what(?:'?s|s| is) (?:on )?(?:for me|for us|in store)(?: for)? today",
     I,
 )
+
+
+def overview_request(cmd: str) -> Intent | None:
+    """ "What's on my plate today" (a day ahead, "tomorrow", is a task list instead)."""
+    if OVERVIEW.search(cmd) and not re.search(
+        r"\b(?:tomorrow|tmrw|tmr|tmrow|2moro|2morrow)\b|\bnext (?:week|wk)\b", cmd, I
+    ):
+        return make_intent("overview")
+    return None
+
+
+_TRACKING = re.compile(
+    r"\b(?:did|has|have)\b.*\b(?:open(?:ed)?|read|click(?:ed)?)\b.*\b(?:email|mail|message|"
+    r"link)\b",
+    I,
+)
+
+
+def tracking_request(cmd: str) -> Intent | None:
+    """ "Did Jane open my email?": the API keeps no opens or clicks; said so, not guessed."""
+    return make_intent("unsupported", topic="tracking") if _TRACKING.search(cmd) else None
 
 
 UNSUPPORTED_VERBS = re.compile(
@@ -164,9 +189,24 @@ def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
         rf"\b(?:take|remove|pull|drop|get)\b.+\b(?:out of|off|from)\b.*\b{SEQUENCE}", cmd, I
     ):
         return make_intent("unsupported", topic="unenroll")
-    if OUTSIDE.search(cmd) and not INSIDE.match(cmd):
+    if OUTSIDE.search(_before_payload(cmd)) and not INSIDE.match(cmd):
         return make_intent("unsupported", topic="outside")
     return None
+
+
+def _before_payload(cmd: str) -> str:
+    """The request without the text it dictates ("text jane: saw ur post on linkedin" is a
+    text, whatever its words name) and without where the person read something ("set her
+    title to coo, per her linkedin" is a change of title)."""
+    head = re.split(r"[:\"“]|\s(?:saying|telling)\s", cmd, maxsplit=1)[0]
+    return _SOURCE.sub(" ", head)
+
+
+_SOURCE = re.compile(
+    r"\b(?:per|according to|from|based on|says|said|saw (?:it )?on|it says on)\s+(?:(?:her|his|"
+    r"their|the|my|a)\s+)?(?:linkedin|twitter|facebook|instagram|website|site|email sig\w*)\b",
+    re.I,
+)
 
 
 # Errands outside the CRM ("book me a flight", "order lunch", "book a meeting room"): they
@@ -179,7 +219,12 @@ OUTSIDE = re.compile(
     r"coffee|pizza|meeting rooms?|conference rooms?|table for)\b|"
     r"\bflights? (?:to|from)\b|\bset up (?:a |an )?(?:zoom|teams call|google meet)\b|"
     r"\b(?:calendar|meeting|zoom|teams|google meet)\s+invites?\b|"
-    r"\b(?:aisle|window) seat\b|\bwhat time is it\b",
+    r"\b(?:aisle|window) seat\b|\bwhat time is it\b|"
+    # other networks and apps the coworker has no way into
+    r"\b(?:linkedin|twitter|facebook|instagram|whatsapp|telegram|wechat|tiktok|docusign|"
+    r"venmo|paypal)\b|\bconnect(?:ion)? requests?\b|\b(?:google|outlook|my) calendar\b|"
+    r"\b(?:fax|print out|print off)\b|\bset (?:an? |my )?alarm\b|\bexpense reports?\b|"
+    r"\b(?:send|order|get)\s+(?:\w+\s+){0,2}(?:flowers|a gift|gift cards?|swag)\b",
     I,
 )
 INSIDE = re.compile(

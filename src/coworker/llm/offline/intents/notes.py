@@ -8,7 +8,7 @@ import re
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
-from coworker.llm.offline.intents.sending import BODY_CONNECTOR
+from coworker.llm.offline.intents.composing import BODY_CONNECTOR
 from coworker.llm.offline.slots import (
     LeadRef,
     lead_ref,
@@ -17,10 +17,20 @@ from coworker.llm.offline.slots import (
 )
 from coworker.llm.offline.text import Utterance
 
+# "with" as people type it in chat: "w/ jane", "w jane".
+WITH = r"(?:with|w/|w(?=\s))"
+# How long a call took, which marks a report of it: "20 min", "a 15-minute", "half an hour".
+DURATION = r"(?:(?:a\s+)?\d+\s*-?\s*(?:min|mins|minutes?|m)\b|half an hour|an hour|a quick)"
+
 CALL_REPORT = re.compile(
     r"^(?:i\s+|we\s+)?(?:just\s+|finally\s+)?(?:have\s+|'ve\s+)?(?:"
     r"(?:talked|spoke|spoken|chatted|connected|caught up|met|checked in|touched base|"
-    r"followed up)\s+(?:to|with)\s+|"
+    rf"followed up)\s+(?:to|{WITH})\s+|"
+    # "got off the phone w/ Jane", "hung up with Jane", "off a call w Marcus"
+    r"(?:(?:got|hopped|jumped|came)\s+)?off\s+(?:(?:the|a|my)\s+)?(?:(?:phone|call|zoom|line)\s+)?"
+    rf"{WITH}\s+|hung up\s+{WITH}\s+|"
+    # "20 min w him, ...", "15 minute call with Dana"
+    rf"{DURATION}\s*(?:(?:call|chat|convo|conversation|talk)\s+)?{WITH}\s+|"
     r"left\s+(?:a\s+|an\s+)?(?:voicemail|vm|voice message|message|msg)\s+(?:for|with|to)\s+|"
     r"(?:tried calling|tried to call|tried to reach|tried ringing|tried phoning|called|rang|phoned|"
     r"dialed|dialled|tried|reached|pinged|couldn'?t reach|could not reach|got through to|"
@@ -29,7 +39,7 @@ CALL_REPORT = re.compile(
     r"left\s+(?=.{1,40}?\b(?:voicemail|vm|message|msg)\b)|"
     r"(?:had|did|finished|wrapped up|got off)\s+(?:a |an |the |my )?(?:(?:quick|short|long|great|"
     r"good|bad|\d+[- ]?min(?:ute)?s?)\s+)*(?:call|chat|conversation|meeting|demo|talk|phone "
-    r"call|the phone|zoom|catch up)\s+(?:with|to)\s+)"
+    rf"call|the phone|zoom|catch up)\s+(?:to|{WITH})\s+)"
     r"(?P<rest>.+)$",
     I | re.S,
 )
@@ -65,6 +75,21 @@ OUTCOME_FIRST = re.compile(
 )
 
 
+# The opening of a call's report that says who it was with: "20 min w marcus, ...",
+# "quick call with Jane Smith - ...", "spoke to him: ...".
+_CALL_WITH = re.compile(
+    rf"^(?:{DURATION}\s*)?(?:(?:call|chat|convo|conversation|talk|spoke|talked|chatted)\s+)?"
+    rf"(?:to|{WITH})\s+(?P<r>him|her|them|[\w'.-]+(?:\s+[\w'.-]+)?)\s*(?:[,:;.]|\s-+\s|$)",
+    I,
+)
+# "call w Dana: callback next week": the call named first, then what came of it.
+NOUN_REPORT = re.compile(
+    rf"^(?:(?:a|my|the)\s+)?(?:{DURATION}\s*)?(?:call|chat|convo|conversation|phone call)\s+"
+    rf"{WITH}\s+(?P<rest>[^:,;]{{2,40}}?\s*(?:[:,;]|\s-+\s)\s*\S.*)$",
+    I | re.S,
+)
+
+
 def note_content(u: Utterance) -> str:
     text = u.raw.strip()
     text = re.sub(r"^(?:hey|ok|okay|so|fyi|update)[,:]?\s+", "", text, flags=I)
@@ -95,7 +120,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             return None  # "notes on Jane" asks to see them
         ref_text, content = "", rest
         m2 = re.match(
-            r"^(?:on|to|for|about|against|under|with|in|into|re|regarding)\s+(?P<r>.+)$",
+            rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding)\s+(?P<r>.+)$",
             rest,
             I | re.S,
         )
@@ -119,7 +144,10 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
                 ref_text, content = m3["r"], content[: m3.start()]
         content = content.strip().strip('"').strip()
         outcome = vocab.outcome_in(content.lower()) if content else None
-        if not ref_text and content:
+        talked = _CALL_WITH.match(content) if not ref_text else None
+        if talked:  # "log a call: 20 min w marcus, wants ...": who, in the call's first words
+            ref_text = talked["r"]
+        elif not ref_text and content:
             # "log a note that Jane wants pricing": the lead opens the content.
             head, _ = name_prefix(content, max_words=2)
             if head.lower() in ("she", "he", "they"):
@@ -150,6 +178,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         )
     # Call reports: "just talked to Jane, very interested", "left Jane a voicemail".
     m = CALL_REPORT.match(cmd)
+    if m is None and vocab.outcome_in(u.low):
+        m = NOUN_REPORT.match(cmd)
     if m:
         rest = m["rest"]
         end = REF_END.search(rest)

@@ -1,132 +1,36 @@
-"""Outbound requests: email and SMS (recipient, subject and body from the sentence) and
-enrolling in a sequence.
+"""Outbound requests: email and SMS (recipient, subject and body from the sentence), said
+outright ("email jane …"), through a channel ("let jane know by text …") or reported as
+received. The wording of the message is read in `composing`, the mailbox in `mailboxes`;
+this module decides what is being sent, to whom, and keeps the values as written.
 """
 
 from __future__ import annotations
 
 import re
 
-from coworker.llm.offline.intents.common import SEQ_WORDS, I, Intent, make_intent
-from coworker.llm.offline.slots import (
-    email_in,
-    lead_ref,
-    name_prefix,
+from coworker.llm.offline.intents.common import I, Intent, make_intent, strip_preamble
+from coworker.llm.offline.intents.composing import (
+    BODY_CONNECTOR,
+    EXPLICIT_BODY,
+    EXPLICIT_SUBJECT,
+    SUBJECT_START,
+    as_written,
+    body_text,
+    split_ref,
+    subject_from_body,
+    subject_text,
 )
-from coworker.llm.offline.text import Utterance, capitalise, sentence
-
-BODY_CONNECTOR = re.compile(
-    r"\s*:\s*|\s+-+\s+|\s*\.\s+|,?\s+(?:saying|that says|which says|to say|and say|and "
-    r"tell (?:her|him|them)|and let (?:her|him|them) know|letting (?:her|him|them) know|"
-    r"telling (?:her|him|them)|to tell (?:her|him|them)|and ask(?: (?:her|him|them))?|"
-    r"asking(?: (?:her|him|them))?|with (?:the )?(?:message|body|text)|message|body|"
-    r"with|that)\b\s*(?:that\s+)?(?::\s*)?|,\s+",
-    I,
+from coworker.llm.offline.intents.mailboxes import (
+    _BODY_BEGUN,
+    _BOX,
+    _LEADING_BOX,
+    _TOPIC_BEFORE,
+    _mailbox_of,
+    _mailbox_phrases,
 )
-
-
-SUBJECT_START = re.compile(
-    r"^(?:about|regarding|re|on the subject of|on|concerning|with (?:the )?subject(?: line)?|"
-    r"subject(?: line)?|titled|for)\b\s*:?\s*",
-    I,
-)
-
-
-EXPLICIT_SUBJECT = re.compile(
-    r"\bsubject(?: line)?\s*(?:[:=]|is|of)?\s*(?:\"([^\"]+)\"|'([^']+)'|(.+?))"
-    r"(?=\s*(?:[,;.]?\s*\b(?:and\s+)?(?:the\s+|a\s+)?(?:body|message|text|saying|content)\b|$))",
-    I,
-)
-
-
-EXPLICIT_BODY = re.compile(
-    r"\b(?:body|message|text|content)\s*(?:[:=]|is|of|saying)?\s*(?:\"([^\"]+)\"|(.+))$", I | re.S
-)
-
-
-def swap_person(text: str) -> str:
-    """Reported speech to direct: "she got the deck" -> "you got the deck"."""
-    swaps = (
-        (r"\b(?:she|he|they) (?:is|are)\b", "you are"),
-        (r"\b(?:she|he|they)'s\b", "you're"),
-        (r"\b(?:she|he)'ll\b", "you'll"),
-        (r"\bthey'll\b", "you'll"),
-        (r"\b(?:she|he) (?:was)\b", "you were"),
-        (r"\b(?:she|he) has\b", "you have"),
-        (r"\b(?:she|he|they)\b", "you"),
-        (r"\b(?:his|their)\b", "your"),
-        (r"\bhim\b", "you"),
-        (r"\bthem\b", "you"),
-        (r"\bdoes\b(?= you)", "do"),
-    )
-    for pattern, repl in swaps:
-        text = re.sub(pattern, repl, text, flags=I)
-    return text
-
-
-def body_text(connector: str, rest: str) -> str:
-    rest = rest.strip().strip('"').strip()
-    if re.search(r"ask", connector, I):
-        rest = re.sub(r"^(?:if|whether)\s+", "", rest, flags=I)
-        rest = swap_person(rest)
-        body = capitalise(rest.rstrip(".?! "))
-        if not re.match(
-            r"^(?:are|is|can|could|do|did|will|would|have|has|when|what|where|"
-            r"how|who|why|should)\b",
-            body,
-            I,
-        ):
-            return f"Could you let me know {rest.rstrip('.?! ')}?"
-        return body + "?"
-    if re.search(r"tell|let|know", connector, I):
-        rest = swap_person(rest)  # composed for the recipient: a sentence of ours
-        return sentence(rest) if "\n" not in rest else capitalise(rest)
-    return rest  # the person's own words, exactly as written ("hi jane", "Best, Alex")
-
-
-def subject_from_body(body: str) -> str:
-    first = re.split(r"(?<=[.!?])\s+|\n", body.strip(), maxsplit=1)[0]
-    first = re.sub(r"^(?:hi|hello|hey|dear)\b[^,]*,\s*", "", first, flags=I)
-    words = first.strip(" .!?").split()
-    if not words:
-        return "A quick note"
-    subject = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-    return capitalise(subject)
-
-
-def subject_text(text: str) -> str:
-    text = text.strip().strip("\"'").strip(" ,.")
-    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=I)
-    return capitalise(text)[:300]
-
-
-def split_ref(rest: str) -> tuple[str, str, str]:
-    """`rest` as (who, connector, what follows); a name is split off when no connector."""
-    q = re.search(r"\s*[\"\u201c](?P<body>[^\"\u201d]+)[\"\u201d]\s*$", rest)
-    if q and q.start() > 0:
-        head = rest[: q.start()]
-        conn = re.search(r"\s+(?:saying|that says|to say|:|-)\s*$|\s*[:,-]\s*$", head, I)
-        who = head[: conn.start()] if conn else head
-        if not re.search(r"\s(?:about|regarding|re)\s", " " + who + " ", I):
-            return who, ":", q["body"]
-    m = BODY_CONNECTOR.search(rest)
-    about = re.search(r"\s+(?:about|regarding|re|concerning|on the subject of)\b", rest, I)
-    if about and (m is None or about.start() < m.start()):
-        return rest[: about.start()], "about", rest[about.start() :].strip()
-    if m and m.start() > 0:
-        return rest[: m.start()], m.group(0), rest[m.end() :]
-    email = email_in(rest)
-    if email and rest.lower().startswith(email.lower()):
-        return email, "", rest[len(email) :].strip()
-    name, after = name_prefix(rest)
-    if re.fullmatch(
-        r"(?:today|tomorrow|tonight|later|now|asap|this (?:morning|afternoon|evening)|"
-        r"next week|on \w+day|\w+day)[.!?]*",
-        after.strip(),
-        I,
-    ):
-        after = ""  # "email Jane tomorrow": sends can't be scheduled; ask what it should say
-    return name, "", after
-
+from coworker.llm.offline.phones import find_phones
+from coworker.llm.offline.slots import LeadRef, lead_ref
+from coworker.llm.offline.text import Utterance
 
 VIA_CHANNEL = re.compile(
     r"^(?:let|tell|inform|notify|remind|ask|ping|message|contact|reach out to|update)\s+"
@@ -138,7 +42,7 @@ VIA_CHANNEL = re.compile(
 )
 
 
-def via_channel_request(u: Utterance, cmd: str) -> Intent | None:
+def _via_channel(cmd: str) -> Intent | None:
     """ "let Jane know via text that I'm late", "notify Jane by email that it's paid"."""
     m = VIA_CHANNEL.match(cmd)
     if not m:
@@ -170,11 +74,137 @@ def via_channel_request(u: Utterance, cmd: str) -> Intent | None:
     )
 
 
+_VERBATIM_SLOTS = ("body", "message", "to_email", "mailbox")
+
+
+# "the acme guy", "someone at initech": a person named by their company only.
+_SOMEONE = r"(?:guy|gal|girl|dude|lady|woman|man|person|folks?|contact|lead|rep|someone|somebody)"
+_SOMEONE_AFTER = re.compile(rf"^(?P<co>.+?)\s+{_SOMEONE}$", I)
+_NOT_COMPANY = re.compile(r"^(?:new|other|last|first|second|same|right|that|this|main|my|our)$", I)
+
+
+def _by_company(ref: LeadRef) -> LeadRef:
+    """ "the acme guy" is one of the leads at Acme: the company is what names them, so the
+    lead is asked for among its leads, never guessed from a name like "guy"."""
+    text = ref.text or ""
+    if ref.company and re.fullmatch(_SOMEONE, text, I):
+        return lead_ref(ref.company)
+    after = _SOMEONE_AFTER.match(text)
+    if ref.company is None and after and not _NOT_COMPANY.match(after["co"]):
+        return lead_ref(after["co"])
+    return ref
+
+
+def _verbatim(u: Utterance, found: Intent) -> Intent:
+    """The values the person wrote, as written (`as_written`); a person named by their
+    company only, as that company (`_by_company`)."""
+    slots = dict(found.slots)
+    if isinstance(slots.get("ref"), LeadRef):
+        slots["ref"] = _by_company(slots["ref"])
+    derived = "body" in slots and slots.get("subject") == subject_from_body(slots["body"])
+    for key in _VERBATIM_SLOTS:
+        value = slots.get(key)
+        if isinstance(value, str) and u.text.rfind(value) >= 0:
+            slots[key] = as_written(u, value)
+    if derived:
+        slots["subject"] = subject_from_body(slots["body"])
+    if isinstance(slots.get("mailbox"), str) and "@" in slots["mailbox"]:
+        slots["mailbox"] = slots["mailbox"].lower()
+    return Intent(found.kind, slots)
+
+
+def via_channel_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "let Jane know via text that I'm late", and the mailbox of an email named before
+    its words ("from outlook let jane know by email that …", "… by email from outlook
+    that …")."""
+    lead = _LEADING_BOX.match(cmd)
+    if lead:
+        found = _via_channel(strip_preamble(lead["rest"]))
+        if found is not None and found.kind == "send_email":
+            return _verbatim(u, make_intent(found.kind, **found.slots, mailbox=_mailbox_of(lead)))
+    found = _via_channel(cmd)
+    said = VIA_CHANNEL.match(cmd)
+    if found is None or said is None or found.kind != "send_email":
+        return None if found is None else _verbatim(u, found)
+    for m in _mailbox_phrases(cmd):
+        if m.start() > said.start("body") or (said["conn"] and m.start() == said.start("body")):
+            break  # in the words to send: the message, never the mailbox
+        without = _via_channel(re.sub(r"\s+([:,.;])", r"\1", cmd[: m.start()] + cmd[m.end() :]))
+        if without is not None:
+            return _verbatim(u, make_intent(without.kind, **without.slots, mailbox=_mailbox_of(m)))
+    return _verbatim(u, found)
+
+
+# A message the person got, not one to send: "text from jane: can we move to thursday?",
+# "got an email from marcus - pls send the redlines".
+_RECEIVED = re.compile(
+    r"^(?:(?:i\s+)?(?:just\s+)?(?:got|received|have|had)\s+(?:a|an|this|the)?\s*)?"
+    r"(?:new\s+)?(?P<ch>texts?|txts?|sms|e-?mails?|mails?|messages?|msgs?|dms?|voicemails?|vms?)"
+    r"\s+(?:back\s+)?from\s+(?P<who>.+?)\s*(?::|\s-+\s|,?\s+(?:saying|that says|asking))\s*"
+    r"(?P<said>\S.*)$",
+    I | re.S,
+)
+
+
+def received_request(u: Utterance, cmd: str) -> Intent | None:
+    """A message the person received, reported: it is never sent back on a guess; the plan
+    says who it is from and offers a reply ("email from gmail to marcus" is a mailbox)."""
+    m = _RECEIVED.match(cmd)
+    if not m or re.match(rf"{_BOX}(?:\s|$)", m["who"].strip(), I):
+        return None
+    email = bool(re.match(r"e-?mail|mail", m["ch"], I))
+    return make_intent(
+        "send_email" if email else "send_sms",
+        ref=lead_ref(m["who"]),
+        received=as_written(u, m["said"].strip()) or m["said"].strip(),
+    )
+
+
+# "email for chris at umbrella", "email of tom becker?": the address asked for, not an email
+# to write (nothing is said to send, nor what about).
+_ADDRESS_ASKED = re.compile(
+    r"^e-?mail\s+(?:for|of)\s+(?!(?:me|us)\b)[\w.' -]+?(?:\s+(?:pls|please|plz|rn|thx))*\s*\??$",
+    I,
+)
+
+
 def email_request(u: Utterance, cmd: str) -> Intent | None:
+    """An email, and the mailbox to send it from when the person named one: first ("from
+    gmail email marcus …"), or anywhere before the body ("email jane from my outlook acct
+    re: …"). Words in the body are the message, never the mailbox: a phrase counts only
+    when taking it out leaves the body as it was."""
+    if _ADDRESS_ASKED.match(cmd.strip()) and not re.search(r"\b(?:re|about|saying)\b", cmd, I):
+        return None  # a question: the field readers answer it
+    lead = _LEADING_BOX.match(cmd)
+    if lead and not (lead["loose"] and re.match(r"\w", cmd[lead.start("rest") - 1 :])):
+        found = _email(strip_preamble(lead["rest"]))
+        if found is not None:
+            return _verbatim(u, make_intent(found.kind, **found.slots, mailbox=_mailbox_of(lead)))
+    found = _email(cmd)
+    if found is None:
+        return None
+    said = cmd.rfind(found.get("body") or "\0")
+    for m in _mailbox_phrases(cmd):
+        if said >= 0 and (m.start() > said or _BODY_BEGUN.search(cmd[: m.start()])):
+            break  # in the words to send ("email jane: from outlook, the numbers …")
+        if _TOPIC_BEFORE.search(cmd[: m.start()]):
+            continue
+        without = _email(re.sub(r"\s+([:,.;])", r"\1", cmd[: m.start()] + " " + cmd[m.end() :]))
+        if without is None:
+            continue
+        body = without.get("body")
+        if body is None or body == found.get("body") or cmd.find(body, m.end()) >= 0:
+            return _verbatim(u, make_intent(without.kind, **without.slots, mailbox=_mailbox_of(m)))
+    return _verbatim(u, found)
+
+
+def _email(cmd: str) -> Intent | None:
+    """An email request as written, its mailbox left to `email_request`."""
     m = re.match(
         r"^(?:(?:send|shoot|drop|fire off|write|compose|draft|prepare|prep)\s+(?:out\s+)?"
         r"(?:an?\s+)?(?:quick\s+|short\s+|brief\s+|follow up\s+)?(?:email|mail|e-mail)\b"
         r"(?:\s+(?:over\s+|across\s+)?to\b)?|(?:email|mail)(?:\s+to\b)?(?=\s)|"
+        r"(?:send|shoot|drop|fire off)\s+(?:an?\s+)?(?:quick\s+|short\s+)?note\s+to\b|"
         r"(?:write|reply|respond)\s+(?:back\s+)?to\b)"
         r"\s*(?P<rest>.*)$",
         cmd,
@@ -188,12 +218,14 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
             return None
     else:
         m = re.match(
-            r"^(?:send|shoot|drop|fire off|write|give)\s+(?P<who>.+?)\s+(?:an?\s+)?(?:quick\s+|"
-            r"short\s+|brief\s+|follow up\s+)?(?:email|mail|e-mail|line)\b\s*(?P<rest>.*)$",
+            r"^(?:send|shoot|drop|fire off|write|give)\s+(?P<who>.+?)\s+(?:(?:an?\s+)?(?:quick\s+|"
+            r"short\s+|brief\s+|follow up\s+)?(?:email|mail|e-mail|line)|"
+            r"an?\s+(?:quick\s+|short\s+)?note)\b\s*(?P<rest>.*)$",
             cmd,
             I | re.S,
         )
-        if not m or len(m["who"]) > 60:
+        # "drop a note on jane" is a note in the CRM: no one is named before "a note"
+        if not m or len(m["who"]) > 60 or re.match(r"(?:an?|the|my)\b", m["who"], I):
             return None
         ref_text, rest = m["who"], m["rest"]
     assert rest is not None
@@ -237,24 +269,12 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
             else:
                 subject = subject_text(after)
     ref = lead_ref(ref_text or "")
-    if body is not None and not body.strip(" ."):
-        body = None
+    if body is not None and (not body.strip(" .") or _FILLER.fullmatch(body)):
+        body = None  # "email him again": nothing said yet to send
     if body and not subject:
         subject = subject_from_body(body)
-    mailbox = None
-    mb = re.search(
-        r"\bfrom (?:my )?(?P<box>[\w.+-]+@[\w.-]+|\w+)"
-        r"(?: (?:mailbox|address|account|acct|inbox|email))?\s*$",
-        ref_text or "",
-        I,
-    )
-    if mb:
-        mailbox = mb["box"]
-        ref = lead_ref((ref_text or "")[: mb.start()])
     to_email = ref.text if ref.is_email else None
-    return make_intent(
-        "send_email", ref=ref, to_email=to_email, subject=subject, body=body, mailbox=mailbox
-    )
+    return make_intent("send_email", ref=ref, to_email=to_email, subject=subject, body=body)
 
 
 def sms_request(u: Utterance, cmd: str) -> Intent | None:
@@ -293,41 +313,33 @@ def sms_request(u: Utterance, cmd: str) -> Intent | None:
     message = after.strip().strip('"').strip() if after else ""
     if connector and re.search(r"tell|let|know|ask", connector, I):
         message = body_text(connector, message)
-    return make_intent("send_sms", ref=lead_ref(ref_text or ""), message=message or None)
+    if _FILLER.fullmatch(message):
+        message = ""  # "text her too": nothing said yet to send
+    ref_text, phone = _number_in_ref(ref_text or "")
+    found = make_intent("send_sms", ref=lead_ref(ref_text), message=message or None, phone=phone)
+    return _verbatim(u, found)
 
 
-def enroll_request(u: Utterance, cmd: str) -> Intent | None:
-    seq_word = re.search(rf"\b{SEQ_WORDS}\b|\bnurture\b|re-?engagement|post-?demo", cmd, I)
-    m = re.match(
-        r"^(?:enroll|enrol|subscribe|sign up|register|sign)\s+(?P<ref>.+?)\s+(?:up\s+)?"
-        r"(?:in|into|on|to|for|onto)\s+(?P<seq>.+)$",
-        cmd,
-        I,
+# Words that are not a message on their own: "text her too", "email him again".
+_FILLER = re.compile(
+    r"\s*(?:too|also|as well|again|back|now|asap|later|today|tonight|tmrw|tomorrow|then|"
+    r"real quick|quick)?[.!?]*\s*",
+    I,
+)
+
+
+def _number_in_ref(who: str) -> tuple[str, str | None]:
+    """ "jane at 555-999-0000", "jane on her cell 555…": the name, and the number the person
+    typed, which the plan holds against the number on file (a text goes only there)."""
+    found = find_phones(who)
+    if not found:
+        return who, None
+    number = found[0]
+    name = re.sub(
+        r"(?:\s+(?:at|on|to|via|@)\b)?(?:\s+(?:her|his|their|the)\b)?"
+        r"(?:\s+(?:cell|mobile|phone|number|#|cell phone|work phone|work cell))?\s*$",
+        "",
+        who[: number.start].rstrip(" ,(-"),
+        flags=I,
     )
-    if not m and seq_word:
-        m = re.match(
-            r"^(?:add|put|start|drop|place|move|push|get|stick|throw|include|"
-            r"kick off)\s+(?P<ref>.+?)"
-            r"\s+(?:in|into|on|to|onto|through|in to)\s+(?P<seq>.+)$",
-            cmd,
-            I,
-        )
-        if not m:
-            m2 = re.match(
-                r"^(?:start|kick off|begin|launch|run|trigger)\s+(?:the\s+)?(?P<seq>.+?)\s+"
-                r"(?:for|on|with)\s+(?P<ref>.+)$",
-                cmd,
-                I,
-            )
-            if m2:
-                return make_intent(
-                    "enroll", ref=lead_ref(m2["ref"]), sequence=sequence_query(m2["seq"])
-                )
-    if not m:
-        return None
-    return make_intent("enroll", ref=lead_ref(m["ref"]), sequence=sequence_query(m["seq"]))
-
-
-def sequence_query(text: str) -> str:
-    text = re.sub(rf"\b(?:the|a|an|our|my){{1}}\b|\b{SEQ_WORDS}\b", " ", text, flags=I)
-    return re.sub(r"\s+", " ", text).strip(" .,'\"")
+    return (name.strip() or number.text.strip("()")), number.text.strip("()")

@@ -1,14 +1,21 @@
-"""Tasks: create (title, due phrase, priority, the lead mentioned), complete, reschedule."""
+"""Tasks: create (title, due phrase, priority, the lead mentioned) and complete; a change to a
+task already made (reschedule, priority) is `task_updates.py`."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.dates import find_due, strip_due
-from coworker.llm.offline.intents.common import DEAL_WORDS, TASK_WORDS, I, Intent, make_intent
+from coworker.llm.offline.dates import Due, find_due, find_when, strip_due
+from coworker.llm.offline.intents.common import (
+    TASK_WORDS,
+    TRAILER,
+    I,
+    Intent,
+    make_intent,
+)
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -24,12 +31,23 @@ def clean_task_phrase(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .,:;!?'\"")
 
 
+# A date said, then said again differently: "thurs, no fri", "at 3 sorry 4".
+_SAID_AGAIN = re.compile(
+    r"[\s,;.-]*(?:no|nope|not|sorry|i mean|i meant|actually|wait|no wait|make (?:it|that)|"
+    r"or rather|correction)\b[\s,;.:-]*",
+    I,
+)
+# A day gone by, which no task is due on ("call dana yday").
+_PAST = re.compile(r"\b(?:yesterday|yday|yest|last (?:night|week|wk))\b", I)
+
+
 def complete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
         return None
     patterns = (
         r"^(?:done|finished|completed|complete)\s*[:\-]+\s*(?P<x>.+)$",
-        r"^(?:i'?m |i am |we'?re |we are )?(?:all |now )?(?:done|finished|through) with (?P<x>.+)$",
+        r"^(?:i'?m |i am |we'?re |we are )?(?:all |now )?(?:done|finished|through) (?:with|w/?) "
+        r"(?P<x>.+)$",
         r"^(?:(?:i|we) (?:have |'ve )?(?:just )?(?:did|done)|"
         r"(?:i |we )?(?:have |'ve )?(?:just )?(?:finished|completed|knocked out|"
         r"wrapped up|handled|took care of|sorted|ticked off|checked off))\s+(?P<x>.+)$",
@@ -122,9 +140,23 @@ def task_lead(title: str) -> LeadRef | None:
 
 
 def task_slots(text: str, now: datetime) -> dict[str, Any]:
-    due = find_due(text, now)
+    found = find_when(text, now)
+    said = next((w for w in found if w.has_date), found[0] if found else None)
+    due = Due(said.value, said.start, said.end, said.has_time) if said else None
+    # a due date gone by is a slip, or a note of what was done
+    unsure = said is not None and (not said.confident or said.value < now - timedelta(minutes=5))
+    dated = [w for w in found if w.has_date] or found
+    if len(dated) >= 2 and _SAID_AGAIN.fullmatch(text[dated[-2].end : dated[-1].start]):
+        # "thurs, no fri": the last one said, shown first; both cut from the title
+        last = dated[-1]
+        due, unsure = Due(last.value, dated[-2].start, last.end, last.has_time), True
+    past = _PAST.search(text)
     title = strip_due(text, due) if due else text
+    if past:
+        unsure = True
+        title = re.sub(r"\s{2,}", " ", title.replace(past.group(0), " ")).strip()
     priority, title = priority_of(title)
+    title = TRAILER.sub("", title)  # "..., thanks!": chatter, not the task
     title = re.sub(r"^(?:to|that|about|of|:|-)\s+", "", title.strip(), flags=I)
     title = (
         re.sub(r"^the\s+(?=\w)", "", title, flags=I)
@@ -140,38 +172,127 @@ def task_slots(text: str, now: datetime) -> dict[str, Any]:
     return {
         "title": capitalise(title)[:300] if title else None,
         "due": due.iso() if due else None,
+        # "on the 12th" (which month?), "next friday" (which week?): shown before it is set
+        "due_unsure": True if unsure else None,
+        "past": past.group(0) if past else None,  # "yday": said, and no day a task is due on
         "priority": priority,
         "ref": task_lead(title) if title else None,
     }
 
 
+# "high prio task: send hannah the questionnaire", "urgent - call marcus": the priority said
+# first; with the word "task" the rest is the task itself.
+_PRIORITY_FIRST = re.compile(
+    rf"^(?P<p>urgent|important|asap|(?:high|low|top)(?:est)?[- ]?(?:priority|prio)|"
+    rf"(?:priority|prio)[- ](?:high|low))(?:\s+(?P<task>{TASK_WORDS}))?\s*[:!,-]+\s*(?P<rest>.+)$",
+    I | re.S,
+)
+# "jane smith - follow up", "marcus: call back": the lead, then what to do with them.
+_LEAD_FIRST = re.compile(
+    r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s*(?:-+|:)\s*(?P<rest>(?:follow[- ]?up|fu|"
+    r"f/u|check in|call|ring|send|chase|nudge|ping|book|schedule|confirm|demo)\b.+)$",
+    I | re.S,
+)
+# What kind of task a noun phrase names before "task": "a fu task", "a follow-up task".
+_KIND = r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call|email|demo)"
+# "task to send chris the contract monday", "reminder to call jane": the noun first, then what
+# to do. One task, "to" + a verb: "tasks for jane" is a list.
+_NOUN_FIRST = re.compile(
+    r"^(?:(?:a|an|new|another|quick)\s+)*(?:follow[- ]?up\s+)?(?:task|to-?do|reminder)\s+"
+    r"(?:to|that i need to|so i)\s+(?P<x>[a-z].+)$",
+    I | re.S,
+)
+
+
+# "task for priya shah fri: send the deck", "reminder for tom - chase the po before tues",
+# "task for maya to send the nda":
+# whom for (and maybe when), then what. Only the name goes to the lead lookup.
+_FOR_WHOM = re.compile(
+    rf"^(?:(?:add|create|make|set(?: up)?|put in)\s+)?(?:(?:a|an|new|another|quick)\s+)*"
+    rf"(?:{_KIND}\s+)?(?:task|to-?do|reminder)\s+"
+    r"(?:for|w/?|with)\s+(?P<who>[^:\n]+?)\s*(?::|\s-+|\s+to(?=\s+[a-z]))\s*(?P<t>\S.*)$",
+    I | re.S,
+)
+# "marcus reed wed 4pm - call re pricing", "mei hayes thurs 3pm: demo prep": the lead and
+# when, then what.
+_WHO_WHEN = re.compile(r"^(?P<who>[^:\n]+?)\s*(?::|\s-+)\s*(?P<t>\S.*)$", re.S)
+
+
+def _whom(left: str, now: datetime, *, dated: bool) -> tuple[str, str] | None:
+    """ "priya shah fri" -> ("priya shah", "fri"): a name of one to three words and the date
+    phrase after it (required when `dated`), or None when `left` is anything else."""
+    who, when = left.strip(" ,"), ""
+    found = find_when(who, now)
+    if found:
+        last = found[-1]
+        if len(found) > 1 or last.end < len(who):
+            return None
+        who, when = who[: last.start].strip(" ,"), last.text
+    words = who.split()
+    if not words and when and not dated:  # "a task for fri: clean up my list": when alone
+        return "", when
+    if (dated and not when) or not 1 <= len(words) <= 3:
+        return None
+    if any(not looks_like_name_word(w.lower()) or w.lower() in KEYWORDS for w in words):
+        return None
+    return who, when
+
+
+def _task_for(cmd: str, now: datetime) -> Intent | None:
+    """A task said as whom for, then what (`_FOR_WHOM`, `_WHO_WHEN`): the name is the
+    lead, the rest (and the date said with the name) the task. The bare "X wed 4pm - ..."
+    has no task word, so the write shows what was understood first."""
+    m = _FOR_WHOM.match(cmd)
+    bare = m is None
+    m = m or _WHO_WHEN.match(cmd)
+    split = _whom(m["who"], now, dated=bare) if m else None
+    if m is None or split is None:
+        return None
+    who, when = split
+    slots = task_slots(f"{m['t'].strip()} {when}".strip(), now)
+    if not slots.get("title"):
+        return None
+    if who:
+        slots["ref"] = lead_ref(who)
+    return make_intent("create_task", **slots, shorthand=True if bare else None)
+
+
 def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     prefix_priority = None
-    lead_in = re.match(
-        r"^(?P<p>urgent|important|asap|high priority|low priority|top priority)"
-        r"\s*[:!,-]+\s*(?P<rest>.+)$",
-        cmd,
-        I | re.S,
-    )
+    first = next(iter(find_when(cmd, now)), None)
+    if first is not None and first.start == 0 and re.match(r"[\s,:;-]+[a-z]", cmd[first.end :], I):
+        # "tmrw 10am call w jane": the date goes last, where the rules look for it
+        cmd = f"{cmd[first.end :].lstrip(' ,:;-')} {first.text}"
+    lead_in = _PRIORITY_FIRST.match(cmd)
     if lead_in:
         prefix_priority = "low" if lead_in["p"].lower().startswith("low") else "high"
         cmd = lead_in["rest"]
+    named = None if lead_in is None or not lead_in["task"] else re.match(r"^(?P<x>.+)$", cmd, re.S)
     if re.match(r"^open\s+(?:tasks|todos|to dos|reminders|action items)\b", cmd, I):
         return None  # "open tasks for jane" asks for her open tasks; it opens none
+    said_for = _task_for(cmd, now)
+    if said_for is not None:
+        if prefix_priority and not said_for.get("priority"):
+            return make_intent("create_task", **{**said_for.slots, "priority": prefix_priority})
+        return said_for
     if re.fullmatch(r"(?:remind me|set a reminder|new reminder|add a reminder|reminder)", cmd, I):
         return make_intent("create_task")
-    m = re.match(
+    m = named or re.match(
         r"^remind\s+(?:me|us)\s+(?:to\s+|about\s+|that\s+|of\s+|i need to\s+)?(?P<x>.+)$",
         cmd,
         I | re.S,
     )
+    if m and re.match(r"(?:what|when|who|whose|which|where|why|how|if|whether)\b", m["x"], I):
+        return None  # "remind me what luis's title is": a question, not a reminder
+    if not m:
+        m = _NOUN_FIRST.match(cmd)
     if not m:
         m = re.match(
             rf"^(?:create|add|make|set|new|put in|schedule|open|set up|log|give me|i need)\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"
-            rf"urgent)[- ]?(?:priority)?\s+)?(?:follow up\s+)?{TASK_WORDS}\b\s*(?:to|for|:|-|"
-            rf"called|"
+            rf"urgent)[- ]?(?:priority)?\s+)?(?:{_KIND}\s+)?{TASK_WORDS}\b\s*(?P<sep>to|for|"
+            rf"with|w/|:|-|called|"
             rf"named|titled|that says|saying|about|so i|so that i)?\s*(?P<x>.*)$",
             cmd,
             I | re.S,
@@ -194,8 +315,9 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         if m and re.match(r"^follow up\s*$", m["x"], I):
             m = None
     shorthand = False
+    lead_first = None
     if not m and re.match(
-        r"^(?:follow up|check in|circle back|touch base)\s+(?:with|about)\s+\S",
+        r"^(?:follow up|check in|circle back|touch base)\s+(?:with|about|w|re|for)\s+\S",
         normalise(cmd).text,
         I,
     ):
@@ -204,26 +326,45 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m, shorthand = re.match(r"^(?P<x>.+)$", cmd, re.S), True
     if not m:
         due = find_due(cmd, now)
-        if due and re.match(
-            r"^(?:call|ring|phone|meet|visit|send|prepare|prep|book|schedule|"
-            r"set up|arrange|review|finish|draft|update|demo|present|pitch|"
-            r"reach out|follow|check|confirm|get|do|write|submit|sign)\b",
+        m = re.match(
+            r"^(?:(?:i\s+)?(?:need|have|got)\s+to\s+|must\s+)?(?P<x>(?:call|ring|phone|meet|visit|"
+            r"send|prepare|prep|book|schedule|set up|arrange|review|finish|draft|update|demo|"
+            r"present|pitch|reach out|follow|check|confirm|get|do|write|submit|sign|chase|"
+            r"nudge|ping|invite|share)\b.+)$",
             cmd,
-            I,
-        ):
+            I | re.S,
+        )
+        m = m if due else None
+        lead_first = None if m or not due else _LEAD_FIRST.match(cmd)
+        if lead_first:  # "jane smith - fu tmrw 10am": the whole line is the title
             m = re.match(r"^(?P<x>.+)$", cmd, re.S)
+            shorthand = bool(re.match(r"(?:fu|f/u|fup)\b", lead_first["rest"], I))
     if not m:
         return None
     text = m["x"].strip().strip("'\"").strip()
+    kind = m.groupdict().get("kind")
+    if kind:  # "a fu task w/ jane": the task is to follow up with Jane, in the person's words
+        sep = m["sep"] if m["sep"] and m["sep"].lower() in ("for", "with", "w/", "about") else ""
+        text = " ".join(w for w in (kind, sep, text) if w)
+        shorthand = shorthand or kind.lower() in ("fu", "f/u", "fup")
     when = m.groupdict().get("when")
     if when:
         text = f"{text} {when.strip()}"
     who_first = re.match(
         r"^(?:for\s+)?(?P<who>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)?)\s*:\s*(?P<t>.+)$", text, re.S
     )
+    if not who_first and (m.groupdict().get("sep") or "").lower() == "for":
+        # "a task for marcus - prep the qbr deck": whom for, then what
+        who_first = re.match(
+            r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s*(?::|\s-+)\s*(?P<t>.+)$",
+            text,
+            I | re.S,
+        )
     slots = task_slots(who_first["t"] if who_first else text.strip("'\" "), now)
     if who_first and not slots.get("ref"):
         slots["ref"] = lead_ref(who_first["who"])
+    if lead_first and not slots.get("ref"):
+        slots["ref"] = lead_ref(lead_first["who"])
     if not slots["title"]:
         slots["title"] = None
     prio = m.groupdict().get("prio")
@@ -232,32 +373,3 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             "high" if prio and prio.lower() == "urgent" else (prio or "").lower()
         )
     return make_intent("create_task", **slots, shorthand=shorthand or None)
-
-
-def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    m = re.match(
-        r"^(?:move|push|reschedule|postpone|delay|bump|shift|change|set|update|defer|bring forward|"
-        r"pull forward|pull in|snooze|make)\s+(?:the\s+)?(?:due date (?:of|for|on)\s+|deadline "
-        r"(?:of|for|on)\s+)?(?P<x>.+?)\s+(?:to|until|till|for|by|on|back to|"
-        r"out to)\s+(?P<when>.+)$",
-        cmd,
-        I,
-    )
-    if m:
-        due = find_due(m["when"], now)
-        if due and not re.search(rf"\b{DEAL_WORDS}\b", m["x"], I):
-            return make_intent(
-                "update_task", phrase=clean_task_phrase(m["x"]) or None, due=due.iso()
-            )
-    m = re.match(
-        r"^(?:make|set|mark|change|bump|raise|lower|flag)\s+(?P<x>.+?)\s+(?:to\s+|as\s+)?(?:a\s+)?"
-        r"(?P<p>high|low|medium|urgent|normal|top)(?:\s+priority|\s+prio)?$",
-        cmd,
-        I,
-    )
-    if m and re.search(rf"\b{TASK_WORDS}\b|follow up|\bcall\b|proposal|\bdemo\b", m["x"], I):
-        value = {"urgent": "high", "top": "high", "normal": "medium"}.get(
-            m["p"].lower(), m["p"].lower()
-        )
-        return make_intent("update_task", phrase=clean_task_phrase(m["x"]) or None, priority=value)
-    return None

@@ -7,6 +7,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.plans.deals import my_user_id
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.trust import WritePlan, Written, write
@@ -18,9 +19,11 @@ NAME_LOOKUPS = 10  # at most one per line shown
 
 def add_note(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    lead = yield from find_lead(
-        ctx, intent.get("ref") or LeadRef(), purpose="should the note go on"
-    )
+    ref: LeadRef = intent.get("ref") or LeadRef()
+    # "log a call: left vm" right after Chris was shown: his, most likely, but not said;
+    # the note is shown with his name and asked about first.
+    implied = ctx.memory.lead if ref.empty else None
+    lead = implied or (yield from find_lead(ctx, ref, purpose="should the note go on"))
     content: str | None = intent.get("content")
     outcome: str | None = intent.get("outcome")
     if not content:
@@ -32,9 +35,13 @@ def add_note(ctx: Ctx) -> Plan:
     values = [Written("content", content, "note", replies.quote(content))]
     if outcome:
         values.append(Written("outcome", outcome, "outcome", outcome))
-    plan = WritePlan(
-        "create_note", {"lead_id": lead["id"]}, tuple(values), f"Note on **{lead.get('name')}**"
-    )
+    ids = {"lead_id": lead["id"]}
+    if implied is not None:
+        ids = {}
+        who = replies.lead_short(lead)
+        values.insert(0, Written("lead_id", lead["id"], "on", f"**{who}**", "crm", False))
+    headline = "New note" if implied is not None else f"Note on **{lead.get('name')}**"
+    plan = WritePlan("create_note", ids, tuple(values), headline)
     result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
@@ -106,6 +113,8 @@ def _note_line(ctx: Ctx, note: dict[str, Any], who: str | None) -> str:
 def list_calls(ctx: Ctx) -> Plan:
     ref: LeadRef = ctx.intent.get("ref") or LeadRef()
     when: str | None = ctx.intent.get("when")
+    if ref.empty and ctx.intent.get("mine"):
+        return (yield from _my_calls(ctx, when))
     if ref.empty:
         result: Result = yield from one("list_calls", limit=25 if when else 10)
         if result.is_error:
@@ -130,6 +139,46 @@ def list_calls(ctx: Ctx) -> Plan:
     total = int((result.data or {}).get("total") or len(calls))
     lines = [replies.call_line(c, ctx.clock) for c in calls[:10]]
     return Reply(f"Calls with **{name}** ({total}), newest first:\n\n" + replies.bullets(lines))
+
+
+def _my_calls(ctx: Ctx, when: str | None) -> Plan:
+    """ "who did i call yday": the person's own calls, not the team's. Each call's rep
+    (`user_id`) is matched against the person when the call list shows it; otherwise the
+    activity report, which tells the person's calls from the team's itself, says how many
+    and with whom."""
+    result: Result = yield from one("list_calls", limit=25)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    calls = result.items("calls")
+    said = when or "today"
+    if calls and all("user_id" in c for c in calls):
+        me = yield from my_user_id()
+        if me is not None:
+            mine = _on_day(ctx, [c for c in calls if c.get("user_id") == me], said)[:10]
+            if not mine:
+                return Reply(f"You have no calls logged {said}.")
+            names = yield from names_for(ctx, mine)
+            lines = [
+                replies.call_line(c, ctx.clock, names.get(str(c.get("lead_id")))) for c in mine
+            ]
+            return Reply(f"Your calls {said}:\n\n" + replies.bullets(lines))
+    report = yield from one("activity_report", period=said)
+    if report.is_error:
+        return Reply(replies.failure(report))
+    data: dict[str, Any] = report.data or {}
+    count = int((data.get("counts") or {}).get("calls") or 0)
+    if not count:
+        return Reply(f"You have no calls logged {said}.")
+    called = [str(i) for i in (data.get("example_lead_ids") or {}).get("calls") or []]
+    names = yield from names_for(ctx, [{"lead_id": lead_id} for lead_id in called])
+    who = [names[i] for i in called if i in names]
+    text = f"You made {replies.plural(count, 'call')} {said}"
+    if who:
+        every = count <= len((data.get("examples") or {}).get("calls") or [])
+        text += (" — with " if every else " — among them with ") + ", ".join(who)
+    if data.get("note"):
+        text += "\n\n(I couldn't tell your calls from the team's: these are everyone's.)"
+    return Reply(text + ".")
 
 
 def _on_day(ctx: Ctx, calls: list[dict[str, Any]], when: str | None) -> list[dict[str, Any]]:

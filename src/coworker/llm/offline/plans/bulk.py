@@ -1,12 +1,13 @@
 """One message to many people, proposed as ONE batch: a send per person in one response.
 
-The people are found with the ordinary read tools (leads by status and company; or the
-leads of the open tasks due on a day, for "everyone I meet tomorrow"), then every send is
+The people are found with the ordinary read tools (leads by every filter the person said:
+status, company, tag, theirs; or the leads of the open tasks due on a day, for "everyone I
+meet tomorrow", narrowed the same way), then every send is
 asked for in the same step, so the gate gives them one batch id and the person decides
 them on one card (agent/batches.py). Each send is still its own card item: the person may
 edit or leave out any of them. The text keeps the person's own words; an email opens with
 the person's first name. Once every item is decided the plan is replayed and says how
-each ended.
+each ended. A status change over a group (`bulk_status`) finds its leads the same way.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result, rejection_reason
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.intents import subject_from_body
+from coworker.llm.offline.intents.common import Intent
+from coworker.llm.offline.plans.deals import my_user_id
+from coworker.llm.offline.plans.lead_lists import leads_tagged, read_all_leads, which_tag
 from coworker.llm.offline.plans.messages import MAX_BODY, MAX_SMS, body_from_answer
 from coworker.llm.offline.resolve import Ctx, ask_text
+from coworker.llm.offline.trust import WritePlan, Written, write_all
 
 MAX_PEOPLE = 25  # the gate's default batch size; a larger group is asked to be narrowed
 
@@ -35,10 +40,13 @@ def _capitalised(text: str) -> str:
 def bulk_send(ctx: Ctx) -> Plan:
     intent = ctx.intent
     email = intent.get("channel") == "email"
+    verb = "email" if email else "text"
     if intent.get("group") == "meetings":
         people, group = yield from _met_on(ctx, str(intent.get("day")), intent.get("day_text"))
+        if isinstance(people, list) and people and _narrowed(intent):
+            people, group = yield from group_leads(intent, verb, among=people)
     else:
-        people, group = yield from _leads_in(intent.get("status"), intent.get("company"))
+        people, group = yield from group_leads(intent, verb)
     if isinstance(people, Reply):
         return people
     if not people:
@@ -60,19 +68,57 @@ def bulk_send(ctx: Ctx) -> Plan:
         else ""
     )
     if not reachable:
-        return Reply(f"None of the {group} has {no_contact} on file.{left}")
+        return Reply(f"None of {_the(group)} has {no_contact} on file.{left}")
     message: str | None = intent.get("message")
     if not message:
         noun = "emails" if email else "texts"
         message = body_from_answer(
             ask_text(
-                ctx, "bulk:message", f"What should the {noun} to the {len(reachable)} {group} say?"
+                ctx,
+                "bulk:message",
+                f"What should the {noun} to {_the(group)} ({len(reachable)}) say?",
             )
         )
     calls = [_send(lead, message, email, bool(intent.get("greeting"))) for lead in reachable]
     say = _preview(calls, reachable, group, email) + left
     results = yield from many(calls, say)
     return Reply(_ended(results, reachable, email) + left)
+
+
+def bulk_status(ctx: Ctx) -> Plan:
+    """ "mark all my new acme leads as contacted": every lead of the group, and only those."""
+    status: str = ctx.intent.get("mark_as")
+    people, group = yield from group_leads(ctx.intent, f"mark as {status}")
+    if isinstance(people, Reply):
+        return people
+    if not people:
+        return Reply(f"I found no {group}, so I haven't marked anyone {status}.")
+    targets = [lead for lead in people if lead.get("status") != status]
+    if not targets:
+        return Reply(f"All of {_the(group)} ({len(people)}) are already {status}.")
+    if len(targets) > MAX_PEOPLE:
+        return Reply(
+            f"That's {len(targets)} {group}; I change at most {MAX_PEOPLE} at once. Narrow it "
+            "down (a status, a company) and ask again."
+        )
+    results = yield from write_all(
+        ctx,
+        [
+            WritePlan(
+                "update_lead",
+                {"lead_id": lead["id"]},
+                (Written("status", status, "status", status),),
+                f"Mark **{replies.lead_short(lead)}**",
+            )
+            for lead in targets
+        ],
+    )
+    done = [lead for lead, r in zip(targets, results, strict=True) if not r.is_error]
+    text = f"Marked {replies.plural(len(done), 'lead')} as {status}: " + ", ".join(
+        f"**{replies.lead_short(lead)}**" for lead in done
+    )
+    failed = len(targets) - len(done)
+    return Reply(text + "." + (f" {failed} failed." if failed else ""))
 
 
 def _send(lead: dict[str, Any], message: str, email: bool, greeting: bool) -> Call:
@@ -94,7 +140,8 @@ def _preview(calls: list[Call], people: list[dict[str, Any]], group: str, email:
     names = ", ".join(f"**{replies.lead_short(p)}**" for p in people)
     kind = "email" if email else "text"
     return (
-        f"Here are {replies.plural(len(calls), kind)}, one to each of the {group}: {names}. "
+        f"Here {'is' if len(calls) == 1 else 'are'} {replies.plural(len(calls), kind)}, "
+        f"one to each of {_the(group)}: {names}. "
         f"The first reads:\n\n{what}\n\nApprove all, leave out anyone, edit any of them, or "
         "cancel."
     )
@@ -121,21 +168,82 @@ def _ended(results: list[Result], people: list[dict[str, Any]], email: bool) -> 
     return "\n\n".join(lines) if lines else "Nothing was sent."
 
 
-def _leads_in(status: str | None, company: str | None) -> Any:
-    """The leads of a status at a company, as the CRM lists them (one page: 25)."""
-    search: dict[str, Any] = {}
-    if status:
-        search["status"] = status
-    if company:
-        search["search"] = company
-    found: Result = yield from one("search_leads", **search)
-    words = " ".join(w for w in (status, "leads") if w) + (f" at {company}" if company else "")
-    if found.is_error:
-        return Reply(replies.failure(found)), words
-    leads = found.items("leads")
+def group_leads(intent: Intent, verb: str, among: list[dict[str, Any]] | None = None) -> Any:
+    """The leads a group's filters name (`intents.bulk.read_group`), each filter applied,
+    with the group in words; a Reply instead when a filter can't be applied: a word read as
+    no filter, a company no lead works at, a tag nobody has. The person is then asked,
+    shown what was understood: a smaller group they named is never widened to a guess.
+    `among`: the people to narrow (the ones met on a day) instead of the CRM's leads."""
+    status: str | None = intent.get("status")
+    company: str | None = intent.get("company")
+    words = _group_words(intent, intent.get("tag"), among is not None)
+    if intent.get("unread"):
+        return Reply(
+            f"Which leads should I {verb}? I understood {words}, but not "
+            f"“{intent.get('unread')}”, so I haven't done anything. Say it with a status, a "
+            "company, a tag or “my”."
+        ), words
+    tag = None
+    if intent.get("tag"):
+        tags: Result = yield from one("list_tags")
+        names = [str(t.get("name")) for t in tags.items("tags") if t.get("name")]
+        tag = which_tag(str(intent.get("tag")), names)
+        if tag is None:
+            known = ", ".join(f"`{n}`" for n in names) or "none yet"
+            return Reply(
+                f"There's no tag called “{intent.get('tag')}”, so I haven't done anything. "
+                f"Your tags: {known}. Which leads should I {verb}?"
+            ), words
+        words = _group_words(intent, tag, among is not None)
+    leads = among
+    if leads is None:
+        leads, _ = yield from read_all_leads({"search": company} if company else {})
     if company:
         leads = [x for x in leads if company.lower() in str(x.get("company") or "").lower()]
+        if not leads and among is None:
+            return Reply(
+                f"I found no leads at a company called “{company}”, so I haven't done "
+                f"anything. Which leads should I {verb}?"
+            ), words
+    if status:
+        leads = [x for x in leads if x.get("status") == status]
+    if intent.get("mine"):
+        me = yield from my_user_id()
+        if me is None:
+            return Reply(
+                "I couldn't tell which leads are yours (I learn it from your tasks, and you "
+                "have none), so I haven't done anything."
+            ), words
+        leads = [x for x in leads if x.get("owner_id") == me]
+    if tag is not None and leads:
+        tagged = yield from leads_tagged(leads, tag)
+        if tagged is None:
+            return Reply(
+                f"There are {len(leads)} leads to check for the tag `{tag}` one by one; narrow "
+                "it down (a company, a status) and ask again."
+            ), words
+        leads = tagged
     return leads, words
+
+
+def _narrowed(intent: Intent) -> bool:
+    return any(intent.get(k) for k in ("status", "company", "tag", "mine", "unread"))
+
+
+def _the(group: str) -> str:
+    return group if group.startswith("your ") else f"the {group}"
+
+
+def _group_words(intent: Intent, tag: str | None, met: bool = False) -> str:
+    """ "your new leads at acme tagged `hot`": the group as understood, to show back."""
+    noun = f"people you meet {intent.get('day_text') or 'today'}" if met else "leads"
+    words = " ".join(w for w in (intent.get("status"), noun) if w)
+    words = ("your " if intent.get("mine") else "") + words
+    if intent.get("company"):
+        words += f" at {intent.get('company')}"
+    if tag:
+        words += f" tagged `{tag}`"
+    return words
 
 
 def _met_on(ctx: Ctx, day: str, said: str | None) -> Any:

@@ -7,12 +7,19 @@ from the CRM, and the write goes through the same trust check as any other.
 
 from __future__ import annotations
 
-from coworker.llm.offline import replies
+import re
+from collections.abc import Generator
+
+from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.dates import iso
-from coworker.llm.offline.engine import Plan, Reply
-from coworker.llm.offline.resolve import Ctx
-from coworker.llm.offline.trust import WritePlan, Written, crm, write
+from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
+from coworker.llm.offline.intents.corrections import moved_due
+from coworker.llm.offline.memory import LastWrite, Memory
+from coworker.llm.offline.pick import find_deal, find_task
+from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.slots import lead_ref
+from coworker.llm.offline.trust import WritePlan, Written, write, write_all
 
 ID_KEYS = {
     "update_lead": "lead_id",
@@ -23,35 +30,197 @@ NOTHING = "I haven't changed anything in this conversation that I could take bac
 
 
 def undo(ctx: Ctx) -> Plan:
-    last = ctx.memory.last_write
+    """Take back the coworker's last change (all of it, when one message made several).
+
+    Right after it, at once; once the conversation has moved on, shown and asked first.
+    "No, don't do that" (`soft`) takes back only a change just made: said to a question,
+    nothing was done, and nothing is. "Not tom, luis" / "i meant X" also makes the same
+    change on the one meant, shown and asked first."""
+    memory, intent = ctx.memory, ctx.intent
+    last = memory.last_write
+    if intent.get("only") == "reopen" and (
+        last is None or last.tool != "update_task" or last.input.get("completed") is not True
+    ):
+        return Reply(
+            "I haven't marked a task done in this conversation, so I left every task as it "
+            "is. Say “show my tasks” to see them."
+        )
+    recent = memory.since_change == 0
+    if intent.get("soft") and (last is None or not recent):
+        return Reply("OK, I won't. Nothing was changed.")
     if last is None:
         return Reply(NOTHING)
+    changes = list(memory.last_changes) or [last]
+    wrong, meant = intent.get("wrong"), intent.get("meant")
+    if wrong:
+        changes = [c for c in changes if _names(c, str(wrong))][-1:]
+        if not changes:
+            names = ", ".join(f"**{_name(c)}**" for c in memory.last_changes or [last])
+            return Reply(
+                f"The last change I made was on {names}, not “{wrong}”, so I left everything "
+                "as it is. Tell me in full what to change."
+            )
+    elif meant or intent.get("only"):
+        changes = [last]
+    made = [c for c in changes if c.tool == "create_task"]
+    backs = [_put_back(c, sure=recent) for c in reversed(changes) if c not in made]
+    plans = [b for b in backs if not isinstance(b, str)]
+    said = [b for b in backs if isinstance(b, str)]
+    if made and not plans:
+        if meant:
+            return Reply(
+                f"I created the task **{_name(made[-1])}** and changed nothing for “{meant}”. "
+                "Say **undo that** to delete the task, then tell me in full what you meant."
+            )
+        return (yield from _delete_made(made))
+    said += [
+        f"The task **{_name(c)}** I created is still there: say “delete the task {_name(c)}” "
+        "to remove it."
+        for c in made
+    ]
+    if not plans:
+        return Reply("\n\n".join(said))
+    if meant:
+        try:  # "i meant the bluth company one": the same change, on that record
+            redo = yield from _redo(ctx, changes[0], str(meant))
+        except Stop as stop:
+            if stop.reply.question is not None:
+                raise
+            raise Stop(Reply("I haven't put anything back yet. " + stop.reply.text)) from None
+        if isinstance(redo, str):
+            said.append(redo)
+        else:
+            plans.append(redo)
+    results = yield from write_all(ctx, [plan for plan, _ in plans])
+    done = [
+        replies.failure(result) if result.is_error else _done(plan, name)
+        for (plan, name), result in zip(plans, results, strict=False)
+    ]
+    return Reply("\n\n".join(done + said))
+
+
+def _delete_made(made: list[LastWrite]) -> Plan:
+    """Taking back a task just created is deleting it: a card the person approves, since
+    a delete can't be taken back in its turn."""
+    done = []
+    for change in made:
+        task_id, title = change.created.get("id"), _name(change)
+        if not task_id:
+            done.append(
+                f"I created **{title}** but can't tell which task it is now; nothing was deleted."
+            )
+            continue
+        say = f"I created the task **{title}** just now. Delete it? Approve or cancel below."
+        result = yield from gated("delete_task", say, task_id=task_id)
+        done.append(replies.decided(result, f"Deleted the task **{title}**.", "deleting the task"))
+    return Reply("\n\n".join(done))
+
+
+def _name(change: LastWrite) -> str:
+    record = change.before or change.created
+    return str(record.get("name") or record.get("title") or "the record")
+
+
+def _names(change: LastWrite, words: str) -> bool:
+    """Do the person's words ("tom", "the luis one") name the record `change` changed?"""
+    name = re.findall(r"\w+", _name(change).lower())
+    wanted = [w for w in re.findall(r"\w+", words.lower()) if w not in ("the", "one")]
+    return bool(wanted) and all(any(n.startswith(w) for n in name) for w in wanted)
+
+
+def already_done(memory: Memory) -> str | None:
+    """What the coworker changed for the person's last message that changed anything, said
+    again for a "yes" that has nothing left to approve ("Already done: **Maya Schmidt**:
+    status **contacted**."); None when it changed nothing in this conversation."""
+    lines = []
+    for change in memory.last_changes:
+        key = ID_KEYS.get(change.tool)
+        if change.tool == "create_task":
+            lines.append(f"created the task **{_name(change)}**")
+        if key is None:
+            continue
+        name = change.before.get("name") or change.before.get("title") or "the record"
+        said = ", ".join(
+            f"{_LABELS.get(f, f)} **{_shown(f, v)}**"
+            for f, v in change.input.items()
+            if f != key and not isinstance(v, (list, dict))
+        )
+        if said:
+            lines.append(f"**{name}**: {said}")
+    return "Already done — " + "; ".join(lines) + "." if lines else None
+
+
+def _shown(field: str, value: object) -> str:
+    """A value as the person reads it ("Fri 11 Dec 10:00", "$51,000"), not as the API does."""
+    moment = replies.parse_time(value) if field == "due_date" else None
+    if moment is not None:
+        return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+    if field == "value" and isinstance(value, (int, float)):
+        return replies.money(value, "USD")
+    return replies_value(value)
+
+
+def _put_back(last: LastWrite, *, sure: bool = True) -> tuple[WritePlan, str] | str:
+    """The write that puts a record back as it was before `last`, or why there is none."""
     if last.tool == "create_opportunity":
-        return Reply(
+        return (
             "I can't delete a deal through the CRM's API. Tell me what to change on it instead "
             "(“make it 15k”, “move it to closed lost”)."
         )
     key = ID_KEYS[last.tool]
-    fields = [f for f in last.input if f != key]
     values = []
-    for field in fields:
+    for field in [f for f in last.input if f != key]:
         before = last.before.get(field)
         if field == "completed":
             before = bool(before)
         if before is None:
-            return Reply(f"I don't know what the {field} was before, so I left it as it is.")
-        values.append(crm(field, before, field, replies_value(before)))
-    name = last.before.get("name") or last.before.get("title") or "the record"
-    plan = WritePlan(last.tool, {key: last.input[key]}, tuple(values), f"Put back **{name}**")
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    said = ", ".join(f"{v.label} back to **{v.shown}**" for v in values)
-    text = f"Undone: **{name}** has its {said}."
-    meant = ctx.intent.get("meant")
-    if meant:  # "i meant the bluth company one": not guessed, asked for in full
-        text += f" Which change did you mean for “{meant}”? Say it in full and I'll do it."
-    return Reply(text)
+            return f"I don't know what the {field} was before, so I left it as it is."
+        values.append(
+            Written(field, before, _LABELS.get(field, field), replies_value(before), "crm", sure)
+        )
+    name = _name(last)
+    return WritePlan(last.tool, {key: last.input[key]}, tuple(values), f"Put back **{name}**"), name
+
+
+def _done(plan: WritePlan, name: str) -> str:
+    """What a write of `undo` did, in the words of its headline ("Put back", "Instead")."""
+    if plan.headline.startswith("Put back"):
+        said = ", ".join(f"{v.label} back to **{v.shown}**" for v in plan.values)
+        return f"Undone: **{name}** has its {said}."
+    said = ", ".join(f"{v.label} **{v.shown}**" for v in plan.values)
+    return f"Done on **{name}** instead: {said}."
+
+
+_LABELS = {"completed": "mark", "due_date": "due"}
+_MEANT_NOISE = re.compile(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", re.I)
+
+
+def _redo(
+    ctx: Ctx, last: LastWrite, meant: str
+) -> Generator[Batch, list[Result], tuple[WritePlan, str] | str]:
+    """The change being taken back, made on the record `meant` names instead. The change is
+    the person's earlier request and the record their words now: shown and asked first."""
+    if last.tool not in ID_KEYS:
+        return f"I didn't make it for “{meant}”: tell me the request for them in full."
+    key = ID_KEYS[last.tool]
+    words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
+    if last.tool == "update_task":
+        record = yield from find_task(ctx, words, purpose="did you mean")
+        name = str(record.get("title") or "the task")
+    elif last.tool == "update_lead":
+        record = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
+        name = str(record.get("name") or "the lead")
+    else:
+        record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
+        name = str(record.get("name") or "the deal")
+    if str(record.get("id")) == str(last.input[key]):
+        return f"“{meant}” is the one I'm putting back, so I changed nothing else."
+    values = tuple(
+        Written(f, v, _LABELS.get(f, f), replies_value(v), confident=False)
+        for f, v in last.input.items()
+        if f != key
+    )
+    return WritePlan(last.tool, {key: record["id"]}, values, f"Instead, **{name}**"), name
 
 
 def replies_value(value: object) -> str:
@@ -65,6 +234,11 @@ def replies_value(value: object) -> str:
 def correct_value(ctx: Ctx) -> Plan:
     last = ctx.memory.last_write
     deal = ctx.memory.deal
+    if ctx.intent.get("word"):
+        return (yield from _correct_word(ctx, last, str(ctx.intent.get("word"))))
+    for kind in ("phone", "text"):
+        if ctx.intent.get(kind):
+            return (yield from _correct_lead_field(ctx, last, kind, str(ctx.intent.get(kind))))
     if last is None or last.tool not in ("create_opportunity", "update_opportunity") or not deal:
         return Reply(
             "Which value should change? Say it in full, e.g. “change the Initech deal's value "
@@ -82,24 +256,76 @@ def correct_value(ctx: Ctx) -> Plan:
     return Reply(f"Corrected **{deal.get('name')}**: value now **{shown}**.")
 
 
+def _correct_word(ctx: Ctx, last: LastWrite | None, word: str) -> Plan:
+    """ "sorry meant qualified" after a status change, "wait no, closed won" after a stage
+    change: that field of the same record, at once right after it, else asked first."""
+    field = "status" if last and "status" in last.input else "stage"
+    read = vocab.status_in if field == "status" else vocab.stage_in
+    value = read(word)
+    if last is None or field not in last.input or value is None:
+        return Reply(
+            f"Which record should be “{word}”? Say it in full, e.g. “mark Jane as {word}”."
+        )
+    key = ID_KEYS[last.tool]
+    name = _name(last)
+    shown = value.replace("_", " ")
+    recent = ctx.memory.since_change == 0
+    written = Written(field, value, field, f"**{shown}**", confident=recent, raw=word)
+    plan = WritePlan(last.tool, {key: last.input[key]}, (written,), f"**{name}**")
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    return Reply(f"Corrected **{name}**: {field} now **{shown}**.")
+
+
 def correct_time(ctx: Ctx) -> Plan:
-    """A task's time corrected ("make that 4pm") after it was written: same day, that time."""
+    """A task's day or time corrected ("make it wed instead", "make that 4pm") after it was
+    written: only what was named moves, on the task just written (else asked first)."""
     task = ctx.memory.task
     due = replies.parse_time(task.get("due_date")) if task else None
+    last = ctx.memory.last_write
+    if ctx.intent.get("value") is not None and last and last.tool.endswith("_opportunity"):
+        return (yield from correct_value(ctx))  # "make it 15" just after a deal's value
     if not task or not due:
         return Reply(
             "Which time should change? Say it in full, e.g. “move the call with Jane to 4pm”."
         )
     # Sure only when that task is the one just written; a task only shown is asked about.
     just_written = ctx.memory.last_task_written == str(task.get("id"))
-    moved = due.astimezone(ctx.clock.zone).replace(
-        hour=ctx.intent.get("hour"), minute=ctx.intent.get("minute"), second=0, microsecond=0
-    )
-    shown = replies.when(iso(moved), ctx.clock)
+    sure = just_written and ctx.intent.get("sure", True) and ctx.memory.since_change == 0
+    moved = moved_due(iso(due.astimezone(ctx.clock.zone)), ctx.intent)
+    shown = replies.when(moved, ctx.clock)
     raw = str(ctx.intent.get("time_raw") or "")
-    written = Written("due_date", iso(moved), "due", shown, confident=just_written, raw=raw)
+    written = Written("due_date", moved, "due", shown, confident=sure, raw=raw)
     plan = WritePlan("update_task", {"task_id": task["id"]}, (written,), f"**{task.get('title')}**")
     result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
     return Reply(f"Moved **{task.get('title')}**: now due {shown}.")
+
+
+# The lead fields a correction of words ("make it SVP of Sales") can be about
+_TEXT_FIELDS = ("title", "company", "name", "email", "source")
+
+
+def _correct_lead_field(ctx: Ctx, last: LastWrite | None, kind: str, value: str) -> Plan:
+    """A phone or words said again right after a lead's field was changed: that field of
+    that lead, and nothing else. Words are asked about first ("make it ..." is loose)."""
+    fields = ("phone",) if kind == "phone" else _TEXT_FIELDS
+    changed = [
+        f for f in (last.input if last and last.tool == "update_lead" else {}) if f in fields
+    ]
+    if last is None or len(changed) != 1:
+        return Reply(
+            f"Which record should get “{value}”? Say it in full, e.g. “change Jane's "
+            f"{'phone' if kind == 'phone' else 'title'} to {value}”."
+        )
+    field = changed[0]
+    name = _name(last)
+    sure = kind == "phone" and ctx.memory.since_change == 0
+    written = Written(field, value, field, f"**{value}**", confident=sure, raw=value)
+    plan = WritePlan("update_lead", {"lead_id": last.input["lead_id"]}, (written,), f"**{name}**")
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    return Reply(f"Corrected **{name}**: {field} now **{value}**.")

@@ -8,14 +8,17 @@ in their timezone; these plans only word the answer.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from coworker.llm.offline import replies
-from coworker.llm.offline.engine import Plan, Reply, one
+from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.plans.activity import names_for
-from coworker.llm.offline.resolve import Ctx
+from coworker.llm.offline.resolve import Ctx, choose, lead_option
 
 SHOWN = 8
+RECENT_BATCH = 10  # leads whose records are read at a time, newest first
+RECENT_MAX = 40  # and at most this many: "this week" in a busy CRM says it stopped
 PERIODS = {
     "yesterday": "yesterday",
     "today": "today",
@@ -73,11 +76,14 @@ def prep_brief(ctx: Ctx) -> Plan:
     if result.is_error:
         return Reply(replies.failure(result))
     data: dict[str, Any] = result.data or {}
-    if data.get("choose_one"):
-        options = [
-            f"{c.get('name')}, {c.get('company') or 'no company'}" for c in data["choose_one"]
-        ]
-        return Reply("Which one do you mean?\n\n" + replies.numbered(options))
+    if data.get("choose_one"):  # "prep me for chris": ask, and brief on the one picked
+        options = [lead_option(c) for c in data["choose_one"] if c.get("id")]
+        text = "Which one do you mean?\n\n" + replies.numbered([o.label for o in options])
+        lead = choose(ctx, "lead", text, options)
+        result = yield from one("prep_brief", lead_id=str(lead["id"]))
+        if result.is_error:
+            return Reply(replies.failure(result))
+        data = result.data or {}
     who: dict[str, Any] = data.get("who") or {}
     head = ", ".join(str(who[k]) for k in ("name", "title", "company") if who.get(k))
     lines = [f"**{head}** ({who.get('status')}; owner: {who.get('owner')})"]
@@ -123,3 +129,58 @@ def pipeline_report(ctx: Ctx) -> Plan:
             [f"{d.get('name')}, {d.get('days_overdue')} days late" for d in slipping]
         )
     return Reply(text)
+
+
+def _window(ctx: Ctx, since: str) -> tuple[datetime, datetime | None, str]:
+    """The start (and end) of "since" in the person's timezone, and how to say it."""
+    midnight = ctx.clock.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if since == "today":
+        return midnight, None, "today"
+    if since == "yesterday":
+        return midnight - timedelta(days=1), midnight, "yesterday"
+    if since == "since yesterday":
+        return midnight - timedelta(days=1), None, "since yesterday"
+    if since.startswith("days:"):
+        days = max(1, int(since.split(":", 1)[1]))
+        return midnight - timedelta(days=days - 1), None, f"in the last {days} days"
+    return midnight - timedelta(days=midnight.weekday()), None, "this week"
+
+
+def recent_leads(ctx: Ctx) -> Plan:
+    """ "new leads since yday": the lead list has no date filter and shows no dates, so the
+    newest leads' own records are read, newest first, until one is older than the window."""
+    start, end, said = _window(ctx, str(ctx.intent.get("since") or "today"))
+    found: list[dict[str, Any]] = []
+    older, read = False, 0
+    while not older and read < RECENT_MAX:
+        page = yield from one("search_leads", limit=RECENT_BATCH, page=read // RECENT_BATCH + 1)
+        if page.is_error:
+            return Reply(replies.failure(page))
+        batch = page.items("leads")
+        if not batch:
+            break
+        read += len(batch)
+        results = yield from many([Call("get_lead", {"lead_id": str(x["id"])}) for x in batch])
+        for lead, result in zip(batch, results, strict=False):
+            record = result.record("lead") or lead
+            added = replies.parse_time(record.get("created_at"))
+            if added is None:
+                continue
+            if added < start:
+                older = True
+            elif end is None or added < end:
+                found.append({**lead, **record})
+        if len(batch) < RECENT_BATCH:
+            break
+    more = "" if older or read < RECENT_MAX else f" (I read the newest {RECENT_MAX}.)"
+    if not found:
+        return Reply(f"No leads were added {said}.{more}")
+    heading = f"{replies.plural(len(found), 'lead')} added {said}"
+    if ctx.intent.get("count"):
+        return Reply(f"{heading}.{more}")
+    lines = [replies.lead_line(lead) for lead in found[: replies.LIST_LIMIT]]
+    rest = found[len(lines) :]
+    text = f"{heading}, newest first:\n\n" + replies.bullets(lines)
+    if rest:
+        text += "\n\nAlso: " + ", ".join(replies.lead_short(lead) for lead in rest) + "."
+    return Reply(text + (f"\n\n{more.strip()}" if more else ""))

@@ -1,8 +1,12 @@
-"""Deal plans: list by stage or lead, open a deal, move its stage or change its value."""
+"""Deal listings: the pipeline by stage, lead, close date or owner, and its totals.
+
+Reading deals is one concept, shared with the summaries in `talk`, `activity` and `bulk`:
+which deals a question means and how they are listed. Opening and changing a deal lives
+in `deal_edits`, which reuses the lead-and-deal-name reading here.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
@@ -11,20 +15,9 @@ from coworker.dialsheet.contract import parse_day
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
-from coworker.llm.offline.intents import Intent
 from coworker.llm.offline.names import is_company_match, narrow, relevant
-from coworker.llm.offline.pick import find_deal
 from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef, lead_ref
-from coworker.llm.offline.trust import (
-    Unread,
-    WritePlan,
-    Written,
-    money_confident,
-    text_confident,
-    unaccounted_numbers,
-    write,
-)
 from coworker.llm.offline.vocab import OPEN_STAGES
 
 STAGE_ORDER = {
@@ -33,15 +26,6 @@ STAGE_ORDER = {
         ("negotiation", "proposal", "qualification", "prospecting", "closed_won", "closed_lost")
     )
 }
-
-
-# A close date worked out from an offset ("2 wks out", "end of next month") rather than read
-# ("Dec 20", "friday"): shown to the person before the deal is opened.
-WORKED_OUT = re.compile(
-    r"\b(?:out|from now|end of|in \d+|\d+\s*(?:d|days?|wks?|weeks?|mos?|months?|qtrs?|"
-    r"quarters?))\b",
-    re.I,
-)
 
 
 def my_user_id() -> Generator[Batch, list[Result], str | None]:
@@ -118,12 +102,18 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         if me is None:
             return Reply("I couldn't tell which deals are yours (I learn it from your tasks).")
         deals = [d for d in deals if d.get("owner_id") == me]
-        who = " of yours"
     deals.sort(key=lambda d: (STAGE_ORDER.get(str(d.get("stage")), 9), -float(d.get("value") or 0)))
     stage_name = replies.STAGE_NAMES.get(stage or "", "")
     what = f"{stage_name} deals" if stage else ("deals" if who else "open deals")
-    if closing:
-        what = f"open deals closing {closing}"
+    if closing and stage in ("closed_won", "closed_lost"):
+        what = f"deals {'won' if stage == 'closed_won' else 'lost'} {closing}"
+    elif closing:
+        what = f"open deals closing {'in the ' if closing.endswith(' days') else ''}{closing}"
+    if intent.get("mine"):
+        what = f"{what[0].lower() + what[1:]}"
+        if not deals:
+            return Reply(f"You have no {what}{who}.")
+        what = f"your {what}"
     if not deals:
         return Reply(f"No {what}{who}.")
     heading = f"{what[0].upper() + what[1:]}{who}: {len(deals)}, worth {_total(deals)}."
@@ -162,25 +152,34 @@ def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[s
     today = ctx.clock.now.date()
     if "week" in closing:
         start = today - timedelta(days=today.weekday())
-        if closing.startswith("next"):
-            start += timedelta(days=7)
+        if closing.startswith(("next", "last")):
+            start += timedelta(days=7 if closing.startswith("next") else -7)
         end = start + timedelta(days=6)
+        if today.weekday() >= 5 and closing.startswith("this"):
+            end += timedelta(days=7)  # at the weekend "this week" is the working week ahead
     elif "quarter" in closing:
         q = (today.month - 1) // 3
         start = today.replace(month=3 * q + 1, day=1)
         if closing.startswith("next"):
             q = (q + 1) % 4
             start = start.replace(year=today.year + (1 if q == 0 else 0), month=3 * q + 1)
+        elif closing.startswith("last"):
+            start = (start - timedelta(days=1)).replace(day=1)
+            start = start.replace(month=start.month - 2)
         end_month = start.month + 2
         end = (start.replace(month=end_month, day=28) + timedelta(days=4)).replace(
             day=1
         ) - timedelta(days=1)
     elif closing == "soon":
         start, end = today, today + timedelta(days=30)
+    elif closing.startswith("next") and closing.endswith(" days"):  # "in the next 2 wks"
+        start, end = today, today + timedelta(days=int(closing.split()[1]))
     else:
         start = today.replace(day=1)
         if closing.startswith("next"):
             start = (start + timedelta(days=32)).replace(day=1)
+        elif closing.startswith("last"):
+            start = (start - timedelta(days=1)).replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     out = []
     for deal in deals:
@@ -188,113 +187,3 @@ def _closing(ctx: Ctx, deals: list[dict[str, Any]], closing: str) -> list[dict[s
         if day is not None and start <= day <= end:
             out.append(deal)
     return out
-
-
-def _value(intent: Intent) -> Written | None:
-    value = intent.get("value")
-    if value is None:
-        return None
-    raw = str(intent.get("value_raw") or "")
-    shown = replies.money(value, intent.get("currency") or "USD")
-    return Written("value", value, "value", shown, "words", money_confident(raw), raw)
-
-
-def create_deal(ctx: Ctx) -> Plan:
-    intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
-    lead = yield from find_lead(ctx, ref, purpose="should the deal be for")
-    values: list[Written] = []
-    value = _value(intent)
-    if value is not None:
-        values.append(value)
-        if intent.get("currency"):
-            values.append(
-                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
-            )
-    stage = intent.get("stage")
-    if stage:
-        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
-    name = intent.get("name")
-    if name:
-        values.append(Written("name", name, "named", f"“{name}”", confident=text_confident(name)))
-    close = intent.get("close")
-    if close:
-        shown = replies.day_label(close, ctx.clock)
-        raw = str(intent.get("close_raw") or "")
-        sure = not WORKED_OUT.search(str(intent.get("close_words") or raw))
-        values.append(Written("expected_close_date", close, "closing", shown, "words", sure, raw))
-    unread = []
-    if intent.get("close_words") and not close:
-        unread.append(Unread("close date", str(intent.get("close_words"))))
-    read = [ref.text, ref.company or "", name or "", *(v.raw for v in values)]
-    numbers = unaccounted_numbers(ctx.utterance.text, read)
-    if numbers and not unread:
-        unread.append(Unread("meaning of", ", ".join(numbers)))
-    plan = WritePlan(
-        "create_opportunity",
-        {"lead_id": lead["id"]},
-        tuple(values),
-        f"New deal for **{replies.lead_short(lead)}**",
-        tuple(unread),
-    )
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    deal = result.record("opportunity") or plan.call().input
-    return Reply(f"Opened a deal for **{replies.lead_short(lead)}**: {replies.deal_label(deal)}.")
-
-
-def update_deal(ctx: Ctx) -> Plan:
-    intent = ctx.intent
-    stage: str | None = intent.get("stage")
-    deal = yield from find_deal(
-        ctx,
-        intent.get("ref") or LeadRef(),
-        purpose="should I update",
-        prefer_open=True,
-        target_stage=stage,
-    )
-    changes: dict[str, Any] = {}
-    values: list[Written] = []
-    if stage:
-        changes["stage"] = stage
-        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
-    value = _value(intent)
-    if value is not None:
-        changes["value"] = value.value
-        values.append(value)
-        if intent.get("currency"):
-            changes["currency"] = intent.get("currency")
-            values.append(
-                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
-            )
-    if stage and deal.get("stage") == stage and "value" not in changes:
-        return Reply(
-            f"**{deal.get('name')}** is already in {replies.STAGE_NAMES.get(stage, stage)}."
-        )
-    plan = WritePlan(
-        "update_opportunity",
-        {"opportunity_id": deal["id"]},
-        tuple(values),
-        f"Update the deal **{deal.get('name')}**",
-    )
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    said = []
-    if stage:
-        was = (
-            f" (was {replies.STAGE_NAMES.get(str(deal.get('stage')), deal.get('stage'))})"
-            if deal.get("stage")
-            else ""
-        )
-        said.append(f"moved to **{replies.STAGE_NAMES.get(stage, stage)}**{was}")
-    if "value" in changes:
-        was = (
-            f" (was {replies.money(deal.get('value'), deal.get('currency'))})"
-            if deal.get("value") is not None
-            else ""
-        )
-        amount = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
-        said.append(f"value set to **{amount}**{was}")
-    return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(said) + ".")

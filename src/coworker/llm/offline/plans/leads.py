@@ -1,4 +1,8 @@
-"""Lead plans: find, show, create, change status or fields, tag, delete, "call Jane"."""
+"""Lead look-ups: find, show one lead or one field of it, and "call Jane".
+
+Reading about leads is one concept: searching, narrowing, ranking and saying what was found
+or the one field asked for. Changing a lead lives in `lead_edits`, which shares none of this.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,16 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Plan, Reply, gated, one
-from coworker.llm.offline.names import rank, relevant
+from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.lead_search import Gen, search_leads
+from coworker.llm.offline.names import TITLE_WORDS, narrow, rank, relevant
 from coworker.llm.offline.resolve import (
     Ctx,
-    ask_text,
     choose,
     find_lead,
     lead_option,
-    search_leads,
 )
 from coworker.llm.offline.slots import LeadRef, phone_search_forms
-from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, write, write_all
 
 
 def _pronoun(lead: dict[str, Any]) -> str:
@@ -31,9 +33,8 @@ def find_leads(ctx: Ctx) -> Plan:
     status: str | None = intent.get("status")
     query: str | None = intent.get("query")
     field: str | None = intent.get("field")
-    if ref is not None and (ref.pronoun or ref.ordinal is not None):
-        lead = yield from find_lead(ctx, ref)
-        return (yield from _details(ctx, lead, field))
+    if field and ref is not None:
+        return (yield from _field_answer(ctx, ref))
     exclude: str | None = intent.get("exclude")
     if intent.get("role") and query:
         return (yield from _by_role(ctx, query, str(intent.get("role"))))
@@ -57,9 +58,16 @@ def find_leads(ctx: Ctx) -> Plan:
             status = f"non-{exclude}"
         return Reply(_list_heading(leads, total, query, status, bool(intent.get("count"))))
     assert ref is not None
+    pair = _PAIR.fullmatch(ref.text) if not (ref.is_email or ref.is_phone) else None
+    if pair:  # "priya shah and luis ortega", "priya shah, tom becker": both, if both are leads
+        both: Reply | None = yield from _each(ctx, [pair[1], pair[2]], field)
+        if both is not None:
+            return both
     leads, how = yield from search_leads(ref)
     if not leads:
         return Reply(replies.no_lead(ref))
+    if ref.company and how == "search":  # "which schmidt is at tyrell"
+        leads = narrow(leads, ref)
     wants_details = bool(intent.get("details"))
     if how != "search":
         ranked = rank(leads, ref)
@@ -99,17 +107,27 @@ def find_leads(ctx: Ctx) -> Plan:
     return Reply(replies.lead_list(leads, total, _found(total, ref.text)))
 
 
-# A title's words as people shorten them: "vp of eng", "head of ops".
-_TITLE_WORDS = {
-    "vp": "vice president",
-    "eng": "engineering",
-    "ops": "operations",
-    "mktg": "marketing",
-    "cfo": "chief financial officer",
-    "ceo": "chief executive officer",
-    "cto": "chief technology officer",
-    "coo": "chief operating officer",
-}
+_PAIR = re.compile(
+    r"(\w[\w'.-]*\s+\w[\w'.-]*)\s*(?:,|&|\+|\band\b|\bn\b)\s*(\w[\w'.-]*\s+\w[\w'.-]*)", re.I
+)
+
+
+def _each(ctx: Ctx, names: list[str], field: str | None) -> Gen:
+    """Each of two people named in one lookup, when each name is one lead; else None (the
+    words may be one name after all: "Johnson & Johnson")."""
+    results = yield from many([Call("search_leads", {"search": name}) for name in names])
+    found = []
+    for name, result in zip(names, results, strict=True):
+        one_ref = LeadRef(name)
+        leads = narrow(relevant(result.items("leads"), one_ref), one_ref)
+        if len(leads) != 1 or not _names_person(name, leads[0]):
+            return None
+        found.append(leads[0])
+    said = []
+    for lead in found:
+        reply = yield from _details(ctx, lead, field)
+        said.append(reply.text)
+    return Reply("\n\n".join(said))
 
 
 def _title_words(title: str) -> list[str]:
@@ -119,8 +137,8 @@ def _title_words(title: str) -> list[str]:
 
 def _has_role(lead: dict[str, Any], role: str) -> bool:
     title = " ".join(_title_words(str(lead.get("title") or "")))
-    full = " ".join(_TITLE_WORDS.get(w, w) for w in title.split())
-    wanted = [_TITLE_WORDS.get(w, w) for w in _title_words(role)]
+    full = " ".join(TITLE_WORDS.get(w, w) for w in title.split())
+    wanted = [TITLE_WORDS.get(w, w) for w in _title_words(role)]
     return bool(wanted) and all(re.search(rf"\b{re.escape(w)}", full) for w in wanted)
 
 
@@ -166,6 +184,58 @@ def _list_heading(
     return replies.lead_list(leads, total, heading[0].upper() + heading[1:])
 
 
+def _field_answer(ctx: Ctx, ref: LeadRef) -> Plan:
+    """ "janes #", "marcus reed phone + email", "is marcus qualified yet": one person's
+    fields. Unlike a lookup, a question about a field is about one person: several who fit
+    are a question back, never a list to read the answer from."""
+    lead = yield from find_lead(ctx, ref)
+    fields: tuple[str, ...] = ctx.intent.get("fields") or (ctx.intent.get("field"),)
+    if any(lead.get(f) is None for f in fields):
+        result: Result = yield from one("get_lead", lead_id=lead["id"])
+        if result.is_error:
+            return Reply(replies.failure(result))
+        lead = result.record("lead") or lead
+    if fields == ("deals",):
+        return Reply(_deals_answer(lead))
+    asked: str | None = ctx.intent.get("is_status")
+    if asked and fields == ("status",):
+        return Reply(_status_answer(lead, asked))
+    if len(fields) == 1:
+        return Reply(replies.lead_details(lead, ctx.clock, fields[0]))
+    return Reply(
+        f"**{replies.lead_short(lead)}**: " + " · ".join(_field_line(lead, f) for f in fields)
+    )
+
+
+_FIELD_LABELS = {"email": "email", "phone": "phone", "title": "title", "company": "company"}
+
+
+def _field_line(lead: dict[str, Any], field: str) -> str:
+    label = _FIELD_LABELS.get(field, field)
+    value = lead.get(field)
+    return f"{label} {value}" if value else f"no {label} on file"
+
+
+def _deals_answer(lead: dict[str, Any]) -> str:
+    name = str(lead.get("name") or "This lead")
+    deals = [d for d in lead.get("opportunities") or [] if isinstance(d, dict)]
+    if not deals:
+        return f"{name} has no deals."
+    if len(deals) == 1:
+        return f"{name}'s deal: **{replies.deal_label(deals[0])}**."
+    return f"{name}'s deals:\n" + "\n".join(f"- {replies.deal_label(d)}" for d in deals)
+
+
+def _status_answer(lead: dict[str, Any], asked: str) -> str:
+    name = str(lead.get("name") or "This lead")
+    status = str(lead.get("status") or "")
+    if not status:
+        return f"{name} has no status on file."
+    if status == asked:
+        return f"Yes — {name} is **{status}**."
+    return f"No — {name} is **{status}**, not {asked}."
+
+
 def _details(ctx: Ctx, lead: dict[str, Any], field: str | None = None) -> Plan:
     if field and lead.get(field) is not None:
         return Reply(replies.lead_details(lead, ctx.clock, field))
@@ -174,181 +244,6 @@ def _details(ctx: Ctx, lead: dict[str, Any], field: str | None = None) -> Plan:
         return Reply(replies.failure(result))
     full = result.record("lead") or lead
     return Reply(replies.lead_details(full, ctx.clock, field))
-
-
-def create_lead(ctx: Ctx) -> Plan:
-    intent = ctx.intent
-    name: str | None = intent.get("name")
-    if not name:
-        name = ask_text(
-            ctx,
-            "lead:new_name",
-            "What's the new lead's name? You can add their email, phone and company too.",
-        )
-        parsed = _parse_answer_fields(name)
-        name = parsed.pop("name", None) or name.strip()
-        extra = parsed
-    else:
-        extra = {}
-    fields = {k: intent.get(k) for k in ("email", "phone", "company", "title", "status", "source")}
-    fields.update({k: v for k, v in extra.items() if v})
-    email = fields.get("email")
-    if email:
-        existing: Result = yield from one("search_leads", search=email)
-        same = [
-            lead
-            for lead in existing.items("leads")
-            if str(lead.get("email", "")).lower() == email.lower()
-        ]
-        if same:
-            return Reply(
-                f"There's already a lead with {email}: {replies.lead_line(same[0])}. "
-                "I didn't create a duplicate."
-            )
-    values = [Written("name", name[:200], "name", name[:200])]
-    for key, value in fields.items():
-        if value:
-            text = str(value)
-            sure = key not in ("company", "title") or text_confident(text, field_value=True)
-            values.append(Written(key, value, key, text, confident=sure))
-    plan = WritePlan("create_lead", {}, tuple(values), "New lead")
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    lead = result.record("lead") or {"name": name}
-    extras = [str(lead[k]) for k in ("email", "phone") if lead.get(k)]
-    text = f"Added **{replies.lead_short(lead)}** as a new lead"
-    text += (" · " + " · ".join(extras) if extras else "") + "."
-    if not lead.get("email") and not lead.get("phone"):
-        text += " No email or phone yet — tell me if you have them."
-    return Reply(text)
-
-
-def _parse_answer_fields(text: str) -> dict[str, Any]:
-    from coworker.llm.offline.intents import lead_fields
-
-    return dict(lead_fields(text).slots)
-
-
-def update_status(ctx: Ctx) -> Plan:
-    status: str = ctx.intent.get("status")
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
-    if ctx.intent.get("bulk") and ref.text:
-        leads, _ = yield from search_leads(ref)
-        targets = [lead for lead in leads if lead.get("status") != status]
-        if not leads:
-            return Reply(replies.no_lead(ref))
-        if not targets:
-            return Reply(
-                f"All {replies.plural(len(leads), 'lead')} matching “{ref.text}” are already"
-                f" {status}."
-            )
-        results = yield from write_all(
-            ctx,
-            [
-                WritePlan(
-                    "update_lead",
-                    {"lead_id": lead["id"]},
-                    (Written("status", status, "status", status),),
-                    f"**{replies.lead_short(lead)}**",
-                )
-                for lead in targets
-            ],
-        )
-        done = [lead for lead, r in zip(targets, results, strict=True) if not r.is_error]
-        text = (
-            f"Marked {replies.plural(len(done), 'lead')} as {status}: "
-            + ", ".join(str(lead["name"]) for lead in done)
-            + "."
-        )
-        failed = len(targets) - len(done)
-        return Reply(text + (f" {failed} failed." if failed else ""))
-    lead = yield from find_lead(ctx, ref, purpose=f"should I mark as {status}")
-    if lead.get("status") == status:
-        return Reply(f"**{replies.lead_short(lead)}** is already {status}.")
-    plan = WritePlan(
-        "update_lead",
-        {"lead_id": lead["id"]},
-        (Written("status", status, "status", status),),
-        f"Mark **{replies.lead_short(lead)}**",
-    )
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    was = f" (was {lead['status']})" if lead.get("status") else ""
-    return Reply(f"Marked **{replies.lead_short(lead)}** as {status}{was}.")
-
-
-def update_lead(ctx: Ctx) -> Plan:
-    changes: dict[str, Any] = ctx.intent.get("changes") or {}
-    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="should I update")
-    values = tuple(
-        Written(
-            key,
-            value,
-            key,
-            str(value),
-            confident=key not in ("company", "title", "name")
-            or text_confident(str(value), field_value=True),
-        )
-        for key, value in changes.items()
-    )
-    plan = WritePlan(
-        "update_lead", {"lead_id": lead["id"]}, values, f"Update **{replies.lead_short(lead)}**"
-    )
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    said = ", ".join(f"{field} to **{value}**" for field, value in changes.items())
-    return Reply(f"Updated {lead.get('name')}'s {said}.")
-
-
-def tag_lead(ctx: Ctx) -> Plan:
-    tag: str = ctx.intent.get("tag")
-    remove = bool(ctx.intent.get("remove"))
-    lead = yield from find_lead(
-        ctx,
-        ctx.intent.get("ref") or LeadRef(),
-        purpose="should I " + ("untag" if remove else "tag"),
-    )
-    current: Result = yield from one("get_lead", lead_id=lead["id"])
-    if current.is_error:
-        return Reply(replies.failure(current))
-    tags = [str(t) for t in (current.record("lead") or {}).get("tags") or []]
-    name = replies.lead_short(lead)
-    if remove:
-        if tag not in tags:
-            return Reply(f"**{name}** isn't tagged “{tag}”.")
-        tags = [t for t in tags if t != tag]
-    else:
-        if tag in tags:
-            return Reply(f"**{name}** is already tagged “{tag}”.")
-        tags = [*tags, tag]
-    plan = WritePlan(
-        "update_lead",
-        {"lead_id": lead["id"]},
-        (crm("tags", tags, "tags", ", ".join(tags) or "none"),),
-        f"Tags of **{name}**",
-    )
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    verb = "Removed the tag" if remove else "Tagged"
-    shown = ", ".join(tags) or "none"
-    if remove:
-        return Reply(f"{verb} “{tag}” from **{name}**. Tags now: {shown}.")
-    return Reply(f"{verb} **{name}** as “{tag}”. Tags now: {shown}.")
-
-
-def delete_lead(ctx: Ctx) -> Plan:
-    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="should I delete")
-    name = replies.lead_short(lead)
-    say = (
-        f"I'll delete **{name}** and everything attached to it (notes, tasks, deals, "
-        "enrollments). This can't be undone — approve or cancel below."
-    )
-    result = yield from gated("delete_lead", say, lead_id=lead["id"])
-    return Reply(replies.decided(result, f"Deleted **{name}**.", f"deleting {lead.get('name')}"))
 
 
 def call_lead(ctx: Ctx) -> Plan:

@@ -1,4 +1,4 @@
-"""Outbound plans: email, SMS, enrolling in a sequence; and what was sent, mailboxes, sequences.
+"""Outbound plans: email, SMS, enrolling in a sequence (what was sent is in `outbox`).
 
 Everything here reaches a person outside, so the text before each call states exactly what
 will go out and to whom; the confirmation card then shows the same payload. After the
@@ -11,18 +11,19 @@ import re
 from typing import Any
 
 from coworker.llm.offline import replies
-from coworker.llm.offline.conversation import Clock, Result
+from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call as ToolCall
-from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, many, one
+from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents import body_text, subject_from_body
-from coworker.llm.offline.pick import find_sequence, pick_mailbox
+from coworker.llm.offline.intents.mailboxes import MAILBOX_PROVIDERS
+from coworker.llm.offline.pick import find_sequence
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
     choose,
     find_lead,
 )
-from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.slots import LeadRef, digits
 
 MAX_SMS = 1600
 MAX_BODY = 20_000
@@ -43,12 +44,49 @@ def body_from_answer(answer: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# An answer that decides something rather than saying it: never the words of a message.
+_NOT_WORDS = re.compile(
+    r"^\s*(?:yes|yeah|yep|yup|ya|sure|ok|okay|k|kk|y|n|no|nope|nah|go ahead|do it|please do|"
+    r"sounds good|correct|right|cancel|approve|approved|send it|send)\s*[.!]*\s*$",
+    re.I,
+)
+
+
+def _words_to_send(ctx: Ctx, key: str, question: str) -> str:
+    """The person's answer to "what should it say?" as the words to send. "yes" or "ok" is
+    a decision, not a message (it may have answered another question of the same turn):
+    asked once more, and then nothing is sent."""
+    answer = ask_text(ctx, key, question)
+    if not _NOT_WORDS.match(answer):
+        return body_from_answer(answer)
+    again = ask_text(ctx, f"{key}:words", f"“{answer}” isn't a message I'd send. {question}")
+    if _NOT_WORDS.match(again):
+        raise Stop(Reply("I haven't sent anything: write the words themselves when you're ready."))
+    return body_from_answer(again)
+
+
 def _first(lead: dict[str, Any]) -> str:
     return str(lead.get("name") or "them").split()[0]
 
 
+def _received(ctx: Ctx, channel: str) -> Plan:
+    """A message the person got ("text from jane: …"): who it is from, and the offer of a
+    reply, which they write themselves. Nothing is sent."""
+    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="is it from")
+    said = str(ctx.intent.get("received") or "")
+    verb = "email" if channel == "email" else "text"
+    return Reply(
+        f"That's {'an email' if channel == 'email' else 'a text'} from "
+        f"**{replies.lead_short(lead)}**:\n\n{replies.quote(said)}\n\n"
+        f"I haven't sent anything. Want me to reply? Say “{verb} {_first(lead).lower()}: …” "
+        "with your answer, and I'll show it to you before it goes."
+    )
+
+
 def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few steps
     intent = ctx.intent
+    if intent.get("received"):
+        return (yield from _received(ctx, "email"))
     to_email: str | None = intent.get("to_email")
     lead: dict[str, Any] | None = None
     if to_email:
@@ -72,12 +110,11 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
     body: str | None = intent.get("body")
     if not body:
         about = f" about “{subject}”" if subject else ""
-        answer = ask_text(
+        body = _words_to_send(
             ctx,
             "email:body",
             f"What should the email to {lead['name'] if lead else to_email}{about} say?",
         )
-        body = body_from_answer(answer)
     body = body[:MAX_BODY]
     subject = (subject or subject_from_body(body))[:300]
     arguments: dict[str, Any] = {"subject": subject, "body_text": body}
@@ -90,8 +127,8 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
     if wanted_box:
         accounts_result: Result = yield from one("list_email_accounts")
         accounts = accounts_result.items("email_accounts")
-        box = pick_mailbox(accounts, wanted_box) or _ask_mailbox(
-            ctx, accounts, f"I couldn't tell which mailbox “{wanted_box}” is."
+        box = named_mailbox(accounts, wanted_box) or _ask_mailbox(
+            ctx, accounts, f"I couldn't tell which of your mailboxes is “{wanted_box}”."
         )
         arguments["email_account_id"] = box["id"]
     say = _email_preview(who, subject, body, box)
@@ -119,19 +156,45 @@ def one_with_say(tool: str, say: str, arguments: dict[str, Any]) -> Any:
     return (yield from gated(tool, say, **arguments))
 
 
+def named_mailbox(accounts: list[dict[str, Any]], wanted: str) -> dict[str, Any] | None:
+    """The one mailbox the person named (`email_request`'s slot), or None to ask: never the
+    default, nor a near miss, in place of a mailbox they named."""
+    wanted = wanted.lower()
+    if "@" in wanted:
+        fits = [a for a in accounts if str(a.get("email", "")).lower() == wanted]
+    elif wanted in MAILBOX_PROVIDERS.values():
+        fits = [a for a in accounts if str(a.get("provider", "")).lower() == wanted]
+    elif wanted == "other":
+        fits = [a for a in accounts if not a.get("is_default")]
+    elif wanted == "default":
+        fits = [a for a in accounts if a.get("is_default")]
+    else:  # their own word for it: "my northwind-mail acct", "my sales inbox"
+        fits = [
+            a
+            for a in accounts
+            if wanted in re.split(r"[^\w-]+", str(a.get("display_name", "")).lower())
+            or wanted in re.split(r"[@.]", str(a.get("email", "")).lower())
+        ]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _ask_mailbox(ctx: Ctx, accounts: list[dict[str, Any]], why: str) -> dict[str, Any]:
     if not accounts:
         raise Stop(Reply("You have no mailbox connected to Dialsheet, so I can't send email."))
-    options = [
-        Option(str(a["id"]), f"{a.get('email')}" + (" (default)" if a.get("is_default") else ""), a)
-        for a in accounts
-    ]
+    options = [Option(str(a["id"]), _mailbox_label(a), a) for a in accounts]
     return choose(
         ctx,
         "mailbox",
         f"{why} Which one should I send from?\n\n" + replies.numbered([o.label for o in options]),
         options,
     )
+
+
+def _mailbox_label(account: dict[str, Any]) -> str:
+    """ "alex@northwind.example (Gmail, default)": what the person may answer with."""
+    about = [str(account["provider"]).capitalize()] if account.get("provider") else []
+    about += ["default"] if account.get("is_default") else []
+    return f"{account.get('email')}" + (f" ({', '.join(about)})" if about else "")
 
 
 def _email_preview(who: str, subject: str, body: str, box: dict[str, Any] | None) -> str:
@@ -142,8 +205,40 @@ def _email_preview(who: str, subject: str, body: str, box: dict[str, Any] | None
     )
 
 
+def switch_mailbox(ctx: Ctx, pending: ToolCall | None = None) -> Plan:
+    """ "actually send it from outlook" while an email waits on its card (`pending`): the
+    same email, offered again from the mailbox named; a new card replaces the open one, so
+    only one of them can be approved."""
+    wanted: str = ctx.intent.get("mailbox")
+    if pending is None or pending.name != "send_email":
+        return Reply(
+            f"There's no email waiting for your approval that I could send from {wanted} "
+            "instead. Tell me who to email and what to say, and name the mailbox."
+        )
+    accounts_result: Result = yield from one("list_email_accounts")
+    accounts = accounts_result.items("email_accounts")
+    box = named_mailbox(accounts, wanted) or _ask_mailbox(
+        ctx, accounts, f"I couldn't tell which of your mailboxes is “{wanted}”."
+    )
+    arguments = {**pending.input, "email_account_id": box["id"]}
+    lead_id = str(arguments.get("lead_id") or "")
+    name = ctx.memory.lead_name(lead_id) or str(arguments.get("to_email") or "them")
+    to = str(arguments.get("to_email") or "")
+    who = f"**{name}**" + (f" <{to}>" if to and to != name else "")
+    subject, body = str(arguments.get("subject") or ""), str(arguments.get("body_text") or "")
+    result: Result = yield from one_with_say(
+        "send_email", _email_preview(who, subject, body, box), arguments
+    )
+    if result.decision is None and result.is_error:
+        return Reply(replies.failure(result))
+    sent = (result.record("email") or {}).get("subject") or subject
+    return Reply(replies.decided(result, f"Sent the email “{sent}” to **{name}**.", "the email"))
+
+
 def send_sms(ctx: Ctx) -> Plan:
     intent = ctx.intent
+    if intent.get("received"):
+        return (yield from _received(ctx, "sms"))
     lead = yield from find_lead(ctx, intent.get("ref") or LeadRef(), purpose="should I text")
     name = replies.lead_short(lead)
     if not lead.get("phone"):
@@ -153,10 +248,18 @@ def send_sms(ctx: Ctx) -> Plan:
         return Reply(
             f"**{name}** has no phone number on file, so I can't text {_first(lead)}.{alt}"
         )
+    typed: str | None = intent.get("phone")
+    if typed and digits(typed)[-10:] != digits(str(lead["phone"]))[-10:]:
+        # The text goes to the number on file: never one the person did not see on the card.
+        return Reply(
+            f"The number on file for **{name}** is {lead['phone']}, not {typed}, and a text "
+            f"goes only to the number on file, so I haven't sent anything. To use {typed}, "
+            f"update it first (“update {_first(lead)}'s phone to {typed}”), then ask again."
+        )
     message: str | None = intent.get("message")
     if not message:
-        message = body_from_answer(
-            ask_text(ctx, "sms:message", f"What should the text to {lead.get('name')} say?")
+        message = _words_to_send(
+            ctx, "sms:message", f"What should the text to {lead.get('name')} say?"
         )
     message = message[:MAX_SMS]  # the person's words, as written
     say = (
@@ -173,6 +276,12 @@ def send_sms(ctx: Ctx) -> Plan:
 
 def enroll(ctx: Ctx) -> Plan:
     intent = ctx.intent
+    if intent.get("group"):  # one card per lead: a group is never picked one by guess
+        return Reply(
+            f"I enroll one lead at a time, each on its own card, so I haven't enrolled "
+            f"“{intent.get('group')}”. Name one lead (“enroll Jane Smith in "
+            f"{intent.get('sequence') or 'the nurture sequence'}”), or ask “who's at …” first."
+        )
     lead = yield from find_lead(ctx, intent.get("ref") or LeadRef(), purpose="should I enroll")
     listed: Result = yield from one("list_sequences")
     if listed.is_error:
@@ -205,82 +314,4 @@ def enroll(ctx: Ctx) -> Plan:
             f"Enrolled **{lead.get('name')}** in “{sequence.get('name')}”.",
             "the enrollment",
         )
-    )
-
-
-def list_sent(ctx: Ctx) -> Plan:
-    intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
-    channel: str = intent.get("channel") or "both"
-    lead: dict[str, Any] | None = None
-    filters: dict[str, Any] = {"limit": 10}
-    if not ref.empty:
-        lead = yield from find_lead(ctx, ref, purpose="do you mean")
-        filters = {"lead_id": lead["id"]}
-    calls = []
-    if channel in ("both", "email"):
-        calls.append(ToolCall("list_emails", dict(filters)))
-    if channel in ("both", "sms"):
-        calls.append(ToolCall("list_sms", dict(filters)))
-    results = yield from many(calls)
-    parts: list[str] = []
-    who = f" to **{replies.lead_short(lead)}**" if lead else ""
-    for result in results:
-        if result.is_error:
-            parts.append(replies.failure(result))
-            continue
-        emails = result.name == "list_emails"
-        sent = result.items("emails" if emails else "sms")
-        total = int((result.data or {}).get("total") or len(sent))
-        if not sent:
-            parts.append(f"No {'emails' if emails else 'texts'} sent{who}.")
-            continue
-        lines = [
-            _sent_line(item, emails=emails, to_whom=lead is None, clock=ctx.clock)
-            for item in sent[:10]
-        ]
-        parts.append(
-            f"{'Emails' if emails else 'Texts'}{who} ({total}):\n" + replies.bullets(lines)
-        )
-    return Reply("\n\n".join(parts))
-
-
-def _sent_line(item: dict[str, Any], *, emails: bool, to_whom: bool, clock: Clock) -> str:
-    """One sent email or text: when, to whom (unless the list is one lead's), what it said."""
-    when = replies.when(item.get("sent_at"), clock)
-    if emails:
-        to = f" → {item.get('to_email')}" if to_whom else ""
-        return f"{when}: **{item.get('subject')}**{to} — {replies._cut(item.get('body_text'), 90)}"
-    to = f" → {item.get('to_phone')}" if to_whom else ""
-    return f"{when}{to}: {replies._cut(item.get('message'), 120)}"
-
-
-def list_mailboxes(ctx: Ctx) -> Plan:
-    result: Result = yield from one("list_email_accounts")
-    if result.is_error:
-        return Reply(replies.failure(result))
-    accounts = result.items("email_accounts")
-    if not accounts:
-        return Reply("You have no mailboxes connected.")
-    lines = [
-        f"{a.get('email')}"
-        + (f" ({a.get('display_name')})" if a.get("display_name") else "")
-        + (f" · {str(a['provider']).capitalize()}" if a.get("provider") else "")
-        + (" — **default**" if a.get("is_default") else "")
-        for a in accounts
-    ]
-    return Reply("You can send from:\n\n" + replies.bullets(lines))
-
-
-def list_sequences(ctx: Ctx) -> Plan:
-    result: Result = yield from one("list_sequences")
-    if result.is_error:
-        return Reply(replies.failure(result))
-    sequences = result.items("sequences")
-    if not sequences:
-        return Reply("There are no sequences yet.")
-    return Reply(
-        "Your sequences:\n\n"
-        + replies.bullets([replies.sequence_label(s) for s in sequences])
-        + "\n\nSay “enroll Jane Smith in <sequence>” to add a lead."
     )

@@ -8,6 +8,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, gated, many, one
+from coworker.llm.offline.plans.corrections import already_done
 from coworker.llm.offline.plans.deals import _total, deal_lines, open_pipeline_calls
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.trust import WritePlan, Written, write
@@ -136,9 +137,10 @@ def too_long(ctx: Ctx) -> Plan:
 
 def confirm(ctx: Ctx, pending: Call | None, pending_say: str) -> Plan:
     """ "yes"/"no" typed instead of using the card: offer the superseded action again."""
+    done = already_done(ctx.memory) if ctx.memory.since_change == 0 else None
     if ctx.intent.get("yes"):
-        if pending is None:
-            return Reply("OK. What would you like me to do next?")
+        if pending is None:  # nothing waits: say what the last request already did, if any
+            return Reply(done or "OK. What would you like me to do next?")
         say = (
             pending_say or "Here it is again."
         ) + "\n\n(Approve it with the card's button — a typed “yes” can't approve it.)"
@@ -149,6 +151,10 @@ def confirm(ctx: Ctx, pending: Call | None, pending_say: str) -> Plan:
         return Reply(replies.decided(result, _done_text(ctx, pending), "that"))
     if pending is not None:
         return Reply("OK, I won't do it. Nothing was sent or changed.")
+    if done is not None:  # a bare "no" after a change: never taken back on a guess
+        last = ctx.memory.last_write
+        back = "it removed" if last and last.tool.startswith("create_") else "me to take it back"
+        return Reply(f"{done}\n\nSay **undo that** if you want {back}.")
     return Reply("OK, never mind — nothing was changed. Anything else?")
 
 

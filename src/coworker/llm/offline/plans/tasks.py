@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Plan, Reply, gated, one
-from coworker.llm.offline.names import is_company_match, narrow, relevant
+from coworker.llm.offline.dates import iso
+from coworker.llm.offline.engine import Plan, Reply, Stop, gated, one
+from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -19,7 +21,7 @@ from coworker.llm.offline.resolve import (
 )
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import capitalise
-from coworker.llm.offline.trust import WritePlan, Written, title_confident, write
+from coworker.llm.offline.trust import Unread, WritePlan, Written, title_confident, write
 
 BUCKET_TITLES = {
     "overdue": "Overdue",
@@ -31,6 +33,11 @@ BUCKET_TITLES = {
 }
 
 
+# A task that names someone no lead matches ("call hannah philips"): maybe a typo of a lead's
+# name, so the task is shown before it is created unlinked.
+_NOBODY: dict[str, Any] = {}
+
+
 def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
     """The lead a task mentions, when the words point at exactly one (never a guess)."""
     if ref is None or ref.empty:
@@ -39,7 +46,15 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
         return ctx.memory.lead
     result: Result = yield from one("search_leads", search=ref.text)
     leads = relevant(result.items("leads"), ref)
-    if not leads or is_company_match(leads, ref):
+    if not leads:
+        try:  # "hannah philips": a lead's name misspelt is offered ("did you mean ...?")
+            like = yield from find_lead(ctx, ref, key="task:lead", purpose="is this task about")
+        except Stop as stop:
+            if stop.reply.question is not None:
+                raise
+            return _NOBODY
+        return like
+    if is_company_match(leads, ref):
         return None
     narrowed = narrow(leads, ref)
     if len(narrowed) == 1:
@@ -57,6 +72,7 @@ def create_task(ctx: Ctx) -> Plan:
     due: str | None = intent.get("due")
     priority: str | None = intent.get("priority")
     ref = intent.get("ref")
+    due_unsure = bool(intent.get("due_unsure"))
     if not title:
         answer = ask_text(
             ctx,
@@ -67,10 +83,13 @@ def create_task(ctx: Ctx) -> Plan:
 
         slots = task_slots(answer, ctx.clock.now)
         title = slots["title"] or capitalise(answer.strip())
+        due_unsure = due_unsure if due else bool(slots["due_unsure"])
         due = due or slots["due"]
         priority = priority or slots["priority"]
         ref = ref or slots["ref"]
     lead = yield from _linked_lead(ctx, ref)
+    nobody = lead is _NOBODY
+    lead = None if nobody else lead
     if lead and ref is not None and ref.pronoun and lead.get("name"):
         # "call him" means nothing in a task list a week later: "Call Sam Lee"
         title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
@@ -82,14 +101,23 @@ def create_task(ctx: Ctx) -> Plan:
             "the name, e.g. “remind me to call Chris Johnson tomorrow at 2”."
         )
     sure = title_confident(title, str(lead.get("name") or "") if lead else "")
-    sure = sure and not intent.get("shorthand")
+    sure = sure and not intent.get("shorthand") and not nobody
+    sure = sure and not (due_unsure and not due)  # "yday": a day gone by, not a due date
+    # "follow up w the vp of sales" with nobody linked: someone, but which? Shown first.
+    sure = sure and not (not lead and ROLE_REFERENCE.search(title))
     values = [Written("title", title, "task", f"“{title}”", confident=sure)]
     if due:
-        values.append(Written("due_date", due, "due", replies.when(due, ctx.clock)))
+        shown = replies.when(due, ctx.clock)
+        values.append(Written("due_date", due, "due", shown, confident=not due_unsure))
     if priority:
         values.append(Written("priority", priority, "priority", priority))
+    past = intent.get("past") if not due else None
     plan = WritePlan(
-        "create_task", {"lead_id": lead["id"]} if lead else {}, tuple(values), "New task"
+        "create_task",
+        {"lead_id": lead["id"]} if lead else {},
+        tuple(values),
+        "New task",
+        (Unread("due date, as that day is already past,", str(past)),) if past else (),
     )
     result: Result = yield from write(ctx, plan)
     if result.is_error:
@@ -212,13 +240,22 @@ def update_task(ctx: Ctx) -> Plan:
     task = yield from find_task(ctx, intent.get("phrase"), purpose="should I change")
     changes: dict[str, Any] = {}
     values: list[Written] = []
-    if intent.get("due"):
-        changes["due_date"] = intent.get("due")
-        values.append(
-            Written(
-                "due_date", changes["due_date"], "due", replies.when(changes["due_date"], ctx.clock)
+    due = intent.get("due")
+    if intent.get("shift_days"):  # "push it 2 days": from the day it is due on now
+        was = replies.parse_time(task.get("due_date"))
+        if was is None:
+            return Reply(
+                f"**{task.get('title')}** has no due date to move from. Say the day, e.g. "
+                "“move it to friday”."
             )
-        )
+        due = iso(was.astimezone(ctx.clock.zone) + timedelta(days=intent.get("shift_days")))
+    if due:
+        changes["due_date"] = due
+        # moved by so long and still in the past (an overdue task pushed a day): asked first
+        moment = replies.parse_time(due)
+        gone = bool(intent.get("shift_days")) and moment is not None and moment < ctx.clock.now
+        shown = replies.when(due, ctx.clock)
+        values.append(Written("due_date", due, "due", shown, confident=not gone))
     if intent.get("priority"):
         changes["priority"] = intent.get("priority")
         values.append(Written("priority", changes["priority"], "priority", changes["priority"]))

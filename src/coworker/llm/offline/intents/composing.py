@@ -1,0 +1,158 @@
+"""The words of a message: where the recipient ends and the body begins, the subject, and
+the body as it is sent (the person's own words, or reported speech turned to direct). Both the
+email and text readers, and the bulk and note readers, split a sentence the same way, so the
+wording lives here, apart from the readers that decide what is being sent.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from coworker.llm.offline.intents.common import I
+from coworker.llm.offline.slots import email_in, name_prefix
+from coworker.llm.offline.text import Utterance, capitalise, sentence
+
+BODY_CONNECTOR = re.compile(
+    r"\s*:\s*|\s+-+\s+|\s*\.\s+|,?\s+(?:saying|that says|which says|to say|and say|and "
+    r"tell (?:her|him|them)|and let (?:her|him|them) know|letting (?:her|him|them) know|"
+    r"telling (?:her|him|them)|to tell (?:her|him|them)|and ask(?: (?:her|him|them))?|"
+    r"asking(?: (?:her|him|them))?|with (?:the )?(?:message|body|text)|message|body|"
+    r"with|that)\b\s*(?:that\s+)?(?::\s*)?|,\s+",
+    I,
+)
+
+
+SUBJECT_START = re.compile(
+    r"^(?:about|regarding|re|on the subject of|on|concerning|with (?:the )?subject(?: line)?|"
+    r"subject(?: line)?|titled|for)\b\s*:?\s*",
+    I,
+)
+
+
+EXPLICIT_SUBJECT = re.compile(
+    r"\bsubject(?: line)?\s*(?:[:=]|is|of)?\s*(?:\"([^\"]+)\"|'([^']+)'|(.+?))"
+    r"(?=\s*(?:[,;.]?\s*\b(?:and\s+)?(?:the\s+|a\s+)?(?:body|message|text|saying|content)\b|"
+    r"[,;]\s*(?:and\s+)?say\b|$))",
+    I,
+)
+
+
+EXPLICIT_BODY = re.compile(
+    r"(?:\b(?:body|message|text|content)|(?<=,)\s*(?:and\s+)?say(?:ing)?)\b\s*(?:[:=]|is|of|saying)?"
+    r"\s*(?:\"([^\"]+)\"|(.+))$",
+    I | re.S,
+)
+
+
+def swap_person(text: str) -> str:
+    """Reported speech to direct: "she got the deck" -> "you got the deck"."""
+    swaps = (
+        (r"\b(?:she|he|they) (?:is|are)\b", "you are"),
+        (r"\b(?:she|he|they)'s\b", "you're"),
+        (r"\b(?:she|he)'ll\b", "you'll"),
+        (r"\bthey'll\b", "you'll"),
+        (r"\b(?:she|he) (?:was)\b", "you were"),
+        (r"\b(?:she|he) has\b", "you have"),
+        (r"\b(?:she|he|they)\b", "you"),
+        (r"\b(?:his|their)\b", "your"),
+        (r"\bhim\b", "you"),
+        (r"\bthem\b", "you"),
+        (r"\bdoes\b(?= you)", "do"),
+    )
+    for pattern, repl in swaps:
+        text = re.sub(pattern, repl, text, flags=I)
+    return text
+
+
+def body_text(connector: str, rest: str) -> str:
+    rest = rest.strip().strip('"').strip()
+    if re.search(r"ask", connector, I):
+        rest = re.sub(r"^(?:if|whether)\s+", "", rest, flags=I)
+        rest = swap_person(rest)
+        body = capitalise(rest.rstrip(".?! "))
+        if not re.match(
+            r"^(?:are|is|can|could|do|did|will|would|have|has|when|what|where|"
+            r"how|who|why|should)\b",
+            body,
+            I,
+        ):
+            return f"Could you let me know {rest.rstrip('.?! ')}?"
+        return body + "?"
+    if re.search(r"tell|let|know", connector, I):
+        rest = swap_person(rest)  # composed for the recipient: a sentence of ours
+        return sentence(rest) if "\n" not in rest else capitalise(rest)
+    return rest  # the person's own words, exactly as written ("hi jane", "Best, Alex")
+
+
+def subject_from_body(body: str) -> str:
+    first = re.split(r"(?<=[.!?])\s+|\n", body.strip(), maxsplit=1)[0]
+    first = re.sub(r"^(?:hi|hello|hey|dear)\b[^,]*,\s*", "", first, flags=I)
+    words = first.strip(" .!?").split()
+    if not words:
+        return "A quick note"
+    subject = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    return capitalise(subject)
+
+
+def subject_text(text: str) -> str:
+    text = text.strip().strip("\"'").strip(" ,.")
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=I)
+    return capitalise(text)[:300]
+
+
+def split_ref(rest: str) -> tuple[str, str, str]:
+    """`rest` as (who, connector, what follows); a name is split off when no connector."""
+    q = re.search(r"\s*[\"\u201c](?P<body>[^\"\u201d]+)[\"\u201d]\s*$", rest)
+    if q and q.start() > 0:
+        head = rest[: q.start()]
+        conn = re.search(r"\s+(?:saying|that says|to say|:|-)\s*$|\s*[:,-]\s*$", head, I)
+        who = head[: conn.start()] if conn else head
+        if not re.search(r"\s(?:about|regarding|re)\s", " " + who + " ", I):
+            return who, ":", q["body"]
+    m = BODY_CONNECTOR.search(rest)
+    about = re.search(r"\s+(?:about|regarding|re|concerning|on the subject of)\b", rest, I)
+    if about and (m is None or about.start() < m.start()):
+        return rest[: about.start()], "about", rest[about.start() :].strip()
+    if m and m.start() > 0:
+        return rest[: m.start()], m.group(0), rest[m.end() :]
+    email = email_in(rest)
+    if email and rest.lower().startswith(email.lower()):
+        return email, "", rest[len(email) :].strip()
+    name, after = name_prefix(rest)
+    if re.fullmatch(
+        r"(?:today|tomorrow|tonight|later|now|asap|this (?:morning|afternoon|evening)|"
+        r"next week|on \w+day|\w+day)[.!?]*",
+        after.strip(),
+        I,
+    ):
+        after = ""  # "email Jane tomorrow": sends can't be scheduled; ask what it should say
+    return name, "", after
+
+
+def as_written(u: Utterance, piece: str) -> str:
+    """`piece` of the analysed text as the person typed it: "txt me w/ the #" stays so in a
+    message (the analysed text reads "text me with the #"), an address keeps "-mail"."""
+    at = u.text.rfind(piece) if piece else -1
+    if at < 0:
+        return piece
+    same = [("equal", 0, len(u.text), 0, len(u.raw))]
+    ops = (
+        same
+        if u.text == u.raw
+        else SequenceMatcher(None, u.text, u.raw, autojunk=False).get_opcodes()
+    )
+
+    def raw_at(pos: int, *, left: bool) -> int:
+        for tag, i1, i2, j1, j2 in ops:
+            if tag == "equal" and i1 <= pos <= i2:
+                return j1 + pos - i1
+            if i1 <= pos < i2 or (not left and pos == i2 and i2 > i1):
+                return j1 if left else j2
+        return len(u.raw)
+
+    end = at + len(piece)
+    # To the end of what was read: to the end of what was written (past the analysed cap,
+    # with the "?" a request's reading drops).
+    stop = len(u.raw) if not u.text[end:].strip(" ?!.") else raw_at(end, left=False)
+    return u.raw[raw_at(at, left=True) : stop].strip()

@@ -1,0 +1,284 @@
+"""Deal edits: open a deal for a lead, move its stage, change its value or close date.
+
+Every plan here writes through an approved card and asks rather than guesses when the
+amount, stage or close date is not plain; that care is its own concept, apart from the
+listings in `deals`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from typing import Any
+
+from coworker.llm.offline import replies, vocab
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Batch, Call, Option, Plan, Reply, Stop, many
+from coworker.llm.offline.intents import Intent
+from coworker.llm.offline.intents.deals import money_in
+from coworker.llm.offline.pick import find_deal
+from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal
+from coworker.llm.offline.resolve import Ctx, ask_text, choose, find_lead
+from coworker.llm.offline.slots import LeadRef, lead_ref
+from coworker.llm.offline.trust import (
+    Unread,
+    WritePlan,
+    Written,
+    money_confident,
+    text_confident,
+    unaccounted_numbers,
+    write,
+)
+from coworker.llm.offline.vocab import OPEN_STAGES
+
+# A close date worked out from an offset ("2 wks out", "end of next month") rather than read
+# ("Dec 20", "friday"): shown to the person before the deal is opened.
+WORKED_OUT = re.compile(
+    r"\b(?:out|from now|end of|in \d+|\d+\s*(?:d|days?|wks?|weeks?|mos?|months?|qtrs?|"
+    r"quarters?)|(?:next|this)\s+(?:wk|week|mo|month|qtr|quarter|year))\b",
+    re.I,
+)
+
+
+def _value(intent: Intent) -> Written | None:
+    value = intent.get("value")
+    if value is None:
+        return None
+    raw = str(intent.get("value_raw") or "")
+    shown = replies.money(value, intent.get("currency") or "USD")
+    return Written("value", value, "value", shown, "words", money_confident(raw), raw)
+
+
+# An answer that says there is no amount yet ("tbd", "not sure yet").
+_NO_AMOUNT = re.compile(
+    r"^(?:no(?:ne)?|n/?a|tbd|tbc|unknown|not (?:sure|known)|(?:i )?(?:don'?t|do not) know|"
+    r"dunno|no (?:idea|amount|value)|skip|leave it|leave (?:it )?blank|(?:not )?yet)\b",
+    re.I,
+)
+
+
+def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
+    """The deal's values with the amount the person gave when asked: a deal opened with no
+    value, or with a number guessed from "closing in 2 wks", puts a wrong figure in the
+    pipeline; so the amount is asked for, with the stage if it was not said either."""
+    stage = "" if intent.get("stage") else ", and which stage is it in (" + _STAGE_CHOICES + ")"
+    answer = ask_text(
+        ctx,
+        "deal:value",
+        f"How much is the new deal for **{who}** worth{stage}? (e.g. “18.5k”; say “no amount” "
+        "to open it without one.) Nothing is created until then.",
+    )
+    amount = money_in(answer)
+    slots = dict(intent.slots)
+    if not intent.get("stage") and vocab.stage_in(answer.lower()):
+        slots["stage"] = vocab.stage_in(answer.lower())
+    if amount is not None:
+        slots.update(
+            value=amount.value,
+            value_raw=answer[amount.start : amount.end],
+            currency=amount.currency,
+        )
+    elif not _NO_AMOUNT.match(answer.strip()):
+        raise Stop(
+            Reply(
+                f"I didn't open the deal: I couldn't read an amount in “{answer.strip()}”. "
+                f"Say it again with the amount, e.g. “new deal for {who}, 18.5k, prospecting”."
+            )
+        )
+    return Intent(intent.kind, slots)
+
+
+_STAGE_CHOICES = ", ".join(replies.STAGE_NAMES.get(s, s) for s in OPEN_STAGES)
+
+
+def _close(ctx: Ctx, intent: Intent) -> Written | None:
+    close = intent.get("close")
+    if not close:
+        return None
+    shown = replies.day_label(close, ctx.clock)
+    raw = str(intent.get("close_raw") or "")
+    sure = not WORKED_OUT.search(str(intent.get("close_words") or raw))
+    sure = sure and not intent.get("close_unsure")  # "fri 2": which hour, which day?
+    return Written("expected_close_date", close, "closing", shown, "words", sure, raw)
+
+
+def create_deal(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    ref: LeadRef = intent.get("ref") or LeadRef()
+    lead = yield from find_lead(ctx, ref, purpose="should the deal be for")
+    if intent.get("value") is None:
+        intent = _amount_asked(ctx, intent, replies.lead_short(lead))
+    if not intent.get("stage") and intent.get("stage_words"):
+        stage = _stage_asked(
+            ctx,
+            str(intent.get("stage_words")),
+            f"Which stage is the new deal for **{replies.lead_short(lead)}** in?",
+        )
+        intent = Intent(intent.kind, {**intent.slots, "stage": stage})
+    values: list[Written] = []
+    value = _value(intent)
+    if value is not None:
+        values.append(value)
+        if intent.get("currency"):
+            values.append(
+                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+            )
+    stage = intent.get("stage")
+    if stage:
+        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+    name = intent.get("name")
+    if name:
+        values.append(Written("name", name, "named", f"“{name}”", confident=text_confident(name)))
+    close = _close(ctx, intent)
+    if close is not None:
+        values.append(close)
+    unread = []
+    if intent.get("close_words") and not close:
+        unread.append(Unread("close date", str(intent.get("close_words"))))
+    read = [ref.text, ref.company or "", name or "", *(v.raw for v in values)]
+    numbers = unaccounted_numbers(ctx.utterance.text, read)
+    if numbers and not unread:
+        unread.append(Unread("meaning of", ", ".join(numbers)))
+    plan = WritePlan(
+        "create_opportunity",
+        {"lead_id": lead["id"]},
+        tuple(values),
+        f"New deal for **{replies.lead_short(lead)}**",
+        tuple(unread),
+    )
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    deal = result.record("opportunity") or plan.call().input
+    return Reply(f"Opened a deal for **{replies.lead_short(lead)}**: {replies.deal_label(deal)}.")
+
+
+def _deal_named(
+    ctx: Ctx, ref: LeadRef, stage: str | None
+) -> Generator[Batch, list[Result], dict[str, Any]]:
+    """The deal `ref` names; "the acme team plan deal" names no lead, but Acme's leads and a
+    deal of theirs called "... Team plan ..."."""
+    try:
+        deal: dict[str, Any] = yield from find_deal(
+            ctx, ref, purpose="should I update", prefer_open=True, target_stage=stage
+        )
+        return deal
+    except Stop as stop:
+        if stop.reply.question is not None or ref.pronoun or len(ref.text.split()) < 2:
+            raise
+        missing = stop
+    if re.search(r"[^s']s$", ref.text):  # "chris johnsons deal": a possessive, unmarked
+        try:
+            deal = yield from find_deal(
+                ctx,
+                lead_ref(ref.text[:-1]),
+                purpose="should I update",
+                prefer_open=True,
+                target_stage=stage,
+            )
+            return deal
+        except Stop as stop:
+            if stop.reply.question is not None:
+                raise
+    leads, named = yield from _leads_and_deal_words(ref)
+    if not leads or not named:
+        raise missing
+    lists = yield from many(
+        [Call("list_opportunities", {"lead_id": str(lead["id"])}) for lead in leads[:8]]
+    )
+    deals = [d for r in lists for d in r.items("opportunities") if _names_deal(d, named)]
+    if not deals:
+        raise missing
+    if len(deals) == 1:
+        return deals[0]
+    options = [Option(str(d["id"]), replies.deal_label(d), d) for d in deals[:8]]
+    text = f"Which “{ref.text}” deal should I update?\n\n" + replies.numbered(
+        [o.label for o in options]
+    )
+    return choose(ctx, "deal", text, options)
+
+
+def _stage_asked(ctx: Ctx, words: str, question: str) -> str:
+    """The stage the person picks when their word for it is none the CRM has ("almost
+    done", "disco"): never a guess, the stages listed to choose from."""
+    options = [Option(s, replies.STAGE_NAMES.get(s, s)) for s in vocab.STAGES]
+    text = f"“{words}” isn't a deal stage. {question}\n\n" + replies.numbered(
+        [o.label for o in options]
+    )
+    return str(choose(ctx, "deal:stage", text, options)["id"])
+
+
+def update_deal(ctx: Ctx) -> Plan:
+    intent = ctx.intent
+    stage: str | None = intent.get("stage")
+    deal = yield from _deal_named(ctx, intent.get("ref") or LeadRef(), stage)
+    if not stage and intent.get("stage_words"):
+        now_in = replies.STAGE_NAMES.get(str(deal.get("stage")), str(deal.get("stage") or "none"))
+        stage = _stage_asked(
+            ctx,
+            str(intent.get("stage_words")),
+            f"Which stage should **{deal.get('name')}** move to (it's in {now_in} now)?",
+        )
+    changes: dict[str, Any] = {}
+    values: list[Written] = []
+    close = _close(ctx, intent)
+    if close is not None:
+        changes["expected_close_date"] = close.value
+        values.append(close)
+    if stage:
+        changes["stage"] = stage
+        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+    value = _value(intent)
+    if value is not None and intent.get("value_sign"):
+        # "up 5k": the deal's value and the change, worked out and shown before it is set
+        now = float(deal.get("value") or 0)
+        total = now + int(intent.get("value_sign")) * float(value.value)
+        if total <= 0:
+            return Reply(
+                f"**{deal.get('name')}** is worth {replies.money(now, deal.get('currency'))}; "
+                f"that change would take it to nothing. What should its value be?"
+            )
+        shown = f"{replies.money(total, deal.get('currency'))} (was {replies.money(now)})"
+        value = Written("value", total, "value", shown, "words", False, value.raw)
+    elif value is not None and intent.get("value_unsure"):
+        value = Written("value", value.value, "value", value.shown, "words", False, value.raw)
+    if value is not None:
+        changes["value"] = value.value
+        values.append(value)
+        if intent.get("currency"):
+            changes["currency"] = intent.get("currency")
+            values.append(
+                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+            )
+    if stage and deal.get("stage") == stage and set(changes) == {"stage"}:
+        return Reply(
+            f"**{deal.get('name')}** is already in {replies.STAGE_NAMES.get(stage, stage)}."
+        )
+    plan = WritePlan(
+        "update_opportunity",
+        {"opportunity_id": deal["id"]},
+        tuple(values),
+        f"Update the deal **{deal.get('name')}**",
+    )
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    said = []
+    if stage:
+        was = (
+            f" (was {replies.STAGE_NAMES.get(str(deal.get('stage')), deal.get('stage'))})"
+            if deal.get("stage")
+            else ""
+        )
+        said.append(f"moved to **{replies.STAGE_NAMES.get(stage, stage)}**{was}")
+    if "value" in changes:
+        was = (
+            f" (was {replies.money(deal.get('value'), deal.get('currency'))})"
+            if deal.get("value") is not None
+            else ""
+        )
+        amount = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
+        said.append(f"value set to **{amount}**{was}")
+    if "expected_close_date" in changes:
+        said.append(f"closing {replies.day_label(changes['expected_close_date'], ctx.clock)}")
+    return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(said) + ".")
