@@ -101,6 +101,11 @@ def bulk_status(ctx: Ctx) -> Plan:
             f"That's {len(targets)} {group}; I change at most {MAX_PEOPLE} at once. Narrow it "
             "down (a status, a company) and ask again."
         )
+    return (yield from mark_all(ctx, targets, status))
+
+
+def mark_all(ctx: Ctx, targets: list[dict[str, Any]], status: str) -> Plan:
+    """Every lead of `targets` marked `status`, shown and asked first (`write_all`)."""
     results = yield from write_all(
         ctx,
         [

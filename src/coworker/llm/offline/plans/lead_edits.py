@@ -13,9 +13,10 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Plan, Reply, gated, one
 from coworker.llm.offline.lead_search import search_leads
+from coworker.llm.offline.plans.bulk import mark_all
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, write, write_all
+from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, write
 
 
 def create_lead(ctx: Ctx) -> Plan:
@@ -85,26 +86,7 @@ def update_status(ctx: Ctx) -> Plan:
                 f"All {replies.plural(len(leads), 'lead')} matching “{ref.text}” are already"
                 f" {status}."
             )
-        results = yield from write_all(
-            ctx,
-            [
-                WritePlan(
-                    "update_lead",
-                    {"lead_id": lead["id"]},
-                    (Written("status", status, "status", status),),
-                    f"**{replies.lead_short(lead)}**",
-                )
-                for lead in targets
-            ],
-        )
-        done = [lead for lead, r in zip(targets, results, strict=True) if not r.is_error]
-        text = (
-            f"Marked {replies.plural(len(done), 'lead')} as {status}: "
-            + ", ".join(str(lead["name"]) for lead in done)
-            + "."
-        )
-        failed = len(targets) - len(done)
-        return Reply(text + (f" {failed} failed." if failed else ""))
+        return (yield from mark_all(ctx, targets, status))
     lead = yield from find_lead(ctx, ref, purpose=f"should I mark as {status}")
     if lead.get("status") == status:
         return Reply(f"**{replies.lead_short(lead)}** is already {status}.")
