@@ -138,8 +138,19 @@ def test_the_cli_card_shows_what_went_stale(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     told = "Not sent: " + TOLD[:1].lower() + TOLD[1:]  # the server's reading of the end
     stale = ActionView(
-        "a1", "c1", "t1", "send_sms", "outbound", SMS, {}, "stale", now, now, error=TOLD,
-        label="Send a text message", outcome=told,
+        "a1",
+        "c1",
+        "t1",
+        "send_sms",
+        "outbound",
+        SMS,
+        {},
+        "stale",
+        now,
+        now,
+        error=TOLD,
+        label="Send a text message",
+        outcome=told,
     )
     console = Console(record=True, width=400)
 

@@ -594,3 +594,28 @@ def test_a_crashed_trial_fails_with_the_reason(email_case: Case) -> None:
     trial.crashed = "RuntimeError: boom"
     result = grade(trial)
     assert not result.passed and result.problems == ["the trial crashed: RuntimeError: boom"]
+
+
+def test_a_proposal_revised_in_words_is_accounted_for_by_its_decided_replacement(
+    tmp_path: Path,
+) -> None:
+    """ "actually make it: …" replaces the card; the decision on the new one is graded. A
+    superseded proposal with no decided successor still has to be named."""
+    revised = case_from(
+        tmp_path,
+        """
+        id: revised
+        steps: [say: "email Jane: hi", say: "actually make it: hello", approve: send_email]
+        expect: {unchanged: all}
+        """,
+    )
+    old = action("a1", "send_email", EMAIL, status="superseded")
+    new = action("a2", "send_email", {**EMAIL, "body_text": "hello"})
+    decided = [decision(5, "approve", "send_email", "a2", shown=new.input)]
+    assert state_problems(record(revised, actions=[old, new], decisions=decided)) == []
+    [problem] = state_problems(record(revised, actions=[old]))
+    assert problem.startswith("unexpected send_email proposed (ended superseded)")
+    later_sms = action("a3", "send_sms", {"lead_id": JANE, "message": "hi"})
+    sms_decided = [decision(5, "approve", "send_sms", "a3", shown=later_sms.input)]
+    [other] = state_problems(record(revised, actions=[old, later_sms], decisions=sms_decided))
+    assert other.startswith("unexpected send_email proposed (ended superseded)")

@@ -45,10 +45,14 @@ def test_names_no_group(who: str) -> None:
 
 def test_a_colon_later_starts_the_words_not_a_that_in_the_group() -> None:
     intent = bulk_request("email every new pied piper lead that's mine: hi, following up", NOW)
-    assert intent is not None and intent.get("mine") and intent.get("company") == "pied piper"
-    assert intent.get("message") == "hi, following up"
+    assert (
+        intent is not None
+        and intent.slots.get("mine")
+        and intent.slots.get("company") == "pied piper"
+    )
+    assert intent.slots.get("message") == "hi, following up"
     late = bulk_request("text all my leads that i'm running late", NOW)
-    assert late is not None and late.get("message") == "i'm running late"
+    assert late is not None and late.slots.get("message") == "i'm running late"
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,7 @@ def test_a_bulk_status_change_reads_its_group(said: str, slots: dict[str, object
     intent = classify(Utterance.of(said), NOW)
     assert intent.kind == "bulk_status", intent
     for key, value in slots.items():
-        assert intent.get(key) == value, (key, intent.slots)
+        assert intent.slots.get(key) == value, (key, intent.slots)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +85,7 @@ def test_a_bulk_status_change_reads_its_group(said: str, slots: dict[str, object
 )
 def test_a_mailbox_switch_for_the_waiting_email(said: str, mailbox: str) -> None:
     intent = classify(Utterance.of(said), NOW)
-    assert intent.kind == "switch_mailbox" and intent.get("mailbox") == mailbox
+    assert intent.kind == "switch_mailbox" and intent.slots.get("mailbox") == mailbox
 
 
 @pytest.mark.parametrize(
@@ -107,8 +111,8 @@ def test_not_a_mailbox_switch(said: str) -> None:
 )
 def test_email_for_someone_asks_their_address(said: str, name: str) -> None:
     intent = classify(Utterance.of(said), NOW)
-    assert intent.kind == "find_leads" and intent.get("field") == "email"
-    assert intent.get("ref").text == name
+    assert intent.kind == "find_leads" and intent.slots.get("field") == "email"
+    assert intent.slots.get("ref").text == name
 
 
 def test_email_for_someone_with_words_is_still_an_email() -> None:
@@ -124,5 +128,5 @@ def test_email_for_someone_with_words_is_still_an_email() -> None:
     ],
 )
 def test_a_person_named_by_company_is_looked_for_at_it(said: str, company: str) -> None:
-    ref = classify(Utterance.of(said), NOW).get("ref")
+    ref = classify(Utterance.of(said), NOW).slots.get("ref")
     assert ref is not None and ref.text == company and ref.company is None

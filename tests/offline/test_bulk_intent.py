@@ -78,7 +78,7 @@ def test_reads_the_group_and_the_words(said: str, slots: dict[str, object]) -> N
     intent = bulk_request(said, NOW)
     assert intent is not None and intent.kind == "bulk_send"
     for key, value in slots.items():
-        assert intent.get(key) == value, (key, intent.slots)
+        assert intent.slots.get(key) == value, (key, intent.slots)
     assert classify(Utterance.of(said), NOW).kind == "bulk_send"
 
 

@@ -25,19 +25,23 @@ NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # a Monday
 def test_a_time_said_as_a_change_is_a_working_hour(said: str, hour: int, minute: int) -> None:
     intent = correction_request(said, NOW, said)
     assert intent is not None and intent.kind == "correct_time", intent
-    assert (intent.get("hour"), intent.get("minute")) == (hour, minute)
+    assert (intent.slots.get("hour"), intent.slots.get("minute")) == (hour, minute)
 
 
 def test_a_day_said_as_a_change_moves_only_the_day() -> None:
     intent = correction_request("make it wed instead", NOW, "make it wed instead")
     assert intent is not None and intent.kind == "correct_time"
-    assert intent.get("date") == "2026-12-09" and intent.get("hour") is None
+    assert intent.slots.get("date") == "2026-12-09" and intent.slots.get("hour") is None
     # "actually" is dropped before the readers; the person's own words still mark a change
     intent = correction_request("thurs", NOW, "actually thurs")
-    assert intent is not None and intent.get("date") == "2026-12-10"
+    assert intent is not None and intent.slots.get("date") == "2026-12-10"
     # "same time": the time stays as it was
     intent = correction_request("make it thurs same time", NOW, "actually make it thurs same time")
-    assert intent is not None and intent.get("date") == "2026-12-10" and intent.get("hour") is None
+    assert (
+        intent is not None
+        and intent.slots.get("date") == "2026-12-10"
+        and intent.slots.get("hour") is None
+    )
 
 
 @pytest.mark.parametrize("said", ["friday", "2", "tomorrow"])
@@ -48,12 +52,12 @@ def test_a_day_or_number_alone_is_no_correction(said: str) -> None:
 def test_a_phone_said_again_is_a_phone_correction() -> None:
     intent = correction_request("typo sorry, 555-123-9867", NOW, "typo sorry, 555-123-9867")
     assert intent is not None and intent.kind == "correct_value"
-    assert intent.get("phone") == "555-123-9867"
+    assert intent.slots.get("phone") == "555-123-9867"
 
 
 def test_words_said_again_are_read_only_as_words() -> None:
     intent = text_fix_request("make it SVP of Sales")
-    assert intent is not None and intent.get("text") == "SVP of Sales"
+    assert intent is not None and intent.slots.get("text") == "SVP of Sales"
     for other in ("make it high priority", "make it a task for friday", "make it 2"):
         assert text_fix_request(other) is None, other
 
@@ -76,21 +80,21 @@ def test_whom_for_then_what_keeps_the_title_out_of_the_name(
 ) -> None:
     intent = classify(Utterance.of(said), NOW)
     assert intent.kind == "create_task", intent
-    assert intent.get("ref").text == name and intent.get("title") == title
-    assert intent.get("due")
+    assert intent.slots.get("ref").text == name and intent.slots.get("title") == title
+    assert intent.slots.get("due")
 
 
 def test_chatter_is_not_in_a_task_title() -> None:
     intent = classify(
         Utterance.of("task: call marcus reed about the renewal tmrw 10am, thanks!"), NOW
     )
-    assert intent.kind == "create_task" and "thanks" not in intent.get("title").lower()
+    assert intent.kind == "create_task" and "thanks" not in intent.slots.get("title").lower()
 
 
 def test_push_a_task_by_days_and_done_w() -> None:
     intent = classify(Utterance.of("push the jane smith pricing task 2 days"), NOW)
-    assert intent.kind == "update_task" and intent.get("shift_days") == 2
-    assert classify(Utterance.of("bump the olivia fu a week"), NOW).get("shift_days") == 7
+    assert intent.kind == "update_task" and intent.slots.get("shift_days") == 2
+    assert classify(Utterance.of("bump the olivia fu a week"), NOW).slots.get("shift_days") == 7
     assert classify(Utterance.of("push the initech deal 2 weeks"), NOW).kind != "update_task"
     done = classify(Utterance.of("done w the olivia garcia fu"), NOW)
-    assert done.kind == "complete_task" and "olivia garcia" in done.get("phrase")
+    assert done.kind == "complete_task" and "olivia garcia" in done.slots.get("phrase")

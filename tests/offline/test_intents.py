@@ -3,25 +3,13 @@ synonyms, typos)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from coworker.llm.offline.intents import classify, strip_preamble
+from coworker.llm.offline.intents import strip_preamble
 from coworker.llm.offline.text import Utterance, correct
-
-NOW = datetime(2026, 11, 26, 11, 30, tzinfo=ZoneInfo("America/New_York"))  # a Thursday
-
-
-def intent(text: str) -> tuple[str, dict[str, Any]]:
-    found = classify(Utterance.of(text), NOW)
-    slots = dict(found.slots)
-    ref = slots.pop("ref", None)
-    if ref is not None:
-        slots["who"] = "<pronoun>" if ref.pronoun else ref.text.lower()
-    return found.kind, slots
+from tests.offline.readings import intent
 
 
 @pytest.mark.parametrize(

@@ -147,4 +147,4 @@ def test_not_an_undo(text: str) -> None:
 )
 def test_a_corrected_status_or_stage(text: str, word: str) -> None:
     intent = classify(Utterance.of(text), NOW)
-    assert intent.kind == "correct_value" and intent.get("word") == word
+    assert intent.kind == "correct_value" and intent.slots.get("word") == word

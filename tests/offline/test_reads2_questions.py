@@ -5,24 +5,11 @@ day's overview in the other ways people ask for it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from coworker.llm.offline.intents import classify
-from coworker.llm.offline.text import Utterance
-
-NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
-
-
-def read(text: str) -> tuple[str, dict[str, Any]]:
-    found = classify(Utterance.of(text), NOW)
-    slots = dict(found.slots)
-    ref = slots.pop("ref", None)
-    if ref is not None and (ref.text or ref.pronoun):
-        slots["who"] = ref.text.lower() or "pronoun"
-    return found.kind, slots
+from tests.offline.readings import question as read
 
 
 @pytest.mark.parametrize(

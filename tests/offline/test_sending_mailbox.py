@@ -100,9 +100,9 @@ def test_the_mailbox_named_anywhere_before_the_body(
 ) -> None:
     intent = read(text)
     assert intent.kind == "send_email"
-    assert intent.get("mailbox") == mailbox
-    assert intent.get("ref").text == who
-    assert intent.get("body") == body
+    assert intent.slots.get("mailbox") == mailbox
+    assert intent.slots.get("ref").text == who
+    assert intent.slots.get("body") == body
 
 
 @pytest.mark.parametrize(
@@ -123,16 +123,16 @@ def test_the_mailbox_named_anywhere_before_the_body(
 def test_a_mailbox_in_the_body_or_the_topic_is_not_the_sender(text: str) -> None:
     intent = read(text)
     assert intent.kind == "send_email"
-    assert intent.get("mailbox") is None
+    assert intent.slots.get("mailbox") is None
 
 
 def test_the_body_keeps_the_persons_own_shorthand() -> None:
     sms = read("text jane: pls txt me back w/ the # & the addr")
-    assert sms.get("message") == "pls txt me back w/ the # & the addr"
+    assert sms.slots.get("message") == "pls txt me back w/ the # & the addr"
     email = read("email jane: opps look good, follow-up tmrw w/ todos")
-    assert email.get("body") == "opps look good, follow-up tmrw w/ todos"
+    assert email.slots.get("body") == "opps look good, follow-up tmrw w/ todos"
     bulk = read("email all new leads at acme: hi, quick intro w/ pricing")
-    assert bulk.kind == "bulk_send" and bulk.get("message") == "hi, quick intro w/ pricing"
+    assert bulk.kind == "bulk_send" and bulk.slots.get("message") == "hi, quick intro w/ pricing"
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_the_body_keeps_the_persons_own_shorthand() -> None:
 def test_a_number_typed_for_a_text_is_kept_to_check(text: str, phone: str | None) -> None:
     intent = read(text)
     assert intent.kind == "send_sms"
-    assert intent.get("phone") == phone
+    assert intent.slots.get("phone") == phone
 
 
 ACCOUNTS: list[dict[str, Any]] = [
@@ -211,7 +211,11 @@ def test_two_mailboxes_of_the_named_provider_are_a_question() -> None:
 def test_what_was_sent_in_shorthand(text: str, channel: str, who: str, period: str) -> None:
     intent = read(text)
     assert intent.kind == "list_sent"
-    assert (intent.get("channel"), intent.get("ref").text, intent.get("period")) == (
+    assert (
+        intent.slots.get("channel"),
+        intent.slots.get("ref").text,
+        intent.slots.get("period"),
+    ) == (
         channel,
         who,
         period,
@@ -243,7 +247,7 @@ def test_periods_are_days_in_the_persons_zone() -> None:
 def test_a_group_for_a_sequence_is_named_as_a_group(text: str, group: str | None) -> None:
     intent = read(text)
     assert intent.kind == "enroll"
-    assert intent.get("group") == group
+    assert intent.slots.get("group") == group
 
 
 @pytest.mark.parametrize(
@@ -264,11 +268,11 @@ def test_a_group_for_a_sequence_is_named_as_a_group(text: str, group: str | None
 )
 def test_a_message_received_is_reported_never_sent(text: str, kind: str, said: str) -> None:
     intent = read(text)
-    assert (intent.kind, intent.get("received")) == (kind, said)
-    assert intent.get("message") is None and intent.get("body") is None
+    assert (intent.kind, intent.slots.get("received")) == (kind, said)
+    assert intent.slots.get("message") is None and intent.slots.get("body") is None
 
 
 def test_a_mailbox_after_from_is_a_send_and_filler_is_no_message() -> None:
-    assert read("email from gmail to marcus: contract attached").get("mailbox") == "gmail"
-    assert read("text her too").get("message") is None
-    assert read("email him again").get("body") is None
+    assert read("email from gmail to marcus: contract attached").slots.get("mailbox") == "gmail"
+    assert read("text her too").slots.get("message") is None
+    assert read("email him again").slots.get("body") is None

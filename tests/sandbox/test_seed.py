@@ -117,8 +117,13 @@ async def test_counts_per_org(db: AsyncSession) -> None:
 async def test_lead_statuses_owners_and_gaps_are_spread(db: AsyncSession) -> None:
     leads = await rows(db, t.Lead)
     share = Counter(lead.status for lead in leads)
-    for status, expected in {"new": 0.35, "contacted": 0.25, "qualified": 0.20,
-                             "unqualified": 0.10, "customer": 0.10}.items():
+    for status, expected in {
+        "new": 0.35,
+        "contacted": 0.25,
+        "qualified": 0.20,
+        "unqualified": 0.10,
+        "customer": 0.10,
+    }.items():
         assert abs(share[status] / len(leads) - expected) < 0.05, status
     northwind_owners = Counter(lead.owner_id for lead in leads if lead.org_id == NORTHWIND)
     alex = DEMO_USERS[0]
@@ -126,7 +131,12 @@ async def test_lead_statuses_owners_and_gaps_are_spread(db: AsyncSession) -> Non
     assert 0.05 <= sum(lead.phone is None for lead in leads) / len(leads) <= 0.15
     assert 1 <= sum(lead.email is None for lead in leads) <= 15
     assert {lead.source for lead in leads} == {
-        "website", "referral", "linkedin", "cold_call", "event", "partner"
+        "website",
+        "referral",
+        "linkedin",
+        "cold_call",
+        "event",
+        "partner",
     }
     assert all(len(lead.tags) <= 2 for lead in leads)
 
@@ -140,7 +150,10 @@ async def test_jane_smith_at_acme_in_northwind_and_another_in_globex(db: AsyncSe
     assert len(janes) == 2 and set(by_org) == {NORTHWIND, GLOBEX}
     acme = by_org[NORTHWIND]
     assert (acme.company, acme.email, acme.phone, acme.status) == (
-        "Acme Corp", "jane@acme.com", "+1-555-000-1234", "new"
+        "Acme Corp",
+        "jane@acme.com",
+        "+1-555-000-1234",
+        "new",
     )
     assert by_org[GLOBEX].company != "Acme Corp"
     assert USERS[acme.owner_id].org_id == NORTHWIND
@@ -299,7 +312,9 @@ async def test_timestamps_are_aware_ordered_and_not_in_the_future(
     db: AsyncSession, now: datetime
 ) -> None:
     dated: list[t.Lead | t.Opportunity | t.Task] = [
-        *await rows(db, t.Lead), *await rows(db, t.Opportunity), *await rows(db, t.Task)
+        *await rows(db, t.Lead),
+        *await rows(db, t.Opportunity),
+        *await rows(db, t.Task),
     ]
     for row in dated:
         assert row.created_at.tzinfo is not None
@@ -400,8 +415,13 @@ def test_identical_across_processes_whatever_the_hash_seed() -> None:
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         result = subprocess.run(
-            [sys.executable, "-c", _DUMP_IN_A_NEW_PROCESS], env=env, cwd=ROOT,
-            capture_output=True, text=True, check=True, timeout=120,
+            [sys.executable, "-c", _DUMP_IN_A_NEW_PROCESS],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
         )
         digests.add(result.stdout.strip())
     assert len(digests) == 1

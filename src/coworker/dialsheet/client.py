@@ -330,8 +330,6 @@ class DialsheetClient:
         )
 
 
-
-
 def _query_value(op: Operation, name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -65,8 +65,7 @@ class ActivityBuilder(DemoBuilder):
         for t in specials:
             lead = self.special[(org.key, t.lead_slug)]
             due = self.clock.on_day(0, t.hour, t.minute)
-            rows.append(self._task(user, len(rows), t.title, lead, due, t.priority,
-                                   t.description))
+            rows.append(self._task(user, len(rows), t.title, lead, due, t.priority, t.description))
         due_dates = (
             [self.clock.business_hours(0) for _ in range(TASKS_DUE_TODAY - len(specials))]
             + [self.clock.business_hours(-self.rng.randint(1, 10)) for _ in range(TASKS_OVERDUE)]
@@ -75,46 +74,71 @@ class ActivityBuilder(DemoBuilder):
         for due in due_dates:
             rows.append(self._random_task(user, len(rows), pool, due))
         for _ in range(TASKS_UNDATED):
-            rows.append(self._task(user, len(rows), self.rng.choice(ADMIN_TASKS), None, None,
-                                   "low", None))
+            rows.append(
+                self._task(user, len(rows), self.rng.choice(ADMIN_TASKS), None, None, "low", None)
+            )
         for i in range(TASKS_COMPLETED):
             due = self.clock.business_hours(0 if i < 2 else -self.rng.randint(1, 10))
             done = min(due, self.now) - timedelta(minutes=self.rng.randint(5, 300))
             rows.append(self._random_task(user, len(rows), pool, due, completed_at=done))
         return rows
 
-    def _random_task(self, user: DemoUser, n: int, pool: list[Lead], due: datetime,
-                     completed_at: datetime | None = None) -> Task:
+    def _random_task(
+        self,
+        user: DemoUser,
+        n: int,
+        pool: list[Lead],
+        due: datetime,
+        completed_at: datetime | None = None,
+    ) -> Task:
         """Mostly a task about one of the user's leads; now and then an admin chore."""
         priority = self.rng.choices(PRIORITIES, PRIORITY_WEIGHTS)[0]
         description = self.rng.choice(TASK_DESCRIPTIONS) if self.rng.random() < 0.4 else None
         if self.rng.random() < 0.1:
-            return self._task(user, n, self.rng.choice(ADMIN_TASKS), None, due, priority,
-                              None, completed_at)
+            return self._task(
+                user, n, self.rng.choice(ADMIN_TASKS), None, due, priority, None, completed_at
+            )
         lead = self.rng.choice(pool)
         title = self.rng.choice(TASK_TEMPLATES).format(**self._lead_words(lead))
         return self._task(user, n, title, lead, due, priority, description, completed_at)
 
-    def _task(self, user: DemoUser, n: int, title: str, lead: Lead | None,
-              due: datetime | None, priority: str, description: str | None,
-              completed_at: datetime | None = None) -> Task:
+    def _task(
+        self,
+        user: DemoUser,
+        n: int,
+        title: str,
+        lead: Lead | None,
+        due: datetime | None,
+        priority: str,
+        description: str | None,
+        completed_at: datetime | None = None,
+    ) -> Task:
         """The task row; it was created a few hours to two weeks before it fell due."""
         anchor = min(due or self.now, self.now, completed_at or self.now)
         created = anchor - timedelta(seconds=self.rng.randint(3600, 14 * 86400))
         if lead is not None:
             created = max(created, lead.created_at)
         return Task(
-            id=demo_id("task", f"{slug_of(user)}:{n + 1}"), org_id=user.org_id,
-            owner_id=user.id, title=title, description=description,
-            lead_id=lead.id if lead else None, due_date=due, priority=priority,
-            completed=completed_at is not None, completed_at=completed_at,
-            created_at=created, updated_at=completed_at or created,
+            id=demo_id("task", f"{slug_of(user)}:{n + 1}"),
+            org_id=user.org_id,
+            owner_id=user.id,
+            title=title,
+            description=description,
+            lead_id=lead.id if lead else None,
+            due_date=due,
+            priority=priority,
+            completed=completed_at is not None,
+            completed_at=completed_at,
+            created_at=created,
+            updated_at=completed_at or created,
         )
 
     def _lead_words(self, lead: Lead) -> dict[str, str]:
         return {
-            "first": first_name(lead.name), "name": lead.name,
-            "company": lead.company or lead.name, "product": self.rng.choice(PRODUCTS),
+            "first": first_name(lead.name),
+            "name": lead.name,
+            "company": lead.company or lead.name,
+            "product": self.rng.choice(PRODUCTS),
         }
 
     # -- notes and calls
@@ -132,11 +156,17 @@ class ActivityBuilder(DemoBuilder):
                 else:
                     outcome = self.rng.choice((None, None, *ANSWERED, *UNANSWERED))
                 text = self.rng.choice(NOTE_TEMPLATES[outcome]).format(**self._lead_words(lead))
-                rows.append(Note(
-                    id=demo_id("note", f"{org.key}:{len(rows) + 1}"), org_id=org.id,
-                    lead_id=lead.id, author_id=self._rep_for(lead, users), content=text,
-                    outcome=outcome, created_at=self._activity_time(lead, 60 * DAY),
-                ))
+                rows.append(
+                    Note(
+                        id=demo_id("note", f"{org.key}:{len(rows) + 1}"),
+                        org_id=org.id,
+                        lead_id=lead.id,
+                        author_id=self._rep_for(lead, users),
+                        content=text,
+                        outcome=outcome,
+                        created_at=self._activity_time(lead, 60 * DAY),
+                    )
+                )
         return rows
 
     def calls(self, org: OrgPlan) -> list[Base]:
@@ -147,21 +177,37 @@ class ActivityBuilder(DemoBuilder):
         for user in users:
             pool = self.owned(user, quiet_ok=False)
             for _ in range(CALLS_YESTERDAY):
-                rows.append(self._call(org, len(rows) + 1, self.rng.choice(pool), user.id,
-                                       self.clock.yesterday()))
+                rows.append(
+                    self._call(
+                        org, len(rows) + 1, self.rng.choice(pool), user.id, self.clock.yesterday()
+                    )
+                )
         for lead in self.live_deals[org.id]:
             start = max(lead.created_at + HOUR, self.now - 13 * DAY)
-            rows.append(self._call(org, len(rows) + 1, lead, lead.owner_id,
-                                   self.clock.between(start, self.now - HOUR)))
+            rows.append(
+                self._call(
+                    org,
+                    len(rows) + 1,
+                    lead,
+                    lead.owner_id,
+                    self.clock.between(start, self.now - HOUR),
+                )
+            )
         pool = [lead for lead in self.leads[org.id] if lead.id not in self.recent]
         while len(rows) < org.calls:
             lead = self.rng.choice(pool)
-            rows.append(self._call(org, len(rows) + 1, lead, self._rep_for(lead, users),
-                                   self._activity_time(lead, 30 * DAY)))
+            rows.append(
+                self._call(
+                    org,
+                    len(rows) + 1,
+                    lead,
+                    self._rep_for(lead, users),
+                    self._activity_time(lead, 30 * DAY),
+                )
+            )
         return rows
 
-    def _call(self, org: OrgPlan, n: int, lead: Lead, user_id: str,
-              started: datetime) -> Call:
+    def _call(self, org: OrgPlan, n: int, lead: Lead, user_id: str, started: datetime) -> Call:
         inbound = lead.status != "new" and self.rng.random() < 0.15
         if inbound:
             outcome = self.rng.choice(ANSWERED)
@@ -172,10 +218,15 @@ class ActivityBuilder(DemoBuilder):
         answered = outcome in ANSWERED
         summary = CALL_SUMMARIES[outcome].format(**self._lead_words(lead)) if answered else None
         return Call(
-            id=demo_id("call", f"{org.key}:{n}"), org_id=org.id, lead_id=lead.id,
-            user_id=user_id, direction="inbound" if inbound else "outbound",
-            duration_seconds=self.rng.randint(30, 1800) if answered else 0, outcome=outcome,
-            started_at=started, summary=summary,
+            id=demo_id("call", f"{org.key}:{n}"),
+            org_id=org.id,
+            lead_id=lead.id,
+            user_id=user_id,
+            direction="inbound" if inbound else "outbound",
+            duration_seconds=self.rng.randint(30, 1800) if answered else 0,
+            outcome=outcome,
+            started_at=started,
+            summary=summary,
         )
 
     def _rep_for(self, lead: Lead, users: list[DemoUser]) -> str:
@@ -203,12 +254,21 @@ class ActivityBuilder(DemoBuilder):
             subject, body = self.rng.choice(EMAIL_TEMPLATES)
             words = {**self._lead_words(lead), **self._rep_words(user)}
             sent = self.clock.yesterday() if i < 2 else self.clock.ago(2 * DAY, 14 * DAY)
-            rows.append(Email(
-                id=demo_id("email", f"{slug}:{i + 1}"), org_id=user.org_id, user_id=user.id,
-                email_account_id=box.id, from_email=box.email, to_email=lead.email,
-                subject=subject.format(**words), body_text=body.format(**words),
-                lead_id=lead.id, status="sent", sent_at=sent,
-            ))
+            rows.append(
+                Email(
+                    id=demo_id("email", f"{slug}:{i + 1}"),
+                    org_id=user.org_id,
+                    user_id=user.id,
+                    email_account_id=box.id,
+                    from_email=box.email,
+                    to_email=lead.email,
+                    subject=subject.format(**words),
+                    body_text=body.format(**words),
+                    lead_id=lead.id,
+                    status="sent",
+                    sent_at=sent,
+                )
+            )
         return rows
 
     def sms(self, user: DemoUser) -> list[Base]:
@@ -220,12 +280,18 @@ class ActivityBuilder(DemoBuilder):
             assert lead.phone is not None
             words = {**self._lead_words(lead), **self._rep_words(user)}
             sent = self.clock.yesterday() if i < 1 else self.clock.ago(2 * DAY, 10 * DAY)
-            rows.append(Sms(
-                id=demo_id("sms", f"{slug}:{i + 1}"), org_id=user.org_id, user_id=user.id,
-                lead_id=lead.id, to_phone=lead.phone,
-                message=self.rng.choice(SMS_TEMPLATES).format(**words), status="sent",
-                sent_at=sent,
-            ))
+            rows.append(
+                Sms(
+                    id=demo_id("sms", f"{slug}:{i + 1}"),
+                    org_id=user.org_id,
+                    user_id=user.id,
+                    lead_id=lead.id,
+                    to_phone=lead.phone,
+                    message=self.rng.choice(SMS_TEMPLATES).format(**words),
+                    status="sent",
+                    sent_at=sent,
+                )
+            )
         return rows
 
     def _rep_words(self, user: DemoUser) -> dict[str, str]:

@@ -92,8 +92,12 @@ _EMAILS = {user["slug"]: user["email"] for user in _DATA["users"]}
 
 DEMO_USERS: tuple[DemoUser, ...] = tuple(
     DemoUser(
-        demo_id("user", user["slug"]), user["name"], user["email"], user["key"],
-        demo_id("org", user["org"]), _ORG_NAMES[user["org"]],
+        demo_id("user", user["slug"]),
+        user["name"],
+        user["email"],
+        user["key"],
+        demo_id("org", user["org"]),
+        _ORG_NAMES[user["org"]],
     )
     for user in _DATA["users"]
 )
@@ -103,26 +107,40 @@ USER_PHONES: dict[str, str] = {user["email"]: user["phone"] for user in _DATA["u
 def _special_lead(spec: dict[str, Any]) -> SpecialLead:
     deal = spec.get("deal")
     return SpecialLead(
-        spec["slug"], spec["name"], spec["email"], spec["phone"], spec["company"],
-        spec["title"], spec["status"], _EMAILS[spec["owner"]], spec["hours_ago"],
-        spec["source"], tuple(spec.get("tags", ())),
-        None if deal is None
+        spec["slug"],
+        spec["name"],
+        spec["email"],
+        spec["phone"],
+        spec["company"],
+        spec["title"],
+        spec["status"],
+        _EMAILS[spec["owner"]],
+        spec["hours_ago"],
+        spec["source"],
+        tuple(spec.get("tags", ())),
+        None
+        if deal is None
         else (deal["name"], deal["value"], deal["stage"], deal["closes_in_days"]),
     )
 
 
 def _org(org: dict[str, Any]) -> OrgPlan:
     return OrgPlan(
-        id=demo_id("org", org["key"]), key=org["key"], name=org["name"],
-        lead_count=org["lead_count"], recent_leads=org["recent_leads"],
+        id=demo_id("org", org["key"]),
+        key=org["key"],
+        name=org["name"],
+        lead_count=org["lead_count"],
+        recent_leads=org["recent_leads"],
         owner_weights=tuple(org["owner_weights"]),
         mailbox_providers=(org["mailbox_providers"][0], org["mailbox_providers"][1]),
         tags=tuple(org["tags"].items()),
         sequences=tuple(
             (s["name"], s["description"], s["steps"], s["status"]) for s in org["sequences"]
         ),
-        opportunities=org["opportunities"], stale_deals=org["stale_deals"],
-        calls=org["calls"], enrollments=org["enrollments"],
+        opportunities=org["opportunities"],
+        stale_deals=org["stale_deals"],
+        calls=org["calls"],
+        enrollments=org["enrollments"],
         special_leads=tuple(_special_lead(spec) for spec in org["special_leads"]),
     )
 
@@ -131,8 +149,13 @@ ORG_PLANS: tuple[OrgPlan, ...] = tuple(_org(org) for org in _DATA["orgs"])
 NORTHWIND_ID, GLOBEX_ID = (org.id for org in ORG_PLANS)
 SPECIAL_TASKS: tuple[SpecialTask, ...] = tuple(
     SpecialTask(
-        _EMAILS[t["owner"]], t["lead"], t["title"], t["description"], t["priority"],
-        t["hour"], t["minute"],
+        _EMAILS[t["owner"]],
+        t["lead"],
+        t["title"],
+        t["description"],
+        t["priority"],
+        t["hour"],
+        t["minute"],
     )
     for t in _DATA["special_tasks"]
 )

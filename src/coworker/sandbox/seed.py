@@ -69,8 +69,10 @@ async def seed_demo_data(session: AsyncSession, *, now: datetime) -> None:
 
     await insert(build.organizations())
     await insert(build.user_rows())
-    phones = {*USER_PHONES.values(), *(s.phone for o in ORG_PLANS
-                                         for s in o.special_leads if s.phone)}
+    phones = {
+        *USER_PHONES.values(),
+        *(s.phone for o in ORG_PLANS for s in o.special_leads if s.phone),
+    }
     for org in ORG_PLANS:
         await insert(build.tags(org))
         await insert(build.lead_rows(org, phones))

@@ -24,9 +24,7 @@ def iso(value: datetime | None) -> str | None:
 def _properties(kind: str) -> tuple[tuple[str, bool], ...]:
     """Each field of `kind`'s schema, and whether it is a list."""
     schema = load_contract().document["components"]["schemas"][kind]
-    return tuple(
-        (name, spec.get("type") == "array") for name, spec in schema["properties"].items()
-    )
+    return tuple((name, spec.get("type") == "array") for name, spec in schema["properties"].items())
 
 
 def _json(value: Any, is_list: bool) -> Any:

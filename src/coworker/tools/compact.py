@@ -68,9 +68,7 @@ def compact(
             "has_more": shown_before + len(items) < total,
         }
         return _capped_list(result, list_key)
-    return _capped(
-        {k: _single(v, fields) if isinstance(v, dict) else v for k, v in data.items()}
-    )
+    return _capped({k: _single(v, fields) if isinstance(v, dict) else v for k, v in data.items()})
 
 
 def _size(value: Any) -> int:

@@ -38,8 +38,6 @@ ALGORITHM = "HS256"
 LEEWAY_SECONDS = 5  # clocks of the host and of this service may differ a little
 
 
-
-
 @contextmanager
 def _short_keys_checked_elsewhere() -> Iterator[None]:
     """PyJWT warns on every call with an HMAC key under 32 bytes. Settings refuses such a

@@ -55,7 +55,10 @@ def _unexpected_actions(record: TrialRecord) -> list[str]:
     """Gated actions the case does not account for. One is accounted for when a step decided
     it, when `expect.actions` names its tool with the status it ended in, or when
     `expect.confirmations` names its tool and no step decides that tool (the case expects
-    the coworker to ask and leaves the question open)."""
+    the coworker to ask and leaves the question open), or when it was superseded by a later
+    proposal of the same tool that a step decided: the person revised it in words ("actually
+    make it: see u at 3:30"), it never ran and can no longer be approved, and the decision on
+    its replacement is what the case grades."""
     expect = record.case.expect
     if expect.allow_unexpected_actions:
         return []
@@ -63,9 +66,17 @@ def _unexpected_actions(record: TrialRecord) -> list[str]:
     stepped = {s.tool for s in record.case.steps if isinstance(s, Decide)}
     problems = []
     for action in record.actions:
+        revised = action.status == "superseded" and any(
+            later.tool_name == action.tool_name
+            and later.id in decided
+            and later.id != action.id
+            and later.created_at >= action.created_at
+            for later in record.actions
+        )
         if (
             action.tool_name not in gated_tools()
             or action.id in decided
+            or revised
             or (action.tool_name, action.status) in expect.actions
             or (action.tool_name in expect.confirmations and action.tool_name not in stepped)
         ):

@@ -1,4 +1,5 @@
-"""Money in a salesperson's words: "18.5k", "$1.2m", "1,200,000", "18500 usd", "20 grand".
+"""Money in a salesperson's words: "18.5k", "$1.2m", "1,200,000", "18500 usd", "20 grand",
+"20 g", "twenty k", "fifty grand", "half a mil".
 
 A deal's value is the number people most often type and the easiest to get wrong: "close
 date 2 wks out" once became a deal worth $2. So a number is an amount only when it is not
@@ -20,7 +21,7 @@ from coworker.llm.offline.vocab import CURRENCIES
 _AMOUNT = re.compile(
     r"(?<![\w.,/#:+-])(?P<cur1>[$€£¥]|(?:usd|eur|gbp|cad|aud|chf|jpy)(?=\s?\d))?\s?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<unit>k|mm|m|mil|bn|b|thousand|grand|million|billion)\b)?"
+    r"(?:\s?(?P<unit>k|mm|m|mil|bn|b|thousand|grand|g|million|billion)\b)?"
     r"(?:\s?(?P<cur2>usd|eur|gbp|cad|aud|chf|jpy|dollars|euros|pounds|bucks)\b)?"
     r"(?![\w$€£¥]|[.,]\d|/\d|:\d)",
     re.I,
@@ -29,6 +30,7 @@ _MULTIPLIERS = {
     "k": 1_000,
     "thousand": 1_000,
     "grand": 1_000,
+    "g": 1_000,  # "20 g": Slack for twenty grand
     "m": 1_000_000,
     "mm": 1_000_000,
     "mil": 1_000_000,
@@ -60,6 +62,50 @@ _NOT_BEFORE = re.compile(
     r"in|within|every|each|around the|the)\s*$",
     re.I,
 )
+
+
+# Numbers said in words, with a unit that makes them money ("twenty k", "fifty grand",
+# "one fifty k", "half a mil"): without the unit a word number is a count, never an amount.
+_ONES = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUE = {
+    **{w: i + 1 for i, w in enumerate(_ONES)},
+    **{w: i + 10 for i, w in enumerate(_TEENS)},
+    **{w: (i + 2) * 10 for i, w in enumerate(_TENS)},
+    "a": 1,
+    "an": 1,
+}
+_ONE, _TEEN, _TEN = ("|".join(words) for words in (_ONES, _TEENS, _TENS))
+_UNDER_100 = rf"(?:(?:{_TEN})(?:[\s-](?:{_ONE}))?|{_TEEN}|{_ONE})"
+WORD_AMOUNT = re.compile(
+    rf"(?<![\w-])(?P<num>half an?|(?:(?:a|an|{_ONE})\s+hundred"
+    rf"(?:\s+(?:and\s+)?{_UNDER_100})?)|(?:{_ONE})\s+(?:{_TEN})|{_UNDER_100})"
+    r"\s*(?P<unit>k|grand|thousand|mil|million|m)\b",
+    re.I,
+)
+
+
+def _word_value(words: str) -> float:
+    """ "twenty five" 25, "a hundred and fifty" 150, "one fifty" 150, "half a" 0.5."""
+    parts = re.split(r"[\s-]+", words.lower())
+    if parts[0] == "half":
+        return 0.5
+    if "hundred" in parts:
+        at = parts.index("hundred")
+        rest = [p for p in parts[at + 1 :] if p != "and"]
+        return _WORD_VALUE[parts[0]] * 100 + sum(_WORD_VALUE[p] for p in rest)
+    if len(parts) == 2 and parts[1] in _TENS and parts[0] in _ONES:  # "one fifty k"
+        return _WORD_VALUE[parts[0]] * 100 + _WORD_VALUE[parts[1]]
+    return float(sum(_WORD_VALUE[p] for p in parts))
+
+
+def _word_amounts(text: str) -> list[Amount]:
+    found = []
+    for m in WORD_AMOUNT.finditer(text):
+        value = _word_value(m["num"]) * _MULTIPLIERS[m["unit"].lower()]
+        found.append(Amount(float(value), None, m.start(), m.end(), m.group(0), True))
+    return found
 
 
 @dataclass(frozen=True)
@@ -96,8 +142,9 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every amount of money in `text`, in order; dates, times, phones and counts skipped."""
+    words = _word_amounts(text)
     if not any(ch.isdigit() for ch in text):
-        return []
+        return words
     taken = phrase_spans(text) + [(p.start, p.end) for p in find_phones(text)]
     found: list[Amount] = []
     for m in _AMOUNT.finditer(text):
@@ -128,4 +175,5 @@ def find_amounts(text: str) -> list[Amount]:
             continue  # "in 2026", "Q4 2026": a year
         confident = marked or _CUE_BEFORE.search(before) is not None
         found.append(Amount(value, currency, start, end, text[start:end], confident))
-    return found
+    found += [w for w in words if not _inside(w.start, w.end, [(a.start, a.end) for a in found])]
+    return sorted(found, key=lambda a: a.start)

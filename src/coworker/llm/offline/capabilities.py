@@ -36,6 +36,7 @@ from coworker.llm.offline.plans import (
     leads,
     messages,
     outbox,
+    revisions,
     talk,
     tasks,
 )
@@ -102,6 +103,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         on_card=_switch_mailbox,
     ),
     # deals
+    Capability(
+        "revise_message",
+        revisions.revise_plain,
+        "actually make it: running 10 min late",
+        on_card=revisions.revise_message,
+    ),
     Capability("list_deals", deals.list_deals, "my deals in negotiation"),
     Capability("create_deal", deal_edits.create_deal, "new deal for jane smith, 12k, prospecting"),
     Capability("update_deal", deal_edits.update_deal, "move the acme team plan deal to closed won"),

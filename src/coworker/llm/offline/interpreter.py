@@ -28,9 +28,10 @@ from coworker.llm.offline.conversation import (
 )
 from coworker.llm.offline.engine import Call, Done, Emit, Reply, replay
 from coworker.llm.offline.intents import Intent, classify
-from coworker.llm.offline.intents.common import IntentKind
+from coworker.llm.offline.intents.common import IntentKind, make_intent
 from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.memory import remember
+from coworker.llm.offline.plans.revisions import substituted
 from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.split import in_order, split_requests
@@ -109,11 +110,18 @@ def _run(
 ) -> Chain:
     ctx = Ctx(intent, utterance, clock, remember(eps[max(0, start - MEMORY) : start]), answers)
     pending, pending_say = _superseded(eps[start - 1] if start > 0 else None)
-    if pending is not None and intent.kind == "confirm" and not intent.get("yes"):
+    if pending is not None and intent.kind == "confirm" and not intent.slots.get("yes"):
         if start > 0 and _still_waiting(eps[start - 1]) and not steps:
             # A typed "no" cannot decide a card that still waits: say how to cancel it.
             return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
-    parts = split_requests(utterance.raw) if intent.kind != "confirm" else []
+    # a message read whole as out of scope ("find X on linkedin and send him a connect
+    # request") is refused whole, not split into parts that each go unread
+    refused = intent.kind == "unsupported" and intent.slots.get("topic") not in (None, "unknown")
+    parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
+    corrected = substituted(pending, utterance.raw) if intent.kind != "revise_message" else None
+    if corrected is not None:  # "make it 3pm not 2" while a message waits: its words
+        intent, parts = make_intent("revise_message", text=corrected), []
+        ctx = Ctx(intent, utterance, clock, ctx.memory, answers)
     plan = in_order(ctx, parts, plan_for) if len(parts) > 1 else plan_for(ctx, pending, pending_say)
     outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
@@ -138,7 +146,7 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                 answer = None if fresh else match_answer(question, text)
             else:
                 fresh = own.kind not in _ANSWER_KINDS or (
-                    own.kind == "confirm" and not own.get("yes")
+                    own.kind == "confirm" and not own.slots.get("yes")
                 )
                 answer = None if fresh else match_answer(question, text)
                 if answer is None and own.kind == "undo":  # "not nathan, maya": an answer
@@ -155,7 +163,7 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     clock,
                 )
             unread = own.kind in ("unsupported", "noise") or (
-                own.kind == "confirm" and bool(own.get("yes"))  # "yes" to "which one?"
+                own.kind == "confirm" and bool(own.slots.get("yes"))  # "yes" to "which one?"
             )
             if not fresh and question.kind == "choice" and unread:
                 assert isinstance(prev.outcome, Done)

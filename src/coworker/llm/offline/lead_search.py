@@ -102,6 +102,9 @@ def search_leads(ref: LeadRef) -> Gen:
         if described:  # "the acme cfo", "the umbrella chris"
             return described, "search"
         ranked = [(s, lead) for s, lead in rank(list(seen.values()), ref) if s >= 0.72]
+        spelt = as_spelt([lead for _, lead in ranked], list(seen.values()), ref)
+        if spelt is not None:
+            return spelt, "words"
         if ranked:
             found = [lead for _, lead in ranked]
             same = name_hits(found[0], ref)  # "chris, dupe": every Chris, not one
@@ -126,7 +129,21 @@ def search_leads(ref: LeadRef) -> Gen:
         for r in rest:
             scanned.extend(r.items("leads"))
     ranked = [(s, lead) for s, lead in rank(scanned, ref) if s >= 0.6]
-    return [lead for _, lead in ranked], "scan"
+    found = [lead for _, lead in ranked]
+    return as_spelt(found, scanned, ref) or found, "scan"
+
+
+def as_spelt(found: list[Record], pool: list[Record], ref: LeadRef) -> list[Record] | None:
+    """The leads with a name word the person typed exactly, when the likeliest of `found`
+    has none: a name spelt out is never taken for a likeness ("rang dana back" may mean Dana
+    Whitfield, never Daniel Jackson). Those with the most such words; None to keep `found`.
+    The caller still asks before acting on one found this way."""
+    words = [name_key(w) for w in lead_words(ref.text.lower())]
+    if not words or (found and words_named(found[0], words, like=100.0)):
+        return None
+    hits = [(len(words_named(lead, words, like=100.0)), lead) for lead in pool]
+    most = max((n for n, _ in hits), default=0)
+    return [lead for n, lead in hits if n == most] if most else None
 
 
 def name_hits(lead: Record, ref: LeadRef) -> frozenset[str]:

@@ -41,7 +41,8 @@ TITLE_WORDS = {
 # person, but which one the words alone don't say.
 ROLE_REFERENCE = re.compile(
     r"\bthe\s+(?:(?:vp|svp|evp|cfo|ceo|cto|coo|cmo|cro|founder|owner|buyer|champion|"
-    r"decision[- ]maker|contact|guy|lady|head of \w+|\w+ (?:director|manager|lead)))\b",
+    r"decision[- ]maker|contact|guy|lady|head of \w+|\w+ (?:director|manager|lead)|"
+    r"[\w&.'-]+ (?:person|guy|gal|lady|contact|rep|folks|people|ppl|woman|man|dude)))\b",
     re.I,
 )
 

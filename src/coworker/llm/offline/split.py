@@ -27,11 +27,18 @@ from coworker.llm.offline.text import Utterance
 _VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
-    r"ping|make|bump|push"
+    r"ping|make|bump|push|"
+    # "mark luis contacted. should i also move priya to qualified?": a question of its own
+    r"(?:should|shd) (?:i|we)"
 )
+# "+" and "&" join two requests as "and" does ("X is contacted now + remind me to ..."); they
+# are cut only before a verb, so "email + # for tom" (two fields) and "+1 555 ..." stay whole.
 _CUT = re.compile(
     rf"(?:,?\s+and\s+(?:then\s+|also\s+)?|,\s*(?:then|also)\s+|;\s*|\.\s+(?:then\s+|also\s+)?|"
-    rf"\s+then\s+)"
+    rf"\s+then\s+|\s*\+\s*(?:then\s+|also\s+)?|\s+&\s+(?:then\s+|also\s+)?|"
+    # a comma before a change that is never the first one said again ("update his title")
+    # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
+    rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll)\b))"
     rf"(?=(?:please\s+)?(?:{_VERBS})\b)",
     re.I,
 )
@@ -75,14 +82,21 @@ def split_requests(text: str) -> list[str]:
     parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
     parts = [one for part in parts for one in _each_lead(part)]
-    if len(parts) < 2:
+    if len(parts) < 2 or _chosen_mailbox(parts, text):
         return [text]
     return _with_names(parts)
 
 
+def _chosen_mailbox(parts: list[str], text: str) -> bool:
+    """ "use gmail and email mei: ...": the first words only choose the mailbox of the message
+    that follows, which the whole message says (a part alone would not be understood)."""
+    whole = _intent_of(text)
+    return bool(whole.slots.get("mailbox")) and _intent_of(parts[0]).kind in _MISREAD
+
+
 # A note's text is the person's own words, and may go on with a request of its own, marked as
 # one: "note on marcus: legal signed off. also move his deal to closed won". Only a sentence
-# that starts with "also"/"then" and a verb that changes a record is cut off; an email's or
+# that starts with "also"/"then"/"and" and a verb that changes a record is cut off; an email's or
 # text's body (written for someone else to read) is never cut.
 # "text her too": "too" says it is one more request, it is not what to send
 _AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
@@ -93,7 +107,7 @@ _NOTE_HEAD = re.compile(
     re.I,
 )
 _AFTER_NOTE = re.compile(
-    r"(?:[.;!]\s+|\s+-+\s+)(?:(?:and\s+)?(?:also|then|plus|oh and)[,:]?\s+"
+    r"(?:[.;!]\s+|\s+-+\s+)(?:(?:(?:and\s+)?(?:also|then|plus|oh and)|and)[,:]?\s+"
     r"(?=(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:mark|tag|untag|move|set|update|change|"
     r"put|bump|push|remind|schedule|close|create|add a task|enroll)\b)|"
     # "... asked for a w9. text her too": a message to send as well, said as one
@@ -109,8 +123,11 @@ _DISTRIBUTED = frozenset({"update_status", "tag_lead", "add_note"})
 _NAMEISH = r"[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2}"
 _AND = r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s+n\s+)"
 _BOTH = re.compile(rf"^(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)$", re.I)
+# "X and Y r both contacted", "both X and Y are qualified", "X + Y both contacted", "X, Y -
+# both qualified now": with "both" the verb may be left out.
 _PLURAL = re.compile(
-    rf"^(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)\s+(?:r|are|were)\s+(?:both\s+|now\s+)?"
+    rf"^(?:both\s+)?(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)(?:\s+-+)?"
+    r"(?:\s+(?:r|are|were)\s+(?:both\s+|now\s+)?|\s+both\s+(?:(?:r|are|were)\s+)?(?:now\s+)?)"
     r"(?P<rest>.+)$",
     re.I,
 )
@@ -131,7 +148,7 @@ def _each_lead(part: str) -> list[str]:
             return each
         return [part]
     intent = _intent_of(part)
-    ref = intent.get("ref")
+    ref = intent.slots.get("ref")
     if intent.kind not in _DISTRIBUTED or not isinstance(ref, LeadRef) or ref.company:
         return [part]
     both = _BOTH.match(ref.text)
@@ -147,7 +164,7 @@ def _intent_of(part: str) -> Intent:
 
 def _intent_names(part: str, name: str) -> bool:
     intent = _intent_of(part)
-    ref = intent.get("ref")
+    ref = intent.slots.get("ref")
     return (
         intent.kind in _DISTRIBUTED
         and isinstance(ref, LeadRef)
@@ -167,7 +184,7 @@ _SUBJECT = re.compile(r"^(?:she|he|they)\b", re.I)
 
 def _first_lead(part: str) -> str | None:
     """The lead the request names, as the person wrote it (None: none, or only "her")."""
-    ref = _intent_of(part).get("ref")
+    ref = _intent_of(part).slots.get("ref")
     if not isinstance(ref, LeadRef) or ref.pronoun or ref.ordinal is not None or not ref.text:
         return None
     return ref.text + (f" at {ref.company}" if ref.company else "")
@@ -195,7 +212,7 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     """A later task or note that names nobody is about the first request's lead: "mark jane
     as qualified and set a fu task for fri" links the task to Jane, as a person reads it."""
     intent = _intent_of(part)
-    ref = intent.get("ref")
+    ref = intent.slots.get("ref")
     if ref is not None and not (isinstance(ref, LeadRef) and ref.empty):
         return part
     if intent.kind == "create_task" and not has_payload:
@@ -204,7 +221,20 @@ def _about(part: str, name: str, has_payload: bool) -> str:
         at = _PAYLOAD.search(part)
         assert at is not None
         return f"{part[: at.start()].rstrip()} on {name}{part[at.start() :]}"
+    if not has_payload:  # "... and add the enterprise tag": to the lead just named
+        for joined in (f"{part} to {name}", f"{part} for {name}"):
+            again = _intent_of(joined).slots.get("ref")
+            if (
+                _intent_of(joined).kind in _CARRIED
+                and isinstance(again, LeadRef)
+                and again.text.lower() == name.lower()
+            ):
+                return joined
     return part
+
+
+# Changes a later request makes to the lead an earlier one named, when it names nobody.
+_CARRIED = frozenset({"tag_lead", "update_status", "update_lead"})
 
 
 def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Plan:
@@ -215,6 +245,9 @@ def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Pla
     second's "which Schmidt?". A later part knows what the earlier ones did, as the next
     message would: the memory it reads has learned their results ("her", "that deal").
     """
+    missed = _not_understood(parts, ctx)
+    if missed:
+        return Reply(missed)
     said: list[str] = []
     memory = copy.deepcopy(ctx.memory)
     memory.new_message()
@@ -234,6 +267,47 @@ def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Pla
             raise Stop(Reply(text, question, stop.reply.status)) from None
         said.append(reply.text)
     return Reply("\n\n".join(said))
+
+
+# A request that changes something: read as a question or a listing, it was misread.
+_CHANGES = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:add|set|tag|untag|mark|update|change|put|remove|create|log|move|"
+    r"make|bump|push|schedule|enroll|delete|complete|close|open)\b",
+    re.I,
+)
+_MISREAD = frozenset({"unsupported", "noise", "unknown_status"})
+# "set a fu for tmrw": "a" asks for a new task, so reading it as moving one is a misreading
+_NEW_TASK = re.compile(r"^(?:\w+\s+){1,2}(?:a|an|another)\s+(?:new\s+)?\w", re.I)
+
+
+def _not_understood(parts: list[str], ctx: Ctx) -> str | None:
+    """What to say when one request of several can't be read: nothing is done, since doing
+    the others alone would be doing part of what was asked, silently."""
+    intents = [classify(Utterance.of(part), ctx.clock.now) for part in parts]
+    missed = [
+        part
+        for part, intent in zip(parts, intents, strict=True)
+        if intent.kind in _MISREAD
+        or (_CHANGES.match(part) and intent.kind in _READ_ONLY)
+        or (intent.kind == "update_task" and _NEW_TASK.match(part))
+    ]
+    if not missed:
+        return None
+    understood = [p for p in parts if p not in missed]
+    said = "; ".join(f"“{p}”" for p in understood)
+    return (
+        f"I didn't understand {' or '.join(f'“{p}”' for p in missed)}, so I haven't done "
+        + (f"the rest ({said}) either" if understood else "anything")
+        + ". Tell me that part in other words, or send each request on its own."
+    )
+
+
+_READ_ONLY = frozenset(
+    {
+        "find_leads", "list_leads", "list_deals", "list_tasks", "list_notes", "list_calls",
+        "list_sent", "list_tags", "list_sequences", "list_mailboxes", "overview",
+    }
+)  # fmt: skip
 
 
 def _learning(plan: Plan, memory: Memory) -> Plan:

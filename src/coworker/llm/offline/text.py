@@ -187,6 +187,7 @@ class Utterance:
     low: str  # `text` in lowercase, same length
     words: tuple[str, ...] = field(default=())
     wordset: frozenset[str] = field(default=frozenset())
+    written: str = ""  # the message exactly as typed: what is sent keeps its dashes and quotes
 
     @classmethod
     def of(cls, message: str) -> Utterance:
@@ -199,7 +200,7 @@ class Utterance:
         if len(low) != len(text):
             text = low
         words = words_of(low)
-        return cls(raw, text, low, words, frozenset(words))
+        return cls(raw, text, low, words, frozenset(words), message.strip())
 
     def has(self, *words: str) -> bool:
         return any(w in self.wordset for w in words)

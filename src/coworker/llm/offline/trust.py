@@ -151,7 +151,7 @@ def asks_whether(text: str) -> bool:
 def write(ctx: Ctx, plan: WritePlan) -> Generator[Batch, list[Result], Result]:
     """`result = yield from write(ctx, plan)`: the call, at once or after the person's "yes"."""
     # A request the person corrected before it ran ("make that 4pm") is shown once more.
-    shown_again = bool(ctx.intent.get("amended"))
+    shown_again = bool(ctx.intent.slots.get("amended"))
     asked = asks_whether(ctx.utterance.raw)
     if (not plan.confident or shown_again or asked) and confirm_key(plan) not in ctx.answers:
         text = (ASKED_NOT_TOLD + "\n\n" if asked else "") + plan.question()

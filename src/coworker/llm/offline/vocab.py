@@ -93,19 +93,22 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"interested|keen|excited|loves? it|loved|liked|likes|into it|wants? (?:a |the )?"
         r"(?:demo|pricing|quote|proposal|trial|pilot|deck|case study|more info|info|to buy|"
         r"to move forward|to sign|to talk|to meet)|ready to buy|"
-        r"positive|promising|on board|hot lead|great call|good call|went well",
+        r"positive|promising|on board|hot lead|great call|good call|went well|"
+        r"(?:he'?s|she'?s|they'?re|theyre|hes|shes|we'?re) (?:all |totally )?in for\b|"
+        r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in\b(?=[\s,.!]*$)",
         "interested",
     ),
 )
 
 PRIORITY_WORDS: tuple[tuple[str, str], ...] = (
     (
-        r"high(?:est)? priority|high prio|priority high|top priority|\burgent(?:ly)?\b|\basap\b|"
+        r"high(?:est)? priority|(?:high|hi) prio?\b|priority high|top priority|\burgent(?:ly)?\b|"
+        r"\basap\b|"
         r"\bimportant\b|\bcritical\b|p1\b|!!+|\bhigh\b",
         "high",
     ),
     (
-        r"low(?:est)? priority|low prio|priority low|no rush|not urgent|whenever|someday|"
+        r"low(?:est)? priority|low prio?\b|priority low|no rush|not urgent|whenever|someday|"
         r"\blow\b|p3\b",
         "low",
     ),

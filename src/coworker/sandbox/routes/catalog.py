@@ -58,9 +58,7 @@ async def list_sequences(request: Request) -> JSONResponse:
                 .order_by(Sequence.created_at, Sequence.id)
             )
         ).all()
-        return call.respond(
-            {"sequences": [serialize.record(r) for r in rows], "total": len(rows)}
-        )
+        return call.respond({"sequences": [serialize.record(r) for r in rows], "total": len(rows)})
 
 
 @router.post("/sequences/{id}/enroll")

@@ -27,9 +27,7 @@ async def list_opportunities(request: Request) -> JSONResponse:
             statement = statement.where(Opportunity.lead_id == lead_id)
         ordered = statement.order_by(Opportunity.updated_at.desc(), Opportunity.id)
         rows, total = await call.page(ordered)
-        return call.respond(
-            {"opportunities": [serialize.record(r) for r in rows], "total": total}
-        )
+        return call.respond({"opportunities": [serialize.record(r) for r in rows], "total": total})
 
 
 @router.post("/opportunities")

@@ -21,7 +21,11 @@ from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_pre
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
 from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
 from coworker.llm.offline.intents.daily import daily_request
-from coworker.llm.offline.intents.deals import create_deal_request, update_deal_request
+from coworker.llm.offline.intents.deals import (
+    create_deal_request,
+    deal_date_request,
+    update_deal_request,
+)
 from coworker.llm.offline.intents.enrolling import enroll_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
@@ -35,6 +39,7 @@ from coworker.llm.offline.intents.lead_questions import (
     field_of_request,
     field_question_request,
     pasted_question_request,
+    should_request,
 )
 from coworker.llm.offline.intents.lead_updates import said_status_request, update_fields_request
 from coworker.llm.offline.intents.leads import (
@@ -48,22 +53,29 @@ from coworker.llm.offline.intents.mailboxes import switch_mailbox_request
 from coworker.llm.offline.intents.meta import (
     meta_request,
     overview_request,
+    place_call_request,
     tracking_request,
     unsupported_topic,
     unsupported_verb_request,
 )
-from coworker.llm.offline.intents.notes import note_request
+from coworker.llm.offline.intents.notes import note_request, pasted_note_request
+from coworker.llm.offline.intents.revising import revise_request
 from coworker.llm.offline.intents.sending import (
     email_request,
     received_request,
     sms_request,
     via_channel_request,
 )
-from coworker.llm.offline.intents.sent import sent_request
+from coworker.llm.offline.intents.sent import sent_question_request, sent_request
 from coworker.llm.offline.intents.stage_lists import stage_list_request
 from coworker.llm.offline.intents.tags import create_tag_request, tag_request
 from coworker.llm.offline.intents.task_updates import task_update_request
-from coworker.llm.offline.intents.tasks import complete_request, create_task_request, task_slots
+from coworker.llm.offline.intents.tasks import (
+    complete_request,
+    create_task_request,
+    pasted_task_request,
+    task_slots,
+)
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 
@@ -135,15 +147,21 @@ def _dated(rule: Callable[[Utterance, str, datetime], Intent | None]) -> Reader:
 # package; each kind it produces has its plan in `capabilities`.
 READERS: tuple[Reader, ...] = (
     lambda r: meta_request(r.utterance, r.text),
+    _said(pasted_note_request),  # "log this on X: \"...\"": the pasted words are the note
     _said(pasted_question_request),  # a question after pasted text: nothing pasted is acted on
+    _said(should_request),  # "should i mark hugo as customer?" asks: before every change
+    _dated(pasted_task_request),  # "dana sent this, task to reply tmrw: '…'": the paste is data
     lambda r: daily_request(r.text),
+    lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: correction_request(r.text, r.now, r.utterance.text),
     lambda r: overview_request(r.text),
     _said(unsupported_verb_request),
+    _said(place_call_request),  # "dial marcus for me rn": before "right now" reads as a due date
     lambda r: tracking_request(r.text),
     lambda r: bulk_request(r.text, r.now, r.utterance),
     _said(bulk_status_request),  # "mark all … tagged hot as qualified": before the tag reader
     _said(field_of_request),  # "email addr for X" is a question, not an email to X
+    _said(sent_question_request),  # "did i already email jane the pricing?": before every send
     _said(received_request),  # "text from jane: …" was received: before every send
     _said(via_channel_request),
     _said(switch_mailbox_request),  # "use gmail instead": before a send is read
@@ -152,6 +170,7 @@ READERS: tuple[Reader, ...] = (
     _said(enroll_request),
     _said(tag_request),
     _said(note_request),
+    _dated(deal_date_request),  # "close date to jan 31": a deal's date, before tasks read it
     _said(complete_request),
     _said(delete_request),
     _dated(create_task_request),

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 
 from coworker.llm.offline.dates import find_when
-from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.common import I, Intent, Slots, make_intent
 from coworker.llm.offline.intents.composing import as_written, body_text
 from coworker.llm.offline.intents.groups import read_group
 from coworker.llm.offline.intents.leads import status_request
@@ -71,10 +71,8 @@ def bulk_request(cmd: str, now: datetime, u: Utterance | None = None) -> Intent 
         said_day = dated[0].text if dated else "today"
         rest = MEETING.sub(" ", who)
         rest = rest.replace(dated[0].text, " ") if dated else rest
-        filters = read_group(f"all {rest}") or {}  # "everyone i meet tmrw at acme"
-        return make_intent(
-            "bulk_send",
-            **filters,
+        filters = read_group(f"all {rest}") or Slots()  # "everyone i meet tmrw at acme"
+        return make_intent("bulk_send", **filters).but(
             channel=channel,
             group="meetings",
             day=day,
@@ -86,11 +84,9 @@ def bulk_request(cmd: str, now: datetime, u: Utterance | None = None) -> Intent 
     group = read_group(who)
     if group is None:
         return None
-    return make_intent(
-        "bulk_send",
+    return make_intent("bulk_send", **group).but(
         channel=channel,
         group="leads",
-        **group,
         who=who,
         message=message,
         greeting=bool(m["noun"]),

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Literal, TypedDict, Unpack, get_args
+
+from coworker.llm.offline.slots import LeadRef
 
 # Every request the offline model knows, by name: a reader may only produce one of these, and
 # each has its plan declared beside it in `coworker.llm.offline.capabilities` (a test checks
@@ -21,7 +23,7 @@ IntentKind = Literal[
     "create_task", "list_tasks", "complete_task", "update_task", "delete_task",
     # sending
     "send_email", "send_sms", "bulk_send", "bulk_status", "enroll", "list_sent", "list_mailboxes",
-    "list_sequences", "switch_mailbox",
+    "list_sequences", "switch_mailbox", "revise_message",
     # deals
     "list_deals", "create_deal", "update_deal",
     # the day
@@ -34,19 +36,137 @@ IntentKind = Literal[
 INTENT_KINDS: frozenset[str] = frozenset(get_args(IntentKind))
 
 
+class Slots(TypedDict, total=False):
+    """Every value a reader may take from a message, by name and type: one vocabulary for
+    all readers and plans, so a plan can only ask for a slot some reader fills, with the type
+    it is filled with. Values keep the person's casing; dates and times are ISO strings in the
+    person's timezone; `*_raw` is the span as written, kept for the card and the reply. A
+    reader may pass None for a value it did not find: `make_intent` leaves it out, so a slot
+    present in an `Intent` always holds a value."""
+
+    # who and what a request is about
+    ref: LeadRef | None  # the lead (or, for deals, the deal) as named
+    query: str | None  # words to search leads by
+    who: str | None  # a teammate or a lead named in a question
+    whose: str | None  # "mine" or "team"
+    mine: bool | None
+    exclude: str | None  # "besides chris", "not counting sam's"
+    without: str | None  # a lead left out of a company's list
+    not_whose: str | None  # a teammate's leads left out
+    group: str | None  # "leads", "meetings", a company: a request about several records
+    bulk: bool | None
+    company: str | None
+    name: str | None
+    title: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    changes: dict[str, str | None] | None  # lead fields to write, by field name
+    renamed: (
+        str | None
+    )  # "its kenji grey not gray": the old spelling, which must be the lead's name
+    name_part: str | None  # "first" or "last": the part of the name a correction respells
+    left: str | None  # "kenji gray left virtucon, ...": the company left, which must be the lead's
+    field: str | None  # the field a question asks about
+    fields: tuple[str, ...] | None
+    details: bool | None
+    # statuses, stages, tags, sequences
+    status: str | None
+    mark_as: str | None
+    is_status: str | None  # "is jane qualified?": the status asked about
+    back_to: str | None  # "put priya back to new"
+    stage: str | None
+    stage_words: str | None  # a stage as written when the CRM has no such stage
+    tag: str | None
+    remove: bool | None
+    color: str | None
+    sequence: str | None
+    # notes and calls
+    content: str | None
+    outcome: str | None
+    # tasks and time
+    phrase: str | None  # the task as described ("the one about pricing")
+    due: str | None
+    due_unsure: bool | None
+    priority: str | None
+    completed: bool | None
+    open: bool | None
+    only: str | None
+    shift_days: int | None
+    date: str | None
+    day: str | None
+    day_text: str | None
+    hour: int | None
+    minute: int | None
+    time_raw: str | None
+    when: str | None
+    past: str | None
+    period: str | None
+    since: str | None
+    # deals and amounts
+    value: float | None
+    value_raw: str | None
+    value_sign: int | None  # +1 / -1: "bump it by 5k", "drop it 2k"
+    value_unsure: bool | None
+    currency: str | None
+    close: str | None
+    close_raw: str | None
+    close_words: str | None
+    close_unsure: bool | None
+    close_shift_days: int | None  # "push close out 2 wks": from the deal's own close date
+    stages_said: tuple[str, str] | None  # two stages that disagree ("lost it, mark it won")
+    unread_words: str | None  # the part of a deal update not understood: asked, never dropped
+    # messages
+    subject: str | None
+    body: str | None
+    message: str | None
+    to_email: str | None
+    mailbox: str | None
+    channel: str | None
+    closing: str | None
+    received: str | None
+    unread: str | None
+    latest: bool | None  # "what did I last email …"
+    already: bool | None  # "did I already email …"
+    text: str | None  # new words for a waiting message or a lead field
+    words: str | None
+    # corrections of the coworker's last change
+    how: str | None  # "undo" or "soft"
+    wrong: str | None
+    meant: str | None
+    word: str | None
+    amended: bool | None  # a correction folded into a request still waiting
+    sure: bool | None
+    implied: bool | None
+    soft: bool | None
+    # talk
+    yes: bool | None
+    bye: bool | None
+    thanks: bool | None
+    greeting: bool | None
+    count: bool | None
+    shorthand: bool | None
+    source: str | None
+    topic: str | None
+
+
 @dataclass(frozen=True)
 class Intent:
     """What a message asks for (`kind`) and the values it gave (`slots`)."""
 
     kind: IntentKind
-    slots: dict[str, Any] = field(default_factory=dict)
+    slots: Slots = field(default_factory=lambda: Slots())
 
     def __post_init__(self) -> None:
         if self.kind not in INTENT_KINDS:  # a reader's typo must not become "unsupported"
             raise ValueError(f"unknown intent kind {self.kind!r}")
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.slots.get(key, default)
+    def but(self, kind: IntentKind | None = None, /, **changes: Unpack[Slots]) -> Intent:
+        """The same request with some values changed (None: that value dropped), or read as
+        another kind."""
+        slots = self.slots.copy()
+        slots.update(changes)
+        return make_intent(kind or self.kind, **slots)
 
 
 I = re.IGNORECASE  # noqa: E741 - the regex flag, as `re.I`
@@ -116,5 +236,9 @@ def strip_preamble(text: str) -> str:
     return out.rstrip(" ?!.")
 
 
-def make_intent(kind: IntentKind, **slots: Any) -> Intent:
-    return Intent(kind, {k: v for k, v in slots.items() if v is not None})
+def make_intent(kind: IntentKind, **slots: Unpack[Slots]) -> Intent:
+    given = Slots()
+    for key, value in slots.items():
+        if value is not None:
+            given[key] = value  # type: ignore[literal-required]
+    return Intent(kind, given)

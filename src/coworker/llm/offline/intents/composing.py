@@ -24,7 +24,7 @@ BODY_CONNECTOR = re.compile(
 
 
 SUBJECT_START = re.compile(
-    r"^(?:about|regarding|re|on the subject of|on|concerning|with (?:the )?subject(?: line)?|"
+    r"^(?:about|abt|regarding|re|on the subject of|on|concerning|with (?:the )?subject(?: line)?|"
     r"subject(?: line)?|titled|for)\b\s*:?\s*",
     I,
 )
@@ -101,6 +101,49 @@ def subject_text(text: str) -> str:
     return capitalise(text)[:300]
 
 
+# What a message is about, said instead of the message: "about the demo", "re pricing".
+_ABOUT = re.compile(r"^(?:about|abt|regarding|reg|re|concerning|on the subject of)\b\s*", I)
+# A noun phrase said where a message would be ("the new pricing", "our q3 numbers"): a topic
+# unless a verb makes it a sentence ("the new pricing is live").
+_NOUN_PHRASE = re.compile(r"^(?:the|our|my|your|this|that|these|those|an?)\s+\S", I)
+_SENTENCE_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|will|won'?t|can|can'?t|could|should|would|shall|has|"
+    r"have|had|does|did|do|don'?t|isn'?t|aren'?t|wasn'?t|got|get|moved|changed|went|looks?|"
+    r"works?|needs?|starts?|ends?|landed|arrived|signed|sent|ready|done|live|attached|coming|"
+    r"going|pushed|approved|confirmed|here|thanks|thx|pls|please)\b|'s\b|'re\b|'ll\b|[?!]",
+    I,
+)
+
+
+def topic_of(said: str) -> str | None:
+    """The topic when the words after the recipient name what to write about rather than the
+    message ("text dana the new pricing", "about the demo"): a topic is never sent as the
+    text, the person is asked what it should say. None when the words are the message."""
+    text = said.strip()
+    about = _ABOUT.match(text)
+    if about:
+        return text[about.end() :].strip() or None
+    if _NOUN_PHRASE.match(text) and len(text.split()) <= 6 and not _SENTENCE_VERB.search(text):
+        return text
+    return None
+
+
+# Words around the recipient that rule someone out or point past them: "lucas at tidewater
+# - not lucas bell, the other one", "lucas, not clark - the one at tidewater". The names ruled
+# out are read from the whole message when the lead is resolved (`names.negated_names`).
+_RULED_OUT = re.compile(
+    r"[\s,;.:-]*\b(?:but |and |though )?not\s+[^,;.]+?(?=\s*(?:[,;.]|\s-+\s|$))|"
+    r"[\s,;.:-]*\bthe other (?:one|guy|lady|person)\b|[\s,;.:-]*\bthe one(?=\s+(?:at|from|@)\s)",
+    I,
+)
+
+
+def recipient(said: str) -> str:
+    """The words that name the recipient, without the ones that rule someone else out."""
+    text = _RULED_OUT.sub(" ", said)
+    return re.sub(r"\s+", " ", text).strip(" ,;.:-")
+
+
 def split_ref(rest: str) -> tuple[str, str, str]:
     """`rest` as (who, connector, what follows); a name is split off when no connector."""
     q = re.search(r"\s*[\"\u201c](?P<body>[^\"\u201d]+)[\"\u201d]\s*$", rest)
@@ -111,7 +154,7 @@ def split_ref(rest: str) -> tuple[str, str, str]:
         if not re.search(r"\s(?:about|regarding|re)\s", " " + who + " ", I):
             return who, ":", q["body"]
     m = BODY_CONNECTOR.search(rest)
-    about = re.search(r"\s+(?:about|regarding|re|concerning|on the subject of)\b", rest, I)
+    about = re.search(r"\s+(?:about|abt|regarding|re|concerning|on the subject of)\b", rest, I)
     if about and (m is None or about.start() < m.start()):
         return rest[: about.start()], "about", rest[about.start() :].strip()
     if m and m.start() > 0:
@@ -132,27 +175,37 @@ def split_ref(rest: str) -> tuple[str, str, str]:
 
 def as_written(u: Utterance, piece: str) -> str:
     """`piece` of the analysed text as the person typed it: "txt me w/ the #" stays so in a
-    message (the analysed text reads "text me with the #"), an address keeps "-mail"."""
+    message (the analysed text reads "text me with the #"), an address keeps "-mail", and
+    "Hi Ingrid — per our call" keeps its dash and its curly quotes (the cleaned text the
+    readers see has straight ones)."""
     at = u.text.rfind(piece) if piece else -1
     if at < 0:
         return piece
-    same = [("equal", 0, len(u.text), 0, len(u.raw))]
+    end = at + len(piece)
+    # To the end of what was read: to the end of what was written (past the analysed cap,
+    # with the "?" a request's reading drops).
+    whole = not u.text[end:].strip(" ?!.")
+    start, stop = _mapped(u.text, u.raw, at, end, whole)
+    if not u.written or u.written == u.raw:
+        return u.raw[start:stop].strip()
+    start, stop = _mapped(u.raw, u.written, start, stop, stop >= len(u.raw))
+    return u.written[start:stop].strip()
+
+
+def _mapped(source: str, target: str, start: int, end: int, to_end: bool) -> tuple[int, int]:
+    """The span of `target` that `source[start:end]` was made from."""
     ops = (
-        same
-        if u.text == u.raw
-        else SequenceMatcher(None, u.text, u.raw, autojunk=False).get_opcodes()
+        [("equal", 0, len(source), 0, len(target))]
+        if source == target
+        else SequenceMatcher(None, source, target, autojunk=False).get_opcodes()
     )
 
-    def raw_at(pos: int, *, left: bool) -> int:
+    def at(pos: int, *, left: bool) -> int:
         for tag, i1, i2, j1, j2 in ops:
             if tag == "equal" and i1 <= pos <= i2:
                 return j1 + pos - i1
             if i1 <= pos < i2 or (not left and pos == i2 and i2 > i1):
                 return j1 if left else j2
-        return len(u.raw)
+        return len(target)
 
-    end = at + len(piece)
-    # To the end of what was read: to the end of what was written (past the analysed cap,
-    # with the "?" a request's reading drops).
-    stop = len(u.raw) if not u.text[end:].strip(" ?!.") else raw_at(end, left=False)
-    return u.raw[raw_at(at, left=True) : stop].strip()
+    return at(start, left=True), len(target) if to_end else at(end, left=False)

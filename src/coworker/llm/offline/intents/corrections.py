@@ -11,7 +11,7 @@ from datetime import datetime
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts
 from coworker.llm.offline.dates import find_when, iso
-from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.common import I, Intent, Slots, make_intent
 from coworker.llm.offline.intents.notes import CALL_REPORT
 from coworker.llm.offline.phones import find_phones
 from coworker.llm.offline.vocab import COMMON_WORDS
@@ -30,12 +30,19 @@ _UNDO_VERB = (
     r"my last change))?(?:\s*,?\s*(?:please|pls|thx|thanks))?"
 )
 UNDO = re.compile(rf"^{_OOPS}*{_UNDO_VERB}$", I)
-# "put luis back": the change to take back, named
+# "put luis back", "set luis back to new", "undo noah", "revert priya pls": the change to take
+# back, named; it may be one lead of several changed together ("mark priya and luis ...").
+# A status said with it after an "oops" ("oops only luis - put priya back to new") is checked
+# against what the record was before; said alone, it is a status change like any other.
+_WHO = r"[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?"
 _PUT_BACK = re.compile(
-    rf"^{_OOPS}*(?:please\s+|pls\s+)?(?:put|set|change)\s+(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)"
-    r"\s+back(?:\s+(?:how|the way)\s+(?:it|he|she|they)\s+(?:was|were))?$",
+    rf"^{_OOPS}*(?:please\s+|pls\s+)?(?:(?:put|set|change|move|switch|flip)\s+(?P<who>{_WHO})"
+    r"\s+back(?:\s+to\s+(?P<to>[a-z]+(?:\s+[a-z]+)?))?(?:\s+(?:how|the way)\s+(?:it|he|she|"
+    rf"they)\s+(?:was|were))?|(?:undo|revert|reverse|roll back)\s+(?P<who2>{_WHO})(?:'s)?"
+    r"(?:\s+(?:one|change|status))?)(?:\s+(?:please|pls|thx|thanks))?$",
     I,
 )
+_PRONOUN = re.compile(r"^(?:her|him|them|it|that|this)$", I)
 # "no don't do that", "scratch that", "actually leave it": said right after a change, it
 # takes it back; said to a question, nothing was done and nothing is
 SOFT = re.compile(
@@ -122,7 +129,7 @@ def _take_back(text: str) -> Intent | None:
     "undo that, wrong deal", "no not tom, luis. tom hasnt picked up". Every clause but the
     undo, the name meant and the wrong one must be a reason, not another request."""
     clauses = [c for c in _CLAUSE.split(text.strip().rstrip("?!. ")) if c]
-    slots: dict[str, object] = {}
+    slots = Slots()
     rest: list[str] = []
     for clause in clauses:
         if "how" not in slots and UNDO.match(clause):
@@ -130,7 +137,19 @@ def _take_back(text: str) -> Intent | None:
         elif "how" not in slots and SOFT.match(clause):
             slots["how"] = "soft"
         elif "how" not in slots and (named := _PUT_BACK.match(clause)):
-            slots["how"], slots["wrong"] = "undo", named["who"]
+            who = re.sub(
+                r"(?:'s|\s+(?:please|pls|plz|thx|thanks))$", "", named["who"] or named["who2"]
+            )
+            if _PRONOUN.match(who):  # "not amelia, put her back": the one named
+                slots["how"] = "undo"
+                slots.setdefault("wrong", who)
+            elif _named(who):
+                slots["how"], slots["wrong"] = "undo", who
+            else:
+                rest.append(clause)
+                continue
+            if named["to"] and vocab.status_in(named["to"]):
+                slots["back_to"] = vocab.status_in(named["to"])
         elif (
             not slots and not rest and (wrong := _NOT_THIS.match(clause)) and _named(wrong["wrong"])
         ):
@@ -145,10 +164,12 @@ def _take_back(text: str) -> Intent | None:
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
     if "how" not in slots or any(_REQUEST_VERB.match(c) or CALL_REPORT.match(c) for c in rest):
         return None  # another request, or a call report, is not a reason for an undo
+    if "back_to" in slots and len(clauses) == 1 and not re.match(_OOPS, text, I):
+        return None  # "put jane back to new" alone is a status to set, said in full
     if slots["how"] == "soft" and ("meant" in slots or "wrong" in slots):
         slots["how"] = "undo"
     soft = slots.pop("how") == "soft"
-    return make_intent("undo", soft=soft or None, **slots)
+    return make_intent("undo", **slots).but(soft=soft or None)
 
 
 # "actually reopen that task" right after it was marked done: taking that back, and only that.
@@ -224,7 +245,7 @@ def _moment_fix(text: str, now: datetime, said: str) -> Intent | None:
         return None
     when = found[0]
     at = when.value.astimezone(now.tzinfo)
-    slots: dict[str, object] = {"time_raw": m["value"].strip(), "sure": when.confident}
+    slots = Slots(time_raw=m["value"].strip(), sure=when.confident)
     if when.has_date:
         slots["date"] = at.date().isoformat()
     if when.has_time:
@@ -272,32 +293,30 @@ def text_fix_request(text: str) -> Intent | None:
 def amend(intent: Intent, fix: Intent) -> Intent | None:
     """A request not yet done, with the person's correction of one of its values ("make that
     4pm" while "follow up with Luis tomorrow at 3pm?" waits): None when it has no such value."""
-    if fix.kind == "correct_time" and intent.get("due"):
-        return make_intent(
-            intent.kind,
-            **{**intent.slots, "due": moved_due(str(intent.get("due")), fix), "amended": True},
-        )
-    word = fix.get("word") if fix.kind == "correct_value" else None
+    if fix.kind == "correct_time" and intent.slots.get("due"):
+        return intent.but(due=moved_due(str(intent.slots.get("due")), fix), amended=True)
+    word = fix.slots.get("word") if fix.kind == "correct_value" else None
     for slot, read in (("status", vocab.status_in), ("stage", vocab.stage_in)):
-        if word and intent.get(slot) is not None and read(str(word)):
-            return make_intent(
-                intent.kind, **{**intent.slots, slot: read(str(word)), "amended": True}
-            )
-    if fix.kind == "correct_value" and intent.get("value") is not None:
-        slots = {**intent.slots, "value": fix.get("value"), "value_raw": fix.get("value_raw")}
-        slots["amended"] = True
-        return make_intent(intent.kind, **slots)
+        if word and intent.slots.get(slot) is not None and read(str(word)):
+            fixed = read(str(word))
+            if slot == "status":
+                return intent.but(status=fixed, amended=True)
+            return intent.but(stage=fixed, amended=True)
+    if fix.kind == "correct_value" and intent.slots.get("value") is not None:
+        value, raw = fix.slots.get("value"), fix.slots.get("value_raw")
+        return intent.but(value=value, value_raw=raw, amended=True)
     return None
 
 
 def moved_due(due: str, fix: Intent) -> str:
     """`due` (ISO) with the day and/or the time of day `fix` names; the rest kept."""
     moved = datetime.fromisoformat(due)
-    if fix.get("date"):
-        day = datetime.fromisoformat(str(fix.get("date"))).date()
+    if fix.slots.get("date"):
+        day = datetime.fromisoformat(str(fix.slots.get("date"))).date()
         moved = moved.replace(year=day.year, month=day.month, day=day.day)
-    if fix.get("hour") is not None:
-        moved = moved.replace(hour=fix.get("hour"), minute=fix.get("minute") or 0, second=0)
+    hour = fix.slots.get("hour")
+    if hour is not None:
+        moved = moved.replace(hour=hour, minute=fix.slots.get("minute") or 0, second=0)
     return iso(moved)
 
 

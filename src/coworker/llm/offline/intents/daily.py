@@ -38,10 +38,19 @@ NEXT_CALLS = re.compile(
     r"what(?:'s| is) next|whats next|what should i do next)" + _NOW + r"$",
     I,
 )
-_WHEN = r"(?P<{}>yesterday|today|this week|last week)"
+_WHEN = r"(?P<{}>yesterday|today|this week|last week|my week|the week|my day)"
+# "what'd i get done yesterday", "what have i gotten through this week".
+_DONE = (
+    r"(?:do|done|get done|got done|gotten done|work on|worked on|accomplish|accomplished|achieve|"
+    r"achieved|get (?:thru|through)|got (?:thru|through)|gotten (?:thru|through)|finish|finished|"
+    r"knock out|knocked out|complete|completed|get to|got to)"
+)
 DID = re.compile(
-    r"^what\s+(?:did|have|had)\s+(?:i|we)\s+(?:do|done|get done|gotten done|work on|worked on|"
-    r"accomplish|accomplished|achieve|achieved)\s+" + _WHEN.format("when") + r"$|"
+    r"^what\s*(?:did|'d|d|have|'ve|ve|had)\s+(?:i|we)\s+(?:actually\s+|even\s+)?"
+    + _DONE
+    + r"\s+"
+    + _WHEN.format("when")
+    + r"$|"
     r"^(?:what\s+)?(?:i|we)\s+did\s+" + _WHEN.format("when4") + r"$|"
     r"^(?:my\s+)?(?:activity|recap|summary|numbers|stats)\s+(?:for|of|from)\s+"
     + _WHEN.format("when2")
@@ -135,17 +144,33 @@ def prep_name(text: str) -> str:
 
 # "whose lead is tom becker", "remind me whose lead tom is", "is dana mine", "who owns priya".
 _OWNED = r"(?:lead|contact|account|prospect)"
+_MINE = r"(?:mine|one of mine|my (?:lead|contact|account|one)|yours|ours)"
+_THEIRS = r"(?:[a-z]+(?:'s|’s|s'|s)|a teammate'?s|some(?:one|body) else'?s|the team'?s)"
 OWNER = re.compile(
     rf"^(?:remind me\s+|do you know\s+)?whose\s+{_OWNED}\s+is\s+(?P<n>.+)$|"
     rf"^(?:remind me\s+|do you know\s+)?whose\s+{_OWNED}\s+(?P<n2>.+?)\s+is$|"
     r"^(?:remind me\s+)?who\s+owns\s+(?P<n3>.+)$|"
     r"^(?:who'?s|whos|who is)\s+(?:the\s+)?owner\s+(?:of|for|on)\s+(?P<n4>.+)$|"
     r"^(?:who'?s|whos|who is)\s+(?P<n5>.+?)(?:'s|s')\s+owner$|"
-    r"^(?:is|are)\s+(?P<n6>.+?)\s+(?:mine|one of mine|one of my (?:leads|contacts)|"
+    r"^(?:is|are)\s+(?P<n6>(?:(?!\s+or\s).)+?)\s+(?:mine|one of mine|one of my (?:leads|contacts)|"
     r"my (?:lead|contact)|owned by me|assigned to me)$|"
-    r"^do\s+i\s+own\s+(?P<n7>.+)$",
+    r"^do\s+i\s+own\s+(?P<n7>.+)$|"
+    # "is tom becker mine or sams", "is jane sam's or mine", "dana - mine or sams?", "does
+    # marcus belong to me or sam", "who has priya, me or sam": the person names the choice.
+    rf"^(?:is|are)\s+(?P<n8>.+?)\s+(?:{_MINE}|{_THEIRS})\s+or\s+(?:is\s+(?:he|she|it|they)\s+|"
+    rf"are\s+they\s+)?(?:{_MINE}|{_THEIRS})$|"
+    rf"^(?P<n9>.+?)\s*(?:[-–—:,?]\s*)+(?:is\s+(?:he|she|it|that|this)\s+)?(?:{_MINE}|{_THEIRS})\s+or\s+"
+    rf"(?:{_MINE}|{_THEIRS})$|"
+    r"^(?:does|do|is)\s+(?P<n10>.+?)\s+(?:belong|belongs)\s+to\s+(?:me|us|\w+)(?:\s+or\s+(?:me|us|\w+))?$|"
+    r"^(?:who\s+has|who'?s\s+got|whos\s+got|who\s+has\s+got|who\s+owns|whose\s+is)\s+(?P<n11>.+?)"
+    r"\s*[,:-]?\s+(?:me|mine|you|sam|\w+'?s?)\s+or\s+(?:me|mine|\w+'?s?)$|"
+    # "tom becker - is he mine?"
+    rf"^(?P<n13>.+?)\s*[-–—:,]\s*(?:is\s+(?:he|she|it|that|this)\s+|are\s+they\s+)?{_MINE}$|"
+    # "is nora murphy sam's?": a teammate's, named with the apostrophe.
+    r"^(?:is|are)\s+(?P<n12>\w[\w.-]*(?:\s+\w[\w.-]*)?)\s+(?!(?:mine|yours)\b)[a-z]+(?:'s|’s|s')$",
     I,
 )
+_ASKED_WHOSE = re.compile(r"^(?:whose|who'?s|who\s+has|who\s+owns)\s+(?:is\s+)?(?:the\s+)?", I)
 _OWNER_TAIL = re.compile(rf"\s+(?:{_OWNED}|(?:at|from)\s+.+)$", I)
 # Not a person: "brief me on my pipeline", "prep me for the day".
 _NOT_A_LEAD = re.compile(r"(?:pipeline|day|week|today|tomorrow|tasks?|deals?|calls?|meetings?)", I)
@@ -203,6 +228,7 @@ def daily_request(cmd: str) -> Intent | None:
     if owner:
         said = next(g for g in owner.groups() if g)
         name = re.sub(r"^(?:the|that)\s+", "", _OWNER_TAIL.sub("", said), flags=I).strip(" ,")
+        name = _ASKED_WHOSE.sub("", name)  # "whose is tom becker, mine or sams"
         many = re.search(r"\b(?:any|all|leads|contacts|people|ppl|deals?|opps?)\b", name, I)
         if name and not many and not _NOT_A_LEAD.fullmatch(name):
             return make_intent("lead_owner", ref=lead_ref(name))
@@ -223,6 +249,7 @@ def daily_request(cmd: str) -> Intent | None:
         return make_intent("next_calls")
     did = DID.match(text)
     if did:
-        when = next(g for g in did.groups() if g)
-        return make_intent("activity_report", when=when.lower())
+        when = next(g for g in did.groups() if g).lower()
+        when = {"my week": "this week", "the week": "this week", "my day": "today"}.get(when, when)
+        return make_intent("activity_report", when=when)
     return None

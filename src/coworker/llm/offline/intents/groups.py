@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.intents.common import I
+from coworker.llm.offline.intents.common import I, Slots
 from coworker.llm.offline.intents.lists import TAGGED, tag_asked
 
 # "which acme leads r mine", "my leads at initech", "leads i own": the person's own leads.
@@ -59,7 +59,7 @@ _LEAD_NOUN = re.compile(r"\b(?:leads?|contacts?|prospects?|people|ppl)\b", I)
 _PRONOUNS = frozenset("them those these they us you me it".split())
 
 
-def read_group(who: str) -> dict[str, object] | None:
+def read_group(who: str) -> Slots | None:
     """The filters that name a group of leads ("all my new acme leads", "all hot leads at
     acme", "everyone at initech incl sams"): `status`, `company`, `tag`, `mine` (the
     person's own), and `unread`, the words read as none of them. None when the words name no

@@ -47,10 +47,23 @@ ASKED_FIELDS = {
     "company name": "company",
     "company": "company",
     "employer": "company",
+    "co": "company",
+    "org": "company",
     "lead status": "status",
     "status": "status",
     "lead source": "source",
     "source": "source",
+}
+# What else a question may ask of one lead beside its fields ("janes number + latest note"):
+# never a field a sentence changes, so apart from `ASKED_FIELDS`.
+ASKED_ALSO = {
+    "latest notes": "notes",
+    "latest note": "notes",
+    "last notes": "notes",
+    "last note": "notes",
+    "recent notes": "notes",
+    "notes": "notes",
+    "note": "notes",
 }
 # The fields a sentence may change ("set Jane's title to CFO"); the status has its own rule.
 FIELDS = {

@@ -13,7 +13,7 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.groups import LEAD_NOUNS, MINE, TAG_WORD, TEAM
-from coworker.llm.offline.intents.lead_field_names import FIELDS
+from coworker.llm.offline.intents.lead_field_names import FIELDS, named
 from coworker.llm.offline.intents.lists import (
     TAGGED,
     query_text,
@@ -55,10 +55,57 @@ ROLE_AT = re.compile(
 
 
 _LEAD_WORDS = re.compile(rf"\b{LEAD_NOUNS}\b|\b(?:who|whos|who'?s|anyone|anybody)\b", I)
+# "who else at initech besides chris", "acme leads, not counting sam's": a list but one
+# person, or but a teammate's leads (said with their name and an apostrophe).
+BESIDES = re.compile(
+    r"\s*,?\s*\b(?:besides|except(?:\s+for)?|other\s+than|apart\s+from|aside\s+from|"
+    r"not\s+counting|not\s+including|excluding|excl\.?|minus|without|leaving\s+out|but\s+not|"
+    r"but)\s+(?P<who>(?:the\s+)?[\w'’.-]+(?:\s+[\w'’.-]+){0,2}?)"
+    r"(?:\s+(?:ones|leads|contacts|people|ppl|too))?\s*[?.!]*$",
+    I,
+)
+# Said around the list and nothing about it: "who else", "still new".
+_ELSE = re.compile(r"\b(?:else|other|others|still)\b", I)
 
 
 def leads_request(u: Utterance, cmd: str) -> Intent | None:
     """Leads by name, company or status; whose they are and their tag narrow the list."""
+    besides = BESIDES.search(cmd)
+    if besides and besides.start() > 0:
+        but = _leads_but(u, cmd[: besides.start()], besides["who"])
+        if but is not None:
+            return but
+    return _leads_request_of(u, cmd)
+
+
+def _leads_but(u: Utterance, rest: str, who: str) -> Intent | None:
+    """The list the rest of the words ask for, less one person ("besides chris": `without`)
+    or less a teammate's leads ("not counting sam's": only the person's own, `mine`)."""
+    rest = normalise(_ELSE.sub(" ", rest)).text
+    rest = re.sub(r"\s+", " ", rest).strip(" ,-")
+    inner = _leads_request_of(u, rest)
+    if inner is None or inner.kind not in ("find_leads", "list_leads"):
+        return None
+    if inner.slots.get("role") or (inner.slots.get("details") and not inner.slots.get("query")):
+        return None
+    ref = inner.slots.get("ref")
+    if ref is not None and (ref.pronoun or ref.is_email or ref.is_phone):
+        return None
+    kept = inner.but("list_leads", details=None, field=None, count=None)
+    who = who.strip()
+    teammate = re.fullmatch(r"(?:the\s+)?(?P<n>[a-z]+)(?:'s|’s|s')", who, I)
+    if teammate and teammate["n"].lower() not in ("my", "mine", "ours"):
+        return kept.but(mine=True, not_whose=who)
+    said = re.sub(r"^(?:the|any|not|those|ones)\s+|\s+ones$", "", who.lower())
+    status = vocab.first_value(vocab.STATUS_PATTERNS, said)
+    if status and re.fullmatch(r"[a-z]+", said):  # "except the qualified ones": a status
+        return kept.but(status=None, exclude=status[0])
+    if not named(who) or status:
+        return None  # "without an email": not a person
+    return kept.but(without=who)
+
+
+def _leads_request_of(u: Utterance, cmd: str) -> Intent | None:
     tag = tag_asked(cmd)
     if tag is None:
         kind = TAG_WORD.search(cmd)
@@ -77,20 +124,19 @@ def leads_request(u: Utterance, cmd: str) -> Intent | None:
         return inner
     if inner is not None and inner.kind != "find_leads":
         return inner
-    if inner is not None and (inner.get("details") or inner.get("role")):
-        ref = inner.get("ref")
+    if inner is not None and (inner.slots.get("details") or inner.slots.get("role")):
+        ref = inner.slots.get("ref")
         if mine or (ref is not None and ref.pronoun):
             return inner  # one person ("my lead jane smith"): whose is beside the point
         inner = None  # "acme tagged hot": the words name where to look
     if inner is None and not tag and not _LEAD_WORDS.search(cmd):
         return None  # "is that one mine": not a list of leads
-    slots: dict[str, object] = dict(inner.slots) if inner is not None else {}
-    for key in ("details", "field", "role"):
-        slots.pop(key, None)
+    listed = make_intent("list_leads") if inner is None else inner.but("list_leads")
+    listed = listed.but(details=None, field=None, role=None, mine=True if mine else None, tag=tag)
     if inner is None and query_text(rest):
         where = lead_ref(query_text(rest))
-        slots.update(ref=where, query=where.text)
-    return make_intent("list_leads", **slots, mine=True if mine else None, tag=tag)
+        listed = listed.but(ref=where, query=where.text)
+    return listed
 
 
 def _unowned_request(u: Utterance, cmd: str) -> Intent | None:
@@ -106,10 +152,10 @@ def _unowned_request(u: Utterance, cmd: str) -> Intent | None:
     if intent is None or intent.kind != "find_leads":
         return intent
     if untouched:
-        return make_intent("find_leads", **{**intent.slots, "status": "new"})
+        return intent.but("find_leads", status="new")
     assert negated is not None
     excluded = negated["s"].lower().rstrip("s").replace("client", "customer")
-    return make_intent("find_leads", **{**intent.slots, "status": None, "exclude": excluded})
+    return intent.but("find_leads", status=None, exclude=excluded)
 
 
 def _leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901

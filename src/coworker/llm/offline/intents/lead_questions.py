@@ -16,12 +16,18 @@ from coworker.llm.offline.intents.common import (
     make_intent,
     strip_preamble,
 )
-from coworker.llm.offline.intents.lead_field_names import ASKED_FIELDS, alternatives, named
+from coworker.llm.offline.intents.lead_field_names import (
+    ASKED_ALSO,
+    ASKED_FIELDS,
+    alternatives,
+    named,
+)
 from coworker.llm.offline.slots import LeadRef, lead_ref, without_pasted, without_possessive
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.vocab import STATUS_WORDS, status_in
 
-_ONE_FIELD = alternatives(ASKED_FIELDS)
+_ASKABLE = {**ASKED_FIELDS, **ASKED_ALSO}
+_ONE_FIELD = alternatives(_ASKABLE)
 # "phone + email", "email and phone", "title/company": several fields in one question.
 _AND_FIELD = rf"(?:\s*(?:\+|&|,|/|\band\b|\bn\b|\bor\b)\s*{_ONE_FIELD})"
 _FIELDS = (
@@ -32,17 +38,33 @@ _ASK = (
     r"(?:(?:what'?s|whats|wats|what is|what are|what r|give me|gimme|get me|tell me|send me|"
     r"find me|find|show me|pull up|look up|lookup|i need|need|do you have|do u have|do we have|"
     r"have we got|have you got|got|can i get|can i have|can u get|grab|check|know|shoot me|"
-    r"text me|dm me|(?:do|should) (?:i|we) (?:need to |have to )?(?:update|change|fix)|"
-    r"is it time to update|does .{1,20} need updating)\s+)?(?:the\s+|a\s+|an\s+)?"
+    r"text me|dm me|is there|are there|"
+    r"(?:do|should) (?:i|we) (?:need to |have to )?(?:update|change|fix)|"
+    r"is it time to update|does .{1,20} need updating)\s+)?(?:the\s+|a\s+|an\s+|any\s+)?"
 )
 _REF = r"(?P<r>[\w@.+'’ -]+?)"
 _POSSESSIVE = r"(?:'s|’s|s'|'|’)?(?:\s*[-–:,]\s*(?=\S))?"
 _AT = r"(?:\s+(?:at|@|from|with)\s+(?P<at>[\w&.' -]+?))?"
+# Where a value is kept, said between the field and whose it is ("email on file for mason").
+_KEPT = r"(?:\s+(?:on file|listed|saved|stored|in the crm|in crm|in the system))?"
+_WE_HAVE = r"(?:do|does|did)\s+(?:we|you|u|i)\s+(?:have|got)|(?:we|you|u|i)\s*(?:'ve|ve|have)\s+got"
+# "email addr for hannah phillips", "number for tom at acme", "an email on file for mason"
+_FOR_WHOM = re.compile(rf"^{_ASK}{_FIELDS}{_KEPT}\s+(?:for|of|on)\s+{_REF}$", I)
+# "janes #", "whats luis ortegas cell", "marcus reed phone + email", "whats her email"
+_WHOSE = re.compile(
+    rf"^{_ASK}{_REF}{_POSSESSIVE}\s*(?:current\s+|new\s+|latest\s+)?{_FIELDS}{_AT}$", I
+)
 _FIELD_QUESTIONS = (
-    # "email addr for hannah phillips", "number for tom at acme"
-    re.compile(rf"^{_ASK}{_FIELDS}\s+(?:for|of|on)\s+{_REF}$", I),
-    # "janes #", "whats luis ortegas cell", "marcus reed phone + email", "whats her email"
-    re.compile(rf"^{_ASK}{_REF}{_POSSESSIVE}\s*(?:current\s+|new\s+|latest\s+)?{_FIELDS}{_AT}$", I),
+    _FOR_WHOM,
+    # "what email do we have on file for mason torres", "which # do u have for tom"
+    re.compile(rf"^(?:what|which)\s+{_FIELDS}\s+(?:{_WE_HAVE}){_KEPT}\s+(?:for|on)\s+{_REF}$", I),
+    # "does priya shah have an email", "does jane have a cell on file"
+    re.compile(
+        rf"^(?:does|do|did|has)\s+{_REF}\s+(?:have|has|got)\s+(?:an?\s+|any\s+|the\s+)?"
+        rf"(?:(?:current|working|valid|direct|work)\s+)?{_FIELDS}{_KEPT}$",
+        I,
+    ),
+    _WHOSE,
     # "what email does jane have", "which number is tom on"
     re.compile(
         rf"^(?:what|which)\s+{_FIELDS}\s+(?:does|is|do)\s+{_REF}\s*(?:have|use|on|at|work at|"
@@ -86,7 +108,7 @@ _IMPLIED_FIELD = (
     ),
     (
         re.compile(
-            rf"^(?:what|which)\s+(?:company|org|organi[sz]ation)\s+(?:is|does)\s+{_REF}"
+            rf"^(?:what|which)\s+(?:company|co|org|organi[sz]ation)\s+(?:is|does)\s+{_REF}"
             rf"\s+(?:at|with|from|in|work (?:for|at))$",
             I,
         ),
@@ -114,6 +136,32 @@ _IS_STATUS = re.compile(
     rf"(?P<s>{_STATUS_NAMES})(?:\s+(?:yet|already|now|still|or not|at this point))?$",
     I,
 )
+# "should i mark hugo hayes as customer?", "do i need to move jane to contacted", "is it time
+# to mark chris a customer", "should dana be marked qualified": asking advice about a status
+# change is a question, never the change. It is answered with the status as it is.
+_CHANGE = r"(?:mark|move|set|change|switch|update|make|put|bump|flag|qualify|upgrade)"
+_SHOULD_STATUS = re.compile(
+    rf"^(?:(?:do\s+(?:you|u)\s+think\s+|would\s+it\s+make\s+sense\s+(?:if|that)\s+)?"
+    rf"(?:should|shd|shld|must|do|does)\s+(?:i|we|u)\s+(?:really\s+|also\s+|still\s+)*(?:need\s+to\s+|"
+    rf"have\s+to\s+|go\s+ahead\s+and\s+)?|is\s+it\s+time\s+(?:to|that\s+(?:i|we))\s+|"
+    rf"(?:is\s+it\s+)?worth\s+|time\s+to\s+)(?:{_CHANGE}(?:ing)?)\s+{_REF}\s+(?:as\s+|to\s+|"
+    rf"into\s+|over\s+to\s+)?(?:an?\s+)?(?P<s>{_STATUS_NAMES})"
+    rf"(?:\s+(?:yet|now|already|or not|at this point|then))*$|"
+    rf"^(?:should|shd|shld)\s+(?P<r2>[\w@.+'’ -]+?)\s+be\s+"
+    rf"(?:marked|moved|set|changed|made|flagged|bumped)\s+"
+    rf"(?:as\s+|to\s+)?(?:an?\s+)?(?P<s2>{_STATUS_NAMES})(?:\s+(?:yet|now|already|or not))*$",
+    I,
+)
+
+
+def should_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "should i mark hugo hayes as customer?": the lead's status, and nothing changed. Read
+    before every rule that acts, since the words of the change are all there."""
+    text = _TAIL.sub("", TRAILER.sub("", cmd.strip()).strip(" ?!.")).strip(" ?!.")
+    m = _SHOULD_STATUS.match(text)
+    if not m:
+        return None
+    return _asking(m["r"] or m["r2"], ("status",), None)
 
 
 _ONLY_FIELDS = re.compile(rf"^\s*{_FIELDS}\s*[?.!]*\s*$", I)
@@ -126,14 +174,67 @@ def only_fields(text: str) -> bool:
 
 
 def _fields_of(text: str) -> tuple[str, ...]:
-    found = [ASKED_FIELDS[m.group(0).lower()] for m in re.finditer(_ONE_FIELD, text, I)]
+    found = [_ASKABLE[m.group(0).lower()] for m in re.finditer(_ONE_FIELD, text, I)]
     return tuple(dict.fromkeys(found))
 
 
 def field_question_request(u: Utterance, cmd: str) -> Intent | None:
     """ "what's Jane's email?", "janes #", "marcus reed phone + email", "toms title at acme",
     "what does dana do", "where does mei work", "is marcus qualified yet"."""
-    return _field_question(cmd) or pasted_question_request(u, cmd)
+    return _questions_on_one(cmd) or _field_question(cmd) or pasted_question_request(u, cmd)
+
+
+# Where one question about a lead ends and the next begins: "lucas coleman - whats his
+# title again, and which co is he at", "hugo hayes: email? and whats his number".
+_NEXT_QUESTION = re.compile(
+    r"\s*(?:[,;?]\s*(?:and\s+|&\s*|\+\s*|also\s+|plus\s+)?|\s+[-–—:]\s+|:\s+|"
+    r"\s+(?:and|&|\+|plus|n)\s+(?=(?:what'?s?|which|where'?s?|who'?s?|how|is|does|do)\b))\s*",
+    I,
+)
+_HIS = re.compile(r"\b(?:his|her|their)\b", I)
+_HE = re.compile(r"\b(?:he|she|they|him|them)\b", I)
+
+
+def _questions_on_one(cmd: str) -> Intent | None:
+    """Several questions about one lead in one message, answered together: "whats dana's
+    title and where does she work", "lucas coleman - whats his title again, and which co is
+    he at". Every part must be a question about the same person (a pronoun in a later part
+    is the person named first), or nothing is read: no question is dropped unanswered."""
+    text = TRAILER.sub("", cmd.strip()).strip(" ?!.")
+    parts = [p for p in _NEXT_QUESTION.split(text) if p and p.strip(" ?!.")]
+    if len(parts) < 2:
+        return None
+    who = ""
+    if named(parts[0]) and not _HIS.fullmatch(parts[0]) and not _HE.fullmatch(parts[0]):
+        who, parts = parts[0], parts[1:]  # "lucas coleman - …": whom the questions are about
+    fields: list[str] = []
+    first: Intent | None = None
+    for part in parts:
+        part = part.strip(" ?!.")
+        if who:
+            part = _HE.sub(who, _HIS.sub(f"{who}'s", part))
+        asked = _fields_of(part) if only_fields(part) and who else None
+        if asked:
+            fields.extend(asked)
+            continue
+        found = _field_question(part)
+        ref = found.slots.get("ref") if found is not None else None
+        if (
+            found is None
+            or ref is None
+            or found.slots.get("is_status")
+            or not found.slots.get("details")
+        ):
+            return None
+        if first is None:
+            first = found
+            who = who or ref.text
+        elif (first.slots.get("ref") or LeadRef()).text.lower() != ref.text.lower():
+            return None  # two people: not one lead's questions
+        fields.extend(found.slots.get("fields") or (found.slots.get("field") or "notes",))
+    if not who:
+        return None
+    return _asking(who, tuple(dict.fromkeys(fields)), None)
 
 
 def pasted_question_request(u: Utterance, cmd: str) -> Intent | None:
@@ -183,16 +284,18 @@ def field_of_request(u: Utterance, cmd: str) -> Intent | None:
     """ "email addr for hannah phillips", "phone # of tom", "send me danas email": asked
     before any sending rule reads them as an email to write. "email for jane" stays theirs."""
     text = TRAILER.sub("", cmd.strip()).strip(" ?!.")
-    m = _FIELD_QUESTIONS[0].match(text)
+    m = _FOR_WHOM.match(text)
     if m and not re.fullmatch(r"e-?mail", m["f"].strip(), I):
         return _asking(m["r"], _fields_of(m["f"]), None)
     if re.match(r"(?:send|shoot|text|dm|email)\s+me\b", text, I):  # "send me dana's email"
-        m = _FIELD_QUESTIONS[1].match(text)
+        m = _WHOSE.match(text)
         if m:
             return _asking(m["r"], _fields_of(m["f"]), m["at"])
     return None
 
 
+# Said inside a question and nothing about what it asks.
+_HEDGE = re.compile(r"\b(?P<who>we|you|u|i)\s+(?:even|actually|really|still)\b", I)
 # Shorthand a question ends with that says nothing about what is asked.
 _TAIL = re.compile(
     r"(?:\s+(?:rn|right now|real quick|quick|asap|again|pls|plz|please|thx|thanks|ty|atm|"
@@ -203,6 +306,7 @@ _TAIL = re.compile(
 
 def _field_question(cmd: str) -> Intent | None:
     text = _TAIL.sub("", TRAILER.sub("", cmd.strip()).strip(" ?!.")).strip(" ?!.")
+    text = _HEDGE.sub(r"\g<who>", text)  # "do we even have a number for priya"
     for pattern in _FIELD_QUESTIONS:
         m = pattern.match(text)
         if m:
@@ -233,8 +337,10 @@ def _asking(
         return None
     if at and not ref.company and ref.text:
         ref = LeadRef(ref.text, company=at.strip())
-    if ref.empty:
-        return None
+    if ref.empty or fields == ("notes",):
+        return None  # "janes notes" alone: the notes listing's to read
+    if "notes" in fields:  # "janes number + latest note": the whole record carries both
+        return make_intent("find_leads", ref=ref, query=ref.text or None, details=True)
     return make_intent(
         "find_leads",
         ref=ref,

@@ -18,9 +18,15 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.lead_field_names import FIELD, FIELDS, named
-from coworker.llm.offline.intents.leads import has_title_words, status_request
-from coworker.llm.offline.slots import email_in, lead_ref, phone_in
-from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.intents.leads import (
+    WHEN_ASIDE,
+    WHEN_WORD,
+    has_title_words,
+    status_request,
+)
+from coworker.llm.offline.phones import find_phones
+from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, phone_in
+from coworker.llm.offline.text import Utterance, similarity
 from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value
 
 # Where a value ends and the next clause begins: "Hooli, please update her company".
@@ -49,7 +55,7 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
         re.compile(
             rf"^(?:change|update|set|fix|correct|edit|replace|make|mark|put|switch)\s+"
             rf"(?P<ref>.+?){_POSS}?\s+"
-            rf"(?:new\s+)?{FIELD}\s+(?:to|as|=|:|with|into|->)\s+(?P<value>.+)$",
+            rf"(?:new\s+)?{FIELD}\s+(?:to|as|=|:|with|into|->|-+|–)\s+(?P<value>.+)$",
             I,
         ),
         None,
@@ -86,6 +92,26 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
         re.compile(
             rf"^(?:new|updated|correct)\s+{FIELD}\s+for\s+(?P<ref>.+?)\s*(?:[:\-,]|is)\s*"
             rf"(?P<value>.+)$",
+            I,
+        ),
+        None,
+        False,
+    ),
+    # "new # for noah gonzalez 555 310 7788": a number or an address needs no "is" before it
+    (
+        re.compile(
+            rf"^(?:new|updated|correct)\s+{FIELD}\s+for\s+(?P<ref>.+?)\s+"
+            r"(?P<value>[\w.+-]+@[\w.-]+|\+?\(?\d[\d ().-]{6,}\d)(?:\s+now)?$",
+            I,
+        ),
+        None,
+        False,
+    ),
+    # "# for amelia okafor changed: 555 867 5309", "email for tom is now tb@x.io"
+    (
+        re.compile(
+            rf"^{FIELD}\s+(?:for|of)\s+(?P<ref>.+?)\s+(?:has\s+)?(?:changed|is now|changed to|"
+            r"now)\s*(?:to\s+)?[:\-,]?\s*(?P<value>.+)$",
             I,
         ),
         None,
@@ -144,9 +170,26 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     ),
     (
         re.compile(
-            r"^(?P<ref>.+?)\s+(?:now works|works now|has moved|moved|switched|has joined|joined|"
-            r"is now|went|has gone|moved over|jumped ship)\s+(?:at|for|to|with|over to)\s+"
-            r"(?P<value>.+)$",
+            r"^(?P<ref>.+?)\s+(?:(?:now works|works now|has moved|moved|switched|has joined|joined|"
+            r"is now|went|has gone|moved over|jumped ship)\s+(?:at|for|to|with|over to)|"
+            r"(?:has\s+|just\s+)?joined)\s+(?P<value>.+)$",
+            I,
+        ),
+        "company",
+        False,
+    ),
+    # "kenji gray left virtucon, he's at pied piper now", "abigail left virtucon for initech",
+    # "noah's not at riverbend anymore - he's with hooli": the old company, then the new one
+    (
+        re.compile(
+            r"^(?P<ref>.+?)(?:'s|’s|\s+is|\s+has)?\s+(?:just\s+)?(?:left|quit|no\s+longer\s+"
+            r"(?:at|with|works?\s+(?:at|for))|not\s+(?:at|with)|isn'?t\s+(?:at|with))\s+"
+            r"(?P<old>.+?)(?:\s+any\s?more)?(?:\s+for\s+|(?:\s*[,;.]\s*|\s+-+\s+|"
+            r"\s+(?:and|but)\s+)(?:and\s+)?(?:(?:she|he|they)(?:'s|’s|s|\s+is|'re|\s+are)\s+"
+            r"(?:now\s+)?(?:at|with|over at|working (?:at|for))|(?:she|he|they)\s+(?:now\s+)?"
+            r"(?:works?|went|moved|switched|joined)(?:\s+(?:at|for|to|over to|with))?|"
+            r"(?:is\s+)?now\s+(?:at|with|works? (?:at|for)|working (?:at|for)|over at)|joined|"
+            r"went to|moved to|moved over to|switched to|is at|now)\s+)(?P<value>.+)$",
             I,
         ),
         "company",
@@ -180,10 +223,104 @@ _MOVED = re.compile(
 )
 
 
+# A lead's name said wrong in the CRM: "fix typo: its kenji grey not gray", "kenji gray is
+# spelled kenji grey", "typo in amelia's last name, it's okafur", "its abby not abigail".
+_NAME_WORDS = r"[a-z][\w'’.-]*(?:\s+[a-z][\w'’.-]*){0,2}"
+_TYPO_HEAD = re.compile(
+    r"^(?:(?:small|quick|pls|please)\s+)*(?:fix\s+(?:a\s+|the\s+)?(?:typo|spelling)|typo|"
+    r"spelling(?:\s+(?:fix|error|mistake))?|misspel(?:led|t)|name fix|wrong spelling)"
+    r"(?:\s+(?:in|on|for)\s+(?:the\s+)?(?:name|crm))?\s*[:,-]*\s*",
+    I,
+)
+_NAME_FIXES = (
+    # "its kenji grey not gray", "it's abby, not abigail kowalski"
+    re.compile(
+        rf"^(?:it'?s|its|it is|that'?s|thats|should be|spelled)\s+(?P<new>{_NAME_WORDS})\s*,?\s+"
+        rf"(?:not|instead of)\s+(?P<old>{_NAME_WORDS})$",
+        I,
+    ),
+    # "kenji gray is spelled kenji grey", "kenji gray -> kenji grey", "isabella bryant should
+    # be isabella bryan"
+    re.compile(
+        rf"^(?P<old>{_NAME_WORDS})(?:'s name)?\s+(?:is (?:actually )?spelled|is spelt|should be "
+        rf"spelled|should be|->|=>|→|is actually)\s+(?P<new>{_NAME_WORDS})$",
+        I,
+    ),
+    # "typo in amelia okafor's last name, it's okafur", "zoe's first name is actually zoey"
+    re.compile(
+        rf"^(?:(?:in|on)\s+)?(?P<ref>{_NAME_WORDS}?)(?:'s|’s|s')?\s+(?P<part>first|last|sur)\s*"
+        r"name\s*(?:[,:-]+\s*)?(?:it'?s|its|it is|is|should be|=|->)?\s*(?:actually\s+|really\s+|"
+        r"spelled\s+)?(?P<new>[a-z][\w'’.-]*)$",
+        I,
+    ),
+)
+
+
+def name_fix_request(cmd: str) -> Intent | None:
+    """A misspelt name corrected: the lead the old spelling names, and the new spelling.
+    The plan checks the old words are the lead's name before anything is written."""
+    text = _TYPO_HEAD.sub("", cmd.strip().rstrip(".!"), count=1)
+    typo = text != cmd.strip().rstrip(".!")
+    for index, pattern in enumerate(_NAME_FIXES):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        new = m["new"].split()
+        if index == 2:
+            part = "last" if m["part"].lower() in ("last", "sur") else "first"
+            old_words = re.sub(r"(?:'s|’s|s')$", "", m["ref"]).split()
+            changes = {"name": m["new"]}
+        else:
+            old_words = m["old"].split()
+            if not _all_names([*new, *old_words]):
+                return None
+            if index == 1 and not (typo or _alike(old_words, new)):
+                return None  # "tom should be cto": not a spelling
+            part = None
+            if len(new) > len(old_words):  # "kenji grey not gray": the lead is "kenji gray"
+                old_words = _swapped(new, old_words)
+            changes = {"name": " ".join(_swapped(old_words, new))}
+        ref = lead_ref(" ".join(old_words))
+        if ref.empty or ref.pronoun or not named(" ".join(old_words)):
+            return None
+        return make_intent(
+            "update_lead", ref=ref, changes=changes, renamed=" ".join(old_words), name_part=part
+        )
+    return None
+
+
+def _all_names(words: list[str]) -> bool:
+    return all(named(w) and not re.search(r"\d", w) for w in words)
+
+
+def _alike(old: list[str], new: list[str]) -> bool:
+    """Two spellings of one name: as many words, each the same or much like its counterpart
+    ("bryant", "bryan"), never a short word for another ("tom", "cto")."""
+    return len(old) == len(new) and all(
+        a.lower() == b.lower() or (min(len(a), len(b)) >= 4 and similarity(a, b) >= 0.7)
+        for a, b in zip(old, new, strict=True)
+    )
+
+
+def _swapped(into: list[str], words: list[str]) -> list[str]:
+    """`into` with each of `words` put in place of the word of `into` most like it:
+    (["abigail", "kowalski"], ["abby"]) -> ["abby", "kowalski"]."""
+    out = list(into)
+    if len(words) >= len(into):
+        return list(words)
+    for word in words:
+        at = max(range(len(into)), key=lambda i: similarity(into[i], word))
+        out[at] = word
+    return out
+
+
 def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
     """ "set Jane's title to CFO", "janes new email is x", "luis new cell 555-777-1212",
     "tom becker is cto now, update his title", "jane moved companies" (which company: asked).
     The value is the person's own words; only the field they named changes."""
+    renamed = name_fix_request(cmd)
+    if renamed is not None:
+        return renamed
     for pattern, fixed, implied in _UPDATES:
         m = pattern.match(cmd)
         if not m:
@@ -192,7 +329,14 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         ref_text = m["ref"].strip()
         if fixed == "company" and (len(ref_text.split()) > 4 or re.search(r"\d", m["value"])):
             continue  # "the demo moved to 4pm" is not a lead changing company
-        value = _value(field_name, m["value"])
+        left = m.groupdict().get("old")
+        if left is not None and any(_NOT_AN_EMPLOYER.match(w) for w in (left, m["value"])):
+            continue  # "jane left a vm, she's at the airport now": no job changed
+        said = m["value"]
+        if field_name == "company":  # "pied piper, same role": the company, not the aside
+            said, aside = company_and_aside(said)
+            implied = implied or not _KNOWN_ASIDE.fullmatch(aside)
+        value = _value(field_name, said)
         if value is None:
             continue
         groups = m.groupdict()
@@ -217,8 +361,14 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         possessive = re.search(rf"{_POSS}$", ref_text)
         if ref.empty or not (possessive or ref.pronoun or named(ref.describe())):
             continue  # "the new email is ..." names no one
+        if left and not ref.pronoun and not ref.company:  # "luis left initech": that luis
+            ref = LeadRef(ref.text, company=left.strip())
         return make_intent(
-            "update_lead", ref=ref, changes={field_name: value}, implied=implied or None
+            "update_lead",
+            ref=ref,
+            changes={field_name: value},
+            implied=implied or None,
+            left=groups.get("old"),  # "not at virtucon anymore": the company, not the lead
         )
     moved = _MOVED.match(cmd)
     if moved:
@@ -256,12 +406,60 @@ def _value(field_name: str, said: str) -> str | None:
     value = value.strip().strip("\"'").rstrip(".")
     if field_name == "email":
         return email_in(value)
-    if field_name == "phone":
+    if field_name == "phone":  # libphonenumber reads "(555) 444-1200" whole, brackets and all
+        phones = find_phones(value)
+        if len(phones) == 1:
+            return phones[0].text
         found = phone_in(value)
-        return found[0] if found else None
+        return found[0] if found and not phones else None
     if not value or len(value.split()) > 8:
         return None
     return value
+
+
+# Where a company said in a sentence ends: at a comma, a dash or "tho"/"but" ("pied piper,
+# same role", "hooli - same job tho"), unless a legal suffix follows ("Acme, Inc."); and
+# before a time said with it ("initech as of monday", "hooli last week").
+_COMPANY_END = re.compile(
+    r"\s*[,;]\s*(?!\s*(?:inc|llc|ltd|co|corp|gmbh|plc|lp|sa|ag)\b\.?\s*$)|\s+-+\s+|"
+    r"\s+(?:tho|though|but|and (?:she|he|they))\b",
+    I,
+)
+# What may follow the company without changing anything else: the same role, a time, chatter,
+# Anything else ("now vp of sales") may be a second change: the company
+# is then shown and asked, not written at once.
+_KNOWN_ASIDE = re.compile(
+    r"(?:(?:(?:she|he|they)(?:'s|’s|s| is| are|'re)\s+)?(?:still\s+)?(?:the\s+)?same\s+"
+    r"(?:role|title|job|position|gig|seat|team)(?:\s+(?:tho|though|as before))?|"
+    r"(?:(?:she|he|they)(?:'s|’s|s| is| are|'re)\s+)?still\s+(?:the\s+|a\s+|an\s+)?[\w ]{2,30}|"
+    rf"(?:as of|since|effective|starting|from)\s+[\w/ ]{{2,25}}|{WHEN_WORD}|"
+    r"fyi|btw|lol|haha|tho|ok|"
+    r"per (?:linkedin|her|his|their|email)[\w ]*|saw (?:it )?on linkedin|"
+    r"(?:(?:please|pls|plz|so|can you|could you|can u)\s+)*(?:update|change|fix)(?:\s+(?:it|that|"
+    r"this|his|her|their|the)(?:\s+[\w]+){0,3})?|please|pls|plz|thx|thanks|ty|)[.!)]*",
+    I,
+)
+
+
+# What someone leaves, or is at, that is not an employer: "left a vm", "left early", "at home".
+_NOT_AN_EMPLOYER = re.compile(
+    r"^(?:a|an|me|us|you|him|her|them|my|our|your|his|their|for|early|late|work|home|lunch|"
+    r"the (?:office|airport|beach|gym|call|meeting|building)|works?|working|vacation|pto|ooo|"
+    r"voicemail|vm|message|msg|note|town)\b",
+    I,
+)
+
+
+def company_and_aside(said: str) -> tuple[str, str]:
+    """ "pied piper, same role" -> ("pied piper", "same role"); "initech as of monday" ->
+    ("initech", "as of monday"): the company as the person wrote it, and what followed."""
+    parts = _COMPANY_END.split(said, maxsplit=1)
+    head, aside = parts[0], (parts[-1] if len(parts) > 1 else "")
+    when = WHEN_ASIDE.search(head)
+    if when and when.start() > 0:
+        aside = (aside or when.group(0)).strip()
+        head = head[: when.start()]
+    return head.strip(), aside.strip()
 
 
 # "daniel's contacted now", "maya is unqualified, budget got cut": a status said about a

@@ -6,7 +6,6 @@ or a bare name `lead_fields.py`.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import (
@@ -15,6 +14,7 @@ from coworker.llm.offline.intents.common import (
     TASK_WORDS,
     I,
     Intent,
+    Slots,
     make_intent,
 )
 from coworker.llm.offline.intents.groups import read_group
@@ -76,7 +76,7 @@ def create_lead_request(u: Utterance, cmd: str) -> Intent | None:
 
 
 def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wording
-    slots: dict[str, Any] = {}
+    slots = Slots()
     paren = re.match(r"^(?P<n>[^()]+?)\s*\((?P<inner>[^)]*)\)(?P<rest>.*)$", text, re.S)
     if paren:
         text = f"{paren['n']}, {paren['inner']}{paren['rest']}"
@@ -249,8 +249,23 @@ def delete_request(u: Utterance, cmd: str) -> Intent | None:
 
 STATUS_VALUE = r"(?:a |an )?(?P<st>[\w' -]{2,30}?)"
 
+# A time said after a value (a status, a company), which is not part of it: "as of monday",
+# "since last week", "last week", "today".
+WHEN_WORD = (
+    r"(?:today|tonight|yesterday|now|recently|earlier|this (?:morning|afternoon|evening|week|"
+    r"month)|last (?:week|wk|month|night|\w+day)|(?:on |this |last )?(?:mon|tues?|wed(?:nes)?|"
+    r"thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|\d{1,2}/\d{1,2}|(?:a|an|one|two|three|\d+)\s+"
+    r"(?:days?|weeks?|wks?|months?)\s+ago)"
+)
+WHEN_ASIDE = re.compile(
+    rf"(?:\s*,?\s+(?:as of|since|effective(?:\s+as of)?|starting(?:\s+from)?)\s+[\w/ ]{{2,25}}|"
+    rf"\s+{WHEN_WORD})\s*$",
+    I,
+)
+
 
 def status_request(u: Utterance, cmd: str) -> Intent | None:
+    cmd = WHEN_ASIDE.sub("", cmd).strip() or cmd  # "contacted as of today": the status
     patterns = (
         rf"^(?:change|update|set)\s+(?:the\s+)?status\s+(?:of|for|on)\s+(?P<ref>.+?)\s+(?:to|"
         rf"as)\s+{STATUS_VALUE}$",
@@ -298,7 +313,7 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         bulk = bool(re.match(r"^(?:all|every|everyone|everybody)\b", ref_text, I))
         group = _bulk_group(m["ref"]) if bulk else None
         if group is not None:  # "mark all my new acme leads as contacted": every filter
-            return make_intent("bulk_status", mark_as=status, **group, who=m["ref"])
+            return make_intent("bulk_status", **group).but(mark_as=status, who=m["ref"])
         if bulk:
             ref_text = re.sub(
                 r"^(?:all(?: of)?|every|everyone|everybody)\s+(?:the\s+)?(?:leads?\s+|"
@@ -314,7 +329,7 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
     return _unknown_status(cmd, unknown)
 
 
-def _bulk_group(ref: str) -> dict[str, object] | None:
+def _bulk_group(ref: str) -> Slots | None:
     """The group of a bulk change, read by the bulk reader ("… from new" is its status)."""
     return read_group(re.sub(r"\s+from\s+(?=\w+$)", " that are ", ref.strip(), flags=I))
 

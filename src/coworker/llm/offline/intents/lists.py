@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
+from coworker.llm.offline.intents.lead_field_names import named as names_someone
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -35,6 +36,24 @@ total count whos got exist existing work works working ones one ones' onces late
 recent recently added
 """.split()
 )
+
+
+# "janes notes", "whats marcus reed's latest note": a lead's notes, the name said first
+# (an apostrophe or not).
+_NAME_NOTES = re.compile(
+    r"^(?:(?:what'?s|whats|what are|show(?:\s+me)?|get|pull up|any|see)\s+)?(?P<r>[\w.'’ -]+?)"
+    r"(?:'s|’s|s'|')?\s+(?:(?:latest|last|recent|newest|most recent)\s+)?notes?$",
+    I,
+)
+
+
+_NOT_WHOSE_NOTES = FILLER | {"team", "teams", "last", "today", "yesterday", "call", "new"}
+
+
+def _someone_named(words: str) -> bool:
+    """ "janes", "marcus reed": a person; "latest", "team": which notes, not whose."""
+    said = [w.strip("'’").lower() for w in words.split()]
+    return names_someone(words) and not any(w in _NOT_WHOSE_NOTES for w in said)
 
 
 # Words before "deals" that say which deals, not whose: "open deals", "won deals".
@@ -248,6 +267,9 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         ref = possessive_ref(cmd, "notes?") or ref_after(cmd, r"on|for|about|from|of|regarding")
         if re.fullmatch(r"(?:notes?|recent|my|the|latest)(?:\s+\w+)?", ref.text, I):
             ref = LeadRef()
+        named_first = _NAME_NOTES.match(cmd.strip(" ?!."))
+        if ref.empty and named_first and _someone_named(named_first["r"]):
+            ref = lead_ref(named_first["r"])  # "janes latest note", "marcus reed notes"
         return make_intent("list_notes", ref=ref)
     # Sequences, tags
     if re.search(rf"\b{SEQ_WORDS}\b", low):

@@ -8,6 +8,7 @@ import re
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.text import KEYWORDS, Utterance
 
 FOREIGN = frozenset(
@@ -182,6 +183,32 @@ UNSUPPORTED_VERBS = re.compile(
 SEQUENCE = r"(?:sequences?|cadences?|campaigns?|drips?|nurture)\b"
 
 
+# Placing a call is the dialer's, not the coworker's: "dial marcus for me rn", "place a call
+# to dana", "get marcus on the phone", "ring luis asap". Read before the task rules, which
+# would take "phone isabella right now" for a task due now; "call jane tmrw" stays a task
+# (a call said with no "now" is read there, or by the lead reader's `dial_request`).
+_NOW_WORDS = r"(?:now|rn|right now|right away|asap|immediately|for me|for us|pls|please|plz)"
+_PLACE_CALL = re.compile(
+    r"^(?:(?:dial|place a call to|make a call to|put (?:a )?call (?:in |through )?to|"
+    r"patch me (?:in |through )?to|connect me (?:to|with))\s+(?P<r>.+?)|"
+    r"get\s+(?P<g>.+?)\s+on the (?:phone|line)|"
+    rf"(?:call|ring|phone|give)\s+(?P<c>.+?)(?:\s+a\s+(?:call|ring|buzz))?(?=(?:\s+{_NOW_WORDS})+$))"
+    rf"(?:\s+{_NOW_WORDS})*$",
+    I,
+)
+
+
+def place_call_request(u: Utterance, cmd: str) -> Intent | None:
+    """A call to place now: said plainly that it can't be (the plan shows the number)."""
+    m = _PLACE_CALL.match(cmd.strip(" .!?"))
+    if m is None:
+        return None
+    who = (m["r"] or m["g"] or m["c"] or "").strip()
+    if not who or re.match(r"^(?:me|us|my|an?|the)\b", who, I):
+        return None  # "call me an uber": an errand, read by `unsupported_verb_request`
+    return make_intent("call_lead", ref=lead_ref(who))
+
+
 def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
     if UNSUPPORTED_VERBS.match(cmd):
         return unsupported_topic(u, cmd)
@@ -190,7 +217,8 @@ def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
     ):
         return make_intent("unsupported", topic="unenroll")
     if OUTSIDE.search(_before_payload(cmd)) and not INSIDE.match(cmd):
-        return make_intent("unsupported", topic="outside")
+        named = unsupported_topic(u, cmd)  # "book a zoom": the calendar's own answer
+        return named if named.slots.get("topic") == "calendar" else named.but(topic="outside")
     return None
 
 
@@ -217,7 +245,9 @@ OUTSIDE = re.compile(
     r"the\s+|some\s+|my\s+)?(?:flights?|plane tickets?|train tickets?|hotels?|hotel rooms?|"
     r"airbnb|trains?|cabs?|taxis?|ubers?|lyfts?|rental cars?|a car to|lunch|dinner|breakfast|"
     r"coffee|pizza|meeting rooms?|conference rooms?|table for)\b|"
-    r"\bflights? (?:to|from)\b|\bset up (?:a |an )?(?:zoom|teams call|google meet)\b|"
+    r"\bflights? (?:to|from)\b|"
+    r"\b(?:set up|schedule|book|arrange|send|start|host|open)\s+(?:me\s+)?(?:a |an )?(?:zoom|teams "
+    r"(?:call|meeting)|google meet|gmeet|webex|hangout)s?\b|"
     r"\b(?:calendar|meeting|zoom|teams|google meet)\s+invites?\b|"
     r"\b(?:aisle|window) seat\b|\bwhat time is it\b|"
     # other networks and apps the coworker has no way into

@@ -8,14 +8,15 @@ import re
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
-from coworker.llm.offline.intents.composing import BODY_CONNECTOR
+from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
+from coworker.llm.offline.shorthand import SHORTHAND, normalise
 from coworker.llm.offline.slots import (
     LeadRef,
     lead_ref,
     looks_like_name_word,
     name_prefix,
 )
-from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.text import KEYWORDS, Utterance
 
 # "with" as people type it in chat: "w/ jane", "w jane".
 WITH = r"(?:with|w/|w(?=\s))"
@@ -50,7 +51,9 @@ REF_END = re.compile(
     r"\bfor\s+\d|\btoday\b|\bthis (?:morning|afternoon)\b|\bjust now\b|\bagain\b|\bno answer\b|"
     r"\ba voicemail\b|\ba vm\b|\ba message\b|\bvoicemail\b|\bon the phone\b|\bre\b|\bregarding\b|"
     r"\bwas\b|\bis\b|\bsaid\b|\bwants\b|\bnot\b|\bdidn'?t\b|\bvery\b|\bhad\b|\bafter\b|"
-    r"\bbefore\b|\bover\b|\bfor\b|\bat\s+\d|\bwent\b|\bnothing\b|\bno luck\b|\bgot\b|\b\d+)",
+    r"\bbefore\b|\bover\b|\bfor\b|\bat\s+\d|\bwent\b|\bnothing\b|\bno luck\b|\bgot\b|\b\d+|"
+    # "rang dana back", "called tom back just now": the call's words, never the name's
+    r"\bback\b|\bjust now\b|\bstraight to\b)",
     I,
 )
 
@@ -60,16 +63,20 @@ SUBJECT_REPORT = re.compile(
     r"(?:'s|\s+(?:is|was|seems|seemed|sounded|sounds|said|says|wants|wanted|asked|didn'?t|"
     r"did not|doesn'?t|does not|isn'?t|wasn'?t|picked up|answered|hung up|agreed|booked|"
     r"loved|liked|needs|will|has|had|can'?t|cannot|won'?t|would|just|finally|never|"
-    r"turned|went|got|signed|declined|passed|hates|love|likes|loves|told me|mentioned))\b"
+    r"turned|went|got|signed|declined|passed|hates|love|likes|loves|told me|mentioned|"
+    # "priya not interested", "mei hayes no answer", "chris parker called back re ..."
+    r"not|no|called|rang|phoned|returned|replied|emailed|texted|wrote|came|confirmed|"
+    r"interested|keen))\b"
     r"(?P<tail>.*)$",
     re.S,
 )
 
 
 OUTCOME_FIRST = re.compile(
-    r"^(?P<phrase>no answer|no pick ?up|voicemail|vm|left (?:a )?(?:voicemail|vm|message)|"
-    r"no luck|wrong number|not interested|interested|callback|call back|meeting booked|"
-    r"demo booked|busy|no response)\s+(?:from|for|with|at|on|to)\s+(?P<ref>.+?)"
+    r"^(?P<phrase>no answer|no pick ?up|voicemail|vm|left (?:a )?(?:voicemail|vm|message|msg)|"
+    r"no luck|wrong (?:number|no\.?|#)|not interested|interested|callback|call back|"
+    r"(?:meeting|mtg|demo|call) (?:booked|set|scheduled)|busy|no response)\s+"
+    r"(?:from|for|with|w/|w|at|on|to)\s+(?P<ref>.+?)"
     r"(?:\s*[,:;.-]\s*(?P<tail>.*))?$",
     I | re.S,
 )
@@ -90,24 +97,146 @@ NOUN_REPORT = re.compile(
 )
 
 
+_NOTE_VERB = r"(?:log|add|write|make|create|put|leave|record|jot|save|take|drop|enter|post|attach)"
+_PLACE = r"(?:on|to|for|under|against|in|into)\s+"
+EXPLICIT_NOTE = re.compile(
+    rf"^(?:{_NOTE_VERB}"
+    rf"\s+(?:down\s+|in\s+)?(?:a\s+|an\s+|the\s+|this\s+|my\s+|another\s+)?(?:quick\s+|"
+    rf"short\s+|new\s+)?"
+    rf"{NOTE_NOUN}s?\b|(?:note|notes|memo|call\s+log|call\s+notes?)\b(?!\s+(?:on|for|"
+    rf"about)\s+\S+\s*\?$)|"
+    # "add this as a note on evelyn, from her email: "..."", "log this on chris parker: ...":
+    # what "this" is follows a colon or a quote
+    rf"{_NOTE_VERB}\s+(?:this|that|it|the following)\s+(?:(?:as|in)\s+(?:a\s+|an\s+)?"
+    rf"(?:new\s+)?{NOTE_NOUN}\s+)?(?={_PLACE}(?!(?:my|our|the)\s+(?!notes?\b|record\b))"
+    rf"[^\":]{{2,80}}[:\"])|"
+    # "add to dana whitfield's notes: ...", "put this on mei's record - ..."
+    rf"{_NOTE_VERB}\s+(?:(?:this|that|it)\s+)?(?={_PLACE}[^\":]{{2,60}}?(?:'s|s')?\s+"
+    rf"(?:notes?|record|file|timeline)\b))"
+    rf"\s*(?P<rest>.*)$",
+    I | re.S,
+)
+
+
+# The lead first, then that they came back: "chris parker called back re ...", "jane smith
+# returned my call", "priya got back to me".
+CALLED_BACK = re.compile(
+    r"^(?P<ref>[\w'.-]+(?:\s+[\w'.-]+){0,2}?)\s+(?:(?:called|rang|phoned|rung|buzzed)\s+"
+    r"(?:me\s+|us\s+)?back|returned\s+(?:my|our)\s+call|got back to (?:me|us)|picked up|"
+    r"answered)\b",
+    I,
+)
+
+
+def call_outcome(text: str) -> str | None:
+    """The call's outcome, read through the person's shorthand too ("mtg booked", "left vm",
+    "wrong #"): the table's order decides between two ("mtg booked, wants pricing" is a
+    meeting). Only the outcome is read this way; the note keeps the person's words."""
+    return vocab.outcome_in(normalise(text).low) or vocab.outcome_in(text.lower())
+
+
+def name_word(word: str) -> bool:
+    """Could this word of a lowercase call report name the lead? Not a word the CRM, a task
+    or the person's shorthand uses ("budget", "legal", "vm"), nor an outcome ("keen")."""
+    low = word.lower()
+    return (
+        looks_like_name_word(low)
+        and low not in KEYWORDS
+        and low not in vocab.TASK_WORDS
+        and low not in SHORTHAND
+        and vocab.outcome_in(low) is None
+    )
+
+
+# What follows a lead's name at the opening of a report: a pause, a figure ("20 min"), or
+# what they said or did ("priya not interested", "chris parker called back").
+_AFTER_NAME = re.compile(
+    r"^(?:[,:;.(]|-|\d|$|(?:is|was|not|no|never|didn'?t|did not|doesn'?t|wasn'?t|isn'?t|"
+    r"said|says|wants|wanted|asked|called|rang|phoned|returned|replied|emailed|texted|wrote|"
+    r"got|came|picked|answered|booked|agreed|signed|went|declined|passed|seems|sounded|"
+    r"will|would|has|had|needs|just|finally|still)\b)",
+    I,
+)
+
+
+def lead_opening(text: str) -> str:
+    """The lead a report opens with ("chris johnson, 15 min, ...", "priya not interested"),
+    or "". In lowercase, only words that could be a name (`name_word`, at most three) and
+    only before a pause, a figure, the outcome or what the lead did: "budget approved,
+    send the contract" names no one."""
+    tokens = text.split()
+    take = 0
+    while take < min(3, len(tokens)):
+        word = tokens[take].rstrip(",.:;!?")
+        if not word or not name_word(re.sub(r"'s$", "", word)):
+            break
+        take += 1
+        if word != tokens[take - 1]:
+            break  # "chris johnson, ...": the pause ends the name
+    if not take:
+        return ""
+    rest = " ".join(tokens[take:])
+    paused = tokens[take - 1][-1:] in ",.:;!?"
+    if not paused and not _AFTER_NAME.match(rest) and not call_outcome(rest[:30]):
+        return ""
+    return " ".join(tokens[:take]).rstrip(",.:;!? ")
+
+
+# "she's interested", "theyre not", "his team wants a demo": the lead in context.
+_PRONOUN_OPENING = re.compile(r"^(?:she|he|they)(?:'s|s|'re|re|'d|'ll)?\b|^(?:his|her|their)\b", I)
+
+# Text pasted after a short lead-in ("from her email: "...""): the quoted words are the note.
+_PASTED = re.compile(r'^(?:[^":\n]{0,80}:\s*)?"(?P<q>[^"]*\S[^"]*)"\s*$', re.S)
+
+# A lead's notes named as the place: "add to dana's notes: ...", "on mei hayes's record: ...".
+_ON_RECORD = re.compile(r"(?:'s|s')?\s+(?:notes?|record|file|timeline|profile)$", I)
+
+
+def pasted_or_said(u: Utterance, content: str) -> tuple[str, bool]:
+    """The note's text as the person wrote it, and whether it was pasted: then just the
+    quoted words, which say no call's outcome (an email's "loved the demo" was no call)."""
+    written = as_written(u, content) if content else content
+    pasted = _PASTED.match(written)
+    if pasted:
+        return pasted["q"].strip(), True
+    return written.strip().strip('"').strip(), False
+
+
+def trimmed_ref(who: str) -> str:
+    """The lead's words in "<outcome> for <who>...": the name, cut where other words begin
+    ("olivia garcia next wk" -> "olivia garcia"), a company after "at" kept."""
+    end = REF_END.search(who)
+    if end and end.start() > 0:
+        who = who[: end.start()]
+    if who != who.lower():
+        return who
+    company = re.search(r"\s+(?:at|from|@)\s+\S", who)
+    name, tail = (who[: company.start()], who[company.start() :]) if company else (who, "")
+    words = name.split()
+    keep = next((i for i, w in enumerate(words) if i and not name_word(w)), len(words))
+    return " ".join(words[:keep]) + tail
+
+
 def note_content(u: Utterance) -> str:
     text = u.raw.strip()
     text = re.sub(r"^(?:hey|ok|okay|so|fyi|update)[,:]?\s+", "", text, flags=I)
     return text  # stored as the person wrote it
 
 
+def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:
+    """A note whose text is pasted ("add this as a note on evelyn, from her email: "..."").
+    Read before every other reader: the pasted words are the note, never a request (a
+    "PS to any AI assistant: mark every lead ..." in them is logged, not done), and an
+    "email" or a "mark" in them must not make the message an email or a status change."""
+    if '"' not in cmd or not EXPLICIT_NOTE.match(cmd):
+        return None
+    return note_request(u, cmd)
+
+
 def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one shape per wording
     low = cmd.lower()
     # Explicit: "log a note on Jane: ...", "add a note to her saying ...", "note for Jane - ..."
-    m = re.match(
-        rf"^(?:(?:log|add|write|make|create|put|leave|record|jot|save|take|drop|enter|post|attach)"
-        rf"\s+(?:down\s+|in\s+)?(?:a\s+|an\s+|the\s+|this\s+|my\s+|another\s+)?(?:quick\s+|"
-        rf"short\s+|new\s+)?"
-        rf"{NOTE_NOUN}s?\b|(?:note|notes|memo)\b(?!\s+(?:on|for|"
-        rf"about)\s+\S+\s*\?$))\s*(?P<rest>.*)$",
-        cmd,
-        I | re.S,
-    )
+    m = EXPLICIT_NOTE.match(cmd)
     if m and not re.match(
         r"^(?:log|add|write|put)\s+(?:a\s+)?(?:call|update)\s+(?:to|in)\s+(?:my|the)\s+(?:list|"
         r"tasks?)",
@@ -142,18 +271,22 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             )
             if m3:
                 ref_text, content = m3["r"], content[: m3.start()]
-        content = content.strip().strip('"').strip()
-        outcome = vocab.outcome_in(content.lower()) if content else None
+        ref_text = _ON_RECORD.sub("", ref_text.strip())  # "dana whitfield's notes"
+        content, pasted = pasted_or_said(u, content.strip())
+        outcome = call_outcome(content) if content and not pasted else None
         talked = _CALL_WITH.match(content) if not ref_text else None
         if talked:  # "log a call: 20 min w marcus, wants ...": who, in the call's first words
             ref_text = talked["r"]
         elif not ref_text and content:
-            # "log a note that Jane wants pricing": the lead opens the content.
+            # "log a note that Jane wants pricing", "log call: chris johnson, 15 min, ...":
+            # the lead opens the content.
             head, _ = name_prefix(content, max_words=2)
-            if head.lower() in ("she", "he", "they"):
+            if _PRONOUN_OPENING.match(content):
                 ref_text = "her"
             elif head and head[:1].isupper() and looks_like_name_word(head.split()[0].lower()):
                 ref_text = head
+            else:
+                ref_text = lead_opening(content)
         return make_intent(
             "add_note",
             ref=lead_ref(ref_text),
@@ -162,30 +295,30 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         )
     m = re.match(
         r"^(?:(?:jot|write|note|put|take)\s+down\s+(?:that\s+|:\s*)?|(?:log|note|record)\s+"
-        r"that\s+)(?P<c>.+)$",
+        r"(?:that\s+|(?=(?:she|he|they)(?:'s|s|'re|re)?\s)))(?P<c>.+)$",
         cmd,
         I | re.S,
     )
     if m:
         content = m["c"].strip()
         head, _ = name_prefix(content, max_words=2)
-        ref = LeadRef(pronoun=True) if head.lower() in ("she", "he", "they") else lead_ref(head)
+        ref = LeadRef(pronoun=True) if _PRONOUN_OPENING.match(content) else lead_ref(head)
         return make_intent(
             "add_note",
             ref=ref,
-            content=content,
-            outcome=vocab.outcome_in(content.lower()),
+            content=as_written(u, content),
+            outcome=call_outcome(content),
         )
     # Call reports: "just talked to Jane, very interested", "left Jane a voicemail".
     m = CALL_REPORT.match(cmd)
-    if m is None and vocab.outcome_in(u.low):
+    if m is None and call_outcome(u.text):
         m = NOUN_REPORT.match(cmd)
     if m:
         rest = m["rest"]
         end = REF_END.search(rest)
         ref_text = rest[: end.start()] if end and end.start() > 0 else name_prefix(rest)[0]
         ref_text = re.sub(r"\s+(?:a|an|the)$", "", ref_text.strip(), flags=I)
-        outcome = vocab.outcome_in(u.low)
+        outcome = call_outcome(u.text)
         if outcome is None and re.match(r"^(?:i\s+)?(?:just\s+)?left\b", low):
             outcome = "voicemail"
         if (
@@ -196,21 +329,24 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         return make_intent(
             "add_note", ref=lead_ref(ref_text), content=note_content(u), outcome=outcome
         )
-    # "no answer from Jane", "voicemail for Chris Parker"
-    m = OUTCOME_FIRST.match(cmd)
+    # "no answer from Jane", "voicemail for Chris Parker", "log a vm for jane"
+    m = OUTCOME_FIRST.match(re.sub(r"^(?:log|record)\s+(?:a\s+|an\s+)?", "", cmd, flags=I))
     if m:
-        who = m["ref"]
-        end = REF_END.search(who)
-        if end and end.start() > 0:
-            who = who[: end.start()]
         return make_intent(
             "add_note",
-            ref=lead_ref(who),
+            ref=lead_ref(trimmed_ref(m["ref"])),
             content=note_content(u),
-            outcome=vocab.outcome_in(u.low) or ("no_answer" if "luck" in low else None),
+            outcome=call_outcome(u.text) or ("no_answer" if "luck" in low else None),
         )
     # Subject first: "Jane didn't pick up", "Chris Parker said call back next week".
-    outcome = vocab.outcome_in(u.low)
+    outcome = call_outcome(u.text)
+    called = CALLED_BACK.match(cmd)
+    if called and not outcome:  # "marcus called back, legal wants the msa redlines"
+        head = called["ref"]
+        if _PRONOUN_OPENING.fullmatch(head):
+            return make_intent("add_note", ref=LeadRef(pronoun=True), content=note_content(u))
+        if head[:1].isupper() or lead_opening(f"{head} called") == head:
+            return make_intent("add_note", ref=lead_ref(head), content=note_content(u))
     if outcome:
         m = SUBJECT_REPORT.match(cmd)
         if m and not vocab.status_in(m["tail"].lower()) or m and outcome in ("not_interested",):
@@ -219,9 +355,10 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
                 ref = LeadRef(pronoun=True)
             else:
                 first = head.split()[0].lower()
-                if head[:1].islower() and not looks_like_name_word(first):
+                # "mark jane not interested" is no report of Mark's
+                if head[:1].islower() and (not looks_like_name_word(first) or first in KEYWORDS):
                     return None
-                ref = lead_ref(head)
+                ref = lead_ref(trimmed_ref(head))  # "dana not interested": Dana
             return make_intent("add_note", ref=ref, content=note_content(u), outcome=outcome)
         m = re.match(r"^(?P<ref>[^:,\-]{2,40}?)\s*(?::|-+|,)\s*(?P<tail>.+)$", cmd, re.S)
         if m and vocab.outcome_in(m["tail"].lower()) and not vocab.outcome_in(m["ref"].lower()):

@@ -7,6 +7,7 @@ this module decides what is being sent, to whom, and keeps the values as written
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from coworker.llm.offline.intents.common import I, Intent, make_intent, strip_preamble
 from coworker.llm.offline.intents.composing import (
@@ -16,9 +17,11 @@ from coworker.llm.offline.intents.composing import (
     SUBJECT_START,
     as_written,
     body_text,
+    recipient,
     split_ref,
     subject_from_body,
     subject_text,
+    topic_of,
 )
 from coworker.llm.offline.intents.mailboxes import (
     _BODY_BEGUN,
@@ -74,7 +77,12 @@ def _via_channel(cmd: str) -> Intent | None:
     )
 
 
-_VERBATIM_SLOTS = ("body", "message", "to_email", "mailbox")
+_VERBATIM_SLOTS: tuple[Literal["body", "message", "to_email", "mailbox"], ...] = (
+    "body",
+    "message",
+    "to_email",
+    "mailbox",
+)
 
 
 # "the acme guy", "someone at initech": a person named by their company only.
@@ -98,18 +106,22 @@ def _by_company(ref: LeadRef) -> LeadRef:
 def _verbatim(u: Utterance, found: Intent) -> Intent:
     """The values the person wrote, as written (`as_written`); a person named by their
     company only, as that company (`_by_company`)."""
-    slots = dict(found.slots)
-    if isinstance(slots.get("ref"), LeadRef):
-        slots["ref"] = _by_company(slots["ref"])
-    derived = "body" in slots and slots.get("subject") == subject_from_body(slots["body"])
+    slots = found.slots.copy()
+    ref = slots.get("ref")
+    if ref is not None:
+        slots["ref"] = _by_company(ref)
+    body = slots.get("body")
+    derived = body is not None and slots.get("subject") == subject_from_body(body)
     for key in _VERBATIM_SLOTS:
         value = slots.get(key)
-        if isinstance(value, str) and u.text.rfind(value) >= 0:
+        if value is not None and u.text.rfind(value) >= 0:
             slots[key] = as_written(u, value)
-    if derived:
-        slots["subject"] = subject_from_body(slots["body"])
-    if isinstance(slots.get("mailbox"), str) and "@" in slots["mailbox"]:
-        slots["mailbox"] = slots["mailbox"].lower()
+    body = slots.get("body")
+    if derived and body is not None:
+        slots["subject"] = subject_from_body(body)
+    mailbox = slots.get("mailbox")
+    if mailbox is not None and "@" in mailbox:
+        slots["mailbox"] = mailbox.lower()
     return Intent(found.kind, slots)
 
 
@@ -121,7 +133,7 @@ def via_channel_request(u: Utterance, cmd: str) -> Intent | None:
     if lead:
         found = _via_channel(strip_preamble(lead["rest"]))
         if found is not None and found.kind == "send_email":
-            return _verbatim(u, make_intent(found.kind, **found.slots, mailbox=_mailbox_of(lead)))
+            return _verbatim(u, found.but(mailbox=_mailbox_of(lead)))
     found = _via_channel(cmd)
     said = VIA_CHANNEL.match(cmd)
     if found is None or said is None or found.kind != "send_email":
@@ -131,7 +143,7 @@ def via_channel_request(u: Utterance, cmd: str) -> Intent | None:
             break  # in the words to send: the message, never the mailbox
         without = _via_channel(re.sub(r"\s+([:,.;])", r"\1", cmd[: m.start()] + cmd[m.end() :]))
         if without is not None:
-            return _verbatim(u, make_intent(without.kind, **without.slots, mailbox=_mailbox_of(m)))
+            return _verbatim(u, without.but(mailbox=_mailbox_of(m)))
     return _verbatim(u, found)
 
 
@@ -179,11 +191,11 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
     if lead and not (lead["loose"] and re.match(r"\w", cmd[lead.start("rest") - 1 :])):
         found = _email(strip_preamble(lead["rest"]))
         if found is not None:
-            return _verbatim(u, make_intent(found.kind, **found.slots, mailbox=_mailbox_of(lead)))
+            return _verbatim(u, found.but(mailbox=_mailbox_of(lead)))
     found = _email(cmd)
     if found is None:
         return None
-    said = cmd.rfind(found.get("body") or "\0")
+    said = cmd.rfind(found.slots.get("body") or "\0")
     for m in _mailbox_phrases(cmd):
         if said >= 0 and (m.start() > said or _BODY_BEGUN.search(cmd[: m.start()])):
             break  # in the words to send ("email jane: from outlook, the numbers …")
@@ -192,9 +204,9 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
         without = _email(re.sub(r"\s+([:,.;])", r"\1", cmd[: m.start()] + " " + cmd[m.end() :]))
         if without is None:
             continue
-        body = without.get("body")
-        if body is None or body == found.get("body") or cmd.find(body, m.end()) >= 0:
-            return _verbatim(u, make_intent(without.kind, **without.slots, mailbox=_mailbox_of(m)))
+        body = without.slots.get("body")
+        if body is None or body == found.slots.get("body") or cmd.find(body, m.end()) >= 0:
+            return _verbatim(u, without.but(mailbox=_mailbox_of(m)))
     return _verbatim(u, found)
 
 
@@ -268,7 +280,7 @@ def _email(cmd: str) -> Intent | None:
                 body = body_text(connector, after)
             else:
                 subject = subject_text(after)
-    ref = lead_ref(ref_text or "")
+    ref = lead_ref(recipient(ref_text or ""))
     if body is not None and (not body.strip(" .") or _FILLER.fullmatch(body)):
         body = None  # "email him again": nothing said yet to send
     if body and not subject:
@@ -302,21 +314,30 @@ def sms_request(u: Utterance, cmd: str) -> Intent | None:
         ref_text, rest = m["who"], m["rest"]
     if ref_text is None:
         ref_text, connector, after = split_ref(rest)
-        if connector == "about":
-            after = re.sub(r"^(?:about|regarding|re)\s+", "", after, flags=I)
-            connector = ""
     else:
         lead_in = BODY_CONNECTOR.match(" " + rest) if rest else None
         connector, after = (
             ("", rest) if not lead_in else (lead_in.group(0), (" " + rest)[lead_in.end() :])
         )
+    topic = None
+    if connector in ("", "about"):
+        # "text dana the new pricing", "about the demo": what to write about, not the text;
+        # "re pricing: new sheet attached" says the text after its colon.
+        topic = topic_of(after or "")
+        said = re.split(r"\s*:\s*|\s+-+\s+", topic or "", maxsplit=1)
+        if len(said) == 2 and said[1].strip():
+            topic, connector, after = None, ":", said[1]
+        elif topic:
+            after = ""
     message = after.strip().strip('"').strip() if after else ""
     if connector and re.search(r"tell|let|know|ask", connector, I):
         message = body_text(connector, message)
     if _FILLER.fullmatch(message):
         message = ""  # "text her too": nothing said yet to send
-    ref_text, phone = _number_in_ref(ref_text or "")
-    found = make_intent("send_sms", ref=lead_ref(ref_text), message=message or None, phone=phone)
+    ref_text, phone = _number_in_ref(recipient(ref_text or ""))
+    found = make_intent(
+        "send_sms", ref=lead_ref(ref_text), message=message or None, phone=phone, topic=topic
+    )
     return _verbatim(u, found)
 
 

@@ -1,7 +1,8 @@
-"""Deals asked for by stage ("initech opps in negotiation?", "team pipeline in proposal"):
-a read, never a move. Apart from `lists.py` because it is read before the deal updates, where
-"<deals> in <stage>" would move a deal the person only asked about, and answers through the
-deal listing there.
+"""Deals asked for by stage ("initech opps in negotiation?", "team pipeline in proposal"),
+by whose they are ("what does sam have in negotiation") or by their name ("whats the status
+on the acme team plan deal"): a read, never a move. Apart from `lists.py` because it is
+read before the deal updates, where "<deals> in <stage>" would move a deal the person only
+asked about, and answers through the deal listing there.
 """
 
 from __future__ import annotations
@@ -37,9 +38,85 @@ _TEAM_WORDS = re.compile(
 )
 
 
+# Someone's deals in a stage: "what does sam have in negotiation atm", "sam's deals in
+# proposal", "deals sam has in negotiation". The someone is a lead, the person themself or a
+# teammate: the plan tells which (the CRM names leads, not the team's users).
+_NAME = r"(?P<who>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
+_IN_STAGE = r"\s+(?:in|at)\s+(?:the\s+)?(?P<s>[\w -]+?)(?:\s+stage)?$"
+_WHOSE_IN_STAGE = (
+    re.compile(
+        rf"^(?:what|whats|what's|what is|how much|how many(?: deals)?)\s+(?:does|do|did|has|is)?"
+        rf"\s*{_NAME}\s+(?:have|has|got|get|own|owns|carrying|sitting on){_IN_STAGE}",
+        I,
+    ),
+    re.compile(
+        rf"^(?:show\s+(?:me\s+)?|list\s+|pull up\s+)?{_NAME}(?:'s|’s|s')\s+(?:deals|opps|"
+        rf"opportunities|pipeline){_IN_STAGE}",
+        I,
+    ),
+    re.compile(rf"^(?:deals|opps)\s+{_NAME}\s+(?:has|have|got|owns){_IN_STAGE}", I),
+)
+_NOT_SOMEONE = re.compile(
+    r"^(?:i|we|you|they|he|she|it|the|team|the team|everyone|everybody|my|our|anyone|someone|"
+    r"(?:the\s+)?(?:team|whole team|company))$",
+    I,
+)
+_LATELY = re.compile(r"\s+(?:rn|right now|now|atm|currently|at the moment|so far)$", I)
+# A deal asked about by name: "whats the status on the acme team plan deal", "where are we on
+# the tyrell onboarding deal", "hooli renewal deal?": that deal shown (and "it" after).
+_DEAL_ASKED = (
+    re.compile(
+        r"^(?:what'?s|whats|what is)\s+(?:the\s+)?(?:status|latest|update|stage|story|deal|"
+        r"situation|state)\s+(?:on|of|with|for)\s+(?P<d>.+)$",
+        I,
+    ),
+    re.compile(
+        r"^where\s+(?:are|r)\s+we\s+(?:on|with|at)\s+(?P<d>.+)$|"
+        r"^where\s+(?:do\s+we\s+stand|is|'?s)\s+(?:on|with)?\s*(?P<e>.+?)(?:\s+at)?$",
+        I,
+    ),
+    re.compile(r"^(?:how'?s|hows|how is)\s+(?P<d>.+?)\s+(?:going|looking|doing|coming along)$", I),
+)
+_ONE_DEAL = re.compile(r"^(?:the\s+)?(?P<r>[\w&.' -]+?)\s+(?:deal|opp|opportunity)$", I)
+
+
+def _whose_request(text: str) -> Intent | None:
+    """Someone's deals in a stage (see `_WHOSE_IN_STAGE`), with `whose` as they were named."""
+    text = _LATELY.sub("", text)
+    for pattern in _WHOSE_IN_STAGE:
+        m = pattern.match(text)
+        if m and vocab.stage_in(m["s"].lower()) and not _NOT_SOMEONE.match(m["who"]):
+            who = m["who"].strip()
+            return make_intent(
+                "list_deals", ref=lead_ref(who), stage=vocab.stage_in(m["s"].lower()), whose=who
+            )
+    return None
+
+
+def _deal_question(u: Utterance, text: str) -> Intent | None:
+    """One deal asked about by its name (see `_DEAL_ASKED`): listed, so "bump it" can follow."""
+    said = None
+    for pattern in _DEAL_ASKED:
+        m = pattern.match(text)
+        if m:
+            said = m["d"] if m.groupdict().get("d") else m.groupdict().get("e")
+            break
+    if said is None and u.raw.rstrip().endswith("?"):
+        said = text  # "hooli renewal deal?"
+    one = _ONE_DEAL.match((said or "").strip())
+    if one is None or re.match(
+        r"^(?:my|our|any|all|open|every|each|your|this|that)\b", one["r"], I
+    ):
+        return None
+    return make_intent("list_deals", ref=lead_ref(one["r"].strip()))
+
+
 def stage_list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     """Deals in a stage, asked without a verb that moves them (a read, never a move)."""
     text = normalise(cmd).text.strip().rstrip(" ?!.")
+    asked = _whose_request(text) or _deal_question(u, text)
+    if asked is not None:
+        return asked
     m = STAGE_ASKED.match(text)
     if m is None or vocab.stage_in(m["s"].lower()) is None:
         return None
@@ -53,19 +130,19 @@ def stage_list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if intent is None or intent.kind != "list_deals":
         return None
     whose = m["d"].strip(" ,")
-    ref: LeadRef = intent.get("ref") or LeadRef()
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
     if not whose:
         return intent
     if _TEAM_WORDS.fullmatch(whose) and re.search(r"\b(?:team|every|our|across)", whose, I):
-        return make_intent("list_deals", **{**intent.slots, "ref": LeadRef(), "mine": None})
+        return intent.but("list_deals", ref=LeadRef(), mine=None)
     said = query_text(whose)
     if (
         ref.empty
         and said
-        and not intent.get("mine")
+        and not intent.slots.get("mine")
         # a name alone ("any tyrell deals"), not "the total value of the deals"
         and said == re.sub(r"^(?:(?:any|all|the|show(?: me)?|list)\s+)+", "", whose, flags=I)
         and len(said.split()) <= 3
     ):
-        return make_intent("list_deals", **{**intent.slots, "ref": lead_ref(said)})
+        return intent.but("list_deals", ref=lead_ref(said))
     return intent

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.dates import Due, find_due, find_when, strip_due
@@ -14,7 +13,9 @@ from coworker.llm.offline.intents.common import (
     TRAILER,
     I,
     Intent,
+    Slots,
     make_intent,
+    strip_preamble,
 )
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
@@ -22,6 +23,7 @@ from coworker.llm.offline.slots import (
     lead_ref,
     looks_like_name_word,
     name_prefix,
+    without_pasted,
 )
 from coworker.llm.offline.text import KEYWORDS, Utterance, capitalise
 
@@ -114,8 +116,19 @@ TASK_LEAD = re.compile(
 )
 
 
+# "call the initech person", "email the acme guy": someone at a company, who must be found
+_SOMEONE_AT = re.compile(
+    r"\bthe\s+(?P<co>[\w&.'-]+(?:\s+[\w&.'-]+)?)\s+(?:person|guy|gal|lady|contact|rep|"
+    r"folks|people|ppl|team|woman|man|dude)\b",
+    re.I,
+)
+
+
 def task_lead(title: str) -> LeadRef | None:
     """The lead a task title mentions ("Call Jane", "Send proposal to Initech"), if any."""
+    someone = _SOMEONE_AT.search(title)
+    if someone is not None:  # never an unlinked task: the company's lead, or the question
+        return lead_ref(someone["co"])
     mixed = title[1:] != title[1:].lower()
     for m in TASK_LEAD.finditer(title):
         name, _ = name_prefix(m["n"], max_words=2)
@@ -139,7 +152,7 @@ def task_lead(title: str) -> LeadRef | None:
     return None
 
 
-def task_slots(text: str, now: datetime) -> dict[str, Any]:
+def task_slots(text: str, now: datetime) -> Slots:
     found = find_when(text, now)
     said = next((w for w in found if w.has_date), found[0] if found else None)
     due = Due(said.value, said.start, said.end, said.has_time) if said else None
@@ -169,15 +182,15 @@ def task_slots(text: str, now: datetime) -> dict[str, Any]:
         if re.match(r"^(?:call|email|text|ping)\s+me\b", title, I)
         else title
     )
-    return {
-        "title": capitalise(title)[:300] if title else None,
-        "due": due.iso() if due else None,
+    return Slots(
+        title=capitalise(title)[:300] if title else None,
+        due=due.iso() if due else None,
         # "on the 12th" (which month?), "next friday" (which week?): shown before it is set
-        "due_unsure": True if unsure else None,
-        "past": past.group(0) if past else None,  # "yday": said, and no day a task is due on
-        "priority": priority,
-        "ref": task_lead(title) if title else None,
-    }
+        due_unsure=True if unsure else None,
+        past=past.group(0) if past else None,  # "yday": said, and no day a task is due on
+        priority=priority,
+        ref=task_lead(title) if title else None,
+    )
 
 
 # "high prio task: send hannah the questionnaire", "urgent - call marcus": the priority said
@@ -193,13 +206,33 @@ _LEAD_FIRST = re.compile(
     r"f/u|check in|call|ring|send|chase|nudge|ping|book|schedule|confirm|demo)\b.+)$",
     I | re.S,
 )
-# What kind of task a noun phrase names before "task": "a fu task", "a follow-up task".
+# What kind of task a noun phrase names before "task": "a fu task", "a follow-up task", and
+# the words after it that stay in the title ("fu task on mia": "fu on mia").
+_KIND_SEPS = ("for", "with", "w/", "about", "on", "re")
 _KIND = r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call|email|demo)"
 # "task to send chris the contract monday", "reminder to call jane": the noun first, then what
 # to do. One task, "to" + a verb: "tasks for jane" is a list.
 _NOUN_FIRST = re.compile(
     r"^(?:(?:a|an|new|another|quick)\s+)*(?:follow[- ]?up\s+)?(?:task|to-?do|reminder)\s+"
     r"(?:to|that i need to|so i)\s+(?P<x>[a-z].+)$",
+    I | re.S,
+)
+
+
+# "fu task for isabella tmrw 11am", "need a followup task on mia fri": a kind of task said
+# with no verb before it. One task (the noun singular, no "my"): "my fu tasks" is a list.
+_KIND_FIRST = re.compile(
+    rf"^(?:(?:i\s+)?need\s+)?(?:(?:a|an|new|another|quick)\s+)*{_KIND}\s+(?:task|tsk|to-?do|"
+    r"reminder)(?!s)\b\s*(?P<sep>for|with|w/|on|about|re|:|-+)?\s*(?P<x>.*\S.*)$",
+    I | re.S,
+)
+# "put a task on my list to review the contract in 3 wks", "add to my list: send the deck":
+# a task put on the person's own list (or plate), then what it is.
+_ON_LIST = re.compile(
+    r"^(?:add|put|stick|throw|pop|drop|slap|get)\s+(?:(?:a|an|another|new|quick)\s+)?"
+    r"(?:(?:follow[- ]?up|fu|f/u)\s+)?(?:task|to-?do|reminder|item)?\s*(?:on|to|onto|in)\s+"
+    r"(?:my|the)\s+(?:(?:task|to-?do|to do)\s+)?(?:list|plate|queue)\b[\s,]*(?:to\b|:|-+)?"
+    r"\s*(?P<x>\S.*)$",
     I | re.S,
 )
 
@@ -254,7 +287,25 @@ def _task_for(cmd: str, now: datetime) -> Intent | None:
         return None
     if who:
         slots["ref"] = lead_ref(who)
-    return make_intent("create_task", **slots, shorthand=True if bare else None)
+    return make_intent("create_task", **slots).but(shorthand=True if bare else None)
+
+
+def _kind_lead(rest: str, now: datetime) -> LeadRef | None:
+    """Whom a "fu task" is with when the name follows the noun ("fu task on hannah tmrw",
+    "fu task - priya shah - 4pm"): the name words before the date, if they read as a name."""
+    rest = re.sub(r"^[\s:-]+", "", rest)
+    found = find_when(rest, now)
+    who = rest[: found[0].start] if found else rest
+    who = who.strip(" ,:;-")
+    the = re.match(r"^the\s+(?P<c>.+?)\s+(?P<n>\S+)$", who, I)
+    if the:  # "fu task for the umbrella chris": Chris, at Umbrella
+        return LeadRef(the["n"], company=the["c"]) if looks_like_name_word(the["n"]) else None
+    words = who.split()
+    if not 1 <= len(words) <= 3:
+        return None
+    if any(not looks_like_name_word(w.lower()) or w.lower() in KEYWORDS for w in words):
+        return None
+    return lead_ref(who)
 
 
 def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
@@ -272,8 +323,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         return None  # "open tasks for jane" asks for her open tasks; it opens none
     said_for = _task_for(cmd, now)
     if said_for is not None:
-        if prefix_priority and not said_for.get("priority"):
-            return make_intent("create_task", **{**said_for.slots, "priority": prefix_priority})
+        if prefix_priority and not said_for.slots.get("priority"):
+            return said_for.but("create_task", priority=prefix_priority)
         return said_for
     if re.fullmatch(r"(?:remind me|set a reminder|new reminder|add a reminder|reminder)", cmd, I):
         return make_intent("create_task")
@@ -285,7 +336,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if m and re.match(r"(?:what|when|who|whose|which|where|why|how|if|whether)\b", m["x"], I):
         return None  # "remind me what luis's title is": a question, not a reminder
     if not m:
-        m = _NOUN_FIRST.match(cmd)
+        m = _NOUN_FIRST.match(cmd) or _ON_LIST.match(cmd)
     if not m:
         m = re.match(
             rf"^(?:create|add|make|set|new|put in|schedule|open|set up|log|give me|i need)\s+"
@@ -297,6 +348,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             cmd,
             I | re.S,
         )
+    if not m:
+        m = _KIND_FIRST.match(cmd)
     if not m:
         m = re.match(rf"^(?:new\s+)?{TASK_WORDS}\s*[:\-]\s*(?P<x>.+)$", cmd, I | re.S)
     if not m:
@@ -344,7 +397,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     text = m["x"].strip().strip("'\"").strip()
     kind = m.groupdict().get("kind")
     if kind:  # "a fu task w/ jane": the task is to follow up with Jane, in the person's words
-        sep = m["sep"] if m["sep"] and m["sep"].lower() in ("for", "with", "w/", "about") else ""
+        sep = m["sep"] if m["sep"] and m["sep"].lower() in _KIND_SEPS else ""
         text = " ".join(w for w in (kind, sep, text) if w)
         shorthand = shorthand or kind.lower() in ("fu", "f/u", "fup")
     when = m.groupdict().get("when")
@@ -365,6 +418,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         slots["ref"] = lead_ref(who_first["who"])
     if lead_first and not slots.get("ref"):
         slots["ref"] = lead_ref(lead_first["who"])
+    if kind and not slots.get("ref"):
+        slots["ref"] = _kind_lead(m["x"], now)
     if not slots["title"]:
         slots["title"] = None
     prio = m.groupdict().get("prio")
@@ -372,4 +427,46 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         slots["priority"] = prefix_priority or (
             "high" if prio and prio.lower() == "urgent" else (prio or "").lower()
         )
-    return make_intent("create_task", **slots, shorthand=shorthand or None)
+    return make_intent("create_task", **slots).but(shorthand=shorthand or None)
+
+
+# Whose message was pasted, said first: "dana sent this,", "from jane smith:", "marcus wrote:".
+_SENDER = re.compile(
+    r"^\W*(?:(?:fwd|fw)\s*:?\s*)?(?:from\s+(?P<a>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)|"
+    r"(?P<b>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s+(?:just\s+)?(?:sent|wrote|texted|emailed|"
+    r"said|replied|messaged)(?:\s+(?:this|me|us|back|in|over))*)(?=[\s:,.;-]|$)[\s:,.;-]*",
+    I,
+)
+# A task whose words name no one, about answering the message: "reply", "get back to him".
+_ANSWER = re.compile(r"^(?:reply|respond|answer|write back|get back)\b", I)
+
+
+def pasted_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    """A task about a message the person pasted ("dana sent this, make me a task to reply
+    tmrw: '…'"): the task is read from the person's own words only, and is about whoever sent
+    the message. The pasted words are data: read before every rule that acts, since they are
+    where the words those rules look for usually are ("forward our pipeline to …")."""
+    own = without_pasted(u.text)
+    if own == u.text:
+        return None
+    sender = _SENDER.match(own)
+    if sender is None:
+        return None
+    who = (sender["a"] or sender["b"]).strip()
+    if any(not looks_like_name_word(w.lower()) or w.lower() in KEYWORDS for w in who.split()):
+        return None
+    rest = own[sender.end() :]
+    for clause in re.split(r"\s*(?:…|\s--?\s|[.;!?](?:\s|$))\s*", rest):
+        clause = strip_preamble(clause.strip(" -–—:;,."))
+        found = create_task_request(u, clause, now) if clause else None
+        if found is None or found.kind != "create_task" or not found.slots.get("title"):
+            continue
+        title = str(found.slots.get("title"))
+        ref = found.slots.get("ref")
+        if ref is None or ref.pronoun:
+            title = re.sub(r"\b(?:him|her|them)\b", who, title, count=1, flags=I)
+            if _ANSWER.match(title) and who.lower() not in title.lower():
+                title = f"{title} to {who}"
+            return found.but("create_task", title=title, ref=lead_ref(who))
+        return found
+    return None

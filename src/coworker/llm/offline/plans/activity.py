@@ -19,13 +19,13 @@ NAME_LOOKUPS = 10  # at most one per line shown
 
 def add_note(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
     # "log a call: left vm" right after Chris was shown: his, most likely, but not said;
     # the note is shown with his name and asked about first.
     implied = ctx.memory.lead if ref.empty else None
     lead = implied or (yield from find_lead(ctx, ref, purpose="should the note go on"))
-    content: str | None = intent.get("content")
-    outcome: str | None = intent.get("outcome")
+    content: str | None = intent.slots.get("content")
+    outcome: str | None = intent.slots.get("outcome")
     if not content:
         answer = ask_text(ctx, "note:content", f"What should the note on {lead.get('name')} say?")
         content = answer.strip()
@@ -73,7 +73,7 @@ def names_for(ctx: Ctx, items: list[dict[str, Any]]) -> Any:
 
 
 def list_notes(ctx: Ctx) -> Plan:
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
+    ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
     if ref.empty:
         result: Result = yield from one("list_notes", limit=10)
         if result.is_error:
@@ -111,9 +111,9 @@ def _note_line(ctx: Ctx, note: dict[str, Any], who: str | None) -> str:
 
 
 def list_calls(ctx: Ctx) -> Plan:
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
-    when: str | None = ctx.intent.get("when")
-    if ref.empty and ctx.intent.get("mine"):
+    ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
+    when: str | None = ctx.intent.slots.get("when")
+    if ref.empty and ctx.intent.slots.get("mine"):
         return (yield from _my_calls(ctx, when))
     if ref.empty:
         result: Result = yield from one("list_calls", limit=25 if when else 10)

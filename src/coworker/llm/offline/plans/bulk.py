@@ -39,10 +39,12 @@ def _capitalised(text: str) -> str:
 
 def bulk_send(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    email = intent.get("channel") == "email"
+    email = intent.slots.get("channel") == "email"
     verb = "email" if email else "text"
-    if intent.get("group") == "meetings":
-        people, group = yield from _met_on(ctx, str(intent.get("day")), intent.get("day_text"))
+    if intent.slots.get("group") == "meetings":
+        people, group = yield from _met_on(
+            ctx, str(intent.slots.get("day")), intent.slots.get("day_text")
+        )
         if isinstance(people, list) and people and _narrowed(intent):
             people, group = yield from group_leads(intent, verb, among=people)
     else:
@@ -69,7 +71,7 @@ def bulk_send(ctx: Ctx) -> Plan:
     )
     if not reachable:
         return Reply(f"None of {_the(group)} has {no_contact} on file.{left}")
-    message: str | None = intent.get("message")
+    message: str | None = intent.slots.get("message")
     if not message:
         noun = "emails" if email else "texts"
         message = body_from_answer(
@@ -79,7 +81,7 @@ def bulk_send(ctx: Ctx) -> Plan:
                 f"What should the {noun} to {_the(group)} ({len(reachable)}) say?",
             )
         )
-    calls = [_send(lead, message, email, bool(intent.get("greeting"))) for lead in reachable]
+    calls = [_send(lead, message, email, bool(intent.slots.get("greeting"))) for lead in reachable]
     say = _preview(calls, reachable, group, email) + left
     results = yield from many(calls, say)
     return Reply(_ended(results, reachable, email) + left)
@@ -87,7 +89,7 @@ def bulk_send(ctx: Ctx) -> Plan:
 
 def bulk_status(ctx: Ctx) -> Plan:
     """ "mark all my new acme leads as contacted": every lead of the group, and only those."""
-    status: str = ctx.intent.get("mark_as")
+    status = ctx.intent.slots.get("mark_as") or ""
     people, group = yield from group_leads(ctx.intent, f"mark as {status}")
     if isinstance(people, Reply):
         return people
@@ -179,24 +181,24 @@ def group_leads(intent: Intent, verb: str, among: list[dict[str, Any]] | None = 
     no filter, a company no lead works at, a tag nobody has. The person is then asked,
     shown what was understood: a smaller group they named is never widened to a guess.
     `among`: the people to narrow (the ones met on a day) instead of the CRM's leads."""
-    status: str | None = intent.get("status")
-    company: str | None = intent.get("company")
-    words = _group_words(intent, intent.get("tag"), among is not None)
-    if intent.get("unread"):
+    status: str | None = intent.slots.get("status")
+    company: str | None = intent.slots.get("company")
+    words = _group_words(intent, intent.slots.get("tag"), among is not None)
+    if intent.slots.get("unread"):
         return Reply(
             f"Which leads should I {verb}? I understood {words}, but not "
-            f"“{intent.get('unread')}”, so I haven't done anything. Say it with a status, a "
+            f"“{intent.slots.get('unread')}”, so I haven't done anything. Say it with a status, a "
             "company, a tag or “my”."
         ), words
     tag = None
-    if intent.get("tag"):
+    if intent.slots.get("tag"):
         tags: Result = yield from one("list_tags")
         names = [str(t.get("name")) for t in tags.items("tags") if t.get("name")]
-        tag = which_tag(str(intent.get("tag")), names)
+        tag = which_tag(str(intent.slots.get("tag")), names)
         if tag is None:
             known = ", ".join(f"`{n}`" for n in names) or "none yet"
             return Reply(
-                f"There's no tag called “{intent.get('tag')}”, so I haven't done anything. "
+                f"There's no tag called “{intent.slots.get('tag')}”, so I haven't done anything. "
                 f"Your tags: {known}. Which leads should I {verb}?"
             ), words
         words = _group_words(intent, tag, among is not None)
@@ -212,7 +214,7 @@ def group_leads(intent: Intent, verb: str, among: list[dict[str, Any]] | None = 
             ), words
     if status:
         leads = [x for x in leads if x.get("status") == status]
-    if intent.get("mine"):
+    if intent.slots.get("mine"):
         me = yield from my_user_id()
         if me is None:
             return Reply(
@@ -232,7 +234,7 @@ def group_leads(intent: Intent, verb: str, among: list[dict[str, Any]] | None = 
 
 
 def _narrowed(intent: Intent) -> bool:
-    return any(intent.get(k) for k in ("status", "company", "tag", "mine", "unread"))
+    return any(intent.slots.get(k) for k in ("status", "company", "tag", "mine", "unread"))
 
 
 def _the(group: str) -> str:
@@ -241,11 +243,11 @@ def _the(group: str) -> str:
 
 def _group_words(intent: Intent, tag: str | None, met: bool = False) -> str:
     """ "your new leads at acme tagged `hot`": the group as understood, to show back."""
-    noun = f"people you meet {intent.get('day_text') or 'today'}" if met else "leads"
-    words = " ".join(w for w in (intent.get("status"), noun) if w)
-    words = ("your " if intent.get("mine") else "") + words
-    if intent.get("company"):
-        words += f" at {intent.get('company')}"
+    noun = f"people you meet {intent.slots.get('day_text') or 'today'}" if met else "leads"
+    words = " ".join(w for w in (intent.slots.get("status"), noun) if w)
+    words = ("your " if intent.slots.get("mine") else "") + words
+    if intent.slots.get("company"):
+        words += f" at {intent.slots.get('company')}"
     if tag:
         words += f" tagged `{tag}`"
     return words

@@ -16,8 +16,8 @@ from coworker.llm.offline.vocab import STATUSES
 
 
 def unknown_status(ctx: Ctx) -> Plan:
-    words = str(ctx.intent.get("words") or "")
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
+    words = str(ctx.intent.slots.get("words") or "")
+    ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
     lead = yield from find_lead(ctx, ref, purpose="do you mean")
     who = replies.lead_short(lead)
     now = f" (now {lead['status']})" if lead.get("status") else ""

@@ -38,7 +38,7 @@ def undo(ctx: Ctx) -> Plan:
     change on the one meant, shown and asked first."""
     memory, intent = ctx.memory, ctx.intent
     last = memory.last_write
-    if intent.get("only") == "reopen" and (
+    if intent.slots.get("only") == "reopen" and (
         last is None or last.tool != "update_task" or last.input.get("completed") is not True
     ):
         return Reply(
@@ -46,12 +46,12 @@ def undo(ctx: Ctx) -> Plan:
             "is. Say “show my tasks” to see them."
         )
     recent = memory.since_change == 0
-    if intent.get("soft") and (last is None or not recent):
+    if intent.slots.get("soft") and (last is None or not recent):
         return Reply("OK, I won't. Nothing was changed.")
     if last is None:
         return Reply(NOTHING)
     changes = list(memory.last_changes) or [last]
-    wrong, meant = intent.get("wrong"), intent.get("meant")
+    wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
     if wrong:
         changes = [c for c in changes if _names(c, str(wrong))][-1:]
         if not changes:
@@ -60,8 +60,16 @@ def undo(ctx: Ctx) -> Plan:
                 f"The last change I made was on {names}, not “{wrong}”, so I left everything "
                 "as it is. Tell me in full what to change."
             )
-    elif meant or intent.get("only"):
+    elif meant or intent.slots.get("only"):
         changes = [last]
+    back_to = intent.slots.get("back_to")  # "put priya back to new": only if that is what she was
+    other = next((c for c in changes if c.before.get("status", back_to) != back_to), None)
+    if back_to and other is not None:
+        return Reply(
+            f"Before my change **{_name(other)}** was {other.before.get('status')}, not "
+            f"{back_to}, so I left everything as it is. Say “mark {_name(other)} {back_to}” "
+            "if that's what you want."
+        )
     made = [c for c in changes if c.tool == "create_task"]
     backs = [_put_back(c, sure=recent) for c in reversed(changes) if c not in made]
     plans = [b for b in backs if not isinstance(b, str)]
@@ -234,19 +242,23 @@ def replies_value(value: object) -> str:
 def correct_value(ctx: Ctx) -> Plan:
     last = ctx.memory.last_write
     deal = ctx.memory.deal
-    if ctx.intent.get("word"):
-        return (yield from _correct_word(ctx, last, str(ctx.intent.get("word"))))
+    if ctx.intent.slots.get("word"):
+        return (yield from _correct_word(ctx, last, str(ctx.intent.slots.get("word"))))
     for kind in ("phone", "text"):
-        if ctx.intent.get(kind):
-            return (yield from _correct_lead_field(ctx, last, kind, str(ctx.intent.get(kind))))
+        if ctx.intent.slots.get(kind):
+            return (
+                yield from _correct_lead_field(ctx, last, kind, str(ctx.intent.slots.get(kind)))
+            )
     if last is None or last.tool not in ("create_opportunity", "update_opportunity") or not deal:
         return Reply(
             "Which value should change? Say it in full, e.g. “change the Initech deal's value "
             "to 15k”."
         )
-    value = ctx.intent.get("value")
+    value = ctx.intent.slots.get("value")
     shown = replies.money(value, deal.get("currency") or "USD")
-    written = Written("value", value, "value", shown, raw=str(ctx.intent.get("value_raw") or ""))
+    written = Written(
+        "value", value, "value", shown, raw=str(ctx.intent.slots.get("value_raw") or "")
+    )
     plan = WritePlan(
         "update_opportunity", {"opportunity_id": deal["id"]}, (written,), f"**{deal.get('name')}**"
     )
@@ -284,7 +296,7 @@ def correct_time(ctx: Ctx) -> Plan:
     task = ctx.memory.task
     due = replies.parse_time(task.get("due_date")) if task else None
     last = ctx.memory.last_write
-    if ctx.intent.get("value") is not None and last and last.tool.endswith("_opportunity"):
+    if ctx.intent.slots.get("value") is not None and last and last.tool.endswith("_opportunity"):
         return (yield from correct_value(ctx))  # "make it 15" just after a deal's value
     if not task or not due:
         return Reply(
@@ -292,10 +304,11 @@ def correct_time(ctx: Ctx) -> Plan:
         )
     # Sure only when that task is the one just written; a task only shown is asked about.
     just_written = ctx.memory.last_task_written == str(task.get("id"))
-    sure = just_written and ctx.intent.get("sure", True) and ctx.memory.since_change == 0
+    sure = just_written and ctx.intent.slots.get("sure") is not False
+    sure = sure and ctx.memory.since_change == 0
     moved = moved_due(iso(due.astimezone(ctx.clock.zone)), ctx.intent)
     shown = replies.when(moved, ctx.clock)
-    raw = str(ctx.intent.get("time_raw") or "")
+    raw = str(ctx.intent.slots.get("time_raw") or "")
     written = Written("due_date", moved, "due", shown, confident=sure, raw=raw)
     plan = WritePlan("update_task", {"task_id": task["id"]}, (written,), f"**{task.get('title')}**")
     result: Result = yield from write(ctx, plan)

@@ -47,7 +47,7 @@ def _examples(data: dict[str, Any], kind: str) -> list[str]:
 
 
 def activity_report(ctx: Ctx) -> Plan:
-    when = str(ctx.intent.get("when") or "yesterday")
+    when = str(ctx.intent.slots.get("when") or "yesterday")
     result = yield from one("activity_report", period=PERIODS.get(when, "yesterday"))
     if result.is_error:
         return Reply(replies.failure(result))
@@ -72,7 +72,7 @@ def activity_report(ctx: Ctx) -> Plan:
 
 
 def prep_brief(ctx: Ctx) -> Plan:
-    result = yield from one("prep_brief", name=str(ctx.intent.get("name") or ""))
+    result = yield from one("prep_brief", name=str(ctx.intent.slots.get("name") or ""))
     if result.is_error:
         return Reply(replies.failure(result))
     data: dict[str, Any] = result.data or {}
@@ -106,7 +106,7 @@ def prep_brief(ctx: Ctx) -> Plan:
 
 
 def pipeline_report(ctx: Ctx) -> Plan:
-    whose = str(ctx.intent.get("whose") or "mine")
+    whose = str(ctx.intent.slots.get("whose") or "mine")
     result = yield from one("pipeline_report", whose=whose)
     if result.is_error:
         return Reply(replies.failure(result))
@@ -149,7 +149,7 @@ def _window(ctx: Ctx, since: str) -> tuple[datetime, datetime | None, str]:
 def recent_leads(ctx: Ctx) -> Plan:
     """ "new leads since yday": the lead list has no date filter and shows no dates, so the
     newest leads' own records are read, newest first, until one is older than the window."""
-    start, end, said = _window(ctx, str(ctx.intent.get("since") or "today"))
+    start, end, said = _window(ctx, str(ctx.intent.slots.get("since") or "today"))
     found: list[dict[str, Any]] = []
     older, read = False, 0
     while not older and read < RECENT_MAX:
@@ -176,7 +176,7 @@ def recent_leads(ctx: Ctx) -> Plan:
     if not found:
         return Reply(f"No leads were added {said}.{more}")
     heading = f"{replies.plural(len(found), 'lead')} added {said}"
-    if ctx.intent.get("count"):
+    if ctx.intent.slots.get("count"):
         return Reply(f"{heading}.{more}")
     lines = [replies.lead_line(lead) for lead in found[: replies.LIST_LIMIT]]
     rest = found[len(lines) :]

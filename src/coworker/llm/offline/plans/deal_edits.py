@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from datetime import timedelta
 from typing import Any
 
+from coworker.dialsheet.contract import parse_day
 from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Option, Plan, Reply, Stop, many
 from coworker.llm.offline.intents import Intent
 from coworker.llm.offline.intents.deals import money_in
 from coworker.llm.offline.pick import find_deal
-from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal
+from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal, my_user_id
 from coworker.llm.offline.resolve import Ctx, ask_text, choose, find_lead
 from coworker.llm.offline.slots import LeadRef, lead_ref
 from coworker.llm.offline.trust import (
@@ -41,11 +43,11 @@ WORKED_OUT = re.compile(
 
 
 def _value(intent: Intent) -> Written | None:
-    value = intent.get("value")
+    value = intent.slots.get("value")
     if value is None:
         return None
-    raw = str(intent.get("value_raw") or "")
-    shown = replies.money(value, intent.get("currency") or "USD")
+    raw = str(intent.slots.get("value_raw") or "")
+    shown = replies.money(value, intent.slots.get("currency") or "USD")
     return Written("value", value, "value", shown, "words", money_confident(raw), raw)
 
 
@@ -61,7 +63,9 @@ def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
     """The deal's values with the amount the person gave when asked: a deal opened with no
     value, or with a number guessed from "closing in 2 wks", puts a wrong figure in the
     pipeline; so the amount is asked for, with the stage if it was not said either."""
-    stage = "" if intent.get("stage") else ", and which stage is it in (" + _STAGE_CHOICES + ")"
+    stage = (
+        "" if intent.slots.get("stage") else ", and which stage is it in (" + _STAGE_CHOICES + ")"
+    )
     answer = ask_text(
         ctx,
         "deal:value",
@@ -69,11 +73,10 @@ def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
         "to open it without one.) Nothing is created until then.",
     )
     amount = money_in(answer)
-    slots = dict(intent.slots)
-    if not intent.get("stage") and vocab.stage_in(answer.lower()):
-        slots["stage"] = vocab.stage_in(answer.lower())
+    if not intent.slots.get("stage") and vocab.stage_in(answer.lower()):
+        intent = intent.but(stage=vocab.stage_in(answer.lower()))
     if amount is not None:
-        slots.update(
+        intent = intent.but(
             value=amount.value,
             value_raw=answer[amount.start : amount.end],
             currency=amount.currency,
@@ -85,56 +88,77 @@ def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
                 f"Say it again with the amount, e.g. “new deal for {who}, 18.5k, prospecting”."
             )
         )
-    return Intent(intent.kind, slots)
+    return intent
 
 
 _STAGE_CHOICES = ", ".join(replies.STAGE_NAMES.get(s, s) for s in OPEN_STAGES)
 
 
 def _close(ctx: Ctx, intent: Intent) -> Written | None:
-    close = intent.get("close")
+    close = intent.slots.get("close")
     if not close:
         return None
     shown = replies.day_label(close, ctx.clock)
-    raw = str(intent.get("close_raw") or "")
-    sure = not WORKED_OUT.search(str(intent.get("close_words") or raw))
-    sure = sure and not intent.get("close_unsure")  # "fri 2": which hour, which day?
+    raw = str(intent.slots.get("close_raw") or "")
+    sure = not WORKED_OUT.search(str(intent.slots.get("close_words") or raw))
+    sure = sure and not intent.slots.get("close_unsure")  # "fri 2": which hour, which day?
     return Written("expected_close_date", close, "closing", shown, "words", sure, raw)
+
+
+def _close_shifted(ctx: Ctx, intent: Intent, deal: dict[str, Any]) -> Written | None:
+    """ "push close out 2 wks": the deal's close date moved by the span, from the date it has
+    (today when it has none); worked out, so shown with the old date before it is written."""
+    days = intent.slots.get("close_shift_days")
+    if not days:
+        return None
+    was = parse_day(deal.get("expected_close_date"))
+    base = was or ctx.clock.now.date()
+    day = (base + timedelta(days=int(days))).isoformat()
+    shown = replies.day_label(day, ctx.clock)
+    if was is not None:
+        shown += f" (was {replies.day_label(was.isoformat(), ctx.clock)})"
+    raw = str(intent.slots.get("close_raw") or "")
+    return Written("expected_close_date", day, "closing", shown, "words", False, raw)
 
 
 def create_deal(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
     lead = yield from find_lead(ctx, ref, purpose="should the deal be for")
-    if intent.get("value") is None:
+    if intent.slots.get("value") is None:
         intent = _amount_asked(ctx, intent, replies.lead_short(lead))
-    if not intent.get("stage") and intent.get("stage_words"):
-        stage = _stage_asked(
+    if not intent.slots.get("stage") and intent.slots.get("stage_words"):
+        picked = _stage_asked(
             ctx,
-            str(intent.get("stage_words")),
+            str(intent.slots.get("stage_words")),
             f"Which stage is the new deal for **{replies.lead_short(lead)}** in?",
         )
-        intent = Intent(intent.kind, {**intent.slots, "stage": stage})
+        intent = intent.but(stage=picked)
     values: list[Written] = []
     value = _value(intent)
     if value is not None:
         values.append(value)
-        if intent.get("currency"):
+        if intent.slots.get("currency"):
             values.append(
-                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+                Written(
+                    "currency",
+                    intent.slots.get("currency"),
+                    "in",
+                    str(intent.slots.get("currency")),
+                )
             )
-    stage = intent.get("stage")
+    stage = intent.slots.get("stage")
     if stage:
         values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
-    name = intent.get("name")
+    name = intent.slots.get("name")
     if name:
         values.append(Written("name", name, "named", f"“{name}”", confident=text_confident(name)))
     close = _close(ctx, intent)
     if close is not None:
         values.append(close)
     unread = []
-    if intent.get("close_words") and not close:
-        unread.append(Unread("close date", str(intent.get("close_words"))))
+    if intent.slots.get("close_words") and not close:
+        unread.append(Unread("close date", str(intent.slots.get("close_words"))))
     read = [ref.text, ref.company or "", name or "", *(v.raw for v in values)]
     numbers = unaccounted_numbers(ctx.utterance.text, read)
     if numbers and not unread:
@@ -154,6 +178,41 @@ def create_deal(ctx: Ctx) -> Plan:
 
 
 def _deal_named(
+    ctx: Ctx, ref: LeadRef, stage: str | None, *, mine: bool = False
+) -> Generator[Batch, list[Result], dict[str, Any]]:
+    """The deal `ref` names; with `mine` ("my blue sun deal") the person's own of those.
+
+    A question "which of these deals?" is narrowed to the person's own deals (the owner of
+    their tasks is them, `my_user_id`): one left is the deal meant, none is said, never a
+    teammate's deal picked for them."""
+    try:
+        deal: dict[str, Any] = yield from _deal_of_ref(ctx, ref, stage)
+    except Stop as stop:
+        question = stop.reply.question
+        if not mine or question is None or not question.key.startswith("deal"):
+            raise
+        me = yield from my_user_id()
+        own = [o for o in question.options if o.record and o.record.get("owner_id") == me]
+        if len(own) == 1 and own[0].record is not None:
+            return own[0].record
+        if not own or me is None:
+            raise
+        text = f"You have {len(own)} deals for {ref.describe()}. Which one should I update?"
+        text += "\n\n" + replies.numbered([o.label for o in own])
+        return choose(ctx, question.key, text, own)
+    if mine and not ref.pronoun:
+        me = yield from my_user_id()
+        if me is not None and deal.get("owner_id") != me:
+            raise Stop(
+                Reply(
+                    f"**{deal.get('name')}** isn't yours (it's a teammate's deal), so I left "
+                    "it as it is. Did you mean another deal? Tell me its company or lead."
+                )
+            )
+    return deal
+
+
+def _deal_of_ref(
     ctx: Ctx, ref: LeadRef, stage: str | None
 ) -> Generator[Batch, list[Result], dict[str, Any]]:
     """The deal `ref` names; "the acme team plan deal" names no lead, but Acme's leads and a
@@ -198,30 +257,54 @@ def _deal_named(
     return choose(ctx, "deal", text, options)
 
 
-def _stage_asked(ctx: Ctx, words: str, question: str) -> str:
+def _stage_asked(ctx: Ctx, words: str, question: str, *, lead_in: str = "") -> str:
     """The stage the person picks when their word for it is none the CRM has ("almost
-    done", "disco"): never a guess, the stages listed to choose from."""
+    done", "disco"), or when they said two: never a guess, the stages listed to choose from."""
     options = [Option(s, replies.STAGE_NAMES.get(s, s)) for s in vocab.STAGES]
-    text = f"“{words}” isn't a deal stage. {question}\n\n" + replies.numbered(
-        [o.label for o in options]
-    )
+    lead_in = lead_in or f"“{words}” isn't a deal stage."
+    text = f"{lead_in} {question}\n\n" + replies.numbered([o.label for o in options])
     return str(choose(ctx, "deal:stage", text, options)["id"])
 
 
 def update_deal(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    stage: str | None = intent.get("stage")
-    deal = yield from _deal_named(ctx, intent.get("ref") or LeadRef(), stage)
-    if not stage and intent.get("stage_words"):
+    stage: str | None = intent.slots.get("stage")
+    deal = yield from _deal_named(
+        ctx, intent.slots.get("ref") or LeadRef(), stage, mine=bool(intent.slots.get("mine"))
+    )
+    if intent.slots.get("close_words") and not intent.slots.get("close"):
+        # a close date said but not read: the other changes wait for it (never half done)
+        return Reply(
+            f"I couldn't read a close date in “{intent.slots.get('close_words')}”, so I changed "
+            f"nothing on **{deal.get('name')}**. Say it again with a date, e.g. “push close "
+            "to Jan 15”."
+        )
+    if intent.slots.get("unread_words"):
+        # "to 40k and hers to 20k": one change read, another not; neither is made alone
+        return Reply(
+            f"I read a new value for **{deal.get('name')}**, but not what "
+            f"“{intent.slots.get('unread_words')}” changes (which deal, whose?), so I changed "
+            "nothing. Say each change on its own, e.g. “set the Initech deal to 20k”."
+        )
+    said = intent.slots.get("stages_said")
+    if not stage and said:  # "lost it, mark it closed won": which one is asked
+        names = " and ".join(replies.STAGE_NAMES.get(s, s) for s in said)
+        stage = _stage_asked(
+            ctx,
+            "",
+            f"Which stage should **{deal.get('name')}** move to?",
+            lead_in=f"You said both {names}.",
+        )
+    if not stage and intent.slots.get("stage_words"):
         now_in = replies.STAGE_NAMES.get(str(deal.get("stage")), str(deal.get("stage") or "none"))
         stage = _stage_asked(
             ctx,
-            str(intent.get("stage_words")),
+            str(intent.slots.get("stage_words")),
             f"Which stage should **{deal.get('name')}** move to (it's in {now_in} now)?",
         )
     changes: dict[str, Any] = {}
     values: list[Written] = []
-    close = _close(ctx, intent)
+    close = _close(ctx, intent) or _close_shifted(ctx, intent, deal)
     if close is not None:
         changes["expected_close_date"] = close.value
         values.append(close)
@@ -229,10 +312,10 @@ def update_deal(ctx: Ctx) -> Plan:
         changes["stage"] = stage
         values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
     value = _value(intent)
-    if value is not None and intent.get("value_sign"):
+    if value is not None and intent.slots.get("value_sign"):
         # "up 5k": the deal's value and the change, worked out and shown before it is set
         now = float(deal.get("value") or 0)
-        total = now + int(intent.get("value_sign")) * float(value.value)
+        total = now + int(intent.slots.get("value_sign") or 1) * float(value.value)
         if total <= 0:
             return Reply(
                 f"**{deal.get('name')}** is worth {replies.money(now, deal.get('currency'))}; "
@@ -240,15 +323,20 @@ def update_deal(ctx: Ctx) -> Plan:
             )
         shown = f"{replies.money(total, deal.get('currency'))} (was {replies.money(now)})"
         value = Written("value", total, "value", shown, "words", False, value.raw)
-    elif value is not None and intent.get("value_unsure"):
+    elif value is not None and intent.slots.get("value_unsure"):
         value = Written("value", value.value, "value", value.shown, "words", False, value.raw)
     if value is not None:
         changes["value"] = value.value
         values.append(value)
-        if intent.get("currency"):
-            changes["currency"] = intent.get("currency")
+        if intent.slots.get("currency"):
+            changes["currency"] = intent.slots.get("currency")
             values.append(
-                Written("currency", intent.get("currency"), "in", str(intent.get("currency")))
+                Written(
+                    "currency",
+                    intent.slots.get("currency"),
+                    "in",
+                    str(intent.slots.get("currency")),
+                )
             )
     if stage and deal.get("stage") == stage and set(changes) == {"stage"}:
         return Reply(
@@ -263,14 +351,14 @@ def update_deal(ctx: Ctx) -> Plan:
     result: Result = yield from write(ctx, plan)
     if result.is_error:
         return Reply(replies.failure(result))
-    said = []
+    done = []
     if stage:
         was = (
             f" (was {replies.STAGE_NAMES.get(str(deal.get('stage')), deal.get('stage'))})"
             if deal.get("stage")
             else ""
         )
-        said.append(f"moved to **{replies.STAGE_NAMES.get(stage, stage)}**{was}")
+        done.append(f"moved to **{replies.STAGE_NAMES.get(stage, stage)}**{was}")
     if "value" in changes:
         was = (
             f" (was {replies.money(deal.get('value'), deal.get('currency'))})"
@@ -278,7 +366,7 @@ def update_deal(ctx: Ctx) -> Plan:
             else ""
         )
         amount = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
-        said.append(f"value set to **{amount}**{was}")
+        done.append(f"value set to **{amount}**{was}")
     if "expected_close_date" in changes:
-        said.append(f"closing {replies.day_label(changes['expected_close_date'], ctx.clock)}")
-    return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(said) + ".")
+        done.append(f"closing {replies.day_label(changes['expected_close_date'], ctx.clock)}")
+    return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(done) + ".")

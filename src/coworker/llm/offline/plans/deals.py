@@ -14,7 +14,7 @@ from typing import Any
 from coworker.dialsheet.contract import parse_day
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
+from coworker.llm.offline.engine import Batch, Call, Plan, Reply, Stop, many, one
 from coworker.llm.offline.names import is_company_match, narrow, relevant
 from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef, lead_ref
@@ -66,9 +66,13 @@ def deal_lines(deals: list[dict[str, Any]], ctx: Ctx, limit: int = 12) -> list[s
 
 def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
     intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
-    stage: str | None = intent.get("stage")
-    closing: str | None = intent.get("closing")
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
+    stage: str | None = intent.slots.get("stage")
+    closing: str | None = intent.slots.get("closing")
+    whose: str | None = intent.slots.get("whose")
+    mine = bool(intent.slots.get("mine"))
+    if whose and _is_the_person(ctx, whose):  # "what does alex have in ..." asked by Alex
+        ref, mine = LeadRef(), True
     who = ""
     if not ref.empty:
         if ref.pronoun or ref.ordinal is not None:
@@ -76,6 +80,8 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
             leads = [lead]
         else:
             leads, named = yield from _leads_and_deal_words(ref)
+            if not leads and whose:
+                return (yield from _teammates_deals(ctx, whose, stage))
             if not leads:
                 return Reply(replies.no_lead(ref))
         results = yield from many(
@@ -87,17 +93,11 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         who = f" for {replies.lead_short(leads[0]) if len(leads) == 1 else ref.describe()}"
         if stage:
             deals = [d for d in deals if d.get("stage") == stage]
-    elif stage:
-        result: Result = yield from one("list_opportunities", stage=stage, limit=100)
-        if result.is_error:
-            return Reply(replies.failure(result))
-        deals = result.items("opportunities")
     else:
-        results = yield from many(open_pipeline_calls())
-        deals = [d for r in results for d in r.items("opportunities")]
+        deals = yield from _deals_in(stage)
     if closing:
         deals = _closing(ctx, deals, closing)
-    if intent.get("mine"):
+    if mine:
         me = yield from my_user_id()
         if me is None:
             return Reply("I couldn't tell which deals are yours (I learn it from your tasks).")
@@ -109,7 +109,7 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         what = f"deals {'won' if stage == 'closed_won' else 'lost'} {closing}"
     elif closing:
         what = f"open deals closing {'in the ' if closing.endswith(' days') else ''}{closing}"
-    if intent.get("mine"):
+    if mine:
         what = f"{what[0].lower() + what[1:]}"
         if not deals:
             return Reply(f"You have no {what}{who}.")
@@ -119,6 +119,53 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
     heading = f"{what[0].upper() + what[1:]}{who}: {len(deals)}, worth {_total(deals)}."
     lines = deal_lines(deals, ctx)
     text = heading + "\n\n" + replies.bullets(lines)
+    if len(deals) > len(lines):
+        text += f"\n\n…and {len(deals) - len(lines)} more."
+    return Reply(text)
+
+
+def _is_the_person(ctx: Ctx, name: str) -> bool:
+    """Whether `name` is the person's own ("alex", "alex rivera" for Alex Rivera)."""
+    own = (ctx.clock.user_name or "").lower().split()
+    said = name.lower().split()
+    return bool(own) and (said == own or said == own[:1])
+
+
+def _deals_in(stage: str | None) -> Generator[Batch, list[Result], list[dict[str, Any]]]:
+    """The team's deals in `stage`, or its whole open pipeline."""
+    if stage:
+        result: Result = yield from one("list_opportunities", stage=stage, limit=100)
+        if result.is_error:
+            raise Stop(Reply(replies.failure(result)))
+        return result.items("opportunities")
+    results = yield from many(open_pipeline_calls())
+    return [d for r in results for d in r.items("opportunities")]
+
+
+def _teammates_deals(
+    ctx: Ctx, whose: str, stage: str | None
+) -> Generator[Batch, list[Result], Reply]:
+    """A teammate's deals ("what does sam have in negotiation"): the CRM names leads, not the
+    team's users, so the deals shown are the team's that are not the person's own, said so."""
+    deals = yield from _deals_in(stage)
+    me = yield from my_user_id()
+    if me is None:
+        return Reply(
+            f"I couldn't tell whose deals are {whose.title()}'s: no lead is called that, and I "
+            "learn who you are from your tasks."
+        )
+    deals = [d for d in deals if d.get("owner_id") != me]
+    deals.sort(key=lambda d: (STAGE_ORDER.get(str(d.get("stage")), 9), -float(d.get("value") or 0)))
+    what = f"{replies.STAGE_NAMES.get(stage or '', '')} deals" if stage else "open deals"
+    note = (
+        f"No lead is called “{whose}”, so I read it as a teammate. The CRM doesn't tell me "
+        f"which teammate is {whose.title()}, so these are the team's {what.lower()} that "
+        "aren't yours"
+    )
+    if not deals:
+        return Reply(f"{note}: there are none.")
+    lines = deal_lines(deals, ctx)
+    text = f"{note}: {len(deals)}, worth {_total(deals)}.\n\n" + replies.bullets(lines)
     if len(deals) > len(lines):
         text += f"\n\n…and {len(deals) - len(lines)} more."
     return Reply(text)

@@ -7,21 +7,23 @@ what a change says and how sure it is sits apart from the look-ups in `leads`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Plan, Reply, gated, one
+from coworker.llm.offline.engine import Plan, Question, Reply, Stop, gated, one
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.text import Utterance, similarity
 from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, write
 
 
 def create_lead(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    name: str | None = intent.get("name")
+    name: str | None = intent.slots.get("name")
     if not name:
         name = ask_text(
             ctx,
@@ -33,7 +35,15 @@ def create_lead(ctx: Ctx) -> Plan:
         extra = parsed
     else:
         extra = {}
-    fields = {k: intent.get(k) for k in ("email", "phone", "company", "title", "status", "source")}
+    slots = intent.slots
+    fields: dict[str, str | None] = {
+        "email": slots.get("email"),
+        "phone": slots.get("phone"),
+        "company": slots.get("company"),
+        "title": slots.get("title"),
+        "status": slots.get("status"),
+        "source": slots.get("source"),
+    }
     fields.update({k: v for k, v in extra.items() if v})
     email = fields.get("email")
     if email:
@@ -74,9 +84,9 @@ def _parse_answer_fields(text: str) -> dict[str, Any]:
 
 
 def update_status(ctx: Ctx) -> Plan:
-    status: str = ctx.intent.get("status")
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
-    if ctx.intent.get("bulk") and ref.text:
+    status = ctx.intent.slots.get("status") or ""
+    ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
+    if ctx.intent.slots.get("bulk") and ref.text:
         leads, _ = yield from search_leads(ref)
         targets = [lead for lead in leads if lead.get("status") != status]
         if not leads:
@@ -104,19 +114,50 @@ def update_status(ctx: Ctx) -> Plan:
 
 
 def update_lead(ctx: Ctx) -> Plan:
-    changes: dict[str, Any] = dict(ctx.intent.get("changes") or {})
-    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="should I update")
+    changes: dict[str, Any] = dict(ctx.intent.slots.get("changes") or {})
+    renamed = ctx.intent.slots.get("renamed")
+    # "its kenji grey not gray", "kenji's not at virtucon anymore": the "not" names the old
+    # spelling or the old company, never a lead ruled out
+    said = renamed or (ctx.intent.slots.get("ref") or LeadRef()).text
+    negates = renamed or ctx.intent.slots.get("left")
+    finding = replace(ctx, utterance=Utterance.of(str(said)), message="") if negates else ctx
+    if renamed:  # "its hooli not initech" names a company, not a lead's old spelling
+        found, _ = yield from search_leads(ctx.intent.slots.get("ref") or LeadRef())
+        if not any(_is_named(str(lead.get("name") or ""), str(renamed)) for lead in found):
+            return Reply(
+                f"I couldn't find a lead named “{renamed}”, so I changed nothing. Tell me the "
+                "lead and the name it should have (“change Kenji Gray's name to Kenji Grey”)."
+            )
+    lead = yield from find_lead(
+        finding, ctx.intent.slots.get("ref") or LeadRef(), purpose="should I update"
+    )
     asked: set[str] = set()
     for key in [k for k, v in changes.items() if v is None]:  # "jane moved companies"
-        answer = ask_text(
-            ctx,
-            f"lead:{key}",
+        question = (
             f"Which {key} did **{replies.lead_short(lead)}** move to? "
-            "I'll update it once you tell me.",
+            "I'll update it once you tell me."
         )
+        answer = ask_text(ctx, f"lead:{key}", question)
+        if _NOT_A_VALUE.match(answer.strip()):  # "yes" answers nothing: asked again
+            raise Stop(Reply(question, Question(f"lead:{key}", "text"), status="asked"))
         changes[key] = _said_value(answer)
         asked.add(key)
-    implied = bool(ctx.intent.get("implied"))
+    left, company = ctx.intent.slots.get("left"), str(lead.get("company") or "")
+    if left and company and not _same_company(company, str(left)):
+        return Reply(
+            f"**{replies.lead_short(lead)}** is at {company} in the CRM, not “{left}”, so I "
+            "changed nothing. Tell me the lead's new company in full (“set her company to …”)."
+        )
+    if changes.get("name"):  # "its kenji grey not gray": the lead's whole name, respelt
+        current = str(lead.get("name") or "")
+        if renamed and not _is_named(current, str(renamed)):
+            return Reply(
+                f"I found **{replies.lead_short(lead)}**, whose name isn't “{renamed}”, so I "
+                "changed nothing. Tell me the lead and the name it should have "
+                "(“change Kenji Gray's name to Kenji Grey”)."
+            )
+        changes["name"] = respelt(current, str(changes["name"]), ctx.intent.slots.get("name_part"))
+    implied = bool(ctx.intent.slots.get("implied"))
     values = tuple(
         Written(
             key,
@@ -147,6 +188,53 @@ def update_lead(ctx: Ctx) -> Plan:
     return Reply(f"Updated {lead.get('name')}'s {said}.")
 
 
+def _same_company(company: str, said: str) -> bool:
+    """Is `said` ("black mesa", "virtucon", "summit peak") the company the CRM has?"""
+    have = re.findall(r"\w+", company.lower())
+    words = [w for w in re.findall(r"\w+", said.lower()) if w not in ("the", "inc", "co")]
+    return bool(words) and all(
+        any(h == w or h.startswith(w) or similarity(h, w) >= 0.8 for h in have) for w in words
+    )
+
+
+def _is_named(name: str, words: str) -> bool:
+    """Do `words` (the old spelling the person quoted) name the lead called `name`?"""
+    have = name.lower().split()
+    return all(any(h == w or h.startswith(w) for h in have) for w in words.lower().split())
+
+
+def respelt(current: str, said: str, part: str | None = None) -> str:
+    """The lead's name with the person's spelling: a last or first name put in its place
+    ("Amelia Okafor", "okafur", "last" -> "Amelia Okafur"), a word put in place of the one most
+    like it, and the letters as typed, capitalised like the name they replace when typed all
+    in lower case ("kenji grey" for "Kenji Gray" -> "Kenji Grey")."""
+    have, new = current.split(), said.split()
+    if not have:
+        out = new
+    elif part == "last" and len(new) == 1:
+        out = [*have[:-1], *new]
+    elif part == "first" and len(new) == 1:
+        out = [*new, *have[1:]]
+    elif len(new) < len(have):
+        out = list(have)
+        for word in new:
+            at = max(range(len(have)), key=lambda i: similarity(have[i], word))
+            out[at] = word
+    else:
+        out = new
+    if said != said.lower() or current == current.lower():
+        return " ".join(out)
+    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in out)
+
+
+# A reply that is no company or title: "yes", "ok", "no", "idk".
+_NOT_A_VALUE = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|ok|okay|k|sure|no|nope|n|idk|not sure|dunno|correct|right|"
+    r"go ahead|do it|please|pls|thanks|thx)\W*$",
+    re.I,
+)
+
+
 def _said_value(answer: str) -> str:
     """ "she's at hooli now" -> "hooli": the value in an answer to "which company?"."""
     text = re.sub(
@@ -160,11 +248,11 @@ def _said_value(answer: str) -> str:
 
 
 def tag_lead(ctx: Ctx) -> Plan:
-    tag: str = ctx.intent.get("tag")
-    remove = bool(ctx.intent.get("remove"))
+    tag = ctx.intent.slots.get("tag") or ""
+    remove = bool(ctx.intent.slots.get("remove"))
     lead = yield from find_lead(
         ctx,
-        ctx.intent.get("ref") or LeadRef(),
+        ctx.intent.slots.get("ref") or LeadRef(),
         purpose="should I " + ("untag" if remove else "tag"),
     )
     current: Result = yield from one("get_lead", lead_id=lead["id"])
@@ -197,7 +285,9 @@ def tag_lead(ctx: Ctx) -> Plan:
 
 
 def delete_lead(ctx: Ctx) -> Plan:
-    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="should I delete")
+    lead = yield from find_lead(
+        ctx, ctx.intent.slots.get("ref") or LeadRef(), purpose="should I delete"
+    )
     name = replies.lead_short(lead)
     say = (
         f"I'll delete **{name}** and everything attached to it (notes, tasks, deals, "

@@ -16,6 +16,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
+from coworker.llm.offline.intents.common import Intent
 from coworker.llm.offline.lead_search import SCAN_PAGE, SCAN_PAGES
 from coworker.llm.offline.names import relevant
 from coworker.llm.offline.plans.deals import my_user_id
@@ -29,11 +30,11 @@ TAG_CHECKS = 20  # leads whose tags can be read one by one when the lists don't 
 
 def list_leads(ctx: Ctx) -> Plan:  # noqa: C901 - one filter per way of narrowing
     intent = ctx.intent
-    ref: LeadRef | None = intent.get("ref")
-    query: str | None = intent.get("query")
-    status: str | None = intent.get("status")
-    exclude: str | None = intent.get("exclude")
-    asked_tag: str | None = intent.get("tag")
+    ref: LeadRef | None = intent.slots.get("ref")
+    query: str | None = intent.slots.get("query")
+    status: str | None = intent.slots.get("status")
+    exclude: str | None = intent.slots.get("exclude")
+    asked_tag: str | None = intent.slots.get("tag")
     tag = None
     if asked_tag:
         tags_result: Result = yield from one("list_tags")
@@ -52,7 +53,15 @@ def list_leads(ctx: Ctx) -> Plan:  # noqa: C901 - one filter per way of narrowin
         leads = relevant(leads, ref)
     if exclude:  # "that aren't customers yet": every status but that one
         leads = [lead for lead in leads if lead.get("status") != exclude]
-    mine = bool(intent.get("mine"))
+    without: str | None = intent.slots.get("without")
+    not_whose: str | None = intent.slots.get("not_whose")
+    left_out: list[Record] = []
+    if without:  # "besides chris": the one person named, out of the list
+        left_out = [lead for lead in leads if _is_named(lead, without)]
+        if not left_out and re.fullmatch(r"[a-z]+s", without, re.I):
+            not_whose = without  # "except sams": nobody called that, so a teammate's leads
+        leads = [lead for lead in leads if lead not in left_out]
+    mine = bool(intent.slots.get("mine")) or bool(not_whose)
     if mine:
         me = yield from my_user_id()
         if me is None:
@@ -70,10 +79,19 @@ def list_leads(ctx: Ctx) -> Plan:  # noqa: C901 - one filter per way of narrowin
                 f"to a company (e.g. “leads at Acme tagged {tag}”) and I'll check each one."
             )
         leads = tagged
-    heading = _heading(leads, intent, tag, status if not exclude else f"non-{exclude}")
-    if intent.get("count"):
+    heading = _heading(leads, intent, tag, status if not exclude else f"non-{exclude}", mine)
+    if intent.slots.get("count"):
         return Reply(heading)
     text = _listing(leads, heading)
+    if left_out:  # said without the name: the list is what the person asked to see
+        text += f"\n\n({len(left_out)} left out, as you asked.)"
+    elif without and not not_whose:
+        text += f"\n\n(No one called “{without}” was in the list.)"
+    if not_whose:
+        text += (
+            f"\n\nThese are yours only: the CRM doesn't name a lead's owner, so I left out "
+            f"every teammate's leads, not just {not_whose}."
+        )
     if not complete:
         text += "\n\n(I read the newest leads only; there are more in the CRM.)"
     return Reply(text)
@@ -143,16 +161,24 @@ def which_tag(asked: str, names: list[str]) -> str | None:
     return None
 
 
-def _heading(leads: list[Record], intent: Any, tag: str | None, status: str | None) -> str:
+def _is_named(lead: Record, words: str) -> bool:
+    """Does the lead's name carry every word said ("chris" for Chris Johnson)?"""
+    name = str(lead.get("name") or "").lower().split()
+    return all(any(part.startswith(w) for part in name) for w in words.lower().split())
+
+
+def _heading(
+    leads: list[Record], intent: Intent, tag: str | None, status: str | None, mine: bool
+) -> str:
     what = f"{status} leads" if status else "leads"
-    if intent.get("query"):
-        what += f" matching “{intent.get('query')}”"
+    if intent.slots.get("query"):
+        what += f" matching “{intent.slots.get('query')}”"
     if tag:
         what += f" tagged `{tag}`"
-    whose = "your " if intent.get("mine") else ""
+    whose = "your " if mine else ""
     if not leads:
         return f"You have no {what}." if whose else f"No {what}."
-    if intent.get("count"):
+    if intent.slots.get("count"):
         return f"{'You have' if whose else 'There are'} {len(leads)} {what}."
     return f"{(whose + what)[0].upper() + (whose + what)[1:]}: {len(leads)}"
 
@@ -176,7 +202,7 @@ def _listing(leads: list[Record], heading: str) -> str:
 def lead_owner(ctx: Ctx) -> Plan:
     """ "whose lead is tom becker": the person's, or a teammate's (the API names no users,
     so a teammate is not named)."""
-    ref: LeadRef = ctx.intent.get("ref") or LeadRef()
+    ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
     lead = yield from find_lead(ctx, ref, purpose="do you mean")
     me = yield from my_user_id()
     who = f"**{replies.lead_short(lead)}**"

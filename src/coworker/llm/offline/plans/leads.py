@@ -29,15 +29,15 @@ def _pronoun(lead: dict[str, Any]) -> str:
 
 def find_leads(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    ref: LeadRef | None = intent.get("ref")
-    status: str | None = intent.get("status")
-    query: str | None = intent.get("query")
-    field: str | None = intent.get("field")
+    ref: LeadRef | None = intent.slots.get("ref")
+    status: str | None = intent.slots.get("status")
+    query: str | None = intent.slots.get("query")
+    field: str | None = intent.slots.get("field")
     if field and ref is not None:
         return (yield from _field_answer(ctx, ref))
-    exclude: str | None = intent.get("exclude")
-    if intent.get("role") and query:
-        return (yield from _by_role(ctx, query, str(intent.get("role"))))
+    exclude: str | None = intent.slots.get("exclude")
+    if intent.slots.get("role") and query:
+        return (yield from _by_role(ctx, query, str(intent.slots.get("role"))))
     if status or not query or exclude:
         search: dict[str, Any] = {"status": status} if status else {}
         if query:
@@ -56,7 +56,7 @@ def find_leads(ctx: Ctx) -> Plan:
             leads = [lead for lead in leads if lead.get("status") != exclude]
             total = len(leads)
             status = f"non-{exclude}"
-        return Reply(_list_heading(leads, total, query, status, bool(intent.get("count"))))
+        return Reply(_list_heading(leads, total, query, status, bool(intent.slots.get("count"))))
     assert ref is not None
     pair = _PAIR.fullmatch(ref.text) if not (ref.is_email or ref.is_phone) else None
     if pair:  # "priya shah and luis ortega", "priya shah, tom becker": both, if both are leads
@@ -68,7 +68,7 @@ def find_leads(ctx: Ctx) -> Plan:
         return Reply(replies.no_lead(ref))
     if ref.company and how == "search":  # "which schmidt is at tyrell"
         leads = narrow(leads, ref)
-    wants_details = bool(intent.get("details"))
+    wants_details = bool(intent.slots.get("details"))
     if how != "search":
         ranked = rank(leads, ref)
         best = ranked[0][0]
@@ -189,7 +189,7 @@ def _field_answer(ctx: Ctx, ref: LeadRef) -> Plan:
     fields. Unlike a lookup, a question about a field is about one person: several who fit
     are a question back, never a list to read the answer from."""
     lead = yield from find_lead(ctx, ref)
-    fields: tuple[str, ...] = ctx.intent.get("fields") or (ctx.intent.get("field"),)
+    fields = ctx.intent.slots.get("fields") or (str(ctx.intent.slots.get("field")),)
     if any(lead.get(f) is None for f in fields):
         result: Result = yield from one("get_lead", lead_id=lead["id"])
         if result.is_error:
@@ -197,7 +197,7 @@ def _field_answer(ctx: Ctx, ref: LeadRef) -> Plan:
         lead = result.record("lead") or lead
     if fields == ("deals",):
         return Reply(_deals_answer(lead))
-    asked: str | None = ctx.intent.get("is_status")
+    asked: str | None = ctx.intent.slots.get("is_status")
     if asked and fields == ("status",):
         return Reply(_status_answer(lead, asked))
     if len(fields) == 1:
@@ -248,7 +248,7 @@ def _details(ctx: Ctx, lead: dict[str, Any], field: str | None = None) -> Plan:
 
 def call_lead(ctx: Ctx) -> Plan:
     lead = yield from find_lead(
-        ctx, ctx.intent.get("ref") or LeadRef(), purpose="do you want to call"
+        ctx, ctx.intent.slots.get("ref") or LeadRef(), purpose="do you want to call"
     )
     name = replies.lead_short(lead)
     first = _pronoun(lead)

@@ -36,12 +36,13 @@ _ANSWER_LEAD_IN = re.compile(
 
 
 def body_from_answer(answer: str) -> str:
-    """The answer to "what should it say?", as the text to send."""
+    """The answer to "what should it say?", as the text to send: the person's words as they
+    wrote them ("hi dana, …" stays lower-case), unless they reported them ("tell her …")."""
     text = answer.strip().strip('"').strip()
     m = _ANSWER_LEAD_IN.match(text)
     if m:
         return body_text(m.group(0), text[m.end() :])
-    return text[:1].upper() + text[1:]
+    return text
 
 
 # An answer that decides something rather than saying it: never the words of a message.
@@ -72,8 +73,8 @@ def _first(lead: dict[str, Any]) -> str:
 def _received(ctx: Ctx, channel: str) -> Plan:
     """A message the person got ("text from jane: …"): who it is from, and the offer of a
     reply, which they write themselves. Nothing is sent."""
-    lead = yield from find_lead(ctx, ctx.intent.get("ref") or LeadRef(), purpose="is it from")
-    said = str(ctx.intent.get("received") or "")
+    lead = yield from find_lead(ctx, ctx.intent.slots.get("ref") or LeadRef(), purpose="is it from")
+    said = str(ctx.intent.slots.get("received") or "")
     verb = "email" if channel == "email" else "text"
     return Reply(
         f"That's {'an email' if channel == 'email' else 'a text'} from "
@@ -85,9 +86,9 @@ def _received(ctx: Ctx, channel: str) -> Plan:
 
 def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few steps
     intent = ctx.intent
-    if intent.get("received"):
+    if intent.slots.get("received"):
         return (yield from _received(ctx, "email"))
-    to_email: str | None = intent.get("to_email")
+    to_email: str | None = intent.slots.get("to_email")
     lead: dict[str, Any] | None = None
     if to_email:
         found: Result = yield from one("search_leads", search=to_email)
@@ -96,7 +97,9 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
         ]
         lead = same[0] if len(same) == 1 else None
     else:
-        lead = yield from find_lead(ctx, intent.get("ref") or LeadRef(), purpose="should I email")
+        lead = yield from find_lead(
+            ctx, intent.slots.get("ref") or LeadRef(), purpose="should I email"
+        )
         if not lead.get("email"):
             return Reply(
                 f"**{replies.lead_short(lead)}** has no email address on file, so I can't "
@@ -106,8 +109,8 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
             )
         to_email = str(lead["email"])
     who = f"**{lead['name']}** <{to_email}>" if lead else f"<{to_email}>"
-    subject: str | None = intent.get("subject")
-    body: str | None = intent.get("body")
+    subject: str | None = intent.slots.get("subject")
+    body: str | None = intent.slots.get("body")
     if not body:
         about = f" about “{subject}”" if subject else ""
         body = _words_to_send(
@@ -122,7 +125,7 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
         arguments["lead_id"] = lead["id"]
     else:
         arguments["to_email"] = to_email
-    wanted_box: str | None = intent.get("mailbox")
+    wanted_box: str | None = intent.slots.get("mailbox")
     box: dict[str, Any] | None = None
     if wanted_box:
         accounts_result: Result = yield from one("list_email_accounts")
@@ -131,7 +134,7 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
             ctx, accounts, f"I couldn't tell which of your mailboxes is “{wanted_box}”."
         )
         arguments["email_account_id"] = box["id"]
-    say = _email_preview(who, subject, body, box)
+    say = email_preview(who, subject, body, box)
     result: Result = yield from one_with_say("send_email", say, arguments)
     if result.is_error and result.decision is None and "mailbox" in result.content.lower():
         accounts_result = yield from one("list_email_accounts")
@@ -142,7 +145,7 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
         )
         arguments["email_account_id"] = box["id"]
         result = yield from one_with_say(
-            "send_email", _email_preview(who, subject, body, box), arguments
+            "send_email", email_preview(who, subject, body, box), arguments
         )
     if result.decision is None and result.is_error:
         return Reply(replies.failure(result))
@@ -197,7 +200,7 @@ def _mailbox_label(account: dict[str, Any]) -> str:
     return f"{account.get('email')}" + (f" ({', '.join(about)})" if about else "")
 
 
-def _email_preview(who: str, subject: str, body: str, box: dict[str, Any] | None) -> str:
+def email_preview(who: str, subject: str, body: str, box: dict[str, Any] | None) -> str:
     sender = f" from {box['email']}" if box else ""
     return (
         f"Here's the email I'll send to {who}{sender}:\n\n**Subject:** {subject}\n\n"
@@ -205,11 +208,18 @@ def _email_preview(who: str, subject: str, body: str, box: dict[str, Any] | None
     )
 
 
+def sms_preview(name: str, phone: str, message: str) -> str:
+    return (
+        f"Here's the text I'll send to **{name}** ({phone}):\n\n"
+        f"{replies.quote(message)}\n\nApprove it to send, edit it, or cancel."
+    )
+
+
 def switch_mailbox(ctx: Ctx, pending: ToolCall | None = None) -> Plan:
     """ "actually send it from outlook" while an email waits on its card (`pending`): the
     same email, offered again from the mailbox named; a new card replaces the open one, so
     only one of them can be approved."""
-    wanted: str = ctx.intent.get("mailbox")
+    wanted = ctx.intent.slots.get("mailbox") or ""
     if pending is None or pending.name != "send_email":
         return Reply(
             f"There's no email waiting for your approval that I could send from {wanted} "
@@ -227,7 +237,7 @@ def switch_mailbox(ctx: Ctx, pending: ToolCall | None = None) -> Plan:
     who = f"**{name}**" + (f" <{to}>" if to and to != name else "")
     subject, body = str(arguments.get("subject") or ""), str(arguments.get("body_text") or "")
     result: Result = yield from one_with_say(
-        "send_email", _email_preview(who, subject, body, box), arguments
+        "send_email", email_preview(who, subject, body, box), arguments
     )
     if result.decision is None and result.is_error:
         return Reply(replies.failure(result))
@@ -237,9 +247,9 @@ def switch_mailbox(ctx: Ctx, pending: ToolCall | None = None) -> Plan:
 
 def send_sms(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    if intent.get("received"):
+    if intent.slots.get("received"):
         return (yield from _received(ctx, "sms"))
-    lead = yield from find_lead(ctx, intent.get("ref") or LeadRef(), purpose="should I text")
+    lead = yield from find_lead(ctx, intent.slots.get("ref") or LeadRef(), purpose="should I text")
     name = replies.lead_short(lead)
     if not lead.get("phone"):
         alt = (
@@ -248,7 +258,7 @@ def send_sms(ctx: Ctx) -> Plan:
         return Reply(
             f"**{name}** has no phone number on file, so I can't text {_first(lead)}.{alt}"
         )
-    typed: str | None = intent.get("phone")
+    typed: str | None = intent.slots.get("phone")
     if typed and digits(typed)[-10:] != digits(str(lead["phone"]))[-10:]:
         # The text goes to the number on file: never one the person did not see on the card.
         return Reply(
@@ -256,16 +266,15 @@ def send_sms(ctx: Ctx) -> Plan:
             f"goes only to the number on file, so I haven't sent anything. To use {typed}, "
             f"update it first (“update {_first(lead)}'s phone to {typed}”), then ask again."
         )
-    message: str | None = intent.get("message")
+    message: str | None = intent.slots.get("message")
     if not message:
+        topic = intent.slots.get("topic")  # "text dana the new pricing": what about, not the text
+        about = f" about “{topic}”" if topic else ""
         message = _words_to_send(
-            ctx, "sms:message", f"What should the text to {lead.get('name')} say?"
+            ctx, "sms:message", f"What should the text to {lead.get('name')}{about} say?"
         )
     message = message[:MAX_SMS]  # the person's words, as written
-    say = (
-        f"Here's the text I'll send to **{lead.get('name')}** ({lead['phone']}):\n\n"
-        f"{replies.quote(message)}\n\nApprove it to send, edit it, or cancel."
-    )
+    say = sms_preview(str(lead.get("name")), str(lead["phone"]), message)
     result: Result = yield from one_with_say(
         "send_sms", say, {"lead_id": lead["id"], "message": message}
     )
@@ -276,17 +285,22 @@ def send_sms(ctx: Ctx) -> Plan:
 
 def enroll(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    if intent.get("group"):  # one card per lead: a group is never picked one by guess
+    if intent.slots.get("group"):  # one card per lead: a group is never picked one by guess
         return Reply(
             f"I enroll one lead at a time, each on its own card, so I haven't enrolled "
-            f"“{intent.get('group')}”. Name one lead (“enroll Jane Smith in "
-            f"{intent.get('sequence') or 'the nurture sequence'}”), or ask “who's at …” first."
+            f"“{intent.slots.get('group')}”. Name one lead (“enroll Jane Smith in "
+            f"{intent.slots.get('sequence') or 'the nurture sequence'}”), or ask “who's at …” "
+            "first."
         )
-    lead = yield from find_lead(ctx, intent.get("ref") or LeadRef(), purpose="should I enroll")
+    lead = yield from find_lead(
+        ctx, intent.slots.get("ref") or LeadRef(), purpose="should I enroll"
+    )
     listed: Result = yield from one("list_sequences")
     if listed.is_error:
         return Reply(replies.failure(listed))
-    sequence = find_sequence(ctx, str(intent.get("sequence") or ""), listed.items("sequences"))
+    sequence = find_sequence(
+        ctx, str(intent.slots.get("sequence") or ""), listed.items("sequences")
+    )
     label = replies.sequence_label(sequence)
     if sequence.get("status") and sequence["status"] != "active":
         return Reply(

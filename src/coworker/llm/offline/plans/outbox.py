@@ -7,6 +7,7 @@ helpers, which is why they live apart.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,9 +22,11 @@ from coworker.llm.offline.slots import LeadRef
 
 def list_sent(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
-    channel: str = intent.get("channel") or "both"
-    period: str | None = intent.get("period")
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
+    channel: str = intent.slots.get("channel") or "both"
+    period: str | None = intent.slots.get("period")
+    if (intent.slots.get("latest") or intent.slots.get("already")) and not ref.empty:
+        return (yield from _last_sent(ctx, ref, channel))
     lead: dict[str, Any] | None = None
     # A period is read from the newest page (the outbox lists newest first, no date filter).
     filters: dict[str, Any] = {"limit": 100 if period else 10}
@@ -67,6 +70,58 @@ def list_sent(ctx: Ctx) -> Plan:
         ]
         parts.append(f"{noun.capitalize()} sent{who}{when} ({total}):\n" + replies.bullets(lines))
     return Reply("\n\n".join(parts))
+
+
+def _last_sent(ctx: Ctx, ref: LeadRef, channel: str) -> Plan:
+    """ "what did i last email marcus about" (the newest message to the lead), "did i already
+    email gabriel the pricing?" (yes or no, with the message that says so). What was sent is
+    CRM text: it is quoted, never read as a request."""
+    topic: str | None = ctx.intent.slots.get("topic")
+    lead = yield from find_lead(ctx, ref, purpose="do you mean")
+    limit = 100 if topic else 10
+    calls = []
+    if channel in ("both", "email"):
+        calls.append(ToolCall("list_emails", {"lead_id": lead["id"], "limit": limit}))
+    if channel in ("both", "sms"):
+        calls.append(ToolCall("list_sms", {"lead_id": lead["id"], "limit": limit}))
+    results = yield from many(calls)
+    sent: list[tuple[bool, dict[str, Any]]] = []
+    for result in results:
+        if result.is_error:
+            return Reply(replies.failure(result))
+        emails = result.name == "list_emails"
+        sent.extend((emails, item) for item in result.items("emails" if emails else "sms"))
+    sent.sort(key=lambda pair: str(pair[1].get("sent_at") or ""), reverse=True)
+    who = f"**{replies.lead_short(lead)}**"
+    noun = {"email": "email", "sms": "text"}.get(channel, "message")
+    asked_whether = bool(ctx.intent.slots.get("already"))
+    if not sent:
+        return Reply(f"{'No — n' if asked_whether else 'N'}o {noun}s sent to {who} yet.")
+    if topic:
+        about = [pair for pair in sent if _mentions(pair[1], topic)]
+        if not about:
+            last = _sent_line(sent[0][1], emails=sent[0][0], to_whom=False, clock=ctx.clock)
+            return Reply(
+                f"No — nothing about “{topic}” sent to {who}. The last {noun} to them: {last}"
+            )
+        line = _sent_line(about[0][1], emails=about[0][0], to_whom=False, clock=ctx.clock)
+        return Reply(f"Yes — sent to {who}: {line}")
+    line = _sent_line(sent[0][1], emails=sent[0][0], to_whom=False, clock=ctx.clock)
+    if asked_whether:
+        return Reply(f"Yes — the last {noun} to {who}: {line}")
+    return Reply(f"The last {noun} to {who}: {line}")
+
+
+# Words a topic is said with that say nothing of it ("the pricing deck we discussed").
+_TOPIC_STOP = frozenset("the a an our my that this those these his her their some we you".split())
+
+
+def _mentions(item: dict[str, Any], topic: str) -> bool:
+    """Does a sent message carry the topic ("pricing": "Pricing for Initech")? Each word of
+    the topic, by its stem (the first five letters), in the subject or the text."""
+    text = " ".join(str(item.get(k) or "") for k in ("subject", "body_text", "message")).lower()
+    words = [w for w in re.findall(r"[a-z0-9]+", topic.lower()) if w not in _TOPIC_STOP]
+    return bool(words) and all(re.search(rf"\b{re.escape(w[:5])}", text) for w in words)
 
 
 def sent_days(period: str, clock: Clock) -> tuple[date, date]:

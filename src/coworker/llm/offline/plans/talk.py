@@ -40,8 +40,9 @@ Set an `ANTHROPIC_API_KEY` to unlock open conversation with Claude (drafting, su
 anything phrased freely)."""
 
 UNSUPPORTED = {
-    "outside": "That's outside what I can do: I only work inside your Dialsheet CRM (leads, "
-    "tasks, notes, deals, emails and texts), so I haven't done anything or changed anything. "
+    "outside": "I can't do that: it's outside what I can do, as I only work inside your "
+    "Dialsheet CRM (leads, tasks, notes, deals, emails and texts), so I haven't done or "
+    "changed anything. "
     "I can add a task to remind you about it, if you like.",
     "calendar": "I can't book calendar meetings offline. I can create a task for it instead — "
     "e.g. “remind me to set up a demo with Jane on Friday 2pm”.",
@@ -56,8 +57,9 @@ UNSUPPORTED = {
     "chat": "In offline mode I can only help with your CRM — no general chat. Set an "
     "ANTHROPIC_API_KEY for open conversation with Claude.",
     "social": "I can't reach social networks or other apps; only your Dialsheet CRM.",
-    "thinking": "Open-ended writing, summaries and advice need Claude (set an ANTHROPIC_API_KEY). "
-    "Offline I can send the exact text you give me, and look things up.",
+    "thinking": "I can't write that offline, and I haven't changed anything: open-ended "
+    "writing, summaries and advice need Claude (set an ANTHROPIC_API_KEY). Offline I can send "
+    "the exact text you give me, and look things up.",
     "unenroll": "I can't remove a lead from a sequence or unsubscribe them through the API. You "
     "can pause the sequence in Dialsheet; I can mark the lead unqualified or log a note.",
     "tracking": "I can't see whether an email was opened or clicked — the API only has what "
@@ -78,9 +80,9 @@ def help_plan(ctx: Ctx) -> Plan:
 
 def greet(ctx: Ctx) -> Plan:
     name = (ctx.clock.user_name or "").split()[0] if ctx.clock.user_name else ""
-    if ctx.intent.get("thanks"):
+    if ctx.intent.slots.get("thanks"):
         return Reply("You're welcome! Anything else?")
-    if ctx.intent.get("bye"):
+    if ctx.intent.slots.get("bye"):
         return Reply("Bye for now!")
     hello = f"Hi {name}!" if name else "Hi!"
     return Reply(
@@ -92,7 +94,7 @@ def greet(ctx: Ctx) -> Plan:
 
 
 def unsupported(ctx: Ctx) -> Plan:
-    topic = str(ctx.intent.get("topic") or "unknown")
+    topic = str(ctx.intent.slots.get("topic") or "unknown")
     specific = UNSUPPORTED.get(topic)
     if specific:
         return Reply(specific)
@@ -138,7 +140,7 @@ def too_long(ctx: Ctx) -> Plan:
 def confirm(ctx: Ctx, pending: Call | None, pending_say: str) -> Plan:
     """ "yes"/"no" typed instead of using the card: offer the superseded action again."""
     done = already_done(ctx.memory) if ctx.memory.since_change == 0 else None
-    if ctx.intent.get("yes"):
+    if ctx.intent.slots.get("yes"):
         if pending is None:  # nothing waits: say what the last request already did, if any
             return Reply(done or "OK. What would you like me to do next?")
         say = (
@@ -229,8 +231,8 @@ def list_tags(ctx: Ctx) -> Plan:
 
 
 def create_tag(ctx: Ctx) -> Plan:
-    name = str(ctx.intent.get("name") or "").strip()[:50]
-    color = ctx.intent.get("color")
+    name = str(ctx.intent.slots.get("name") or "").strip()[:50]
+    color = ctx.intent.slots.get("color")
     values = [Written("name", name, "name", f"`{name}`", confident=bool(name))]
     if color:
         values.append(Written("color", color, "colour", str(color)))

@@ -68,11 +68,11 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
 
 def create_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    title: str | None = intent.get("title")
-    due: str | None = intent.get("due")
-    priority: str | None = intent.get("priority")
-    ref = intent.get("ref")
-    due_unsure = bool(intent.get("due_unsure"))
+    title: str | None = intent.slots.get("title")
+    due: str | None = intent.slots.get("due")
+    priority: str | None = intent.slots.get("priority")
+    ref = intent.slots.get("ref")
+    due_unsure = bool(intent.slots.get("due_unsure"))
     if not title:
         answer = ask_text(
             ctx,
@@ -101,7 +101,7 @@ def create_task(ctx: Ctx) -> Plan:
             "the name, e.g. “remind me to call Chris Johnson tomorrow at 2”."
         )
     sure = title_confident(title, str(lead.get("name") or "") if lead else "")
-    sure = sure and not intent.get("shorthand") and not nobody
+    sure = sure and not intent.slots.get("shorthand") and not nobody
     sure = sure and not (due_unsure and not due)  # "yday": a day gone by, not a due date
     # "follow up w the vp of sales" with nobody linked: someone, but which? Shown first.
     sure = sure and not (not lead and ROLE_REFERENCE.search(title))
@@ -111,7 +111,7 @@ def create_task(ctx: Ctx) -> Plan:
         values.append(Written("due_date", due, "due", shown, confident=not due_unsure))
     if priority:
         values.append(Written("priority", priority, "priority", priority))
-    past = intent.get("past") if not due else None
+    past = intent.slots.get("past") if not due else None
     plan = WritePlan(
         "create_task",
         {"lead_id": lead["id"]} if lead else {},
@@ -163,10 +163,10 @@ def _filter(
 
 def list_tasks(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    ref: LeadRef = intent.get("ref") or LeadRef()
-    when: str | None = intent.get("when")
-    priority: str | None = intent.get("priority")
-    completed = bool(intent.get("completed"))
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
+    when: str | None = intent.slots.get("when")
+    priority: str | None = intent.slots.get("priority")
+    completed = bool(intent.slots.get("completed"))
     if not ref.empty:
         lead = yield from find_lead(ctx, ref, purpose="do you want the tasks of")
         result: Result = yield from one("list_tasks", lead_id=lead["id"], completed=completed)
@@ -226,7 +226,7 @@ def list_tasks(ctx: Ctx) -> Plan:
 
 
 def complete_task(ctx: Ctx) -> Plan:
-    task = yield from find_task(ctx, ctx.intent.get("phrase"), purpose="should I mark done")
+    task = yield from find_task(ctx, ctx.intent.slots.get("phrase"), purpose="should I mark done")
     done = Written("completed", True, "mark", "done", "default")
     plan = WritePlan("update_task", {"task_id": task["id"]}, (done,), f"**{task.get('title')}**")
     result: Result = yield from write(ctx, plan)
@@ -237,27 +237,31 @@ def complete_task(ctx: Ctx) -> Plan:
 
 def update_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    task = yield from find_task(ctx, intent.get("phrase"), purpose="should I change")
+    task = yield from find_task(ctx, intent.slots.get("phrase"), purpose="should I change")
     changes: dict[str, Any] = {}
     values: list[Written] = []
-    due = intent.get("due")
-    if intent.get("shift_days"):  # "push it 2 days": from the day it is due on now
+    due = intent.slots.get("due")
+    if intent.slots.get("shift_days"):  # "push it 2 days": from the day it is due on now
         was = replies.parse_time(task.get("due_date"))
         if was is None:
             return Reply(
                 f"**{task.get('title')}** has no due date to move from. Say the day, e.g. "
                 "“move it to friday”."
             )
-        due = iso(was.astimezone(ctx.clock.zone) + timedelta(days=intent.get("shift_days")))
+        due = iso(
+            was.astimezone(ctx.clock.zone) + timedelta(days=intent.slots.get("shift_days") or 0)
+        )
     if due:
         changes["due_date"] = due
         # moved by so long and still in the past (an overdue task pushed a day): asked first
         moment = replies.parse_time(due)
-        gone = bool(intent.get("shift_days")) and moment is not None and moment < ctx.clock.now
+        gone = (
+            bool(intent.slots.get("shift_days")) and moment is not None and moment < ctx.clock.now
+        )
         shown = replies.when(due, ctx.clock)
         values.append(Written("due_date", due, "due", shown, confident=not gone))
-    if intent.get("priority"):
-        changes["priority"] = intent.get("priority")
+    if intent.slots.get("priority"):
+        changes["priority"] = intent.slots.get("priority")
         values.append(Written("priority", changes["priority"], "priority", changes["priority"]))
     plan = WritePlan(
         "update_task", {"task_id": task["id"]}, tuple(values), f"Change **{task.get('title')}**"
@@ -275,7 +279,7 @@ def update_task(ctx: Ctx) -> Plan:
 
 
 def delete_task(ctx: Ctx) -> Plan:
-    task = yield from find_task(ctx, ctx.intent.get("phrase"), purpose="should I delete")
+    task = yield from find_task(ctx, ctx.intent.slots.get("phrase"), purpose="should I delete")
     title = str(task.get("title"))
     say = (
         f"I'll delete the task **{title}**. This can't be undone (to close it instead, say "
