@@ -149,8 +149,7 @@ class DemoBuilder:
         from yesterday and sent mail go to these. Named leads are left out, so a demo about
         Jane Smith meets only the activity placed on purpose."""
         return [
-            lead
-            for lead in self.leads[user.org_id]
+            lead for lead in self.leads[user.org_id]
             if lead.owner_id == user.id
             and not self.is_special(lead)
             and lead.id not in self.recent
@@ -165,26 +164,15 @@ class DemoBuilder:
 
     def user_rows(self) -> list[Base]:
         return [
-            User(
-                id=u.id,
-                org_id=u.org_id,
-                name=u.name,
-                email=u.email,
-                phone=USER_PHONES[u.email],
-                api_key_hash=hash_api_key(u.key),
-            )
+            User(id=u.id, org_id=u.org_id, name=u.name, email=u.email,
+                 phone=USER_PHONES[u.email], api_key_hash=hash_api_key(u.key))
             for u in DEMO_USERS
         ]
 
     def tags(self, org: OrgPlan) -> list[Base]:
         return [
-            Tag(
-                id=demo_id("tag", f"{org.key}:{name}"),
-                org_id=org.id,
-                name=name,
-                color=color,
-                created_at=self.now - (150 - i) * DAY,
-            )
+            Tag(id=demo_id("tag", f"{org.key}:{name}"), org_id=org.id, name=name, color=color,
+                created_at=self.now - (150 - i) * DAY)
             for i, (name, color) in enumerate(org.tags)
         ]
 
@@ -213,19 +201,12 @@ class DemoBuilder:
                 created = self.clock.ago(26 * HOUR, 120 * DAY)
             updated = created if statuses[i] == "new" else self.clock.between(created, self.now)
             lead = Lead(
-                id=demo_id("lead", f"{org.key}:{i + 1}"),
-                org_id=org.id,
-                owner_id=owners[i].id,
-                name=f"{first} {last}",
-                email=email,
-                phone=phone,
-                company=company,
-                title=self.rng.choice(JOB_TITLES),
-                status=statuses[i],
+                id=demo_id("lead", f"{org.key}:{i + 1}"), org_id=org.id, owner_id=owners[i].id,
+                name=f"{first} {last}", email=email, phone=phone, company=company,
+                title=self.rng.choice(JOB_TITLES), status=statuses[i],
                 source=self.rng.choice(SOURCES),
                 tags=self.rng.sample(tag_names, k=self.rng.choice((0, 0, 1, 1, 2))),
-                created_at=created,
-                updated_at=updated,
+                created_at=created, updated_at=updated,
             )
             if i in recent:
                 self.recent.add(lead.id)
@@ -237,19 +218,10 @@ class DemoBuilder:
         created = self.now - timedelta(hours=spec.hours_ago)
         updated = created if spec.status == "new" else created + (self.now - created) / 2
         lead = Lead(
-            id=demo_id("lead", f"{org.key}:{spec.slug}"),
-            org_id=org.id,
-            owner_id=self.users[spec.owner].id,
-            name=spec.name,
-            email=spec.email,
-            phone=spec.phone,
-            company=spec.company,
-            title=spec.title,
-            status=spec.status,
-            source=spec.source,
-            tags=list(spec.tags),
-            created_at=created,
-            updated_at=updated,
+            id=demo_id("lead", f"{org.key}:{spec.slug}"), org_id=org.id,
+            owner_id=self.users[spec.owner].id, name=spec.name, email=spec.email,
+            phone=spec.phone, company=spec.company, title=spec.title, status=spec.status,
+            source=spec.source, tags=list(spec.tags), created_at=created, updated_at=updated,
         )
         self.special[(org.key, spec.slug)] = lead
         self.special_ids.add(lead.id)
@@ -283,22 +255,13 @@ class DemoBuilder:
             first, last = user.name.lower().split()
             work, second = org.mailbox_providers
             boxes = [
-                EmailAccount(
-                    id=demo_id("email_account", f"{slug}:primary"),
-                    user_id=user.id,
-                    email=user.email,
-                    display_name=user.name,
-                    provider=work,
-                    is_default=True,
-                ),
-                EmailAccount(
-                    id=demo_id("email_account", f"{slug}:secondary"),
-                    user_id=user.id,
-                    email=f"{first}.{last}@{domain}",
-                    display_name=f"{user.name} ({user.org_name})",
-                    provider=second,
-                    is_default=False,
-                ),
+                EmailAccount(id=demo_id("email_account", f"{slug}:primary"), user_id=user.id,
+                             email=user.email, display_name=user.name, provider=work,
+                             is_default=True),
+                EmailAccount(id=demo_id("email_account", f"{slug}:secondary"), user_id=user.id,
+                             email=f"{first}.{last}@{domain}",
+                             display_name=f"{user.name} ({user.org_name})", provider=second,
+                             is_default=False),
             ]
             self.mailboxes[user.id] = boxes
             rows.extend(boxes)
@@ -317,23 +280,12 @@ class DemoBuilder:
             if spec.deal is not None:
                 lead = self.special[(org.key, spec.slug)]
                 name, value, stage, close_in = spec.deal
-                rows.append(
-                    self._deal(
-                        org,
-                        len(rows) + 1,
-                        lead,
-                        name,
-                        value,
-                        stage,
-                        self.clock.today + timedelta(days=close_in),
-                    )
-                )
+                rows.append(self._deal(org, len(rows) + 1, lead, name, value, stage,
+                                       self.clock.today + timedelta(days=close_in)))
         candidates = [
-            lead
-            for lead in self.leads[org.id]
+            lead for lead in self.leads[org.id]
             if lead.status in ("contacted", "qualified", "customer")
-            and not self.is_special(lead)
-            and lead.id not in self.recent
+            and not self.is_special(lead) and lead.id not in self.recent
         ]
         count = org.opportunities - len(rows)
         stages = spread(self.rng, STAGE_MIX, count)
@@ -357,48 +309,26 @@ class DemoBuilder:
             rows.append(deal)
         leads = {lead.id: lead for lead in self.leads[org.id]}
         self.live_deals[org.id] = [
-            leads[deal.lead_id]
-            for deal in rows
+            leads[deal.lead_id] for deal in rows
             if deal.stage in OPEN_STAGES and deal.lead_id not in self.stale
         ]
         return rows
 
-    def _deal(
-        self,
-        org: OrgPlan,
-        n: int,
-        lead: Lead,
-        name: str,
-        value: float,
-        stage: str,
-        close: date | None,
-    ) -> Opportunity:
+    def _deal(self, org: OrgPlan, n: int, lead: Lead, name: str, value: float, stage: str,
+              close: date | None) -> Opportunity:
         created = self.clock.between(lead.created_at, self.now - DAY)
         return Opportunity(
-            id=demo_id("opportunity", f"{org.key}:{n}"),
-            org_id=org.id,
-            lead_id=lead.id,
-            owner_id=lead.owner_id,
-            name=name,
-            value=value,
-            currency="USD",
-            stage=stage,
-            expected_close_date=close,
-            created_at=created,
+            id=demo_id("opportunity", f"{org.key}:{n}"), org_id=org.id, lead_id=lead.id,
+            owner_id=lead.owner_id, name=name, value=value, currency="USD", stage=stage,
+            expected_close_date=close, created_at=created,
             updated_at=self.clock.between(created, self.now - HOUR),
         )
 
     def sequences(self, org: OrgPlan) -> list[SequenceRow]:
         return [
-            SequenceRow(
-                id=demo_id("sequence", f"{org.key}:{i + 1}"),
-                org_id=org.id,
-                name=name,
-                description=description,
-                status=status,
-                step_count=steps,
-                created_at=self.now - (140 - 10 * i) * DAY,
-            )
+            SequenceRow(id=demo_id("sequence", f"{org.key}:{i + 1}"), org_id=org.id, name=name,
+                        description=description, status=status, step_count=steps,
+                        created_at=self.now - (140 - 10 * i) * DAY)
             for i, (name, description, steps, status) in enumerate(org.sequences)
         ]
 
@@ -406,20 +336,13 @@ class DemoBuilder:
         """A few random new/contacted leads in the org's first sequence (never a named one,
         so enrolling Jane Smith or an Acme lead in a demo does not hit a duplicate)."""
         pool = [
-            lead
-            for lead in self.leads[org.id]
-            if lead.status in ("new", "contacted")
-            and not self.is_special(lead)
-            and lead.id not in self.recent
-            and lead.id not in self.stale
+            lead for lead in self.leads[org.id]
+            if lead.status in ("new", "contacted") and not self.is_special(lead)
+            and lead.id not in self.recent and lead.id not in self.stale
         ]
         return [
-            Enrollment(
-                id=demo_id("enrollment", f"{org.key}:{i + 1}"),
-                sequence_id=sequence.id,
-                lead_id=lead.id,
-                status="active",
-                enrolled_at=max(lead.created_at + HOUR, self.clock.ago(DAY, 20 * DAY)),
-            )
+            Enrollment(id=demo_id("enrollment", f"{org.key}:{i + 1}"), sequence_id=sequence.id,
+                       lead_id=lead.id, status="active",
+                       enrolled_at=max(lead.created_at + HOUR, self.clock.ago(DAY, 20 * DAY)))
             for i, lead in enumerate(self.rng.sample(pool, org.enrollments))
         ]

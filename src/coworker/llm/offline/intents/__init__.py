@@ -21,11 +21,8 @@ from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_pre
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
 from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
 from coworker.llm.offline.intents.daily import daily_request
-from coworker.llm.offline.intents.deals import (
-    create_deal_request,
-    deal_date_request,
-    update_deal_request,
-)
+from coworker.llm.offline.intents.deal_opening import create_deal_request
+from coworker.llm.offline.intents.deals import deal_date_request, update_deal_request
 from coworker.llm.offline.intents.enrolling import enroll_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
@@ -59,6 +56,7 @@ from coworker.llm.offline.intents.meta import (
     unsupported_verb_request,
 )
 from coworker.llm.offline.intents.notes import note_request, pasted_note_request
+from coworker.llm.offline.intents.pasted_tasks import pasted_task_request
 from coworker.llm.offline.intents.revising import revise_request
 from coworker.llm.offline.intents.sending import (
     email_request,
@@ -69,13 +67,9 @@ from coworker.llm.offline.intents.sending import (
 from coworker.llm.offline.intents.sent import sent_question_request, sent_request
 from coworker.llm.offline.intents.stage_lists import stage_list_request
 from coworker.llm.offline.intents.tags import create_tag_request, tag_request
+from coworker.llm.offline.intents.task_done import complete_request
 from coworker.llm.offline.intents.task_updates import task_update_request
-from coworker.llm.offline.intents.tasks import (
-    complete_request,
-    create_task_request,
-    pasted_task_request,
-    task_slots,
-)
+from coworker.llm.offline.intents.tasks import create_task_request, task_slots
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 

@@ -8,174 +8,22 @@ import re
 from datetime import datetime
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.amounts import WORD_AMOUNT, Amount, find_amounts
-from coworker.llm.offline.dates import find_due, find_when
+from coworker.llm.offline.amounts import find_amounts
+from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
+from coworker.llm.offline.intents.deal_dates import (
+    CLOSE_NOUN,
+    CLOSE_VERB,
+    close_move_request,
+    deal_said,
+)
+from coworker.llm.offline.intents.deal_opening import create_deal_request, money_in
 from coworker.llm.offline.slots import (
     LeadRef,
-    lead_ref,
-    quoted,
 )
 from coworker.llm.offline.text import Utterance
 
-
-def money_in(text: str) -> Amount | None:
-    """The amount a deal is worth: the first written as money, else the first at all (which
-    the trust check will doubt: a bare "2" may be part of "2 wks")."""
-    found = find_amounts(text)
-    return next((a for a in found if a.confident), found[0] if found else None)
-
-
-def deal_ref(text: str) -> LeadRef:
-    text = re.sub(r"^(?:mark|set|move|bump|push|update|change|make|put|flag)\s+", "", text, flags=I)
-    text = re.sub(
-        rf"\b{DEAL_WORDS}\b|\b(?:the|value|amount|size|stage|of|for|on|with)\b", " ", text, flags=I
-    )
-    text = re.sub(r"\s+", " ", text).strip(" .,'")
-    return lead_ref(text)
-
-
 # When the deal is expected to close: "closing in 2 wks", "close date: dec 20".
-_CLOSE = re.compile(
-    r"\b(?:closing|close date|to close|closes|close by|expected close|expected to close|"
-    r"close(?=\s+(?:on|in|end|eo|next|mid|early|late|around|\d|jan|feb|mar|apr|may|jun|jul|"
-    r"aug|sep|oct|nov|dec|q[1-4]|this|the)\b))\b\s*:?\s*(?P<d>.+)$",
-    I,
-)
-# "opp for olivia garcia, 40k, qualification", "1.2m enterprise rollout opp for marcus reed":
-# the deal noun with no verb, perhaps its amount and its own name first, then its lead.
-_BARE_DEAL = re.compile(
-    r"^(?:(?:a|an|new)\s+)?(?P<pre>(?:[$€£]?[\w.,'&-]+\s+){1,5}?)?(?:deal|opportunity|opp|oppty)"
-    r"\s+(?P<x>(?:for|with|w/?)\s+.+)$",
-    I | re.S,
-)
-# Words before the deal noun that are not its amount or its name ("the", "my", "status of").
-_NOT_DEAL_NAME = re.compile(
-    r"\b(?:the|my|our|your|his|her|their|this|that|these|those|a|an|any|all|of|on|about|"
-    r"re|for|with|to|in|is|are|was|what|whats|what's|how|which|where|show|status|update|"
-    r"note|task|email|text|call|new|open|closed|lost|won|no|not)\b",
-    I,
-)
-# A stage said after the lead, which ends the lead's name: "w/ mei hayes proposal".
-_STAGE_AFTER = (
-    r"\b(?:in\s+(?:the\s+)?)?(?:prospecting|qualification|qualifying|discovery|proposal|"
-    r"negotiation|negotiating|closed[ -]?(?:won|lost))\b"
-)
-
-
-def _said_before_noun(pre: str) -> tuple[str, str] | None:
-    """The amount and the deal's own name said before the deal noun ("1.2m enterprise
-    rollout", "20 grand", "pilot"), as written; None when those words are something else
-    ("the status of the", "my"), so the message is no new deal."""
-    text = pre.strip()
-    found = find_amounts(text)
-    amount = found[0] if found and found[0].start == 0 and found[0].confident else None
-    rest = text[amount.end :].strip() if amount else text
-    if rest and (
-        _NOT_DEAL_NAME.search(rest)
-        or re.search(r"[^\w\s&'-]|\d", rest)
-        or vocab.stage_in(rest.lower())
-        or len(rest.split()) > 3
-    ):
-        return None
-    return (text[: amount.end] if amount else ""), rest
-
-
-# Words before an amount that are not a lead's name ("new deal worth 25k").
-_NOT_A_NAME = re.compile(
-    r"\b(?:worth|valued?|at|for|of|in|on|with|amount|value|size|budget|called|named|stage|"
-    r"closing|deal|opp|opportunity)\b",
-    I,
-)
-# A stage said as one ("disco stage", "stage: proposal"): the word is read, or asked about.
-_STAGE_SAID = re.compile(r"\b(?P<w>[a-z][\w-]*)\s+stage\b|\bstage\s*:?\s+(?P<a>[a-z][\w-]*)", I)
-
-
-def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    m = re.match(
-        r"^(?:(?:create|add|open|start|log|set up|make|new|book|put in|enter|put|record)\s+"
-        r"(?:a\s+|an\s+|another\s+)?(?:new\s+)?(?P<pre>(?:[$€£]?[\w.,'&-]+\s+){1,5}?)?"
-        r"|new\s+|another\s+)(?:deal|opportunity|opp)\b\s*(?P<x>.*)$",
-        cmd,
-        I | re.S,
-    )
-    head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
-    if m is None or head is None:
-        m = _BARE_DEAL.match(cmd)
-        head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
-        if m is None or head is None:
-            return None
-        if not (
-            head[0]
-            or _CLOSE.search(m["x"])
-            or any(a.confident for a in find_amounts(m["x"]))
-            or (head[1] and vocab.stage_in(m["x"].lower()))
-        ):
-            return None  # "opp for olivia" asks to see her deal; an amount or a close opens one
-    x = m["x"]
-    name = quoted(x)
-    nm = re.search(r"\b(?:called|named|titled|name)\s*:?\s+(?P<n>[^,;]+)", x, I)
-    if nm and not name:
-        name = nm["n"].strip()
-    if head[1] and not name:  # "enterprise rollout opp for marcus": the deal's own name
-        name = head[1]
-    amount_text = head[0] or x
-    amount = money_in(amount_text)
-    stage = vocab.stage_in(x.lower())
-    close = close_raw = close_words = close_unsure = None
-    cm = _CLOSE.search(x)
-    if cm:
-        close_words = cm["d"].strip(" .,")
-        said = next((w for w in find_when(cm["d"], now) if w.has_date), None)
-        close = said.value.date().isoformat() if said else None
-        close_raw = cm["d"][said.start : said.end] if said else None
-        close_unsure = True if said and not said.confident else None
-    rm = re.search(
-        r"^(?:\s*[:\-,]\s*)?(?:(?:for|with|on|at|to)\s+|w/\s*)(?P<r>.+?)(?=\s*(?:,|;|\bworth\b|\bvalued?\b|"
-        rf"\bat\s+[$€£\d]|{_STAGE_AFTER}|{WORD_AMOUNT.pattern}|"
-        r"\bfor\s+[$€£\d]|\bof\s+[$€£\d]|\bin\s+(?:the\s+)?\w+\s+stage|\bstage\b|\bcalled\b|"
-        r"\bnamed\b|"
-        r"\bclosing\b|\bexpected\b|[$€£]|\d|$))",
-        x,
-        I,
-    )
-    ref = lead_ref(rm["r"]) if rm else LeadRef()
-    if ref.empty:
-        rm = re.search(
-            r"(?:^\s*|,\s*)(?P<r>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})"
-            r"(?=\s*(?:,|$)|\s+[$€£\d]|\s+\w+\s+stage)",
-            x,
-        )
-        if rm and not vocab.stage_in(rm["r"].lower()):
-            ref = lead_ref(rm["r"])
-    if ref.empty:  # "new opp mei hayes 25k prospecting": the name first, then the values
-        rm = re.match(
-            r"^\s*[:\-,]?\s*(?P<r>[a-z][\w&.'-]*(?:\s+[a-z][\w&.'-]*){0,2}?)"
-            r"(?=\s*,|\s+[$€£\d])",
-            x,
-            I,
-        )
-        if rm and not _NOT_A_NAME.search(rm["r"]) and not vocab.stage_in(rm["r"].lower()):
-            ref = lead_ref(rm["r"])
-    said_stage = _STAGE_SAID.search(x)
-    unknown = (said_stage["w"] or said_stage["a"]) if said_stage and not stage else None
-    return make_intent(
-        "create_deal",
-        stage_words=unknown,
-        ref=ref,
-        value=amount.value if amount else None,
-        value_raw=amount_text[amount.start : amount.end] if amount else None,
-        currency=amount.currency if amount else None,
-        stage=stage,
-        name=name,
-        close=close,
-        close_raw=close_raw,
-        close_words=close_words,
-        close_unsure=close_unsure,
-    )
-
-
-# A value changed by an amount rather than to one: "up 5k", "down 4k", "add 10k".
 _BY = re.compile(
     r"(?:\b(?:up|plus|add(?:ed)?|another|extra|increase[ds]? by|raised? by|bumped? by|by)|"
     r"(?P<down>\b(?:down|minus|less|cut by|reduced? by|decrease[ds]? by|lower(?:ed)? by)))"
@@ -203,129 +51,9 @@ def _stage_in(text: str) -> str | None:
     return vocab.stage_in(low)
 
 
-# The deal's close date as people name it, and the verbs that move it.
-_CLOSE_NOUN = r"(?:(?:expected|projected|target)\s+)?(?:close|closing)(?:[ -]date)?\b"
-_CLOSE_VERB = (
-    r"(?:push|move|slip|slide|change|set|update|bump|shift|make|put|adjust|extend|delay|kick|"
-    r"pull|bring)(?:\s+(?:out|back|in|forward|up))?"
-)
-_TO_DATE = (
-    r"\s+(?:(?:out|back)\s+(?:to\s+|til\s+|until\s+|by\s+)?|(?:to|til|till|until|into|->|→|=|by)\s+)"
-    r"(?P<t>.+)$"
-)
-# "push close out 2 wks", "slip it back a week": the close date moved by a span, from the
-# date it has now (worked out, so shown before it is written).
-_SHIFT = re.compile(
-    r"^(?:by\s+)?(?P<n>\d+|an?|one|two|three|four|five|six)\s*(?P<u>d|days?|wks?|weeks?|mos?|"
-    r"months?)$",
-    I,
-)
-_SHIFT_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-# "push the close date on the bluewater opp to jan 15", "push close to jan 29" (the deal in
-# context), "push harbor point's close date to jan 30", "bluewater close date -> jan 22",
-# "mei hayes renewal is slipping, push close to jan 29": the object first or last.
-_CLOSE_MOVES = (
-    re.compile(
-        rf"^{_CLOSE_VERB}\s+(?:the\s+)?{_CLOSE_NOUN}\s+(?:on|for|of|in)\s+(?P<d>.+?){_TO_DATE}", I
-    ),
-    re.compile(rf"^(?:{_CLOSE_VERB}\s+)?(?:the\s+)?{_CLOSE_NOUN}{_TO_DATE}", I),
-    re.compile(rf"^{_CLOSE_VERB}\s+(?P<d>.+?)(?:'s|’s|s')?\s+{_CLOSE_NOUN}{_TO_DATE}", I),
-    re.compile(
-        rf"^(?P<d>.+?)(?:'s|’s|s')?\s+{_CLOSE_NOUN}\s*(?:is\s+now|now|->|→|=|:|should be|"
-        r"moves? to|moved to|is|to)\s*(?P<t>.+)$",
-        I,
-    ),
-    re.compile(
-        rf"^(?P<d>.+?)\s*(?:[,;.!]+|\s-+|\s+so)\s*(?:pls\s+|please\s+)?{_CLOSE_VERB}\s+"
-        rf"(?:the\s+)?{_CLOSE_NOUN}{_TO_DATE}",
-        I,
-    ),
-)
-_NO_VERB = 3  # the pattern above with neither a verb nor "to": a date must follow it
-# How a deal is said to be late, after its name: "mei hayes renewal is slipping".
-_SLIPPING = re.compile(
-    r"\s+(?:(?:is|has|'s)\s+)?(?:slipping|slipped|sliding|slid|delayed|stalled|pushed|"
-    r"running late|behind|late)\b.*$",
-    I,
-)
-_PRONOUN_DEAL = re.compile(
-    r"^(?:it|that|this|that one|this one|the deal|that deal|this deal|the opp|that opp|"
-    r"the opportunity)$",
-    I,
-)
-# "my blue sun deal": the person's own deal, when the team has others by that name.
-_MY = re.compile(r"^(?:my|mine)\s+|\s+(?:of mine)$", I)
-
-
-def _deal_said(d: str) -> tuple[LeadRef, bool]:
-    """The deal `d` names (a pronoun for the deal in context), and whether it is said to be
-    the person's own ("my blue sun deal")."""
-    d = d.strip(" ,.;:!?")
-    d = re.sub(r"^(?:the|that|this)\s+(?=my\b)", "", d, flags=I)
-    mine = bool(_MY.search(d))
-    d = _MY.sub("", d).strip()
-    if _PRONOUN_DEAL.match(d):
-        return LeadRef(pronoun=True), mine
-    return deal_ref(d), mine
-
-
-def close_move_request(cmd: str, now: datetime) -> Intent | None:
-    """A deal's close date moved ("push close to jan 29"): the date read, or asked about;
-    never a task's due date, never a stage."""
-    text = cmd.strip()
-    if text.endswith("?") or (QUESTION_START.match(text) and not text.lower().startswith("my ")):
-        return None  # "what's the close date on the acme deal?" asks
-    found = next(
-        ((i, m) for i, p in enumerate(_CLOSE_MOVES) if (m := p.match(text)) is not None), None
-    )
-    if found is None:
-        return None
-    number, m = found
-    d = m.groupdict().get("d")
-    if d is not None:
-        d = _SLIPPING.sub("", d)
-        if (
-            not d.strip()
-            or re.search(r"\b(?:task|reminder|meeting|call)\b|->|→|=", d, I)
-            or any(a.confident for a in find_amounts(d))
-            or re.search(r"\s(?:to|into|as)\s", d, I)
-        ):
-            return None  # "the harbor deal -> 190k, push close ...": more than the date
-    ref, mine = _deal_said(d) if d else (LeadRef(pronoun=True), False)
-    target = m["t"].strip(" .!?")
-    shift = _SHIFT.match(target)
-    if shift and not re.search(r"\b(?:to|til|till|until|into)\s+" + re.escape(m["t"]), text, I):
-        n = shift["n"].lower()
-        count = int(n) if n.isdigit() else _SHIFT_NUMBERS[n]
-        unit = shift["u"].lower()
-        days = count * (1 if unit.startswith("d") else 7 if unit.startswith("w") else 30)
-        if re.search(r"\b(?:pull|bring)\b", text, I):
-            days = -days  # "pull the close in a week": earlier
-        return make_intent(
-            "update_deal", ref=ref, mine=mine or None, close_shift_days=days, close_raw=target
-        )
-    due = find_due(target, now)
-    if due is not None and due.start > 3:
-        due = None
-    if due is None and number == _NO_VERB:
-        return None  # "the acme close date is what": no verb, no date: not a change
-    if due is None and re.search(rf"\b{DEAL_WORDS}\b", target, I):
-        return None  # "close out the initech deal": won or lost? Not a date to move
-    return make_intent(
-        "update_deal",
-        ref=ref,
-        mine=mine or None,
-        close=due.when.date().isoformat() if due else None,
-        close_raw=target[due.start : due.end] if due else None,
-        close_words=target,
-    )
-
-
-# A close date said with the other changes: "to 95k, close date feb 1", "80k closing feb 28",
-# "190k, push close to 1/20". Everything a message changes is read, or nothing is written.
 _CLOSE_IN = re.compile(
-    rf"(?:^|\s*[,;]\s*|\s+and\s+|\s+(?:w/|with)\s*|\s+)(?:{_CLOSE_VERB}\s+(?:the\s+)?)?"
-    rf"(?:{_CLOSE_NOUN}|closes\b|to close\b)\s*(?:to|on|by|of|for|:|->|→|=|is|out to)?\s*"
+    rf"(?:^|\s*[,;]\s*|\s+and\s+|\s+(?:w/|with)\s*|\s+)(?:{CLOSE_VERB}\s+(?:the\s+)?)?"
+    rf"(?:{CLOSE_NOUN}|closes\b|to close\b)\s*(?:to|on|by|of|for|:|->|→|=|is|out to)?\s*"
     r"(?P<d>.*)$",
     I,
 )
@@ -384,7 +112,7 @@ def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
         return None
     said = "closed_lost" if m["v"].lower() == "lost" else "closed_won"
     again = _stage_in(m["t"]) if m["t"] else None
-    ref, mine = _deal_said(re.sub(r"^(?:the|our)\s+", "", m["d"], flags=I))
+    ref, mine = deal_said(re.sub(r"^(?:the|our)\s+", "", m["d"], flags=I))
     if ref.empty and not (m["we"] or m["t"]):
         return None  # "won deals": which deals are won, a list
     if again is not None and again != said:
@@ -538,7 +266,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         if not (moved and has_deal) and not _BARE_CLOSED.match(target):
             return None
         unknown = target.strip(" .!?")
-    ref, mine = _deal_said(m["d"])
+    ref, mine = deal_said(m["d"])
     return make_intent(
         "update_deal",
         ref=ref,

@@ -15,7 +15,6 @@ from coworker.llm.offline.intents.common import (
     Intent,
     Slots,
     make_intent,
-    strip_preamble,
 )
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
@@ -23,7 +22,6 @@ from coworker.llm.offline.slots import (
     lead_ref,
     looks_like_name_word,
     name_prefix,
-    without_pasted,
 )
 from coworker.llm.offline.text import KEYWORDS, Utterance, capitalise
 
@@ -41,40 +39,6 @@ _SAID_AGAIN = re.compile(
 )
 # A day gone by, which no task is due on ("call dana yday").
 _PAST = re.compile(r"\b(?:yesterday|yday|yest|last (?:night|week|wk))\b", I)
-
-
-def complete_request(u: Utterance, cmd: str) -> Intent | None:
-    if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
-        return None
-    patterns = (
-        r"^(?:done|finished|completed|complete)\s*[:\-]+\s*(?P<x>.+)$",
-        r"^(?:i'?m |i am |we'?re |we are )?(?:all |now )?(?:done|finished|through) (?:with|w/?) "
-        r"(?P<x>.+)$",
-        r"^(?:(?:i|we) (?:have |'ve )?(?:just )?(?:did|done)|"
-        r"(?:i |we )?(?:have |'ve )?(?:just )?(?:finished|completed|knocked out|"
-        r"wrapped up|handled|took care of|sorted|ticked off|checked off))\s+(?P<x>.+)$",
-        r"^(?:mark|set|flag|tick|check|cross|close)\s+(?P<x>.+?)\s+(?:as\s+|to\s+)?(?:done|"
-        r"complete|"
-        r"completed|finished|off|closed)$",
-        r"^(?:complete|finish|close out|close|tick off|check off|cross off|resolve|"
-        r"clear)\s+(?P<x>.+)$",
-        r"^(?P<x>.+?)\s+(?:is |are |was |has been )?(?:all )?(?:done|complete|completed|finished|"
-        r"sorted|taken care of|handled)$",
-    )
-    for pattern in patterns:
-        m = re.match(pattern, cmd, I)
-        if m:
-            x = m["x"].strip()
-            if re.match(r"^(?:i|we|you|they)\b", x, I):
-                return None
-            if re.search(
-                r"\b(?:call|chat|talk|conversation|meeting)\s+with\b", x, I
-            ) and vocab.outcome_in(x.lower()):
-                return None
-            phrase = clean_task_phrase(x)
-            pronoun = phrase.lower() in ("", "it", "that", "this", "same", "last", "that one")
-            return make_intent("complete_task", phrase=None if pronoun else phrase)
-    return None
 
 
 def priority_of(text: str) -> tuple[str | None, str]:
@@ -428,45 +392,3 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             "high" if prio and prio.lower() == "urgent" else (prio or "").lower()
         )
     return make_intent("create_task", **slots).but(shorthand=shorthand or None)
-
-
-# Whose message was pasted, said first: "dana sent this,", "from jane smith:", "marcus wrote:".
-_SENDER = re.compile(
-    r"^\W*(?:(?:fwd|fw)\s*:?\s*)?(?:from\s+(?P<a>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)|"
-    r"(?P<b>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s+(?:just\s+)?(?:sent|wrote|texted|emailed|"
-    r"said|replied|messaged)(?:\s+(?:this|me|us|back|in|over))*)(?=[\s:,.;-]|$)[\s:,.;-]*",
-    I,
-)
-# A task whose words name no one, about answering the message: "reply", "get back to him".
-_ANSWER = re.compile(r"^(?:reply|respond|answer|write back|get back)\b", I)
-
-
-def pasted_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    """A task about a message the person pasted ("dana sent this, make me a task to reply
-    tmrw: '…'"): the task is read from the person's own words only, and is about whoever sent
-    the message. The pasted words are data: read before every rule that acts, since they are
-    where the words those rules look for usually are ("forward our pipeline to …")."""
-    own = without_pasted(u.text)
-    if own == u.text:
-        return None
-    sender = _SENDER.match(own)
-    if sender is None:
-        return None
-    who = (sender["a"] or sender["b"]).strip()
-    if any(not looks_like_name_word(w.lower()) or w.lower() in KEYWORDS for w in who.split()):
-        return None
-    rest = own[sender.end() :]
-    for clause in re.split(r"\s*(?:…|\s--?\s|[.;!?](?:\s|$))\s*", rest):
-        clause = strip_preamble(clause.strip(" -–—:;,."))
-        found = create_task_request(u, clause, now) if clause else None
-        if found is None or found.kind != "create_task" or not found.slots.get("title"):
-            continue
-        title = str(found.slots.get("title"))
-        ref = found.slots.get("ref")
-        if ref is None or ref.pronoun:
-            title = re.sub(r"\b(?:him|her|them)\b", who, title, count=1, flags=I)
-            if _ANSWER.match(title) and who.lower() not in title.lower():
-                title = f"{title} to {who}"
-            return found.but("create_task", title=title, ref=lead_ref(who))
-        return found
-    return None

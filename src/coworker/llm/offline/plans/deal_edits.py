@@ -17,7 +17,7 @@ from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Option, Plan, Reply, Stop, many
 from coworker.llm.offline.intents import Intent
-from coworker.llm.offline.intents.deals import money_in
+from coworker.llm.offline.intents.deal_opening import money_in
 from coworker.llm.offline.pick import find_deal
 from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal, my_user_id
 from coworker.llm.offline.resolve import Ctx, ask_text, choose, find_lead

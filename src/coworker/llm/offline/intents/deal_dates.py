@@ -1,0 +1,146 @@
+"""A deal's close date moved in words: "push close to jan 29", "mei hayes renewal is slipping,
+push close out 2 wks", "slip the X deal to feb", and how a deal is named in them ("my blue sun
+deal", "it"). A date said and not read is kept as words, so the plan asks; nothing is moved on a
+guess.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from coworker.llm.offline.amounts import find_amounts
+from coworker.llm.offline.dates import find_due
+from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
+from coworker.llm.offline.slots import LeadRef, lead_ref
+
+
+def deal_ref(text: str) -> LeadRef:
+    text = re.sub(r"^(?:mark|set|move|bump|push|update|change|make|put|flag)\s+", "", text, flags=I)
+    text = re.sub(
+        rf"\b{DEAL_WORDS}\b|\b(?:the|value|amount|size|stage|of|for|on|with)\b", " ", text, flags=I
+    )
+    text = re.sub(r"\s+", " ", text).strip(" .,'")
+    return lead_ref(text)
+
+
+# The deal's close date as people name it, and the verbs that move it.
+CLOSE_NOUN = r"(?:(?:expected|projected|target)\s+)?(?:close|closing)(?:[ -]date)?\b"
+CLOSE_VERB = (
+    r"(?:push|move|slip|slide|change|set|update|bump|shift|make|put|adjust|extend|delay|kick|"
+    r"pull|bring)(?:\s+(?:out|back|in|forward|up))?"
+)
+_TO_DATE = (
+    r"\s+(?:(?:out|back)\s+(?:to\s+|til\s+|until\s+|by\s+)?|(?:to|til|till|until|into|->|→|=|by)\s+)"
+    r"(?P<t>.+)$"
+)
+# "push close out 2 wks", "slip it back a week": the close date moved by a span, from the
+# date it has now (worked out, so shown before it is written).
+_SHIFT = re.compile(
+    r"^(?:by\s+)?(?P<n>\d+|an?|one|two|three|four|five|six)\s*(?P<u>d|days?|wks?|weeks?|mos?|"
+    r"months?)$",
+    I,
+)
+_SHIFT_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# "push the close date on the bluewater opp to jan 15", "push close to jan 29" (the deal in
+# context), "push harbor point's close date to jan 30", "bluewater close date -> jan 22",
+# "mei hayes renewal is slipping, push close to jan 29": the object first or last.
+_CLOSE_MOVES = (
+    re.compile(
+        rf"^{CLOSE_VERB}\s+(?:the\s+)?{CLOSE_NOUN}\s+(?:on|for|of|in)\s+(?P<d>.+?){_TO_DATE}", I
+    ),
+    re.compile(rf"^(?:{CLOSE_VERB}\s+)?(?:the\s+)?{CLOSE_NOUN}{_TO_DATE}", I),
+    re.compile(rf"^{CLOSE_VERB}\s+(?P<d>.+?)(?:'s|’s|s')?\s+{CLOSE_NOUN}{_TO_DATE}", I),
+    re.compile(
+        rf"^(?P<d>.+?)(?:'s|’s|s')?\s+{CLOSE_NOUN}\s*(?:is\s+now|now|->|→|=|:|should be|"
+        r"moves? to|moved to|is|to)\s*(?P<t>.+)$",
+        I,
+    ),
+    re.compile(
+        rf"^(?P<d>.+?)\s*(?:[,;.!]+|\s-+|\s+so)\s*(?:pls\s+|please\s+)?{CLOSE_VERB}\s+"
+        rf"(?:the\s+)?{CLOSE_NOUN}{_TO_DATE}",
+        I,
+    ),
+)
+_NO_VERB = 3  # the pattern above with neither a verb nor "to": a date must follow it
+# How a deal is said to be late, after its name: "mei hayes renewal is slipping".
+_SLIPPING = re.compile(
+    r"\s+(?:(?:is|has|'s)\s+)?(?:slipping|slipped|sliding|slid|delayed|stalled|pushed|"
+    r"running late|behind|late)\b.*$",
+    I,
+)
+_PRONOUN_DEAL = re.compile(
+    r"^(?:it|that|this|that one|this one|the deal|that deal|this deal|the opp|that opp|"
+    r"the opportunity)$",
+    I,
+)
+# "my blue sun deal": the person's own deal, when the team has others by that name.
+_MY = re.compile(r"^(?:my|mine)\s+|\s+(?:of mine)$", I)
+
+
+def deal_said(d: str) -> tuple[LeadRef, bool]:
+    """The deal `d` names (a pronoun for the deal in context), and whether it is said to be
+    the person's own ("my blue sun deal")."""
+    d = d.strip(" ,.;:!?")
+    d = re.sub(r"^(?:the|that|this)\s+(?=my\b)", "", d, flags=I)
+    mine = bool(_MY.search(d))
+    d = _MY.sub("", d).strip()
+    if _PRONOUN_DEAL.match(d):
+        return LeadRef(pronoun=True), mine
+    return deal_ref(d), mine
+
+
+def close_move_request(cmd: str, now: datetime) -> Intent | None:
+    """A deal's close date moved ("push close to jan 29"): the date read, or asked about;
+    never a task's due date, never a stage."""
+    text = cmd.strip()
+    if text.endswith("?") or (QUESTION_START.match(text) and not text.lower().startswith("my ")):
+        return None  # "what's the close date on the acme deal?" asks
+    found = next(
+        ((i, m) for i, p in enumerate(_CLOSE_MOVES) if (m := p.match(text)) is not None), None
+    )
+    if found is None:
+        return None
+    number, m = found
+    d = m.groupdict().get("d")
+    if d is not None:
+        d = _SLIPPING.sub("", d)
+        if (
+            not d.strip()
+            or re.search(r"\b(?:task|reminder|meeting|call)\b|->|→|=", d, I)
+            or any(a.confident for a in find_amounts(d))
+            or re.search(r"\s(?:to|into|as)\s", d, I)
+        ):
+            return None  # "the harbor deal -> 190k, push close ...": more than the date
+    ref, mine = deal_said(d) if d else (LeadRef(pronoun=True), False)
+    target = m["t"].strip(" .!?")
+    shift = _SHIFT.match(target)
+    if shift and not re.search(r"\b(?:to|til|till|until|into)\s+" + re.escape(m["t"]), text, I):
+        n = shift["n"].lower()
+        count = int(n) if n.isdigit() else _SHIFT_NUMBERS[n]
+        unit = shift["u"].lower()
+        days = count * (1 if unit.startswith("d") else 7 if unit.startswith("w") else 30)
+        if re.search(r"\b(?:pull|bring)\b", text, I):
+            days = -days  # "pull the close in a week": earlier
+        return make_intent(
+            "update_deal", ref=ref, mine=mine or None, close_shift_days=days, close_raw=target
+        )
+    due = find_due(target, now)
+    if due is not None and due.start > 3:
+        due = None
+    if due is None and number == _NO_VERB:
+        return None  # "the acme close date is what": no verb, no date: not a change
+    if due is None and re.search(rf"\b{DEAL_WORDS}\b", target, I):
+        return None  # "close out the initech deal": won or lost? Not a date to move
+    return make_intent(
+        "update_deal",
+        ref=ref,
+        mine=mine or None,
+        close=due.when.date().isoformat() if due else None,
+        close_raw=target[due.start : due.end] if due else None,
+        close_words=target,
+    )
+
+
+# A close date said with the other changes: "to 95k, close date feb 1", "80k closing feb 28",
+# "190k, push close to 1/20". Everything a message changes is read, or nothing is written.

@@ -1,0 +1,165 @@
+"""Opening a deal: "new deal for Acme, 12k, proposal stage", "1.2m enterprise rollout opp for
+marcus reed, qualification", "opp for olivia garcia, 40k, closing end of jan". Every value
+said is read or asked about, never dropped (a close date said and not read stops the write).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.amounts import WORD_AMOUNT, Amount, find_amounts
+from coworker.llm.offline.dates import find_when
+from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.slots import LeadRef, lead_ref, quoted
+from coworker.llm.offline.text import Utterance
+
+
+def money_in(text: str) -> Amount | None:
+    """The amount a deal is worth: the first written as money, else the first at all (which
+    the trust check will doubt: a bare "2" may be part of "2 wks")."""
+    found = find_amounts(text)
+    return next((a for a in found if a.confident), found[0] if found else None)
+
+
+_CLOSE = re.compile(
+    r"\b(?:closing|close date|to close|closes|close by|expected close|expected to close|"
+    r"close(?=\s+(?:on|in|end|eo|next|mid|early|late|around|\d|jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|oct|nov|dec|q[1-4]|this|the)\b))\b\s*:?\s*(?P<d>.+)$",
+    I,
+)
+# "opp for olivia garcia, 40k, qualification", "1.2m enterprise rollout opp for marcus reed":
+# the deal noun with no verb, perhaps its amount and its own name first, then its lead.
+_BARE_DEAL = re.compile(
+    r"^(?:(?:a|an|new)\s+)?(?P<pre>(?:[$€£]?[\w.,'&-]+\s+){1,5}?)?(?:deal|opportunity|opp|oppty)"
+    r"\s+(?P<x>(?:for|with|w/?)\s+.+)$",
+    I | re.S,
+)
+# Words before the deal noun that are not its amount or its name ("the", "my", "status of").
+_NOT_DEAL_NAME = re.compile(
+    r"\b(?:the|my|our|your|his|her|their|this|that|these|those|a|an|any|all|of|on|about|"
+    r"re|for|with|to|in|is|are|was|what|whats|what's|how|which|where|show|status|update|"
+    r"note|task|email|text|call|new|open|closed|lost|won|no|not)\b",
+    I,
+)
+# A stage said after the lead, which ends the lead's name: "w/ mei hayes proposal".
+_STAGE_AFTER = (
+    r"\b(?:in\s+(?:the\s+)?)?(?:prospecting|qualification|qualifying|discovery|proposal|"
+    r"negotiation|negotiating|closed[ -]?(?:won|lost))\b"
+)
+
+
+def _said_before_noun(pre: str) -> tuple[str, str] | None:
+    """The amount and the deal's own name said before the deal noun ("1.2m enterprise
+    rollout", "20 grand", "pilot"), as written; None when those words are something else
+    ("the status of the", "my"), so the message is no new deal."""
+    text = pre.strip()
+    found = find_amounts(text)
+    amount = found[0] if found and found[0].start == 0 and found[0].confident else None
+    rest = text[amount.end :].strip() if amount else text
+    if rest and (
+        _NOT_DEAL_NAME.search(rest)
+        or re.search(r"[^\w\s&'-]|\d", rest)
+        or vocab.stage_in(rest.lower())
+        or len(rest.split()) > 3
+    ):
+        return None
+    return (text[: amount.end] if amount else ""), rest
+
+
+# Words before an amount that are not a lead's name ("new deal worth 25k").
+_NOT_A_NAME = re.compile(
+    r"\b(?:worth|valued?|at|for|of|in|on|with|amount|value|size|budget|called|named|stage|"
+    r"closing|deal|opp|opportunity)\b",
+    I,
+)
+# A stage said as one ("disco stage", "stage: proposal"): the word is read, or asked about.
+_STAGE_SAID = re.compile(r"\b(?P<w>[a-z][\w-]*)\s+stage\b|\bstage\s*:?\s+(?P<a>[a-z][\w-]*)", I)
+
+
+def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    m = re.match(
+        r"^(?:(?:create|add|open|start|log|set up|make|new|book|put in|enter|put|record)\s+"
+        r"(?:a\s+|an\s+|another\s+)?(?:new\s+)?(?P<pre>(?:[$€£]?[\w.,'&-]+\s+){1,5}?)?"
+        r"|new\s+|another\s+)(?:deal|opportunity|opp)\b\s*(?P<x>.*)$",
+        cmd,
+        I | re.S,
+    )
+    head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
+    if m is None or head is None:
+        m = _BARE_DEAL.match(cmd)
+        head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
+        if m is None or head is None:
+            return None
+        if not (
+            head[0]
+            or _CLOSE.search(m["x"])
+            or any(a.confident for a in find_amounts(m["x"]))
+            or (head[1] and vocab.stage_in(m["x"].lower()))
+        ):
+            return None  # "opp for olivia" asks to see her deal; an amount or a close opens one
+    x = m["x"]
+    name = quoted(x)
+    nm = re.search(r"\b(?:called|named|titled|name)\s*:?\s+(?P<n>[^,;]+)", x, I)
+    if nm and not name:
+        name = nm["n"].strip()
+    if head[1] and not name:  # "enterprise rollout opp for marcus": the deal's own name
+        name = head[1]
+    amount_text = head[0] or x
+    amount = money_in(amount_text)
+    stage = vocab.stage_in(x.lower())
+    close = close_raw = close_words = close_unsure = None
+    cm = _CLOSE.search(x)
+    if cm:
+        close_words = cm["d"].strip(" .,")
+        said = next((w for w in find_when(cm["d"], now) if w.has_date), None)
+        close = said.value.date().isoformat() if said else None
+        close_raw = cm["d"][said.start : said.end] if said else None
+        close_unsure = True if said and not said.confident else None
+    rm = re.search(
+        r"^(?:\s*[:\-,]\s*)?(?:(?:for|with|on|at|to)\s+|w/\s*)(?P<r>.+?)(?=\s*(?:,|;|\bworth\b|\bvalued?\b|"
+        rf"\bat\s+[$€£\d]|{_STAGE_AFTER}|{WORD_AMOUNT.pattern}|"
+        r"\bfor\s+[$€£\d]|\bof\s+[$€£\d]|\bin\s+(?:the\s+)?\w+\s+stage|\bstage\b|\bcalled\b|"
+        r"\bnamed\b|"
+        r"\bclosing\b|\bexpected\b|[$€£]|\d|$))",
+        x,
+        I,
+    )
+    ref = lead_ref(rm["r"]) if rm else LeadRef()
+    if ref.empty:
+        rm = re.search(
+            r"(?:^\s*|,\s*)(?P<r>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})"
+            r"(?=\s*(?:,|$)|\s+[$€£\d]|\s+\w+\s+stage)",
+            x,
+        )
+        if rm and not vocab.stage_in(rm["r"].lower()):
+            ref = lead_ref(rm["r"])
+    if ref.empty:  # "new opp mei hayes 25k prospecting": the name first, then the values
+        rm = re.match(
+            r"^\s*[:\-,]?\s*(?P<r>[a-z][\w&.'-]*(?:\s+[a-z][\w&.'-]*){0,2}?)"
+            r"(?=\s*,|\s+[$€£\d])",
+            x,
+            I,
+        )
+        if rm and not _NOT_A_NAME.search(rm["r"]) and not vocab.stage_in(rm["r"].lower()):
+            ref = lead_ref(rm["r"])
+    said_stage = _STAGE_SAID.search(x)
+    unknown = (said_stage["w"] or said_stage["a"]) if said_stage and not stage else None
+    return make_intent(
+        "create_deal",
+        stage_words=unknown,
+        ref=ref,
+        value=amount.value if amount else None,
+        value_raw=amount_text[amount.start : amount.end] if amount else None,
+        currency=amount.currency if amount else None,
+        stage=stage,
+        name=name,
+        close=close,
+        close_raw=close_raw,
+        close_words=close_words,
+        close_unsure=close_unsure,
+    )
+
+
+# A value changed by an amount rather than to one: "up 5k", "down 4k", "add 10k".

@@ -1,0 +1,46 @@
+"""A task done: "done with the Acme follow-up", "check off the bluth proposal", "mark the
+call jane task done". Which task is found in the plan, from the words left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.tasks import clean_task_phrase
+from coworker.llm.offline.text import Utterance
+
+
+def complete_request(u: Utterance, cmd: str) -> Intent | None:
+    if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
+        return None
+    patterns = (
+        r"^(?:done|finished|completed|complete)\s*[:\-]+\s*(?P<x>.+)$",
+        r"^(?:i'?m |i am |we'?re |we are )?(?:all |now )?(?:done|finished|through) (?:with|w/?) "
+        r"(?P<x>.+)$",
+        r"^(?:(?:i|we) (?:have |'ve )?(?:just )?(?:did|done)|"
+        r"(?:i |we )?(?:have |'ve )?(?:just )?(?:finished|completed|knocked out|"
+        r"wrapped up|handled|took care of|sorted|ticked off|checked off))\s+(?P<x>.+)$",
+        r"^(?:mark|set|flag|tick|check|cross|close)\s+(?P<x>.+?)\s+(?:as\s+|to\s+)?(?:done|"
+        r"complete|"
+        r"completed|finished|off|closed)$",
+        r"^(?:complete|finish|close out|close|tick off|check off|cross off|resolve|"
+        r"clear)\s+(?P<x>.+)$",
+        r"^(?P<x>.+?)\s+(?:is |are |was |has been )?(?:all )?(?:done|complete|completed|finished|"
+        r"sorted|taken care of|handled)$",
+    )
+    for pattern in patterns:
+        m = re.match(pattern, cmd, I)
+        if m:
+            x = m["x"].strip()
+            if re.match(r"^(?:i|we|you|they)\b", x, I):
+                return None
+            if re.search(
+                r"\b(?:call|chat|talk|conversation|meeting)\s+with\b", x, I
+            ) and vocab.outcome_in(x.lower()):
+                return None
+            phrase = clean_task_phrase(x)
+            pronoun = phrase.lower() in ("", "it", "that", "this", "same", "last", "that one")
+            return make_intent("complete_task", phrase=None if pronoun else phrase)
+    return None
