@@ -8,15 +8,27 @@ answers any call it cut off when the conversation next moves (`agent/service.py`
 transcript stays valid. An approval is never cut in half: a Ctrl-C during one waits until
 the decision is taken and carried out (the send done once, or not at all), then stops the
 rest of the turn.
+
+At a terminal, prompts read through `PromptConsole`: Python's `input()` loses a Ctrl-C that
+lands between its last check for signals and the blocking read (the handler is run only
+after the next line arrives, so the prompt hangs). Waiting in `select` on the terminal and
+on a wakeup pipe that the signal itself writes closes that window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import os
+import select
 import signal
+import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from types import FrameType
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
+
+from rich.console import Console
+from rich.text import TextType
 
 from coworker.agent.events import ActionDecided, Event
 
@@ -96,3 +108,61 @@ class Interrupts:
             self.say("Finishing the decision you made first; then the turn stops.")
             return
         task.cancel()
+
+
+class PromptConsole(Console):
+    """A console whose prompts a Ctrl-C always interrupts, however soon it is pressed."""
+
+    def input(
+        self,
+        prompt: TextType = "",
+        *,
+        markup: bool = True,
+        emoji: bool = True,
+        password: bool = False,
+        stream: TextIO | None = None,
+    ) -> str:
+        if password or stream is not None or not sys.stdin.isatty():
+            return super().input(
+                prompt, markup=markup, emoji=emoji, password=password, stream=stream
+            )
+        if prompt:
+            self.print(prompt, markup=markup, emoji=emoji, end="")
+        return read_terminal_line(sys.stdin.fileno())
+
+
+def read_terminal_line(fd: int) -> str:
+    """One line typed at the terminal `fd` (canonical mode: the terminal edits it), without
+    its newline; KeyboardInterrupt on Ctrl-C, EOFError on Ctrl-D, as `input()` does."""
+    wake_r, wake_w = os.pipe()
+    try:
+        os.set_blocking(wake_r, False)
+        os.set_blocking(wake_w, False)
+        previous = signal.set_wakeup_fd(wake_w)
+        try:
+            return _read_line(fd, wake_r)
+        finally:
+            signal.set_wakeup_fd(previous)
+    finally:
+        os.close(wake_r)
+        os.close(wake_w)
+
+
+def _read_line(fd: int, wake_r: int) -> str:
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    line = ""
+    while not line.endswith("\n"):
+        # A SIGINT from here on either interrupts select (its handler raises) or has
+        # already written to the pipe, so select returns and the handler runs next.
+        ready, _, _ = select.select([fd, wake_r], [], [])
+        if wake_r in ready:
+            os.read(wake_r, 512)  # a signal whose handler did not raise: keep waiting
+        if fd not in ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            if line:
+                return line
+            raise EOFError
+        line += decoder.decode(chunk)
+    return line[:-1]

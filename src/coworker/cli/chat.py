@@ -23,11 +23,10 @@ def chat(
     as_json: bool = typer.Option(False, "--json", help="With -m: print one JSON object."),
 ) -> None:
     """Chat with the coworker in the terminal (streamed replies, approval cards)."""
-    from rich.console import Console
-
     from coworker.channels import cli_chat
+    from coworker.channels.cli_interrupt import PromptConsole
 
-    console = Console()
+    console = PromptConsole()
 
     async def work(runtime: Runtime, user: UserRecord) -> int:
         coworker = runtime.coworker
