@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coworker.llm.offline.amounts import find_amounts
+from coworker.llm.offline.amounts import find_amounts, is_rate
 
 # (text, amount as written, value, currency, confident)
 AMOUNTS = [
@@ -99,3 +99,19 @@ def test_several_amounts_in_order() -> None:
 
 def test_no_digits_is_fast_and_empty() -> None:
     assert find_amounts("follow up with jane about pricing") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("hooli renewal is 2k/mo now", True),
+        ("$40 per seat", True),
+        ("5k a month", True),
+        ("40k a year", False),  # a year's value is the deal's
+        ("bump it to 45.5k", False),
+        ("30k opp for her", False),
+    ],
+)
+def test_a_rate_is_not_a_deals_whole_value(text: str, rate: bool) -> None:
+    amount = find_amounts(text)[0]
+    assert is_rate(text, amount) is rate

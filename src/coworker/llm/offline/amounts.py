@@ -48,6 +48,12 @@ _COUNT = re.compile(
     r"employees?|stars?|points?|pages?|slides?|of (?:them|those|these)|more|others?)\b)",
     re.I,
 )
+# A rate, not a deal's whole value: "2k/mo", "$40 per seat", "5k a month" (`is_rate`).
+_RATE = re.compile(
+    r"\s*(?:/|per\s+|an?\s+|each\s+)\s*(?:mo|mos|month|months|wk|week|day|seat|user|"
+    r"head|licen[cs]e|unit|hr|hour|quarter|qtr)\b",
+    re.I,
+)
 # Words just before a number that make it money ("worth 18500", "budget of 20000").
 _CUE_BEFORE = re.compile(
     r"(?:worth|value[ds]?|valued at|amount(?: of)?|budget(?: of| is)?|price[ds]?(?: at)?|"
@@ -177,3 +183,9 @@ def find_amounts(text: str) -> list[Amount]:
         found.append(Amount(value, currency, start, end, text[start:end], confident))
     found += [w for w in words if not _inside(w.start, w.end, [(a.start, a.end) for a in found])]
     return sorted(found, key=lambda a: a.start)
+
+
+def is_rate(text: str, amount: Amount) -> bool:
+    """Whether `amount` is said as a rate ("2k/mo", "$40 per seat"): money, but not a deal's
+    whole value (a month's, or the year's?), so a deal written from it is asked about."""
+    return _RATE.match(text, amount.end) is not None

@@ -17,6 +17,7 @@ from coworker.dialsheet.contract import load_contract
 from coworker.llm.base import Block, Message, ModelRequest
 from coworker.llm.offline import replies
 from coworker.llm.offline.answers import Answer, match_answer
+from coworker.llm.offline.asides import set_aside
 from coworker.llm.offline.capabilities import plan_for
 from coworker.llm.offline.conversation import (
     Clock,
@@ -118,11 +119,15 @@ def _run(
     # request") is refused whole, not split into parts that each go unread
     refused = intent.kind == "unsupported" and intent.slots.get("topic") not in (None, "unknown")
     parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
+    parts, aside = set_aside(parts)
     corrected = substituted(pending, utterance.raw) if intent.kind != "revise_message" else None
     if corrected is not None:  # "make it 3pm not 2" while a message waits: its words
         intent, parts = make_intent("revise_message", text=corrected), []
         ctx = Ctx(intent, utterance, clock, ctx.memory, answers)
-    plan = in_order(ctx, parts, plan_for) if len(parts) > 1 else plan_for(ctx, pending, pending_say)
+    if len(parts) > 1 or aside:
+        plan = in_order(ctx, parts, plan_for, aside)
+    else:
+        plan = plan_for(ctx, pending, pending_say)
     outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
 

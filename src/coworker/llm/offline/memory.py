@@ -27,6 +27,10 @@ _UNDOABLE = (
 )
 
 
+# Writes "undo" can't take back: one made after a change means "undo" is no longer about it
+_KEPT = ("create_note",)
+
+
 @dataclass(frozen=True)
 class LastWrite:
     """A change the coworker made: the call, and the record before it (empty if created)."""
@@ -58,6 +62,8 @@ class Memory:
     _new_message: bool = True
     _focused: set[str] = field(default_factory=set)  # the leads this message was about
     last_task_written: str | None = None  # the task the last write of any kind created or changed
+    # a write that can't be taken back (a note) made after `last_changes`, in a later message
+    later_write: str | None = None
 
     def lead_name(self, lead_id: str | None) -> str | None:
         lead = self.leads.get(lead_id or "")
@@ -76,7 +82,10 @@ class Memory:
             )
             if self._new_message:
                 self.last_changes, self._new_message = [], False
+                self.later_write = None
             self.last_changes.append(self.last_write)
+        elif result.ok and result.name in _KEPT and self._new_message and self.last_changes:
+            self.later_write = result.name
         if result.name == "search_leads" and result.ok:
             found = result.items("leads")
             query = result.input.get("search")

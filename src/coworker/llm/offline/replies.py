@@ -166,6 +166,11 @@ def _cut(text: Any, limit: int = 160) -> str:
 # --------------------------------------------------------------------------- failures
 
 
+def not_logged(reason: str) -> str:
+    """Words said as the reason for a request, which were not written down as a note."""
+    return f"(I took “{_cut(reason)}” as the reason, not as a note to log.)"
+
+
 def failure(result: Result) -> str:
     """A failed call, explained to the person (the CRM's own words, minus hints for a model)."""
     text = result.content.strip()

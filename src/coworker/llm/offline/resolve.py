@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coworker.llm.offline import replies
+from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.answers import Answer
 from coworker.llm.offline.conversation import Clock
 from coworker.llm.offline.engine import Option, Question, Reply, Stop, one
@@ -197,6 +197,8 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         # when something will be done to that lead (`purpose`); a lookup just shows it.
         if len(close) == 1 and best >= 0.78 and not purpose:
             return close[0]
+        if len(close) == 1 and ctx.intent.kind == "add_note" and _opens_with(ref, close[0]):
+            return close[0]  # "no answer from luis ortega tried twice": the note keeps it all
         if len(close) == 1:
             options = [lead_option(close[0])]
             return choose(
@@ -223,6 +225,17 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
     if more > 0:
         text += f"\n\n(and {more} more; tell me the full name if it's not one of these)"
     return choose(ctx, key, text, options)
+
+
+def _opens_with(ref: LeadRef, lead: Record) -> bool:
+    """Whether the words taken for a lead open with its whole name ("luis ortega tried
+    twice"): the rest was said about it, not part of whom."""
+    name = str(lead.get("name") or "").lower().split()
+    words = ref.text.lower().split()
+    rest = words[len(name) :]
+    if any(vocab.status_in(word) or vocab.stage_in(word) for word in rest):
+        return False  # "lars wood unqualified": a change asked for, not a note
+    return len(name) >= 2 and words[: len(name)] == name
 
 
 def ref_from_answer(text: str) -> LeadRef:

@@ -75,6 +75,9 @@ class LeadRef:
         return self.text or self.company or "that lead"
 
 
+_NOT_A_LEAD = frozenset({"i", "me", "myself", "we", "us", "u", "you", "ya", "ur", "my", "our"})
+
+
 def lead_ref(span: str) -> LeadRef:
     """A `LeadRef` from the words that name the lead ("Jane Smith", "her", "Chris at Initech")."""
     text = span.strip().strip(" ,.;:!?\"'()[]")
@@ -86,8 +89,8 @@ def lead_ref(span: str) -> LeadRef:
         if text == before:
             break
     low = text.lower()
-    if not text:
-        return LeadRef()
+    if not text or len(low) < 2 or low in _NOT_A_LEAD:
+        return LeadRef()  # "log that i left a vm ...": "i" is the person, never a lead
     if _PRONOUN_REF.match(low):
         return LeadRef(pronoun=True)
     ordinal = _ORDINAL_REF.match(low)

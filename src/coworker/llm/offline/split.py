@@ -16,30 +16,31 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from coworker.llm.offline import replies
+from coworker.llm.offline.asides import LED_BY_VERB, VERBS, not_logged, statement_lead
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Plan, Reply, Stop
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.deals import said_then
+from coworker.llm.offline.intents.lead_news import marked_after_news
+from coworker.llm.offline.intents.logged_notes import logged_statement
+from coworker.llm.offline.intents.task_owed import owed_cuts
+from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import Utterance
 
-_VERBS = (
-    r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
-    r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
-    r"ping|make|bump|push|"
-    # "mark luis contacted. should i also move priya to qualified?": a question of its own
-    r"(?:should|shd) (?:i|we)"
-)
 # "+" and "&" join two requests as "and" does ("X is contacted now + remind me to ..."); they
 # are cut only before a verb, so "email + # for tom" (two fields) and "+1 555 ..." stay whole.
 _CUT = re.compile(
-    rf"(?:,?\s+and\s+(?:then\s+|also\s+)?|,\s*(?:then|also)\s+|;\s*|\.\s+(?:then\s+|also\s+)?|"
+    rf"(?:,?\s+and\s+(?:then\s+|also\s+)?|,\s*(?:then|also)\s+|;\s*|[.!?]+\s+(?:then\s+|also\s+)?|"
     rf"\s+then\s+|\s*\+\s*(?:then\s+|also\s+)?|\s+&\s+(?:then\s+|also\s+)?|"
     # a comma before a change that is never the first one said again ("update his title")
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
-    rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll)\b))"
-    rf"(?=(?:please\s+)?(?:{_VERBS})\b)",
+    rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
+    rf"(?:open|create)\s+(?:a|an|another|new)|open up)\b))"
+    rf"(?=(?:please\s+)?(?:{VERBS})\b)",
     re.I,
 )
 _TASKISH = re.compile(r"^(?:remind|add (?:a )?task|create (?:a )?task|task)\b", re.I)
@@ -47,6 +48,14 @@ _STARTS = re.compile(r"^(?:remind|log|mark|tag|create|add|update|move|set)\b", r
 # "Jane's new address is x - update it and ...": "update it" repeats the first sentence.
 _RESTATED = re.compile(r"\s+-\s+(?:please\s+)?(?:update|change|fix|set)\s+(?:it|that|this)\b", re.I)
 _PAYLOAD = re.compile(r"[:\"“]")
+# "his email is x, add it", "..., save that pls": the same request said again at the end.
+_RESTATED_END = re.compile(
+    r"(?<=\S)\s*[,;.!-]*\s+(?:(?:so|pls|please|can you|could you|can u|just)\s+)*"
+    r"(?:add|save|update|put|store|change|set)\s+(?:it|that|this)(?:\s+(?:in|to|on|into)\s+"
+    r"(?:the\s+)?(?:crm|system|dialsheet|record|file|(?:her|his|their)\s+(?:record|file|profile|"
+    r"lead|contact)))?(?:\s+(?:pls|please|thanks|thx|too|for me))*[.!]*\s*$",
+    re.I,
+)
 # A verb that is also the name of a field, standing alone: "his phone and email (address)?".
 _FIELD_NOUN = re.compile(
     r"(?:email|e-mail|text|sms|phone|number|title|status|company|tags?)"
@@ -55,36 +64,81 @@ _FIELD_NOUN = re.compile(
 )
 
 
+# "3 things: mark ..., set ..., and remind me ...": the count announces a list of requests
+_COUNTED = re.compile(
+    r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
+    r"(?:things|requests|items|updates|asks)\s*(?:[:\-–—]+\s*|(?:pls|please)\s+)"
+)
+# In a list of commands ("mark X done, set Y to qualified"), a comma before a verb cuts too.
+_LIST_CUT = re.compile(
+    r",\s*(?=(?:please\s+|pls\s+)?(?:mark|set|move|update|change|create|open|close|complete|"
+    r"put|bump|push|email|text)\b)",
+    re.I,
+)
+
+
 def split_requests(text: str) -> list[str]:
     """The requests in `text`, in order; one item when it holds one request."""
     text = _RESTATED.sub("", text)
+    counted = _COUNTED.match(text)
+    if counted and LED_BY_VERB.match(text[counted.end() :]):
+        text = text[counted.end() :]
+    if not _PAYLOAD.search(text):  # never in the words of a message or a note
+        text = _RESTATED_END.sub("", text)
     if _intent_of(text).kind == "undo":  # "hold on they havent signed. put it back": one
         return [text]
-    payload = _PAYLOAD.search(text)
+    if said_then(text) is not None:  # "initech pilot signed! mark it won": one deal's news
+        return [text]
+    if logged_statement(text) and _intent_of(text).kind == "add_note":  # "X not keen. log it"
+        return [text]
+    if marked_after_news(text) and _intent_of(text).kind == "update_status":
+        return [text]  # "freya signed!! mark her as a customer": one lead's news
+    payload = _PAYLOAD.search(text) or _SINGLE_PASTE.search(text)  # "- 'ok, and send it'"
     head_end = payload.start() if payload else len(text)
     parts: list[str] = []
     start = 0
     cuts = list(_CUT.finditer(text, 0, head_end))
+    if LED_BY_VERB.match(text):
+        cuts += _LIST_CUT.finditer(text, 0, head_end)
+        cuts.sort(key=lambda cut: (cut.start(), -cut.end()))  # the longer of two at one place
     if payload and _NOTE_HEAD.match(text):
-        cuts += _AFTER_NOTE.finditer(text, head_end)
+        cuts += [c for c in _AFTER_NOTE.finditer(text, head_end) if not _quoted(text, c.start())]
+    if _intent_of(text).kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
+        cuts += owed_cuts(text, head_end, _SOMETIME)
+    cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
+    lead_ins: dict[int, str] = {}
     for cut in cuts:
         before = text[start : cut.start()].strip()
         after = text[cut.end() :]
-        if not before:
+        if not before or cut.start() < start:
             continue
-        if _TASKISH.match(before) and not _STARTS.match(after):
+        # "remind me to call naomi tmrw and email olivia thurs": two tasks, said alike
+        again = another_task(before, after, _SOMETIME) if _TASKISH.match(before) else None
+        if _TASKISH.match(before) and not _STARTS.match(after) and again is None:
             continue
         if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
             continue
         parts.append(before)
         start = cut.end()
+        lead_ins[len(parts)] = again or ""
     parts.append(text[start:].strip())
+    parts = [lead_ins.get(i, "") + part for i, part in enumerate(parts)]
     parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
     parts = [one for part in parts for one in _each_lead(part)]
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return [text]
     return _with_names(parts)
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Is `at` inside pasted words (`note on X: "… also move his deal …"`)? They are data."""
+    before = text[:at]
+    return len(re.findall(r"[\"“”]", before)) % 2 == 1 or bool(_SINGLE_PASTE.search(text, 0, at))
+
+
+# Words pasted in single quotes: opened after a space or colon, closed at the message's end.
+_SINGLE_PASTE = re.compile(r"(?<![^\s:])'(?=\S.*'[\s.!]*$)", re.S)
 
 
 def _chosen_mailbox(parts: list[str], text: str) -> bool:
@@ -119,7 +173,7 @@ _AFTER_NOTE = re.compile(
 # are both contacted now". Done as one request per lead, each read (and its lead found) on
 # its own; only actions that mean the same for each lead. Messages keep theirs: one text to
 # "Jane and Marcus" is a group message, not two.
-_DISTRIBUTED = frozenset({"update_status", "tag_lead", "add_note"})
+_DISTRIBUTED = frozenset({"update_status", "tag_lead", "add_note", "enroll"})
 _NAMEISH = r"[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2}"
 _AND = r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*\+\s*|\s+n\s+)"
 _BOTH = re.compile(rf"^(?P<a>{_NAMEISH}?){_AND}(?P<b>{_NAMEISH}?)$", re.I)
@@ -152,10 +206,13 @@ def _each_lead(part: str) -> list[str]:
     if intent.kind not in _DISTRIBUTED or not isinstance(ref, LeadRef) or ref.company:
         return [part]
     both = _BOTH.match(ref.text)
-    at = part.lower().find(ref.text.lower())
-    if both is None or at < 0 or any(_NOT_A_NAME.search(both[k]) for k in ("a", "b")):
+    if both is None:
         return [part]
-    return [part[:at] + both[k] + part[at + len(ref.text) :] for k in ("a", "b")]
+    # the names as the part says them ("priya & marcus", read "priya and marcus")
+    said = re.search(rf"{re.escape(both['a'])}{_AND}{re.escape(both['b'])}", part, re.I)
+    if not said or any(_NOT_A_NAME.search(both[k]) for k in ("a", "b")):
+        return [part]
+    return [part[: said.start()] + both[k] + part[said.end() :] for k in ("a", "b")]
 
 
 def _intent_of(part: str) -> Intent:
@@ -183,29 +240,39 @@ _SUBJECT = re.compile(r"^(?:she|he|they)\b", re.I)
 
 
 def _first_lead(part: str) -> str | None:
-    """The lead the request names, as the person wrote it (None: none, or only "her")."""
+    """The lead the request names, as the person wrote it (None: none, or only "her"); of a
+    statement said as a reason or a slip, the lead it is about ("luis is a dud", "i meant X")."""
+    about = statement_lead(part)
+    if about is not None:
+        return about
     ref = _intent_of(part).slots.get("ref")
-    if not isinstance(ref, LeadRef) or ref.pronoun or ref.ordinal is not None or not ref.text:
-        return None
-    return ref.text + (f" at {ref.company}" if ref.company else "")
+    if isinstance(ref, LeadRef) and not ref.pronoun and ref.ordinal is None and ref.text:
+        if re.match(r"(?:her|him|them|his|their)\b", ref.text, re.I):
+            return None  # "email her there": still "her"
+        return ref.text + (f" at {ref.company}" if ref.company else "")
+    return None
 
 
 def _with_names(parts: list[str]) -> list[str]:
-    """Later requests' "him"/"her"/"his deal" replaced by the person the first one named."""
+    """Later requests' "him"/"her"/"his deal" replaced by the person last named before them."""
     name = _first_lead(parts[0])
-    if name is None:
-        return parts
     out = [parts[0]]
     for part in parts[1:]:
-        payload = _PAYLOAD.search(part)
-        head_end = payload.start() if payload else len(part)
-        head, body = part[:head_end], part[head_end:]
-        head = _POSSESSIVE.sub(f"{name}'s ", head, count=1)
-        head = _OBJECT.sub(name, head, count=1)
-        head = _SUBJECT.sub(name, head, count=1)
-        head = re.sub(rf"^(\w+\s+{re.escape(name)})\s+there\b", r"\1", head)
-        out.append(_about(head + body, name, bool(payload)))
+        named = _first_lead(part)
+        out.append(part if named is not None or name is None else _named(part, name))
+        name = named or name
     return out
+
+
+def _named(part: str, name: str) -> str:
+    payload = _PAYLOAD.search(part)
+    head_end = payload.start() if payload else len(part)
+    head, body = part[:head_end], part[head_end:]
+    head = _POSSESSIVE.sub(f"{name}'s ", head, count=1)
+    head = _OBJECT.sub(name, head, count=1)
+    head = _SUBJECT.sub(name, head, count=1)
+    head = re.sub(rf"^(\w+\s+{re.escape(name)})\s+there\b", r"\1", head)
+    return _about(head + body, name, bool(payload))
 
 
 def _about(part: str, name: str, has_payload: bool) -> str:
@@ -237,13 +304,16 @@ def _about(part: str, name: str, has_payload: bool) -> str:
 _CARRIED = frozenset({"tag_lead", "update_status", "update_lead"})
 
 
-def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Plan:
+def in_order(
+    ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan], aside: list[str] | None = None
+) -> Plan:
     """Several requests of one message, each planned on its own, one after the other.
 
     Each part asks its own questions: an answer is kept under the part's number ("2/lead"),
     so "which Chris?" answered for the first request is never taken as the answer to the
     second's "which Schmidt?". A later part knows what the earlier ones did, as the next
     message would: the memory it reads has learned their results ("her", "that deal").
+    A reason said before them (`aside`) is not written down, and the reply says so.
     """
     missed = _not_understood(parts, ctx)
     if missed:
@@ -266,6 +336,7 @@ def in_order(ctx: Ctx, parts: list[str], plan_for: Callable[[Ctx], Plan]) -> Pla
             text = "\n\n".join([*said, stop.reply.text])
             raise Stop(Reply(text, question, stop.reply.status)) from None
         said.append(reply.text)
+    said += [replies.not_logged(reason) for reason in aside or [] if not_logged(reason)]
     return Reply("\n\n".join(said))
 
 

@@ -86,7 +86,8 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"back|call again|try again|try (?:her |him |them )?(?:again|later|next week)|"
         r"reconnect|follow up (?:next|later|in)|busy|bad time|asked (?:me|us) to call|"
         r"get back to (?:me|us)|touch base (?:next|later|again)|call next week|"
-        r"not (?:a good|the right) time",
+        r"not (?:a good|the right) time|pick (?:it|this|things) (?:back )?up (?:again )?"
+        r"(?:after|in|next)|circle back (?:after|in|next)|revisit (?:it |this )?(?:after|in|next)",
         "callback",
     ),
     (

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from coworker.llm.offline.intents.advice import advice_request
 from coworker.llm.offline.intents.bulk import bulk_request, bulk_status_request
 from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_preamble
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
@@ -46,6 +47,10 @@ from coworker.llm.offline.intents.leads import (
     status_request,
 )
 from coworker.llm.offline.intents.lists import list_request
+from coworker.llm.offline.intents.logged_notes import (
+    logged_statement_request,
+    pasted_note_request,
+)
 from coworker.llm.offline.intents.mailboxes import switch_mailbox_request
 from coworker.llm.offline.intents.meta import (
     meta_request,
@@ -55,7 +60,7 @@ from coworker.llm.offline.intents.meta import (
     unsupported_topic,
     unsupported_verb_request,
 )
-from coworker.llm.offline.intents.notes import note_request, pasted_note_request
+from coworker.llm.offline.intents.notes import note_request
 from coworker.llm.offline.intents.pasted_tasks import pasted_task_request
 from coworker.llm.offline.intents.revising import revise_request
 from coworker.llm.offline.intents.sending import (
@@ -142,8 +147,10 @@ def _dated(rule: Callable[[Utterance, str, datetime], Intent | None]) -> Reader:
 READERS: tuple[Reader, ...] = (
     lambda r: meta_request(r.utterance, r.text),
     _said(pasted_note_request),  # "log this on X: \"...\"": the pasted words are the note
+    _said(logged_statement_request),  # "X not interested, log it": the statement is the note
     _said(pasted_question_request),  # a question after pasted text: nothing pasted is acted on
     _said(should_request),  # "should i mark hugo as customer?" asks: before every change
+    _said(advice_request),  # "should i mark dana lost?": her record, never a change
     _dated(pasted_task_request),  # "dana sent this, task to reply tmrw: '…'": the paste is data
     lambda r: daily_request(r.text),
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections

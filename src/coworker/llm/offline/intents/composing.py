@@ -14,8 +14,9 @@ from coworker.llm.offline.slots import email_in, name_prefix
 from coworker.llm.offline.text import Utterance, capitalise, sentence
 
 BODY_CONNECTOR = re.compile(
-    r"\s*:\s*|\s+-+\s+|\s*\.\s+|,?\s+(?:saying|that says|which says|to say|and say|and "
-    r"tell (?:her|him|them)|and let (?:her|him|them) know|letting (?:her|him|them) know|"
+    r"\s*:\s*|\s+-+\s+|\s*\.\s+|,?\s+(?:saying|that says|which says|to say|(?:and|n|&) say|"
+    r"(?:and|n|&) tell (?:her|him|them)|and let (?:her|him|them) know|"
+    r"letting (?:her|him|them) know|"
     r"telling (?:her|him|them)|to tell (?:her|him|them)|and ask(?: (?:her|him|them))?|"
     r"asking(?: (?:her|him|them))?|with (?:the )?(?:message|body|text)|message|body|"
     r"with|that)\b\s*(?:that\s+)?(?::\s*)?|,\s+",
@@ -138,10 +139,28 @@ _RULED_OUT = re.compile(
 )
 
 
+# Said after the name, about the asking or the number on file: "text dana for me: …",
+# "text dana on her cell: …" (a number typed after it is kept: `sending._number_in_ref`).
+_AFTER_NAME = re.compile(
+    r"(?:\s+(?:for me|for us|pls|please|plz|real quick|quickly|quick|asap|rn|right now|"
+    r"(?:on|at|to) (?:her|his|their) (?:cell|mobile|phone|cell phone|number|cell number)))+$",
+    I,
+)
+
+
 def recipient(said: str) -> str:
     """The words that name the recipient, without the ones that rule someone else out."""
-    text = _RULED_OUT.sub(" ", said)
+    text = _AFTER_NAME.sub("", _RULED_OUT.sub(" ", said))
     return re.sub(r"\s+", " ", text).strip(" ,;.:-")
+
+
+# A message that opens with a greeting: the name ends before it ("text dana whitfield hi
+# dana, following up"), whatever the commas after it.
+_GREETING = re.compile(
+    r"\s+(?=(?:hi|hey|hello|hiya|yo|howdy|good (?:morning|afternoon|evening)|morning|"
+    r"thanks|thank you|thx)\b)",
+    I,
+)
 
 
 def split_ref(rest: str) -> tuple[str, str, str]:
@@ -157,6 +176,9 @@ def split_ref(rest: str) -> tuple[str, str, str]:
     about = re.search(r"\s+(?:about|abt|regarding|re|concerning|on the subject of)\b", rest, I)
     if about and (m is None or about.start() < m.start()):
         return rest[: about.start()], "about", rest[about.start() :].strip()
+    hello = _GREETING.search(rest)
+    if hello and hello.start() > 0 and (m is None or hello.start() < m.start()):
+        return rest[: hello.start()], "", rest[hello.end() :]  # "dana whitfield hi dana, …"
     if m and m.start() > 0:
         return rest[: m.start()], m.group(0), rest[m.end() :]
     email = email_in(rest)

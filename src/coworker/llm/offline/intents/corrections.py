@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts
@@ -27,8 +27,14 @@ _UNDO_VERB = (
     r"(?:undo|revert|reverse|take back|roll back|change (?:it|that) back|"
     r"(?:put|set) (?:it|that) back(?:\s+(?:how|the way)\s+it\s+was)?)"
     r"(?:\s+(?:that|this|it|the last (?:one|change)|what you (?:just )?did|the change|"
-    r"my last change))?(?:\s*,?\s*(?:please|pls|thx|thanks))?"
+    r"my last change|(?:the|that|his|her|their|its) (?P<field>status|stage|value|amount|price|"
+    r"due(?: date)?|time|close(?: date)?|closing date|title|company|phone|email|priority)"
+    r"(?: (?:change|update|bit|part))?))?(?:\s*,?\s*(?:please|pls|thx|thanks))?"
 )
+# "undo the status change": only that field of the change is put back (the API's names)
+_FIELDS = {"amount": "value", "price": "value", "due": "due_date", "due date": "due_date"}
+_FIELDS |= {"time": "due_date", "close": "expected_close_date"}
+_FIELDS |= {"close date": "expected_close_date", "closing date": "expected_close_date"}
 UNDO = re.compile(rf"^{_OOPS}*{_UNDO_VERB}$", I)
 # "put luis back", "set luis back to new", "undo noah", "revert priya pls": the change to take
 # back, named; it may be one lead of several changed together ("mark priya and luis ...").
@@ -43,6 +49,12 @@ _PUT_BACK = re.compile(
     I,
 )
 _PRONOUN = re.compile(r"^(?:her|him|them|it|that|this)$", I)
+# "no wait, he's still new": the status the record had before the change, said back
+_STILL = re.compile(
+    rf"^{_OOPS}*(?:he|she|they|it|(?P<who>{_WHO}))(?:'?s|'re|\s+is|\s+are)\s+still\s+"
+    r"(?P<to>[a-z]+(?:\s+[a-z]+)?)$",
+    I,
+)
 # "no don't do that", "scratch that", "actually leave it": said right after a change, it
 # takes it back; said to a question, nothing was done and nothing is
 SOFT = re.compile(
@@ -124,16 +136,30 @@ def _named(words: str) -> bool:
 _NOT_NAMES = frozenset("yet now sent done signed ready sure really quite so that this it".split())
 
 
-def _take_back(text: str) -> Intent | None:
+def _take_back(text: str, said: str = "") -> Intent | None:
     """An undo said with its reasons around it: "hold on they havent signed. put it back",
     "undo that, wrong deal", "no not tom, luis. tom hasnt picked up". Every clause but the
-    undo, the name meant and the wrong one must be a reason, not another request."""
+    undo, the name meant and the wrong one must be a reason, not another request.
+    `said`: the person's own words, their "sorry"/"wait" kept."""
     clauses = [c for c in _CLAUSE.split(text.strip().rstrip("?!. ")) if c]
+    oops = bool(re.match(rf"^\W*{_OOPS}", (said or text) + " ", I))
     slots = Slots()
     rest: list[str] = []
     for clause in clauses:
-        if "how" not in slots and UNDO.match(clause):
+        if "how" not in slots and (undo := UNDO.match(clause)):
             slots["how"] = "undo"
+            if undo["field"]:
+                field = undo["field"].lower()
+                slots["field"] = _FIELDS.get(field, field)
+        elif "back_to" not in slots and (still := _STILL.match(clause)):
+            # "he's still new": what he was, said back; as the request itself only after
+            # an "oops"/"wait" ("he's still new?" asks, and is answered)
+            if not vocab.status_in(still["to"]) or (still["who"] and not _named(still["who"])):
+                rest.append(clause)
+                continue
+            slots["back_to"] = vocab.status_in(still["to"])
+            if still["who"]:
+                slots.setdefault("wrong", still["who"])
         elif "how" not in slots and SOFT.match(clause):
             slots["how"] = "soft"
         elif "how" not in slots and (named := _PUT_BACK.match(clause)):
@@ -156,20 +182,44 @@ def _take_back(text: str) -> Intent | None:
             slots["wrong"] = wrong["wrong"]  # "no not tom, ...": only as the first words
         elif "meant" not in slots and (meant := _MEANT.match(clause)):
             slots["meant"] = meant["meant"]
+            other = re.fullmatch(r"(?P<who>.+?),?\s+not\s+(?P<wrong>.+)", meant["meant"], I)
+            if other and "wrong" not in slots and _named(other["wrong"]):
+                slots["meant"], slots["wrong"] = other["who"], other["wrong"]  # "luis not priya"
         else:
             rest.append(clause)
     follows = clauses[1] if len(clauses) > 1 else ""
     if "how" not in slots and "wrong" in slots and rest and rest[0] == follows:
         if len(follows.split()) <= 3 and _named(follows):
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
+    if "how" not in slots and _someone(slots.get("meant")) and not _FIELD_FIX.search(text):
+        if re.search(r"\bmeant?\b", text, I):  # not "sorry should be Operations Manager"
+            slots["how"] = "undo"  # "sorry i meant luis (not priya)": the same, on luis
+    if "how" not in slots and "back_to" in slots and oops and len(clauses) <= 2:
+        if not (said or text).rstrip().endswith("?"):
+            slots["how"] = "undo"  # "no wait, he's still new" (not "wait, he's still new?")
     if "how" not in slots or any(_REQUEST_VERB.match(c) or CALL_REPORT.match(c) for c in rest):
         return None  # another request, or a call report, is not a reason for an undo
-    if "back_to" in slots and len(clauses) == 1 and not re.match(_OOPS, text, I):
+    if "back_to" in slots and len(clauses) == 1 and not oops:
         return None  # "put jane back to new" alone is a status to set, said in full
     if slots["how"] == "soft" and ("meant" in slots or "wrong" in slots):
         slots["how"] = "undo"
     soft = slots.pop("how") == "soft"
     return make_intent("undo", **slots).but(soft=soft or None)
+
+
+# "typo in amelia's last name, it's okafur": a field of a record fixed, not a change taken back
+_FIELD_FIX = re.compile(r"\b(?:(?:first|last|sur)\s*name|name|spell\w*|title|email|phone)\b", I)
+
+
+def _someone(words: str | None) -> bool:
+    """Could "i meant <words>" name a record ("luis", "the bluth one"), not a value
+    ("qualified", "15k", "friday", "3pm")?"""
+    if not words or len(words.split()) > 4 or re.search(r"\d|@", words):
+        return False
+    bare = re.sub(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", "", words.strip(), flags=I)
+    if vocab.status_in(bare) or vocab.stage_in(bare) or find_when(bare, datetime.now(UTC)):
+        return False
+    return bool(bare) and _named(bare)
 
 
 # "actually reopen that task" right after it was marked done: taking that back, and only that.
@@ -218,7 +268,7 @@ def _time_fix(text: str) -> Intent | None:
 # "make it wed instead", "typo sorry, 555-123-9867", "4:30 not 3": one value, corrected
 _FIX = re.compile(
     rf"^(?P<oops>{_OOPS}*)(?:(?P<how>make (?:it|that)|change (?:it|that) to|move (?:it|that) to|"
-    r"push (?:it|that) to|should (?:be|have been)|it should be|it'?s|its|it is)\s+)?"
+    r"push (?:it|that) to|should (?:be|have been)|it should be|it'?s|its|it is|i meant|meant)\s+)?"
     r"(?P<value>.+?)(?:\s*,?\s*not\s+(?P<old>[^,]+?))?(?P<instead>\s+instead)?$",
     I,
 )
@@ -323,7 +373,7 @@ def moved_due(due: str, fix: Intent) -> str:
 def correction_request(cmd: str, now: datetime, said: str = "") -> Intent | None:
     """`said`: the person's own words, before their "sorry"/"actually" was dropped."""
     text = cmd.strip().rstrip("?!. ")
-    undo = _take_back(text)
+    undo = _take_back(text, said)
     if undo is not None:
         return undo
     if REOPEN.match(text) and re.search(

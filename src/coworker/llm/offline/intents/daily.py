@@ -13,6 +13,7 @@ import re
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import DEAL_WORDS, I, Intent, make_intent
+from coworker.llm.offline.intents.lead_field_names import named
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import lead_ref
 
@@ -151,7 +152,9 @@ OWNER = re.compile(
     rf"^(?:remind me\s+|do you know\s+)?whose\s+{_OWNED}\s+(?P<n2>.+?)\s+is$|"
     r"^(?:remind me\s+)?who\s+owns\s+(?P<n3>.+)$|"
     r"^(?:who'?s|whos|who is)\s+(?:the\s+)?owner\s+(?:of|for|on)\s+(?P<n4>.+)$|"
-    r"^(?:who'?s|whos|who is)\s+(?P<n5>.+?)(?:'s|s')\s+owner$|"
+    # "who's chris parker's owner", "whos chris parkers owner": the possessive, marked or
+    # not (the search tries "chris parker" when "chris parkers" finds no one)
+    r"^(?:who'?s|whos|who is)\s+(?P<n5>.+?)(?:'s|’s|')?\s+owner$|"
     r"^(?:is|are)\s+(?P<n6>(?:(?!\s+or\s).)+?)\s+(?:mine|one of mine|one of my (?:leads|contacts)|"
     r"my (?:lead|contact)|owned by me|assigned to me)$|"
     r"^do\s+i\s+own\s+(?P<n7>.+)$|"
@@ -168,6 +171,23 @@ OWNER = re.compile(
     rf"^(?P<n13>.+?)\s*[-–—:,]\s*(?:is\s+(?:he|she|it|that|this)\s+|are\s+they\s+)?{_MINE}$|"
     # "is nora murphy sam's?": a teammate's, named with the apostrophe.
     r"^(?:is|are)\s+(?P<n12>\w[\w.-]*(?:\s+\w[\w.-]*)?)\s+(?!(?:mine|yours)\b)[a-z]+(?:'s|’s|s')$",
+    I,
+)
+# Asked in looser words, so only about a name or a company: "who's on the acme account",
+# "who has initech", "who handles acme", "who's got tom becker" (never "who has a meeting").
+LOOSE_OWNER = re.compile(
+    r"^(?:remind me\s+|do you know\s+)?(?:who'?s|whos|who is|who'?re)\s+(?:on|working|covering|"
+    r"running|handling|managing)\s+(?:the\s+)?(?P<n>.+?)(?:\s+(?:account|acct|accounts))?$|"
+    r"^(?:remind me\s+|do you know\s+)?(?:who\s+(?:has|handles|covers|runs|manages|"
+    r"ownes|own)|who'?s\s+got|whos\s+got|who\s+has\s+got)\s+(?:the\s+)?(?P<n2>.+?)"
+    r"(?:\s+(?:account|acct|accounts))?$",
+    I,
+)
+# Not a name after "who has": a role somewhere ("who runs ops at acme") or something done
+# ("who has replied", "who has signed").
+_NOT_OWNED = re.compile(
+    r"\s(?:at|from|in|for|with|on)\s|^(?:replied|responded|answered|emailed|called|texted|"
+    r"signed|booked|converted|closed|opened|clicked|bounced|unsubscribed|paid|churned|been)\b",
     I,
 )
 _ASKED_WHOSE = re.compile(r"^(?:whose|who'?s|who\s+has|who\s+owns)\s+(?:is\s+)?(?:the\s+)?", I)
@@ -217,8 +237,25 @@ def _since_days(when: str) -> str:
     return "week"
 
 
+# "what's sam working on", "what is alex up to these days": a teammate's (or the person's
+# own) open deals; the deal listing tells which, since the CRM names leads, not users.
+WORKING_ON = re.compile(
+    r"^(?:what'?s|whats|what is|what has|what'?ve)\s+(?P<who>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+"
+    r"(?:been\s+|got\s+)?(?:working on|up to|busy with|focused on|focusing on|chasing|"
+    r"sitting on)(?:\s+(?:rn|right now|now|atm|these days|this week|today|lately))?$",
+    I,
+)
+_NOT_SOMEONE = re.compile(
+    r"(?:i|we|you|u|they|he|she|it|everyone|everybody|the team|team|my team|someone|anyone)", I
+)
+
+
 def daily_request(cmd: str) -> Intent | None:
     text = normalise(cmd.strip()).text.rstrip("?!. ")
+    working = WORKING_ON.match(text)
+    if working and not _NOT_SOMEONE.fullmatch(working["who"]):
+        who = working["who"]
+        return make_intent("list_deals", ref=lead_ref(who), whose=who)
     prep = PREP.match(text)
     if prep:
         name = prep_name(next(g for g in prep.groups() if g))
@@ -231,6 +268,11 @@ def daily_request(cmd: str) -> Intent | None:
         name = _ASKED_WHOSE.sub("", name)  # "whose is tom becker, mine or sams"
         many = re.search(r"\b(?:any|all|leads|contacts|people|ppl|deals?|opps?)\b", name, I)
         if name and not many and not _NOT_A_LEAD.fullmatch(name):
+            return make_intent("lead_owner", ref=lead_ref(name))
+    loose = LOOSE_OWNER.match(text)
+    if loose and not _NOT_OWNED.search(loose["n"] or loose["n2"]):
+        name = (loose["n"] or loose["n2"]).strip(" ,")
+        if named(name) and not _NOT_A_LEAD.fullmatch(name):
             return make_intent("lead_owner", ref=lead_ref(name))
     either = _either_request(text)
     if either is not None:

@@ -24,6 +24,20 @@ def deal_ref(text: str) -> LeadRef:
     return lead_ref(text)
 
 
+# What a deal is called after its company ("Bluth Company - Pilot", "Hooli - Renewal"): said
+# after the company, it names the deal as "deal" does ("the bluth pilot", "hooli renewal").
+DEAL_NAME_WORDS = (
+    r"(?:pilot|renewal|onboarding|rollout|roll-out|expansion|licen[cs]e|add-?on|upsell|"
+    r"team plan)"
+)
+# A deal said as its company and a word of its name, ending there: "the bluth pilot".
+NAMED_DEAL = re.compile(
+    rf"^(?:the\s+|our\s+|my\s+)?[a-z][\w&.'-]*(?:\s+[\w&.'-]+){{0,3}}?\s+{DEAL_NAME_WORDS}"
+    r"(?:\s+(?:package|deal|opp|opportunity))?$",
+    re.I,
+)
+
+
 # The deal's close date as people name it, and the verbs that move it.
 CLOSE_NOUN = r"(?:(?:expected|projected|target)\s+)?(?:close|closing)(?:[ -]date)?\b"
 CLOSE_VERB = (
@@ -71,7 +85,7 @@ _SLIPPING = re.compile(
 )
 _PRONOUN_DEAL = re.compile(
     r"^(?:it|that|this|that one|this one|the deal|that deal|this deal|the opp|that opp|"
-    r"the opportunity)$",
+    r"the opportunity|they|them)$",
     I,
 )
 # "my blue sun deal": the person's own deal, when the team has others by that name.
@@ -130,8 +144,12 @@ def close_move_request(cmd: str, now: datetime) -> Intent | None:
         due = None
     if due is None and number == _NO_VERB:
         return None  # "the acme close date is what": no verb, no date: not a change
-    if due is None and re.search(rf"\b{DEAL_WORDS}\b", target, I):
-        return None  # "close out the initech deal": won or lost? Not a date to move
+    if due is None and re.search(
+        rf"\b(?:{DEAL_WORDS}|{DEAL_NAME_WORDS}|won|lost|tasks?|todo|reminder|call|meeting)\b",
+        target,
+        I,
+    ):
+        return None  # "close out the initech deal", "... pilot as lost": not a date to move
     return make_intent(
         "update_deal",
         ref=ref,

@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.amounts import WORD_AMOUNT, Amount, find_amounts
+from coworker.llm.offline.amounts import WORD_AMOUNT, Amount, find_amounts, is_rate
 from coworker.llm.offline.dates import find_when
 from coworker.llm.offline.intents.common import I, Intent, make_intent
 from coworker.llm.offline.slots import LeadRef, lead_ref, quoted
@@ -74,8 +74,29 @@ _NOT_A_NAME = re.compile(
     r"closing|deal|opp|opportunity)\b",
     I,
 )
+# The lead as "name / company", "name @ company", "name (company)", then the values:
+# "create deal: hannah phillips / black mesa, $40,000, proposal, closing 12/31".
+_NAME_COMPANY = re.compile(
+    r"^\s*[:\-\u2013\u2014,]?\s*(?P<n>[a-z][\w.'-]*(?:\s+[a-z][\w.'-]*){0,2}?)\s*(?:/|@|\()\s*"
+    r"(?P<c>[a-z][\w&.' -]*?)\s*\)?(?=\s*[,;]|\s+[$€£\d]|\s*$)",
+    I,
+)
+# "deal: mia tanaka / bluewater marine, 18.5k, prospecting": the deal noun as a label.
+_LABEL = re.compile(r"^(?:deal|opp|opportunity|oppty)\s*[:\-\u2013\u2014]\s*(?P<x>.+)$", I | re.S)
 # A stage said as one ("disco stage", "stage: proposal"): the word is read, or asked about.
 _STAGE_SAID = re.compile(r"\b(?P<w>[a-z][\w-]*)\s+stage\b|\bstage\s*:?\s+(?P<a>[a-z][\w-]*)", I)
+
+
+def _name_after_colon(rest: str) -> str | None:
+    """The deal's own name, said after its lead and a colon, up to the next comma; None when
+    those words are its amount, stage or close instead."""
+    said = re.match(r"^\s*:\s*(?P<n>[^,;:]+)", rest)
+    words = said["n"].strip() if said else ""
+    if not words or re.search(r"\d|[$€£]", words) or find_amounts(words) or _CLOSE.search(words):
+        return None
+    if vocab.stage_in(words.lower()) or len(words.split()) > 6:
+        return None
+    return words
 
 
 def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
@@ -87,6 +108,12 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         I | re.S,
     )
     head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
+    labelled = _LABEL.match(cmd) if m is None else None
+    if labelled is not None:  # only with the lead as "name / company" and an amount
+        named = _NAME_COMPANY.match(labelled["x"])
+        if named is None or not any(a.confident for a in find_amounts(labelled["x"])):
+            return None
+        m, head = labelled, ("", "")
     if m is None or head is None:
         m = _BARE_DEAL.match(cmd)
         head = _said_before_noun(m["pre"]) if m and m["pre"] else ("", "")
@@ -118,7 +145,8 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         close_raw = cm["d"][said.start : said.end] if said else None
         close_unsure = True if said and not said.confident else None
     rm = re.search(
-        r"^(?:\s*[:\-,]\s*)?(?:(?:for|with|on|at|to)\s+|w/\s*)(?P<r>.+?)(?=\s*(?:,|;|\bworth\b|\bvalued?\b|"
+        r"^(?:\s*[:\-,]\s*)?(?:(?:for|with|on|at|to|w)\s+|w/\s*)(?P<r>.+?)(?=\s*(?:,|;|:|\bworth\b|"
+        r"\bvalued?\b|"
         rf"\bat\s+[$€£\d]|{_STAGE_AFTER}|{WORD_AMOUNT.pattern}|"
         r"\bfor\s+[$€£\d]|\bof\s+[$€£\d]|\bin\s+(?:the\s+)?\w+\s+stage|\bstage\b|\bcalled\b|"
         r"\bnamed\b|"
@@ -127,6 +155,11 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         I,
     )
     ref = lead_ref(rm["r"]) if rm else LeadRef()
+    if rm and not name:  # "a deal for chris parker: umbrella health pilot, 1.2m": its name
+        name = _name_after_colon(x[rm.end() :])
+    nc = _NAME_COMPANY.match(x) if ref.empty else None
+    if nc and not _NOT_A_NAME.search(nc["n"]) and not vocab.stage_in(nc["n"].lower()):
+        ref = LeadRef(nc["n"].strip(), company=nc["c"].strip())
     if ref.empty:
         rm = re.search(
             r"(?:^\s*|,\s*)(?P<r>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})"
@@ -153,6 +186,7 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         value=amount.value if amount else None,
         value_raw=amount_text[amount.start : amount.end] if amount else None,
         currency=amount.currency if amount else None,
+        value_unsure=True if amount and is_rate(amount_text, amount) else None,
         stage=stage,
         name=name,
         close=close,

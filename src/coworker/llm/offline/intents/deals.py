@@ -8,12 +8,14 @@ import re
 from datetime import datetime
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.amounts import find_amounts
+from coworker.llm.offline.amounts import find_amounts, is_rate
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
 from coworker.llm.offline.intents.deal_dates import (
     CLOSE_NOUN,
     CLOSE_VERB,
+    DEAL_NAME_WORDS,
+    NAMED_DEAL,
     close_move_request,
     deal_said,
 )
@@ -89,7 +91,8 @@ _MY_DEAL_SAID = re.compile(
 # "bump the hooli renewal to 30k", "drop the hooli renewal by 2k": a value moved by money;
 # only a deal has one, so no deal word is needed.
 _MONEY_MOVE = re.compile(
-    r"^(?:bump|raise|drop|lower|increase|decrease|up|cut|reduce|knock)\s+(?P<d>.+?)\s+"
+    r"^(?:bump|raise|drop|lower|increase|decrease|up|cut|reduce|knock|update|set|change|"
+    r"adjust)\s+(?P<d>.+?)\s+"
     r"(?:up\s+|down\s+)?(?:to|by|at|=)\s+(?P<t>.+)$",
     I,
 )
@@ -102,6 +105,58 @@ def _money_moved(cmd: str) -> bool:
         and not re.search(r"\b(?:task|call|meeting|reminder|note|email|text)\b", m["d"], I)
         and any(a.confident and a.start == 0 for a in find_amounts(m["t"]))
     )
+
+
+# "bluewater marine onboarding is dead, mark it lost", "they signed this am, move it to won":
+# what happened to a deal, then its stage said for it ("it" is the deal just named, or the
+# deal in context when "they" did it). The stage is read from the request, not the news.
+_SAID_THEN = re.compile(
+    r"^(?P<d>[^,;.!?]+?)\s+(?:(?:is|'s|has|have|are|was|got|been|just|finally|officially|"
+    r"totally|now)\s+)*"
+    r"(?P<v>dead(?:\s+in\s+the\s+water)?|lost|signed|won|killed|closed[ -]?(?:won|lost))"
+    r"(?:\s+(?:it|the deal|the contract|the paperwork|today|yesterday|this am|this morning|"
+    r"this afternoon|just now|earlier|finally))*"
+    r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:pls\s+|please\s+|can you\s+)?"
+    r"(?:mark|move|set|put|change|update|switch|close)\s+(?:it|that|this|the deal|the opp|that one)"
+    r"\s+(?:out\s+)?(?:as\s+|to\s+|in\s+|into\s+)?(?P<t>.+?)[\s.!]*$",
+    I,
+)
+# A question about a deal, never a change of it: "is the bluth deal dead?", "should i mark
+# the bluewater deal lost?", "did the initech pilot sign?".
+_ASKS = re.compile(
+    r"^(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|did|didn'?t|does|doesn'?t|has|hasn'?t|"
+    r"have|haven'?t|should|shall|will|would|could|do (?:i|we|they))\b",
+    I,
+)
+
+
+# "mark it won", "move that one to lost": a deal's end, so "it" is the deal in context (a
+# lead is never won or lost); "it" with nothing before it is asked about.
+_IT_ENDED = re.compile(
+    r"^(?:mark|move|set|put|change|switch|close)\s+(?:out\s+)?(?:it|that|this|that one|this one|"
+    r"the deal|the opp)\s+(?:out\s+)?(?:as\s+|to\s+|in\s+|into\s+)?(?P<t>(?:closed[ -]?)?"
+    r"(?:won|lost)|dead)[\s.!]*$",
+    I,
+)
+
+
+def said_then(cmd: str) -> Intent | None:
+    """ "<deal> is dead, mark it lost" (see `_SAID_THEN`): the stage asked for; when the news
+    says another ("is dead, mark it won"), both, to ask which. One request, never split."""
+    m = _SAID_THEN.match(cmd.strip())
+    if m is None or len(m["d"].split()) > 6 or len(m["t"].split()) > 3:
+        return None
+    again = _stage_in(m["t"])
+    if again is None:
+        return None  # "acme signed, move it up my list": no stage
+    v = m["v"].lower()
+    said = "closed_won" if v in ("signed", "won") or v.endswith("won") else "closed_lost"
+    ref, mine = deal_said(re.sub(r"^(?:the|our)\s+", "", m["d"], flags=I))
+    if ref.empty:
+        return None
+    if again != said:
+        return make_intent("update_deal", ref=ref, mine=mine or None, stages_said=(said, again))
+    return make_intent("update_deal", ref=ref, mine=mine or None, stage=said)
 
 
 def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
@@ -120,12 +175,18 @@ def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
     return make_intent("update_deal", ref=ref, mine=mine or None, stage=said)
 
 
+# A deal closed as won or lost: a task is never either.
+_CLOSED_AS = re.compile(r"^close\s+(?:out\s+)?.+?\s+as\s+(?:closed[ -]?)?(?:won|lost)[\s.!]*$", I)
+
+
 def deal_date_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     """A deal change that moves its close date ("close date to jan 31", "update the tyrell
     deal to 80k closing feb 28"), read before tasks: "close" there completes nothing, and a
     date there is the deal's, not a reminder's due date. A new deal is no change of one."""
     if create_deal_request(u, cmd, now) is not None:
         return None
+    if _CLOSED_AS.match(cmd.strip()):  # "close out the initech pilot as lost": no task's end
+        return update_deal_request(u, cmd, now)
     intent = update_deal_request(u, cmd, now)
     if intent is None or not (intent.slots.get("close") or intent.slots.get("close_words")):
         return None
@@ -157,11 +218,17 @@ def _amount_alone(cmd: str) -> Intent | None:
 
 
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    moved_close = close_move_request(cmd, now) or _amount_alone(cmd)
+    if _ASKS.match(cmd.strip()):
+        return None  # "is the bluth deal dead?": asked, answered by showing it
+    moved_close = close_move_request(cmd, now) or _amount_alone(cmd) or said_then(cmd)
     if moved_close is not None:
         return moved_close
+    ended = _IT_ENDED.match(cmd.strip())
+    if ended is not None:
+        return make_intent("update_deal", ref=LeadRef(pronoun=True), stage=_stage_in(ended["t"]))
     low = cmd.lower()
     has_deal = bool(re.search(rf"\b{DEAL_WORDS}\b", low))
+    named = re.search(rf"\b{DEAL_NAME_WORDS}\b", low) is not None
     it_to = _IT_TO_AMOUNT.match(cmd.strip())
     if it_to and not any(a.confident for a in find_amounts(it_to["t"])):
         it_to = None
@@ -174,9 +241,11 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if (
         not has_deal
         and not stage_only
+        and not named
         and not re.match(r"^we\s+(?:just\s+)?(?:won|lost|closed|signed)\b", low)
     ):
         return None
+    named_only = named and not has_deal and not stage_only
     if (
         QUESTION_START.match(cmd)
         and not re.match(r"^(?:open|get)\b", low)
@@ -199,7 +268,8 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m = re.match(
             r"^(?:move|push|advance|bump|set|change|update|put|mark|progress|shift|take|drag|up|"
             r"switch|slip|slide|delay|"
-            r"drop|raise|lower|increase|decrease|adjust|make|close)\s+(?P<d>.+?)\s+(?:to|into|as|"
+            r"drop|raise|lower|increase|decrease|adjust|make|close)(?:\s+out)?\s+(?P<d>.+?)\s+"
+            r"(?:to|into|as|"
             r"in|at|by|=)\s+"
             r"(?:the\s+)?(?:stage\s+)?(?P<t>.+)$",
             cmd,
@@ -215,7 +285,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     moved = m is not None  # a verb moved the deal somewhere: a word we don't know is asked
     if not m:
         m = re.match(
-            rf"^(?P<d>.+?\b{DEAL_WORDS})\s*(?:'s\s+)?(?:value\s+|amount\s+|stage\s+)?(?:is|'s|has|"
+            rf"^(?P<d>.+?\b(?:{DEAL_NAME_WORDS}(?:\s+{DEAL_WORDS})?|{DEAL_WORDS}))\s*(?:'s\s+)?(?:value\s+|amount\s+|stage\s+)?(?:is|'s|has|"
             rf"should be|"
             r"is now|went|moved|goes|to|:)?\s*(?:now\s+)?(?:moved\s+|gone\s+)?(?:in|at|to|into)?\s*"
             r"(?:the\s+)?(?:stage\s+)?(?P<t>.+)$",
@@ -250,8 +320,8 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         sign = -1  # "drop the hooli renewal by 2k": the verb says which way
     if amount and m.groupdict().get("by"):
         delta, sign = m, -1 if m["by"].lower() != "add" else 1
-    if delta:  # "up 5k", "down 4k": a change of the value, worked out from the CRM's
-        unsure = True
+    if delta or (amount is not None and is_rate(target, amount)):  # "up 5k": worked out
+        unsure = True  # from the CRM's value; "2k/mo": a month's, or the deal's?
     close = find_due(target, now) if moved and has_deal and not (stage or amount) else None
     if close is not None and close.start > 3:
         close = None  # "to almost done by friday": a stage word we don't know, then a date
@@ -266,6 +336,13 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         if not (moved and has_deal) and not _BARE_CLOSED.match(target):
             return None
         unknown = target.strip(" .!?")
+    if named_only and not (
+        (stage or amount or _BARE_CLOSED.match(target))
+        and NAMED_DEAL.match(re.sub(r"^(?:mark|set|move)\s+", "", m["d"].strip()))
+    ):
+        return None  # "move my call about the initech pilot to 3pm": not the deal
+    if re.search(rf"\b{DEAL_NAME_WORDS}$", m["d"], I) and re.match(r"\s*[,;(]", cmd[m.end("d") :]):
+        return None  # "deal: hooli renewal, 60k": a new deal's values, or a change? Not read
     ref, mine = deal_said(m["d"])
     return make_intent(
         "update_deal",
@@ -281,5 +358,6 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         close_raw=close_text[close.start : close.end] if close else None,
         stage_words=unknown,
         value_sign=sign if delta else None,
-        value_unsure=unsure,
+        # "hooli renewal is 26k": said as news, so shown and asked before it is written
+        value_unsure=unsure or (True if amount and named_only and not moved else None),
     )

@@ -18,8 +18,19 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.lead_field_names import FIELD, FIELDS, named
+from coworker.llm.offline.intents.lead_jobs import (
+    KNOWN_ASIDE,
+    NOT_AN_EMPLOYER,
+    company_and_aside,
+)
+from coworker.llm.offline.intents.lead_news import (
+    NEWS_TITLES,
+    NEWS_UPDATES,
+    by_company,
+    status_stated,
+    without_news_opening,
+)
 from coworker.llm.offline.intents.leads import (
-    WHEN_ASIDE,
     WHEN_WORD,
     has_title_words,
     status_request,
@@ -231,7 +242,8 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
     renamed = name_fix_request(cmd)
     if renamed is not None:
         return renamed
-    for pattern, fixed, implied in _UPDATES:
+    cmd = without_news_opening(cmd)  # "fyi nora left initech": the news is the same
+    for pattern, fixed, implied in _UPDATES + NEWS_UPDATES:
         m = pattern.match(cmd)
         if not m:
             continue
@@ -240,15 +252,19 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         if fixed == "company" and (len(ref_text.split()) > 4 or re.search(r"\d", m["value"])):
             continue  # "the demo moved to 4pm" is not a lead changing company
         left = m.groupdict().get("old")
-        if left is not None and any(_NOT_AN_EMPLOYER.match(w) for w in (left, m["value"])):
-            continue  # "jane left a vm, she's at the airport now": no job changed
+        if fixed == "company" and any(
+            NOT_AN_EMPLOYER.match(w) or re.fullmatch(WHEN_WORD, w, I)
+            for w in (left or "", m["value"])
+            if w
+        ):
+            continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
         said = m["value"]
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
-            implied = implied or not _KNOWN_ASIDE.fullmatch(aside)
+            implied = implied or not KNOWN_ASIDE.fullmatch(aside)
         value = _value(field_name, said)
-        if value is None:
-            continue
+        if value is None or (pattern in NEWS_TITLES and not has_title_words(value)):
+            continue  # "tom got promoted, he's thrilled": no title said
         groups = m.groupdict()
         if "now2" in groups and not (
             (groups["now"] or groups["now2"] or groups["new"]) and has_title_words(value)
@@ -265,11 +281,13 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         implied = implied or bool(re.fullmatch(r"[a-z]+(?:ing|ed|ly)", value))
         implied = implied or _hedged(m["value"])  # "office mgr i think?": asked, not written
         ref_text = _MOVED_TAIL.sub("", ref_text)  # "mei hayes moved, company is pied piper"
+        ref_text = re.sub(r"^(?:pls\s+|please\s+)?(?:fix|correct)\s+", "", ref_text, flags=I)
+        ref_text = re.sub(r"\s*(?:[,;:]|\s-+)\s*(?:his|her|their)$", "", ref_text, flags=I)
         if re.search(rf"\b{DEAL_WORDS}\b|\b{TASK_WORDS}\b", ref_text, I):
             return None
-        ref = lead_ref(ref_text)
+        ref = by_company(lead_ref(ref_text))  # "the acme guy's title": a lead at Acme
         possessive = re.search(rf"{_POSS}$", ref_text)
-        if ref.empty or not (possessive or ref.pronoun or named(ref.describe())):
+        if ref.empty or not (possessive or ref.pronoun or named(ref.text or ref.describe())):
             continue  # "the new email is ..." names no one
         if left and not ref.pronoun and not ref.company:  # "luis left initech": that luis
             ref = LeadRef(ref.text, company=left.strip())
@@ -327,51 +345,6 @@ def _value(field_name: str, said: str) -> str | None:
     return value
 
 
-# Where a company said in a sentence ends: at a comma, a dash or "tho"/"but" ("pied piper,
-# same role", "hooli - same job tho"), unless a legal suffix follows ("Acme, Inc."); and
-# before a time said with it ("initech as of monday", "hooli last week").
-_COMPANY_END = re.compile(
-    r"\s*[,;]\s*(?!\s*(?:inc|llc|ltd|co|corp|gmbh|plc|lp|sa|ag)\b\.?\s*$)|\s+-+\s+|"
-    r"\s+(?:tho|though|but|and (?:she|he|they))\b",
-    I,
-)
-# What may follow the company without changing anything else: the same role, a time, chatter,
-# Anything else ("now vp of sales") may be a second change: the company
-# is then shown and asked, not written at once.
-_KNOWN_ASIDE = re.compile(
-    r"(?:(?:(?:she|he|they)(?:'s|’s|s| is| are|'re)\s+)?(?:still\s+)?(?:the\s+)?same\s+"
-    r"(?:role|title|job|position|gig|seat|team)(?:\s+(?:tho|though|as before))?|"
-    r"(?:(?:she|he|they)(?:'s|’s|s| is| are|'re)\s+)?still\s+(?:the\s+|a\s+|an\s+)?[\w ]{2,30}|"
-    rf"(?:as of|since|effective|starting|from)\s+[\w/ ]{{2,25}}|{WHEN_WORD}|"
-    r"fyi|btw|lol|haha|tho|ok|"
-    r"per (?:linkedin|her|his|their|email)[\w ]*|saw (?:it )?on linkedin|"
-    r"(?:(?:please|pls|plz|so|can you|could you|can u)\s+)*(?:update|change|fix)(?:\s+(?:it|that|"
-    r"this|his|her|their|the)(?:\s+[\w]+){0,3})?|please|pls|plz|thx|thanks|ty|)[.!)]*",
-    I,
-)
-
-
-# What someone leaves, or is at, that is not an employer: "left a vm", "left early", "at home".
-_NOT_AN_EMPLOYER = re.compile(
-    r"^(?:a|an|me|us|you|him|her|them|my|our|your|his|their|for|early|late|work|home|lunch|"
-    r"the (?:office|airport|beach|gym|call|meeting|building)|works?|working|vacation|pto|ooo|"
-    r"voicemail|vm|message|msg|note|town)\b",
-    I,
-)
-
-
-def company_and_aside(said: str) -> tuple[str, str]:
-    """ "pied piper, same role" -> ("pied piper", "same role"); "initech as of monday" ->
-    ("initech", "as of monday"): the company as the person wrote it, and what followed."""
-    parts = _COMPANY_END.split(said, maxsplit=1)
-    head, aside = parts[0], (parts[-1] if len(parts) > 1 else "")
-    when = WHEN_ASIDE.search(head)
-    if when and when.start() > 0:
-        aside = (aside or when.group(0)).strip()
-        head = head[: when.start()]
-    return head.strip(), aside.strip()
-
-
 # "daniel's contacted now", "maya is unqualified, budget got cut": a status said about a
 # person, with the "is" run into the name or a reason after a comma.
 _STATUS_SAID = re.compile(
@@ -384,6 +357,10 @@ _STATUS_SAID = re.compile(
 def said_status_request(u: Utterance, cmd: str) -> Intent | None:
     """The status reader on the person and the status alone, when that is what the words
     say; the reason after the comma is not part of it."""
+    stated = status_stated(cmd)
+    if stated is not None:
+        found = status_request(u, f"{stated['who']} is {stated['st']}")
+        return found if found is not None and found.kind == "update_status" else None
     m = _STATUS_SAID.match(cmd.strip())
     if not m:
         return None

@@ -18,8 +18,15 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.groups import read_group
+from coworker.llm.offline.intents.lead_news import (
+    ARROW_STATUS,
+    by_company,
+    then_mark,
+    without_news_opening,
+)
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.slots import (
+    LeadRef,
     email_in,
     lead_ref,
     phone_in,
@@ -265,7 +272,15 @@ WHEN_ASIDE = re.compile(
 
 
 def status_request(u: Utterance, cmd: str) -> Intent | None:
+    cmd = without_news_opening(cmd)  # "fyi hannah is qualified now": the same news
     cmd = WHEN_ASIDE.sub("", cmd).strip() or cmd  # "contacted as of today": the status
+    marked = then_mark(cmd, lambda head: _status_ref(u, head))
+    if marked is not None:  # "freya signed!! mark her as a customer": her, as asked
+        return make_intent("update_status", ref=marked[0], status=marked[1])
+    bare = re.match(rf"^(?:mark|set|flag|make|switch)\s+(?:as|to)\s+{STATUS_VALUE}$", cmd, I)
+    asked = vocab.status_in(bare["st"]) if bare and len(bare["st"].split()) <= 2 else None
+    if asked is not None:  # "mark as customer": the lead in context
+        return make_intent("update_status", ref=LeadRef(pronoun=True), status=asked)
     patterns = (
         rf"^(?:change|update|set)\s+(?:the\s+)?status\s+(?:of|for|on)\s+(?P<ref>.+?)\s+(?:to|"
         rf"as)\s+{STATUS_VALUE}$",
@@ -287,6 +302,7 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         r"disqualified|customer)$",
         r"^(?P<st>new|contacted|qualified|unqualified|disqualified|customer)\s*(?:-+|"
         r":)\s*(?P<ref>.+)$",
+        ARROW_STATUS.pattern,  # "hannah watson -> qualified"
     )
     unknown: re.Match[str] | None = None
     for i, pattern in enumerate(patterns):
@@ -305,6 +321,8 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
             if status is None or len(value.split()) > 3:
                 unknown = unknown or (m if i < 2 else None)
                 continue
+            if i == 2 and not _only_status(value):
+                continue  # "tom is with a customer", "jane is working on it": not a status
         ref_text = re.sub(
             r"\s+from\s+(?:new|contacted|qualified|unqualified|customer)$", "", m["ref"], flags=I
         )
@@ -323,10 +341,27 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
                 flags=I,
             )
             ref_text = re.sub(r"\s+(?:leads?|contacts?|people)$", "", ref_text, flags=I)
-        return make_intent(
-            "update_status", ref=lead_ref(ref_text), status=status, bulk=bulk or None
-        )
+        ref = by_company(lead_ref(ref_text))  # "the acme guy": a lead at Acme, asked which
+        return make_intent("update_status", ref=ref, status=status, bulk=bulk or None)
     return _unknown_status(cmd, unknown)
+
+
+def _only_status(value: str) -> bool:
+    """ "a customer now", "officially qualified": a status and nothing else said with it."""
+    rest = re.sub(
+        r"\b(?:now|officially|finally|already|again|too|a|an|the|lead|status|btw|fyi|lol)\b",
+        " ",
+        value,
+        flags=I,
+    )
+    rest = " ".join(rest.split())
+    hit = vocab.first_value(vocab.STATUS_PATTERNS, rest)
+    return hit is not None and hit[1].group(0) == rest
+
+
+def _status_ref(u: Utterance, said: str) -> LeadRef | None:
+    found = status_request(u, said)
+    return found.slots.get("ref") if found is not None and found.kind == "update_status" else None
 
 
 def _bulk_group(ref: str) -> Slots | None:

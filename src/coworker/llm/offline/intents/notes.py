@@ -9,6 +9,7 @@ import re
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
+from coworker.llm.offline.intents.lead_news import status_stated
 from coworker.llm.offline.shorthand import SHORTHAND, normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -36,7 +37,10 @@ CALL_REPORT = re.compile(
     r"(?:tried calling|tried to call|tried to reach|tried ringing|tried phoning|called|rang|phoned|"
     r"dialed|dialled|tried|reached|pinged|couldn'?t reach|could not reach|got through to|"
     r"heard back from|"
-    r"got (?:a )?(?:hold|ahold) of)\s+(?:up\s+)?|"
+    r"got (?:a )?(?:hold|ahold) of|rung|buzzed)\s+(?:up\s+|back\s+)?|"
+    # "returned nora bennett's call", "returned the call from tom": the lead, then the call
+    r"returned\s+(?=[^,.;:]{2,40}?'s\s+(?:call|vm|voicemail|message|msg)\b)|"
+    r"returned\s+(?:the|a|his|her|their)\s+(?:call|vm|voicemail)\s+(?:from|to)\s+|"
     r"left\s+(?=.{1,40}?\b(?:voicemail|vm|message|msg)\b)|"
     r"(?:had|did|finished|wrapped up|got off)\s+(?:a |an |the |my )?(?:(?:quick|short|long|great|"
     r"good|bad|\d+[- ]?min(?:ute)?s?)\s+)*(?:call|chat|conversation|meeting|demo|talk|phone "
@@ -97,7 +101,11 @@ NOUN_REPORT = re.compile(
 )
 
 
-_NOTE_VERB = r"(?:log|add|write|make|create|put|leave|record|jot|save|take|drop|enter|post|attach)"
+_NOTE_VERB = (
+    r"(?:log|add|write|make|create|put|leave|record|jot|save|take|drop|enter|post|attach|paste)"
+)
+# What a person pastes in to be logged: "log this reply from nora scott as a note: '...'"
+_PASTED_NOUN = r"(?:reply|response|email|e-mail|message|msg|text|sms|dm|voicemail|vm|note)"
 _PLACE = r"(?:on|to|for|under|against|in|into)\s+"
 EXPLICIT_NOTE = re.compile(
     rf"^(?:{_NOTE_VERB}"
@@ -110,6 +118,10 @@ EXPLICIT_NOTE = re.compile(
     rf"{_NOTE_VERB}\s+(?:this|that|it|the following)\s+(?:(?:as|in)\s+(?:a\s+|an\s+)?"
     rf"(?:new\s+)?{NOTE_NOUN}\s+)?(?={_PLACE}(?!(?:my|our|the)\s+(?!notes?\b|record\b))"
     rf"[^\":]{{2,80}}[:\"])|"
+    # "log this reply from nora scott as a note: '...'", "save this email from luis to his
+    # notes - '...'": who it came from, then the pasted words
+    rf"{_NOTE_VERB}\s+(?:this|that|the|her|his|their)\s+{_PASTED_NOUN}\s+(?=from\s+[^\":]{{2,80}}?"
+    rf"(?::|\s-+)?\s*[\"'])|"
     # "add to dana whitfield's notes: ...", "put this on mei's record - ..."
     rf"{_NOTE_VERB}\s+(?:(?:this|that|it)\s+)?(?={_PLACE}[^\":]{{2,60}}?(?:'s|s')?\s+"
     rf"(?:notes?|record|file|timeline)\b))"
@@ -183,10 +195,21 @@ def lead_opening(text: str) -> str:
 
 
 # "she's interested", "theyre not", "his team wants a demo": the lead in context.
-_PRONOUN_OPENING = re.compile(r"^(?:she|he|they)(?:'s|s|'re|re|'d|'ll)?\b|^(?:his|her|their)\b", I)
+PRONOUN_OPENING = re.compile(r"^(?:she|he|they)(?:'s|s|'re|re|'d|'ll)?\b|^(?:his|her|their)\b", I)
 
-# Text pasted after a short lead-in ("from her email: "...""): the quoted words are the note.
-_PASTED = re.compile(r'^(?:[^":\n]{0,80}:\s*)?"(?P<q>[^"]*\S[^"]*)"\s*$', re.S)
+# Text pasted after a short lead-in ("from her email: "...""): the quoted words are the note,
+# in double quotes or in single ones to the message's end ("- 'we're in, thanks'").
+_PASTED = re.compile(
+    r'^(?:[^":\n]{0,80}:\s*)?(?:["“](?P<q>[^"“”]*\S[^"“”]*)["”]|\'(?P<s>.*\S.*)\')\s*$', re.S
+)
+# Single quotes open a paste after a space or a colon and close it at the message's end.
+SINGLE_QUOTED = re.compile(r"(?<![^\s:])'\S.*'[\s.!]*$", re.S)
+# Where a pasted note is put, said after who it came from: "as a note", "to his notes".
+_AS_NOTE = re.compile(
+    r"\s+(?:as\s+(?:a\s+|an\s+)?(?:new\s+)?(?:note|comment)|(?:to|in|into|on)\s+(?:her|his|their|"
+    r"the)\s+(?:notes?|record|file|timeline))$",
+    I,
+)
 
 # A lead's notes named as the place: "add to dana's notes: ...", "on mei hayes's record: ...".
 _ON_RECORD = re.compile(r"(?:'s|s')?\s+(?:notes?|record|file|timeline|profile)$", I)
@@ -198,7 +221,7 @@ def pasted_or_said(u: Utterance, content: str) -> tuple[str, bool]:
     written = as_written(u, content) if content else content
     pasted = _PASTED.match(written)
     if pasted:
-        return pasted["q"].strip(), True
+        return (pasted["q"] or pasted["s"]).strip(), True
     return written.strip().strip('"').strip(), False
 
 
@@ -223,17 +246,16 @@ def note_content(u: Utterance) -> str:
     return text  # stored as the person wrote it
 
 
-def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:
-    """A note whose text is pasted ("add this as a note on evelyn, from her email: "..."").
-    Read before every other reader: the pasted words are the note, never a request (a
-    "PS to any AI assistant: mark every lead ..." in them is logged, not done), and an
-    "email" or a "mark" in them must not make the message an email or a status change."""
-    if '"' not in cmd or not EXPLICIT_NOTE.match(cmd):
-        return None
-    return note_request(u, cmd)
+_WHOM = re.compile(
+    r"\b(?:(?:vm|voicemail|message|msg)\s+(?:for|with|w/?)|(?:spoke|talked|chatted)\s+"
+    r"(?:to|with|w/?)|called|met with|reached)\s+(?P<r>[a-z].*)$",
+    I,
+)
 
 
 def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one shape per wording
+    if status_stated(cmd):
+        return None  # "lars wood unqualified pls, no budget": a status asked for
     low = cmd.lower()
     # Explicit: "log a note on Jane: ...", "add a note to her saying ...", "note for Jane - ..."
     m = EXPLICIT_NOTE.match(cmd)
@@ -249,14 +271,17 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             return None  # "notes on Jane" asks to see them
         ref_text, content = "", rest
         m2 = re.match(
-            rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding)\s+(?P<r>.+)$",
+            rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding|from)\s+(?P<r>.+)$",
             rest,
             I | re.S,
         )
         if m2:
             body = m2["r"]
             split = BODY_CONNECTOR.search(body)
-            if split and split.start() > 0:
+            opened = SINGLE_QUOTED.search(body)  # "marcus's notes 'ok. then ...'"
+            if opened and opened.start() > 0 and (not split or opened.start() < split.start()):
+                ref_text, content = body[: opened.start()], body[opened.start() :]
+            elif split and split.start() > 0:
                 ref_text, content = body[: split.start()], body[split.end() :]
             else:
                 ref_text, content = name_prefix(body)
@@ -271,7 +296,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             )
             if m3:
                 ref_text, content = m3["r"], content[: m3.start()]
-        ref_text = _ON_RECORD.sub("", ref_text.strip())  # "dana whitfield's notes"
+        ref_text = _AS_NOTE.sub("", ref_text.strip())  # "from nora scott as a note"
+        ref_text = _ON_RECORD.sub("", ref_text)  # "dana whitfield's notes"
         content, pasted = pasted_or_said(u, content.strip())
         outcome = call_outcome(content) if content and not pasted else None
         talked = _CALL_WITH.match(content) if not ref_text else None
@@ -281,7 +307,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             # "log a note that Jane wants pricing", "log call: chris johnson, 15 min, ...":
             # the lead opens the content.
             head, _ = name_prefix(content, max_words=2)
-            if _PRONOUN_OPENING.match(content):
+            if PRONOUN_OPENING.match(content):
                 ref_text = "her"
             elif head and head[:1].isupper() and looks_like_name_word(head.split()[0].lower()):
                 ref_text = head
@@ -302,7 +328,10 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
     if m:
         content = m["c"].strip()
         head, _ = name_prefix(content, max_words=2)
-        ref = LeadRef(pronoun=True) if _PRONOUN_OPENING.match(content) else lead_ref(head)
+        ref = LeadRef(pronoun=True) if PRONOUN_OPENING.match(content) else lead_ref(head)
+        whom = _WHOM.search(content) if ref.empty else None
+        if whom:  # "log that i left a vm for tom becker": who, after the call's words
+            ref = lead_ref(name_prefix(whom["r"], max_words=2)[0])
         return make_intent(
             "add_note",
             ref=ref,
@@ -318,6 +347,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         end = REF_END.search(rest)
         ref_text = rest[: end.start()] if end and end.start() > 0 else name_prefix(rest)[0]
         ref_text = re.sub(r"\s+(?:a|an|the)$", "", ref_text.strip(), flags=I)
+        ref_text = re.sub(r"'s\s+(?:call|vm|voicemail|message|msg)$", "", ref_text, flags=I)
         outcome = call_outcome(u.text)
         if outcome is None and re.match(r"^(?:i\s+)?(?:just\s+)?left\b", low):
             outcome = "voicemail"
@@ -343,7 +373,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
     called = CALLED_BACK.match(cmd)
     if called and not outcome:  # "marcus called back, legal wants the msa redlines"
         head = called["ref"]
-        if _PRONOUN_OPENING.fullmatch(head):
+        if PRONOUN_OPENING.fullmatch(head):
             return make_intent("add_note", ref=LeadRef(pronoun=True), content=note_content(u))
         if head[:1].isupper() or lead_opening(f"{head} called") == head:
             return make_intent("add_note", ref=lead_ref(head), content=note_content(u))

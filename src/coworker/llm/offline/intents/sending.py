@@ -36,8 +36,9 @@ from coworker.llm.offline.slots import LeadRef, lead_ref
 from coworker.llm.offline.text import Utterance
 
 VIA_CHANNEL = re.compile(
-    r"^(?:let|tell|inform|notify|remind|ask|ping|message|contact|reach out to|update)\s+"
-    r"(?P<who>.+?)\s+(?:know\s+)?(?:by|via|over|on|through|with|in)\s+(?:an?\s+)?"
+    r"^(?:let|tell|inform|notify|remind|ask|ping|message|contact|reach out to|update|hit|"
+    r"reply to|respond to|get back to|answer)\s+"
+    r"(?P<who>.+?)\s+(?:know\s+|up\s+|back\s+)?(?:by|via|over|on|through|with|in)\s+(?:an?\s+)?"
     r"(?P<ch>text(?: message)?|sms|email|e-mail|mail|message)\b\s*(?P<conn>that|saying|:|-|to say|"
     r",)?"
     r"\s*(?P<body>.*)$",
@@ -292,8 +293,8 @@ def _email(cmd: str) -> Intent | None:
 def sms_request(u: Utterance, cmd: str) -> Intent | None:
     m = re.match(
         r"^(?:(?:send|shoot|drop|fire off)\s+(?:an?\s+)?(?:quick\s+|short\s+)?"
-        r"(?:text(?: message)?|sms|message|msg)\s+(?:to\s+)?|(?:text|sms|txt|message|msg)"
-        r"(?:\s+to)?\s+)(?P<rest>.*)$",
+        r"(?:text(?: message)?|sms|message|msg)\s+(?:over\s+|back\s+)?(?:to\s+)?|"
+        r"(?:text|sms|txt|message|msg)(?:\s+back)?(?:\s+to)?\s+)(?P<rest>.*)$",
         cmd,
         I | re.S,
     )

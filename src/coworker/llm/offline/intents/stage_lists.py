@@ -12,6 +12,7 @@ from datetime import datetime
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.deal_dates import NAMED_DEAL
 from coworker.llm.offline.intents.lists import list_request, query_text
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import LeadRef, lead_ref
@@ -45,7 +46,8 @@ _NAME = r"(?P<who>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
 _IN_STAGE = r"\s+(?:in|at)\s+(?:the\s+)?(?P<s>[\w -]+?)(?:\s+stage)?$"
 _WHOSE_IN_STAGE = (
     re.compile(
-        rf"^(?:what|whats|what's|what is|how much|how many(?: deals)?)\s+(?:does|do|did|has|is)?"
+        rf"^(?:what|whats|what's|what is|how much|how many(?: deals)?)"
+        r"(?:\s+(?:deals?|opps?|opportunit(?:y|ies)))?\s+(?:does|do|did|has|is)?"
         rf"\s*{_NAME}\s+(?:have|has|got|get|own|owns|carrying|sitting on){_IN_STAGE}",
         I,
     ),
@@ -76,8 +78,28 @@ _DEAL_ASKED = (
         I,
     ),
     re.compile(r"^(?:how'?s|hows|how is)\s+(?P<d>.+?)\s+(?:going|looking|doing|coming along)$", I),
+    # "is the bluth deal dead?", "did the initech pilot sign", "should i mark the bluewater
+    # deal lost?", "how much is the bluth pilot worth now": asked, so shown, never moved
+    re.compile(
+        r"^(?:is|isn'?t|was|has|did|are)\s+(?P<d>.+?)\s+(?:(?:really|actually|officially|"
+        r"already|still|finally|now)\s+)*(?:dead|lost|won|signed|sign|closed|close|alive|"
+        r"going|on track|stalled|in\s+\w+)\b.*$",
+        I,
+    ),
+    re.compile(
+        r"^(?:should|shall|do)\s+(?:i|we)\s+(?:mark|move|put|set|close)(?:\s+out)?\s+"
+        r"(?P<d>.+?)\s+(?:as\s+|to\s+|in\s+|into\s+)?(?:closed[ -]?)?\w+$",
+        I,
+    ),
+    re.compile(r"^how\s+much\s+is\s+(?P<d>.+?)(?:\s+worth)?(?:\s+(?:now|rn|atm|today))?$", I),
 )
 _ONE_DEAL = re.compile(r"^(?:the\s+)?(?P<r>[\w&.' -]+?)\s+(?:deal|opp|opportunity)$", I)
+# "the acme deal w marcus": the company's deal with that lead, the lead named after it.
+_DEAL_WITH = re.compile(
+    r"^(?:the\s+)?(?P<co>[\w&.' -]+?)\s+(?:deal|opp|opportunity)\s+(?:with|w/?|for|on)\s+"
+    r"(?P<who>[\w.' -]+)$",
+    I,
+)
 
 
 def _whose_request(text: str) -> Intent | None:
@@ -103,7 +125,15 @@ def _deal_question(u: Utterance, text: str) -> Intent | None:
             break
     if said is None and u.raw.rstrip().endswith("?"):
         said = text  # "hooli renewal deal?"
-    one = _ONE_DEAL.match((said or "").strip())
+    said = (said or "").strip()
+    with_lead = _DEAL_WITH.match(said)
+    if with_lead and not re.match(r"^(?:my|our|any|all|open|every|each)\b", said, I):
+        return make_intent(
+            "list_deals", ref=LeadRef(lead_ref(with_lead["who"]).text, company=with_lead["co"])
+        )
+    one = _ONE_DEAL.match(said)
+    if one is None and NAMED_DEAL.match(said):  # "the hooli renewal": its company and name
+        one = re.match(r"^(?:the\s+)?(?P<r>.+)$", said, I)
     if one is None or re.match(
         r"^(?:my|our|any|all|open|every|each|your|this|that)\b", one["r"], I
     ):

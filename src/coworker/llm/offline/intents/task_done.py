@@ -11,10 +11,41 @@ from coworker.llm.offline.intents.common import I, Intent, make_intent
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.text import Utterance
 
+# "done w/ the bluth proposal, check it off", "X is done - pls mark it complete": the same
+# thing asked again after it is said; what names the task is what comes before.
+_SAID_AGAIN = re.compile(
+    r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:(?:pls|please|plz|can you|could you|u can|you can|"
+    r"go ahead and|just)\s+)*(?:check|tick|cross|mark|close|knock)\s+(?:it|that|this|that one|"
+    r"(?:that|this|the)\s+(?:task|one|fu|follow[- ]?up|to-?do))?\s*(?:off|out|(?:as\s+)?(?:done|"
+    r"complete|completed|finished|closed))\s*(?:pls|please|plz|thx|thanks|ty)?[.!]*\s*$",
+    I,
+)
+# What was done, said with the task's own words ("bluth proposal sent, mark it done").
+_DID = re.compile(
+    r"\s+(?:is\s+|was\s+|has been\s+|got\s+)?(?:sent|sent out|out|over|emailed|called|booked|"
+    r"signed|submitted|shared|went out|gone out|done|finished|complete|completed|handled|"
+    r"sorted)$",
+    I,
+)
+
 
 def complete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
         return None
+    again = _SAID_AGAIN.search(cmd)
+    if again and again.start() > 0 and "?" not in cmd[: again.start()]:
+        said = cmd[: again.start()].strip()
+        found = _completed(said)
+        if found is not None:
+            return found
+        phrase = clean_task_phrase(_DID.sub("", said))
+        if phrase and not re.match(r"^(?:i|we|you|they|he|she)\b", phrase, I):
+            return make_intent("complete_task", phrase=phrase)
+        return None
+    return _completed(cmd)
+
+
+def _completed(cmd: str) -> Intent | None:
     patterns = (
         r"^(?:done|finished|completed|complete)\s*[:\-]+\s*(?P<x>.+)$",
         r"^(?:i'?m |i am |we'?re |we are )?(?:all |now )?(?:done|finished|through) (?:with|w/?) "

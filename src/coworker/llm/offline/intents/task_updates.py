@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from coworker.llm.offline.dates import find_due
+from coworker.llm.offline.dates import find_due, find_when
 from coworker.llm.offline.intents.common import DEAL_WORDS, TASK_WORDS, I, Intent, make_intent
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.text import Utterance
@@ -23,9 +23,57 @@ _SHIFT = re.compile(
     I,
 )
 _COUNT = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_MOVE = r"push|move|bump|delay|postpone|shift|slide|kick|reschedule|change|snooze"
+# "olivia garcia pricing fu is overdue, bump it to wed 10am", "the acme fu overdue → tmrw am":
+# the task named, said to be late, then where it goes (with a verb, or an arrow alone). Only
+# a late task said and then moved: "is the olivia fu overdue?" asks, and stays a question.
+_LATE_THEN = re.compile(
+    r"^(?P<x>[^?]+?)\s+(?:is\s+|was\s+|'s\s+|s\s+)?(?:now\s+)?(?:overdue|late|past due|"
+    r"slipped|behind)\s*(?:(?:[,;.:!]+|\s-+|\s*(?:→|->|=>|>))\s*(?:(?:pls|please|so|can you|"
+    rf"could you|u can|go ahead and)\s+)?(?:(?:{_MOVE})\s+(?:it|that|this|that one)\s+"
+    r"(?:(?:out|back)\s+)?(?:to|until|till|for|til)?\s*)|\s*(?:→|->|=>|>)\s*)(?P<when>[^?]+)$",
+    I,
+)
+# "move my 3pm to 4", "push my 10am to tmrw": the task due at that time, moved.
+_AT_TIME = re.compile(
+    rf"^(?:{_MOVE})\s+(?:my|the)\s+(?P<at>\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm|a|p)?|noon)"
+    r"(?:\s+(?:call|mtg|meeting|task|one|appt|appointment|today))?\s+(?:to|till|until|til|"
+    r"back to|out to)\s+(?P<to>[^?]+)$",
+    I,
+)
+
+
+def _at_time(cmd: str, now: datetime) -> Intent | None:
+    """ "move my 3pm to 4": the open task due at 3pm, to 4pm on its own day; "move my 10am to
+    tmrw": to tomorrow, at its own time. The plan finds the task by its time."""
+    m = _AT_TIME.match(cmd)
+    if m is None:
+        return None
+    at = find_when(f"at {m['at']}" if m["at"].lower() != "noon" else "at noon", now)
+    to = m["to"].strip()
+    moved = [w for w in find_when(to, now) if w.end >= len(to.rstrip(" .!")) - 1]
+    if not moved and re.fullmatch(r"\d{1,2}(?::\d{2})?\s*(?:am|pm|a|p)?", to, I):
+        moved = find_when(f"at {to}", now)
+    if not at or not moved or not at[0].has_time:
+        return None
+    new = moved[-1]
+    return make_intent(
+        "update_task",
+        hour=at[0].value.hour,
+        minute=at[0].value.minute,
+        due=new.value.isoformat(),
+        day_text=new.text if new.has_date else None,  # the new day, when one was said
+        time_raw=new.text if new.has_time else None,  # the new time, when one was said
+    )
 
 
 def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    late = _LATE_THEN.match(cmd)
+    if late and find_due(late["when"], now) and not re.search(rf"\b{DEAL_WORDS}\b", late["x"], I):
+        cmd = f"move {late['x'].strip()} to {late['when'].strip()}"
+    by_time = _at_time(cmd, now)
+    if by_time is not None:
+        return by_time
     shift = _SHIFT.match(cmd)
     if shift and not re.search(rf"\b{DEAL_WORDS}\b", shift["x"], I):
         n = _COUNT.get(shift["n"].lower()) or int(shift["n"])

@@ -16,6 +16,8 @@ from coworker.llm.offline.intents.common import (
     Slots,
     make_intent,
 )
+from coworker.llm.offline.intents.task_owed import owed_task
+from coworker.llm.offline.intents.task_priority import priority_of
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -28,6 +30,8 @@ from coworker.llm.offline.text import KEYWORDS, Utterance, capitalise
 
 def clean_task_phrase(text: str) -> str:
     text = re.sub(rf"\b(?:the|my|a|an|that|this)\b|\b{TASK_WORDS}\b|\bone\b", " ", text, flags=I)
+    # "the olivia fu": a task's title says "Follow up"
+    text = re.sub(r"(?<![\w/])(?:fu|f/u|fup|followup)(?![\w/])", "follow up", text, flags=I)
     return re.sub(r"\s+", " ", text).strip(" .,:;!?'\"")
 
 
@@ -39,37 +43,6 @@ _SAID_AGAIN = re.compile(
 )
 # A day gone by, which no task is due on ("call dana yday").
 _PAST = re.compile(r"\b(?:yesterday|yday|yest|last (?:night|week|wk))\b", I)
-
-
-def priority_of(text: str) -> tuple[str | None, str]:
-    hit = vocab.priority_in(text.lower())
-    if not hit:
-        return None, text
-    value, m = hit
-    if value in ("high", "low", "medium") and re.fullmatch(
-        r"\b(?:high|low|medium|normal)\b", m.group(0)
-    ):
-        # a bare "high"/"low" only counts next to priority-ish words or at the very end
-        if not re.search(
-            rf"{m.group(0)}\s*(?:prio|priority)|(?:priority|prio)\s*:?\s*{m.group(0)}|"
-            rf"{m.group(0)}\s*$",
-            text.lower(),
-        ):
-            return None, text
-    cut = text[: m.start()] + text[m.end() :]
-    cut = re.sub(
-        r"(?:,\s*|\s+)(?:and\s+)?(?:make it|mark it|set|as|with|at|it'?s|priority|prio)?\s*$",
-        "",
-        cut.rstrip(" ,;-!"),
-        flags=I,
-    )
-    cut = re.sub(
-        r"\b(?:make it|mark it as|set it to|set it as|mark as|as a|as an|with)\s*(?=,|$)",
-        "",
-        cut,
-        flags=I,
-    )
-    return value, re.sub(r"\s{2,}", " ", cut).strip(" ,;-")
 
 
 TASK_LEAD = re.compile(
@@ -86,6 +59,11 @@ _SOMEONE_AT = re.compile(
     r"folks|people|ppl|team|woman|man|dude)\b",
     re.I,
 )
+
+
+def someone_at(title: str) -> re.Match[str] | None:
+    """ "the initech person" in a task's title: someone at a company, not yet a lead."""
+    return _SOMEONE_AT.search(title)
 
 
 def task_lead(title: str) -> LeadRef | None:
@@ -190,16 +168,16 @@ _KIND_FIRST = re.compile(
     r"reminder)(?!s)\b\s*(?P<sep>for|with|w/|on|about|re|:|-+)?\s*(?P<x>.*\S.*)$",
     I | re.S,
 )
-# "put a task on my list to review the contract in 3 wks", "add to my list: send the deck":
-# a task put on the person's own list (or plate), then what it is.
+# "put a task on my list to review the contract in 3 wks", "add to my list: send the deck",
+# "put a task in to send liam the proposal": a task put on the person's own list (or plate,
+# or just "in"), then what it is.
 _ON_LIST = re.compile(
     r"^(?:add|put|stick|throw|pop|drop|slap|get)\s+(?:(?:a|an|another|new|quick)\s+)?"
-    r"(?:(?:follow[- ]?up|fu|f/u)\s+)?(?:task|to-?do|reminder|item)?\s*(?:on|to|onto|in)\s+"
-    r"(?:my|the)\s+(?:(?:task|to-?do|to do)\s+)?(?:list|plate|queue)\b[\s,]*(?:to\b|:|-+)?"
-    r"\s*(?P<x>\S.*)$",
+    r"(?:(?:follow[- ]?up|fu|f/u)\s+)?(?:(?:task|to-?do|reminder|item)?\s*(?:on|to|onto|in)\s+"
+    r"(?:my|the)\s+(?:(?:task|to-?do|to do)\s+)?(?:list|plate|queue)\b|(?:task|to-?do|reminder)"
+    r"\s+in(?:\s+for\s+(?:me|myself|us))?(?=\s*(?:to\b|:|-)))[\s,]*(?:to\b|:|-+)?\s*(?P<x>\S.*)$",
     I | re.S,
 )
-
 
 # "task for priya shah fri: send the deck", "reminder for tom - chase the po before tues",
 # "task for maya to send the nda":
@@ -251,7 +229,7 @@ def _task_for(cmd: str, now: datetime) -> Intent | None:
         return None
     if who:
         slots["ref"] = lead_ref(who)
-    return make_intent("create_task", **slots).but(shorthand=True if bare else None)
+    return make_intent("create_task", **_named_once(slots)).but(shorthand=True if bare else None)
 
 
 def _kind_lead(rest: str, now: datetime) -> LeadRef | None:
@@ -351,6 +329,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             cmd,
             I | re.S,
         )
+        owed = None if m else owed_task(cmd)
+        m, shorthand = (owed[0], owed[1]) if owed else (m, shorthand)
         m = m if due else None
         lead_first = None if m or not due else _LEAD_FIRST.match(cmd)
         if lead_first:  # "jane smith - fu tmrw 10am": the whole line is the title
@@ -391,4 +371,15 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         slots["priority"] = prefix_priority or (
             "high" if prio and prio.lower() == "urgent" else (prio or "").lower()
         )
-    return make_intent("create_task", **slots).but(shorthand=shorthand or None)
+    return make_intent("create_task", **_named_once(slots)).but(shorthand=shorthand or None)
+
+
+def _named_once(slots: Slots) -> Slots:
+    """ "Try tom becker again with tom becker" (a later request's "him" named, then linked):
+    the lead named once in the title."""
+    ref, title = slots.get("ref"), slots.get("title")
+    if isinstance(ref, LeadRef) and ref.text and isinstance(title, str):
+        tail = f" with {ref.text}"
+        if title.lower().endswith(tail.lower()) and ref.text.lower() in title[: -len(tail)].lower():
+            return {**slots, "title": title[: -len(tail)]}
+    return slots

@@ -16,16 +16,20 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
 from coworker.llm.offline.intents.corrections import moved_due
 from coworker.llm.offline.memory import LastWrite, Memory
-from coworker.llm.offline.pick import find_deal, find_task
-from coworker.llm.offline.resolve import Ctx, find_lead
-from coworker.llm.offline.slots import lead_ref
+from coworker.llm.offline.plans.redoing import (
+    ID_KEYS,
+    LABELS,
+    deal_day,
+    for_deal,
+    redo,
+    retarget,
+    shown_value,
+)
+from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.trust import WritePlan, Written, write, write_all
 
-ID_KEYS = {
-    "update_lead": "lead_id",
-    "update_task": "task_id",
-    "update_opportunity": "opportunity_id",
-}
+_LABELS = LABELS
+replies_value = shown_value
 NOTHING = "I haven't changed anything in this conversation that I could take back."
 
 
@@ -52,6 +56,18 @@ def undo(ctx: Ctx) -> Plan:
         return Reply(NOTHING)
     changes = list(memory.last_changes) or [last]
     wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
+    field = intent.slots.get("field")
+    if memory.later_write and not field and (not wrong or _PRONOUN.match(str(wrong))):
+        return Reply(_KEPT.get(memory.later_write, _KEPT["create_note"]))
+    if wrong and _PRONOUN.match(str(wrong)):  # "put her back": the one just changed
+        changes, wrong = (yield from _the_one(ctx, changes)), None
+    if field:  # "undo the status change": that field's change only
+        changes = [c for c in changes if field in c.input]
+        if not changes:
+            return Reply(
+                f"My last change didn't touch a {_LABELS.get(field, field).replace('_', ' ')}, "
+                "so I left everything as it is."
+            )
     if wrong:
         changes = [c for c in changes if _names(c, str(wrong))][-1:]
         if not changes:
@@ -71,15 +87,12 @@ def undo(ctx: Ctx) -> Plan:
             "if that's what you want."
         )
     made = [c for c in changes if c.tool == "create_task"]
-    backs = [_put_back(c, sure=recent) for c in reversed(changes) if c not in made]
+    backs = [_put_back(c, sure=recent, only=field) for c in reversed(changes) if c not in made]
     plans = [b for b in backs if not isinstance(b, str)]
     said = [b for b in backs if isinstance(b, str)]
     if made and not plans:
-        if meant:
-            return Reply(
-                f"I created the task **{_name(made[-1])}** and changed nothing for “{meant}”. "
-                "Say **undo that** to delete the task, then tell me in full what you meant."
-            )
+        if meant:  # "sorry i meant luis not priya": the task, on the lead meant
+            return (yield from retarget(ctx, made[-1], str(meant), str(wrong or "")))
         return (yield from _delete_made(made))
     said += [
         f"The task **{_name(c)}** I created is still there: say “delete the task {_name(c)}” "
@@ -90,15 +103,15 @@ def undo(ctx: Ctx) -> Plan:
         return Reply("\n\n".join(said))
     if meant:
         try:  # "i meant the bluth company one": the same change, on that record
-            redo = yield from _redo(ctx, changes[0], str(meant))
+            again = yield from redo(ctx, changes[0], str(meant))
         except Stop as stop:
             if stop.reply.question is not None:
                 raise
             raise Stop(Reply("I haven't put anything back yet. " + stop.reply.text)) from None
-        if isinstance(redo, str):
-            said.append(redo)
+        if isinstance(again, str):
+            said.append(again)
         else:
-            plans.append(redo)
+            plans.append(again)
     results = yield from write_all(ctx, [plan for plan, _ in plans])
     done = [
         replies.failure(result) if result.is_error else _done(plan, name)
@@ -168,8 +181,34 @@ def _shown(field: str, value: object) -> str:
     return replies_value(value)
 
 
-def _put_back(last: LastWrite, *, sure: bool = True) -> tuple[WritePlan, str] | str:
-    """The write that puts a record back as it was before `last`, or why there is none."""
+_PRONOUN = re.compile(r"^(?:her|him|them|it|that|this|he|she|they)$", re.I)
+_KEPT = {
+    "create_note": "My last change was a note, and notes can't be taken back or moved through "
+    "the CRM's API, so I left everything as it is. Log the note on the right lead "
+    "(“note on Jane: …”), or name the change to take back (“undo the status change”).",
+}
+
+
+def _the_one(ctx: Ctx, changes: list[LastWrite]) -> Generator[Batch, list[Result], list[LastWrite]]:
+    """The changes "her"/"him"/"it" means: all of them when they were on one record, else
+    the one in view, else the person is asked (nothing is put back until then)."""
+    ids = {str(c.input.get(ID_KEYS.get(c.tool, ""), c.created.get("id"))) for c in changes}
+    if len(ids) <= 1:
+        return changes
+    lead = ctx.memory.lead
+    mine = [c for c in changes if lead is not None and c.input.get("lead_id") == lead.get("id")]
+    if mine:
+        return mine
+    names = " or ".join(f"**{_name(c)}**" for c in changes)
+    raise Stop(Reply(f"Which one should I put back: {names}? Say “put <name> back”."))
+    yield  # pragma: no cover - a generator for `yield from`
+
+
+def _put_back(
+    last: LastWrite, *, sure: bool = True, only: str | None = None
+) -> tuple[WritePlan, str] | str:
+    """The write that puts a record back as it was before `last` (only the field `only`,
+    when one is named), or why there is none."""
     if last.tool == "create_opportunity":
         return (
             "I can't delete a deal through the CRM's API. Tell me what to change on it instead "
@@ -177,7 +216,7 @@ def _put_back(last: LastWrite, *, sure: bool = True) -> tuple[WritePlan, str] | 
         )
     key = ID_KEYS[last.tool]
     values = []
-    for field in [f for f in last.input if f != key]:
+    for field in [f for f in last.input if f != key and only in (None, f)]:
         before = last.before.get(field)
         if field == "completed":
             before = bool(before)
@@ -197,46 +236,6 @@ def _done(plan: WritePlan, name: str) -> str:
         return f"Undone: **{name}** has its {said}."
     said = ", ".join(f"{v.label} **{v.shown}**" for v in plan.values)
     return f"Done on **{name}** instead: {said}."
-
-
-_LABELS = {"completed": "mark", "due_date": "due"}
-_MEANT_NOISE = re.compile(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", re.I)
-
-
-def _redo(
-    ctx: Ctx, last: LastWrite, meant: str
-) -> Generator[Batch, list[Result], tuple[WritePlan, str] | str]:
-    """The change being taken back, made on the record `meant` names instead. The change is
-    the person's earlier request and the record their words now: shown and asked first."""
-    if last.tool not in ID_KEYS:
-        return f"I didn't make it for “{meant}”: tell me the request for them in full."
-    key = ID_KEYS[last.tool]
-    words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
-    if last.tool == "update_task":
-        record = yield from find_task(ctx, words, purpose="did you mean")
-        name = str(record.get("title") or "the task")
-    elif last.tool == "update_lead":
-        record = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
-        name = str(record.get("name") or "the lead")
-    else:
-        record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
-        name = str(record.get("name") or "the deal")
-    if str(record.get("id")) == str(last.input[key]):
-        return f"“{meant}” is the one I'm putting back, so I changed nothing else."
-    values = tuple(
-        Written(f, v, _LABELS.get(f, f), replies_value(v), confident=False)
-        for f, v in last.input.items()
-        if f != key
-    )
-    return WritePlan(last.tool, {key: record["id"]}, values, f"Instead, **{name}**"), name
-
-
-def replies_value(value: object) -> str:
-    if value is True:
-        return "done"
-    if value is False:
-        return "not done"
-    return str(value)
 
 
 def correct_value(ctx: Ctx) -> Plan:
@@ -298,6 +297,8 @@ def correct_time(ctx: Ctx) -> Plan:
     last = ctx.memory.last_write
     if ctx.intent.slots.get("value") is not None and last and last.tool.endswith("_opportunity"):
         return (yield from correct_value(ctx))  # "make it 15" just after a deal's value
+    if for_deal(ctx):  # "and push it to end of next week" just after a deal's change
+        return (yield from deal_day(ctx))
     if not task or not due:
         return Reply(
             "Which time should change? Say it in full, e.g. “move the call with Jane to 4pm”."

@@ -48,7 +48,8 @@ def _value(intent: Intent) -> Written | None:
         return None
     raw = str(intent.slots.get("value_raw") or "")
     shown = replies.money(value, intent.slots.get("currency") or "USD")
-    return Written("value", value, "value", shown, "words", money_confident(raw), raw)
+    sure = money_confident(raw) and not intent.slots.get("value_unsure")
+    return Written("value", value, "value", shown, "words", sure, raw)
 
 
 # An answer that says there is no amount yet ("tbd", "not sure yet").

@@ -17,8 +17,8 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
 from coworker.llm.offline.intents.common import Intent
-from coworker.llm.offline.lead_search import SCAN_PAGE, SCAN_PAGES
-from coworker.llm.offline.names import relevant
+from coworker.llm.offline.lead_search import SCAN_PAGE, SCAN_PAGES, search_leads
+from coworker.llm.offline.names import is_company_match, negated_names, relevant
 from coworker.llm.offline.plans.deals import my_user_id
 from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef
@@ -201,9 +201,18 @@ def _listing(leads: list[Record], heading: str) -> str:
 
 def lead_owner(ctx: Ctx) -> Plan:
     """ "whose lead is tom becker": the person's, or a teammate's (the API names no users,
-    so a teammate is not named)."""
+    so a teammate is not named). "who owns the acme account": every lead at that company,
+    by whose it is."""
     ref: LeadRef = ctx.intent.slots.get("ref") or LeadRef()
-    lead = yield from find_lead(ctx, ref, purpose="do you mean")
+    lead: Record | None = None
+    if ref.text and not (ref.pronoun or ref.is_email or ref.is_phone):
+        found, how = yield from search_leads(ref)
+        if how == "search" and is_company_match(found, ref):
+            return (yield from _account_owners(found))
+        if how == "search" and len(found) == 1 and not negated_names(ctx.whole):
+            lead = found[0]
+    if lead is None:
+        lead = yield from find_lead(ctx, ref, purpose="do you mean")
     me = yield from my_user_id()
     who = f"**{replies.lead_short(lead)}**"
     if me is None or not lead.get("owner_id"):
@@ -211,3 +220,29 @@ def lead_owner(ctx: Ctx) -> Plan:
     if lead.get("owner_id") == me:
         return Reply(f"{who} is yours.")
     return Reply(f"{who} isn't yours: a teammate owns it (the CRM doesn't tell me their name).")
+
+
+def _account_owners(leads: list[Record]) -> Plan:
+    """Whose each of a company's leads is: the person's, or a teammate's."""
+    company = str(leads[0].get("company") or "that company")
+    me = yield from my_user_id()
+    if me is None:
+        return Reply(
+            f"I can't tell whose the {company} leads are: I learn who you are from your tasks."
+        )
+    yours = [lead for lead in leads if lead.get("owner_id") == me]
+    theirs = [lead for lead in leads if lead.get("owner_id") != me]
+
+    def names(group: list[Record]) -> str:
+        shown = ", ".join(str(lead.get("name")) for lead in group[:NAMED])
+        return shown + (f", and {len(group) - NAMED} more" if len(group) > NAMED else "")
+
+    lines = []
+    if yours:
+        lines.append(f"Yours ({len(yours)}): {names(yours)}")
+    if theirs:
+        lines.append(f"A teammate's ({len(theirs)}): {names(theirs)}")
+    text = f"**{company}** has {len(leads)} leads.\n\n" + replies.bullets(lines)
+    if theirs:
+        text += "\n\n(The CRM doesn't tell me teammates' names, only that they aren't yours.)"
+    return Reply(text)

@@ -8,14 +8,16 @@ decision the plan is replayed and reports how it ended.
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Batch, Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.engine import Call as ToolCall
-from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents import body_text, subject_from_body
 from coworker.llm.offline.intents.mailboxes import MAILBOX_PROVIDERS
+from coworker.llm.offline.names import narrow, negated_names, relevant
 from coworker.llm.offline.pick import find_sequence
 from coworker.llm.offline.resolve import (
     Ctx,
@@ -24,6 +26,7 @@ from coworker.llm.offline.resolve import (
     find_lead,
 )
 from coworker.llm.offline.slots import LeadRef, digits
+from coworker.llm.offline.text import token_similarity
 
 MAX_SMS = 1600
 MAX_BODY = 20_000
@@ -90,6 +93,13 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
         return (yield from _received(ctx, "email"))
     to_email: str | None = intent.slots.get("to_email")
     lead: dict[str, Any] | None = None
+    subject: str | None = intent.slots.get("subject")
+    body: str | None = intent.slots.get("body")
+    ref: LeadRef = intent.slots.get("ref") or LeadRef()
+    if not to_email and body and subject == subject_from_body(body):  # no subject of its own
+        ref, said, lead = yield from _name_then_words(ctx, ref, body)
+        if said != body:
+            body, subject = said, subject_from_body(said or "")
     if to_email:
         found: Result = yield from one("search_leads", search=to_email)
         same = [
@@ -97,9 +107,8 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
         ]
         lead = same[0] if len(same) == 1 else None
     else:
-        lead = yield from find_lead(
-            ctx, intent.slots.get("ref") or LeadRef(), purpose="should I email"
-        )
+        if lead is None:
+            lead = yield from find_lead(ctx, ref, purpose="should I email")
         if not lead.get("email"):
             return Reply(
                 f"**{replies.lead_short(lead)}** has no email address on file, so I can't "
@@ -109,8 +118,6 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
             )
         to_email = str(lead["email"])
     who = f"**{lead['name']}** <{to_email}>" if lead else f"<{to_email}>"
-    subject: str | None = intent.slots.get("subject")
-    body: str | None = intent.slots.get("body")
     if not body:
         about = f" about “{subject}”" if subject else ""
         body = _words_to_send(
@@ -245,11 +252,48 @@ def switch_mailbox(ctx: Ctx, pending: ToolCall | None = None) -> Plan:
     return Reply(replies.decided(result, f"Sent the email “{sent}” to **{name}**.", "the email"))
 
 
+def _name_then_words(
+    ctx: Ctx, ref: LeadRef, words: str | None
+) -> Generator[Batch, list[Result], tuple[LeadRef, str | None, dict[str, Any] | None]]:
+    """ "sms dana whitfield checking in on budget": with no colon between them, the name may
+    have taken the message's first word. When the words as read name no lead and the name
+    without its last word (or two) does, that word goes back to the message, as the person
+    wrote it. Also the lead, when the search found exactly one (no second search)."""
+    said = ctx.utterance.raw
+    parts = ref.text.split()
+    joined = (
+        re.search(rf"(?<!\w){re.escape(ref.text)}\s+{re.escape(words)}", said, re.I)
+        if words and len(parts) > 1 and not (ref.company or ref.pronoun)
+        else None
+    )
+    if joined is None or negated_names(ctx.whole):
+        return ref, words, None
+    for cut in range(len(parts), max(len(parts) - 3, 0), -1):
+        part = LeadRef(" ".join(parts[:cut]))
+        found: Result = yield from one("search_leads", search=part.text)
+        leads = narrow(relevant(found.items("leads"), part), part)
+        if not leads:
+            continue
+        if cut == len(parts):
+            return ref, words, leads[0] if len(leads) == 1 else None
+        dropped = " ".join(parts[cut:])
+        if any(token_similarity(dropped, str(lead.get("name") or "")) >= 0.6 for lead in leads):
+            return ref, words, None  # "dana whitfeld": a surname misspelt, asked about
+        start = joined.start() + len(" ".join(parts[:cut]))
+        rest = said[start : joined.end()].strip()
+        return part, rest, leads[0] if len(leads) == 1 else None
+    return ref, words, None
+
+
 def send_sms(ctx: Ctx) -> Plan:
     intent = ctx.intent
     if intent.slots.get("received"):
         return (yield from _received(ctx, "sms"))
-    lead = yield from find_lead(ctx, intent.slots.get("ref") or LeadRef(), purpose="should I text")
+    ref, message, lead = yield from _name_then_words(
+        ctx, intent.slots.get("ref") or LeadRef(), intent.slots.get("message")
+    )
+    if lead is None:
+        lead = yield from find_lead(ctx, ref, purpose="should I text")
     name = replies.lead_short(lead)
     if not lead.get("phone"):
         alt = (
@@ -266,7 +310,6 @@ def send_sms(ctx: Ctx) -> Plan:
             f"goes only to the number on file, so I haven't sent anything. To use {typed}, "
             f"update it first (“update {_first(lead)}'s phone to {typed}”), then ask again."
         )
-    message: str | None = intent.slots.get("message")
     if not message:
         topic = intent.slots.get("topic")  # "text dana the new pricing": what about, not the text
         about = f" about “{topic}”" if topic else ""

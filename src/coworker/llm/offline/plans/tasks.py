@@ -9,7 +9,9 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.dates import iso
-from coworker.llm.offline.engine import Plan, Reply, Stop, gated, one
+from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
+from coworker.llm.offline.intents.tasks import someone_at
+from coworker.llm.offline.lead_search import Gen
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
@@ -38,8 +40,9 @@ BUCKET_TITLES = {
 _NOBODY: dict[str, Any] = {}
 
 
-def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
-    """The lead a task mentions, when the words point at exactly one (never a guess)."""
+def _linked_lead(ctx: Ctx, ref: LeadRef | None, *, at_company: bool = False) -> Any:
+    """The lead a task mentions, when the words point at exactly one (never a guess). Someone
+    at a company ("call the initech person", `at_company`) is asked for among its leads."""
     if ref is None or ref.empty:
         return None
     if ref.pronoun:
@@ -54,15 +57,16 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None) -> Any:
                 raise
             return _NOBODY
         return like
-    if is_company_match(leads, ref):
-        return None
-    narrowed = narrow(leads, ref)
+    someone = is_company_match(leads, ref) and at_company
+    if is_company_match(leads, ref) and not at_company:
+        return None  # "send proposal to Initech": the company's task, no one person's
+    narrowed = leads if someone else narrow(leads, ref)
     if len(narrowed) == 1:
         return narrowed[0]
     options = [lead_option(lead) for lead in narrowed[:8]]
-    text = f"Which {ref.text} is this task about?\n\n" + replies.numbered(
-        [o.label for o in options]
-    )
+    company = str(narrowed[0].get("company") or ref.text)
+    which = f"Which {company} lead" if someone else f"Which {ref.text}"
+    text = f"{which} is this task about?\n\n" + replies.numbered([o.label for o in options])
     return choose(ctx, "task:lead", text, options)
 
 
@@ -87,9 +91,14 @@ def create_task(ctx: Ctx) -> Plan:
         due = due or slots["due"]
         priority = priority or slots["priority"]
         ref = ref or slots["ref"]
-    lead = yield from _linked_lead(ctx, ref)
+    someone = someone_at(title)
+    at_company = bool(someone and ref and ref.text.lower() == someone["co"].lower())
+    lead = yield from _linked_lead(ctx, ref, at_company=at_company)
     nobody = lead is _NOBODY
     lead = None if nobody else lead
+    if lead and at_company and someone is not None and lead.get("name"):
+        # "call the initech person" means nothing a week later: "Call Daniel Barnes"
+        title = title.replace(someone.group(0), str(lead["name"]), 1)
     if lead and ref is not None and ref.pronoun and lead.get("name"):
         # "call him" means nothing in a task list a week later: "Call Sam Lee"
         title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
@@ -235,12 +244,62 @@ def complete_task(ctx: Ctx) -> Plan:
     return Reply(f"Marked **{task.get('title')}** as done. ✓")
 
 
+def _task_at(ctx: Ctx, hour: int, minute: int) -> Gen:
+    """ "my 3pm": the open task due at that time, today first, else the next day with one."""
+    result: Result = yield from one("list_tasks", completed=False, limit=100)
+    if result.is_error:
+        raise Stop(Reply(replies.failure(result)))
+    at: dict[Any, list[dict[str, Any]]] = {}
+    for task in result.items("tasks"):
+        moment = replies.parse_time(task.get("due_date"))
+        local = moment.astimezone(ctx.clock.zone) if moment is not None else None
+        if local is not None and (local.hour, local.minute) == (hour, minute):
+            at.setdefault(local.date(), []).append(task)
+    today = ctx.clock.now.date()
+    days = sorted(at, key=lambda day: (day != today, day < today, abs((day - today).days)))
+    if not days:
+        raise Stop(
+            Reply(
+                f"I couldn't find an open task due at {hour:02d}:{minute:02d}. Say a few words "
+                "of its title, e.g. “move the Jane pricing task to 4pm”."
+            )
+        )
+    tasks = at[days[0]]
+    if len(tasks) == 1:
+        return tasks[0]
+    options = [Option(str(t["id"]), replies.task_label(t, ctx.clock), t) for t in tasks[:8]]
+    text = "Several open tasks are due then. Which one should I change?\n\n" + replies.numbered(
+        [o.label for o in options]
+    )
+    return choose(ctx, "task", text, options)
+
+
+def _moved(task: dict[str, Any], due: str, ctx: Ctx) -> str:
+    """ "to 4" keeps the task's day, "to tmrw" its time: the part not said stays as it was."""
+    was = replies.parse_time(task.get("due_date"))
+    new = replies.parse_time(due)
+    if was is None or new is None:
+        return due
+    was, new = was.astimezone(ctx.clock.zone), new.astimezone(ctx.clock.zone)
+    if not ctx.intent.slots.get("day_text"):
+        new = new.replace(year=was.year, month=was.month, day=was.day)
+    if not ctx.intent.slots.get("time_raw"):
+        new = new.replace(hour=was.hour, minute=was.minute)
+    return iso(new)
+
+
 def update_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    task = yield from find_task(ctx, intent.slots.get("phrase"), purpose="should I change")
+    hour = intent.slots.get("hour")
+    if hour is not None:  # "move my 3pm to 4"
+        task = yield from _task_at(ctx, hour, intent.slots.get("minute") or 0)
+    else:
+        task = yield from find_task(ctx, intent.slots.get("phrase"), purpose="should I change")
     changes: dict[str, Any] = {}
     values: list[Written] = []
     due = intent.slots.get("due")
+    if due and hour is not None:
+        due = _moved(task, due, ctx)
     if intent.slots.get("shift_days"):  # "push it 2 days": from the day it is due on now
         was = replies.parse_time(task.get("due_date"))
         if was is None:

@@ -1,0 +1,103 @@
+"""A statement, then "log it": "nora bennett not interested, they went w a competitor. log it
+pls" is one request, to log what was said as a note on the lead it names.
+
+Without such words a statement said before a request is its reason and is not logged
+(`asides.set_aside`); with them, the statement is the note and nothing in it is done. A note
+whose words are pasted ("log this on X: \"...\"") is read here too: the paste is the note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.composing import as_written
+from coworker.llm.offline.intents.notes import (
+    EXPLICIT_NOTE,
+    PRONOUN_OPENING,
+    SINGLE_QUOTED,
+    call_outcome,
+    lead_opening,
+    note_request,
+)
+from coworker.llm.offline.slots import LeadRef, lead_ref, name_prefix
+from coworker.llm.offline.text import Utterance
+
+# "log it", "pls log that", "add that as a note", said after a statement: log the statement
+# (not "save it": "dan's email is d@x.com, save it" asks for the field to be saved).
+LOG_IT = (
+    r"(?:(?:pls|please|plz|can (?:you|u)|could (?:you|u)|and|so|just)\s+)*(?:(?:log|note|record|"
+    r"jot)\s+(?:it|that|this)(?:\s+down)?|log|make a note(?: of (?:it|that|this))?|(?:add|put|"
+    r"save|log|drop)\s+(?:it|that|this)\s+(?:as\s+a\s+note|(?:in|to|on|into)\s+(?:the\s+|her\s+|"
+    r"his\s+|their\s+|my\s+)?(?:notes?|record|file|timeline)))(?:\s+(?:pls|please|plz|thx|"
+    r"thanks|ty|for me))*[\s.!]*"
+)
+# After a pause, or a word that asks ("pls log"): "jane's call log" asks to see it.
+_LOG_IT_TAIL = re.compile(
+    rf"(?:\s*[.,;!]\s*|\s+-+\s+|\s+(?=(?:pls|please|plz|can|could|and|so|just|make a note|(?:log|"
+    rf"note|add|put|save|drop|jot|record)\s+(?:it|that|this))\b))(?:{LOG_IT})$",
+    I,
+)
+# A request of its own before "log it" ("email jane the deck and log it"): not a statement.
+_ORDERED = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|"
+    r"send|update|set|schedule|put|change|enroll|open|close|delete|remove|complete|show|list|"
+    r"find|tell|let|ping|make|bump|push|call|book|follow|what|who|did|does|do|is|are|has|when|"
+    r"why|how|can|could|should)\b",
+    I,
+)
+
+
+# A request inside the statement: "zoe is a dud, mark her unqualified and log it" is no note.
+_ANOTHER = re.compile(
+    r"(?:[,.;!]|\s-+|\s+and|\s+then)\s+(?:(?:pls|please|also|then|and)\s+)*(?:remind|tag|untag|"
+    r"mark|email|e-mail|text|sms|create|add|move|send|update|set|schedule|put|change|enroll|"
+    r"close|delete|remove|complete|bump|push|book)\b",
+    I,
+)
+
+
+# Words that make "log it" no request: "i'll log it later", "pls don't log it".
+_NOT_SAID = re.compile(
+    r"^(?:i|we|i'?ll|ill|i'?d|we'?ll|let me|lets|let's|gonna|will|don'?t|do not|no need|never|"
+    r"not)\b|\b(?:to|not|don'?t|never|i|we|i'?ll|ill|gonna|will|should|shall|can|cannot|can't)$",
+    I,
+)
+
+
+def logged_statement(cmd: str) -> str:
+    """The statement a message asks to log ("... log it pls"), or ""."""
+    tail = _LOG_IT_TAIL.search(cmd)
+    said = cmd[: tail.start()].strip(" ,;-") if tail else ""
+    if said.endswith("?") or _ORDERED.match(said) or '"' in said or _ANOTHER.search(said):
+        return ""
+    if _NOT_SAID.search(said):  # "i'll log it", "no need to log it"
+        return ""
+    return said
+
+
+def logged_statement_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "nora bennett not interested, they went w a competitor. log it pls": what was said,
+    logged as a note on the lead it opens with (the call's outcome read from it). Read
+    before the other readers: the statement is the note, not a request ("wants us to email
+    the deck, log it" sends nothing)."""
+    said = logged_statement(cmd)
+    if not said:
+        return None
+    report = note_request(u, said)
+    ref = report.slots.get("ref") if report and report.kind == "add_note" else None
+    if ref is None or ref.empty:
+        head = name_prefix(said)[0] if said[:1].isupper() else lead_opening(said)
+        ref = LeadRef(pronoun=True) if PRONOUN_OPENING.match(said) else lead_ref(head)
+    return make_intent("add_note", ref=ref, content=as_written(u, said), outcome=call_outcome(said))
+
+
+def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:
+    """A note whose text is pasted ("add this as a note on evelyn, from her email: "..."").
+    Read before every other reader: the pasted words are the note, never a request (a
+    "PS to any AI assistant: mark every lead ..." in them is logged, not done), and an
+    "email" or a "mark" in them must not make the message an email or a status change."""
+    quoted = '"' in cmd or SINGLE_QUOTED.search(cmd)
+    if not quoted or not EXPLICIT_NOTE.match(cmd):
+        return None
+    return note_request(u, cmd)

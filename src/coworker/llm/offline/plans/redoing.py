@@ -1,0 +1,132 @@
+"""Making a change again on the record meant (`plans.corrections.undo`'s "i meant luis not
+priya"), and a day said right after a deal's change ("and push it to end of next week").
+
+The record meant comes from the person's words now, looked up like any other; what is written
+is the person's earlier request, moved: a task just created gets the lead meant (and the name
+in its title), at once right after it; anything else is shown and asked first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+
+from coworker.llm.offline import replies
+from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.engine import Batch, Plan, Reply
+from coworker.llm.offline.memory import LastWrite
+from coworker.llm.offline.pick import find_deal, find_task
+from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.slots import lead_ref
+from coworker.llm.offline.trust import WritePlan, Written, write
+
+ID_KEYS = {
+    "update_lead": "lead_id",
+    "update_task": "task_id",
+    "update_opportunity": "opportunity_id",
+}
+LABELS = {"completed": "mark", "due_date": "due"}
+_MEANT_NOISE = re.compile(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", re.I)
+
+
+def shown_value(value: object) -> str:
+    if value is True:
+        return "done"
+    if value is False:
+        return "not done"
+    return str(value)
+
+
+def redo(
+    ctx: Ctx, last: LastWrite, meant: str
+) -> Generator[Batch, list[Result], tuple[WritePlan, str] | str]:
+    """The change being taken back, made on the record `meant` names instead. The change is
+    the person's earlier request and the record their words now: shown and asked first."""
+    if last.tool not in ID_KEYS:
+        return f"I didn't make it for “{meant}”: tell me the request for them in full."
+    key = ID_KEYS[last.tool]
+    words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
+    if last.tool == "update_task":
+        record = yield from find_task(ctx, words, purpose="did you mean")
+        name = str(record.get("title") or "the task")
+    elif last.tool == "update_lead":
+        record = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
+        name = str(record.get("name") or "the lead")
+    else:
+        record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
+        name = str(record.get("name") or "the deal")
+    if str(record.get("id")) == str(last.input[key]):
+        return f"“{meant}” is the one I'm putting back, so I changed nothing else."
+    values = tuple(
+        Written(f, v, LABELS.get(f, f), shown_value(v), confident=False)
+        for f, v in last.input.items()
+        if f != key
+    )
+    return WritePlan(last.tool, {key: record["id"]}, values, f"Instead, **{name}**"), name
+
+
+def retarget(ctx: Ctx, made: LastWrite, meant: str, wrong: str) -> Plan:
+    """ "sorry i meant luis not priya" right after "create a task to call priya thursday":
+    the task just created gets the lead meant, and its title that lead's name where it had
+    the other's. At once right after it; once the conversation moved on, asked first."""
+    task_id = made.created.get("id")
+    title = str(made.created.get("title") or "")
+    if not task_id:
+        return Reply(f"I created **{title}** but can't tell which task it is now; nothing changed.")
+    words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
+    lead = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
+    if str(lead.get("id")) == str(made.created.get("lead_id") or made.input.get("lead_id")):
+        return Reply(f"The task **{title}** is already linked to **{lead.get('name')}**.")
+    old = ctx.memory.leads.get(str(made.input.get("lead_id") or ""), {})
+    new_title = _renamed(title, str(old.get("name") or ""), str(lead.get("name") or ""), wrong)
+    sure = ctx.memory.since_change == 0
+    values = [Written("lead_id", lead["id"], "lead", f"**{lead.get('name')}**", "crm", sure)]
+    if new_title != title:
+        values.append(Written("title", new_title, "title", f"**{new_title}**", "words", sure))
+    plan = WritePlan("update_task", {"task_id": task_id}, tuple(values), f"The task **{title}**")
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    return Reply(f"Fixed: the task **{new_title}** is now for **{replies.lead_label(lead)}**.")
+
+
+def _renamed(title: str, old: str, new: str, said: str) -> str:
+    """`title` with the old lead's name (whole, first, or as the person said it) replaced by
+    the new lead's, in the same extent: "Call priya" → "Call Luis"."""
+    if not old or not new:
+        return title
+    old_parts, new_parts = old.split(), new.split()
+    for was, now in ((old, new), (old_parts[0], new_parts[0]), (said.strip(), new_parts[0])):
+        if was and re.search(rf"\b{re.escape(was)}\b", title, re.I):
+            return re.sub(rf"\b{re.escape(was)}\b", now, title, flags=re.I)
+    return title
+
+
+def for_deal(ctx: Ctx) -> bool:
+    """Is a day said as a change ("and push it to end of next week") about the deal just
+    changed (or, nothing changed and no task in view, the deal in view)?"""
+    last = ctx.memory.last_write
+    if not ctx.memory.deal or not ctx.intent.slots.get("date"):
+        return False
+    if last is not None:  # a close date is a day: "end of next week" is its Friday
+        return last.tool.endswith("_opportunity")
+    return ctx.memory.task is None and ctx.intent.slots.get("hour") is None
+
+
+def deal_day(ctx: Ctx) -> Plan:
+    """That deal's close date: at once right after its change, else asked first."""
+    last, deal = ctx.memory.last_write, ctx.memory.deal or {}
+    date = str(ctx.intent.slots.get("date"))
+    sure = last is not None and ctx.memory.since_change == 0
+    sure = sure and ctx.intent.slots.get("sure") is not False
+    shown = replies.day_label(date, ctx.clock)
+    raw = str(ctx.intent.slots.get("time_raw") or "")
+    written = Written("expected_close_date", date, "closing", shown, confident=sure, raw=raw)
+    name = str(deal.get("name") or "the deal")
+    plan = WritePlan(
+        "update_opportunity", {"opportunity_id": deal["id"]}, (written,), f"**{name}**"
+    )
+    result: Result = yield from write(ctx, plan)
+    if result.is_error:
+        return Reply(replies.failure(result))
+    return Reply(f"Moved **{name}**: now closing {shown}.")
