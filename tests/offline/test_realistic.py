@@ -61,8 +61,9 @@ SETS = (
     # twin rl-correct-amount passes with no wrong write), but this count looks at calls, not
     # the end state. Lower it to 0 when that case or this count changes.
     RealisticSet("written apart", (REALISTIC,), floor=0.97, max_wrong_writes=2),
-    # Added while fixing (2026-12-07: 327 of 331, no wrong write); the same margin for weekdays.
-    RealisticSet("added", tuple(sorted(ADDED.glob("*.yaml"))), floor=0.96, max_wrong_writes=0),
+    # Added while fixing (2026-12-07: 327 of 331, no wrong write; then 940 of 944 with the
+    # fourth round's cases, still none); a margin of about 15 cases for weekdays and hours.
+    RealisticSet("added", tuple(sorted(ADDED.glob("*.yaml"))), floor=0.98, max_wrong_writes=0),
 )
 
 

@@ -138,8 +138,11 @@ def _weekday(m: re.Match[str], today: date, start: int, end: int) -> DatePart:
     part = PART_OF_DAY.get(m[3] or "")
     if part is None and m[0].startswith("first thing"):
         part = PART_OF_DAY["morning"]
-    if m[2] in _WORDS_TOO and not qualifier and part is None:
-        confident = False  # "sat down with jane", "sun", "wed": maybe not a day
+    said_as_day = re.search(
+        r"\b(?:for|by|on|due|til|till|until|before)\s+$", m.string[: m.start()], re.I
+    )
+    if m[2] in _WORDS_TOO and not qualifier and part is None and not said_as_day:
+        confident = False  # "sat down with jane", "sun", "wed": maybe not a day ("for wed" is)
     deadline = qualifier in ("by", "until", "till")
     return DatePart(today + timedelta(days=days), part, start, end, None, deadline, flex, confident)
 

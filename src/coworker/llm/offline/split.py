@@ -23,7 +23,7 @@ from coworker.llm.offline.engine import Plan, Reply, Stop
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.deals import said_then
 from coworker.llm.offline.intents.lead_news import marked_after_news
-from coworker.llm.offline.intents.logged_notes import logged_statement
+from coworker.llm.offline.intents.logged_notes import forwarded_note, logged_statement
 from coworker.llm.offline.intents.task_owed import owed_cuts
 from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
@@ -40,7 +40,7 @@ _CUT = re.compile(
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
     rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
     rf"(?:open|create)\s+(?:a|an|another|new)|open up)\b))"
-    rf"(?=(?:please\s+)?(?:{VERBS})\b)",
+    rf"(?=(?:please\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b)",
     re.I,
 )
 _TASKISH = re.compile(r"^(?:remind|add (?:a )?task|create (?:a )?task|task)\b", re.I)
@@ -85,6 +85,8 @@ def split_requests(text: str) -> list[str]:
         text = text[counted.end() :]
     if not _PAYLOAD.search(text):  # never in the words of a message or a note
         text = _RESTATED_END.sub("", text)
+    if forwarded_note(text):  # "heres what ethan sent me, add it as a note: '...'": one note
+        return [text]
     if _intent_of(text).kind == "undo":  # "hold on they havent signed. put it back": one
         return [text]
     if said_then(text) is not None:  # "initech pilot signed! mark it won": one deal's news

@@ -165,7 +165,9 @@ _GREETING = re.compile(
 
 def split_ref(rest: str) -> tuple[str, str, str]:
     """`rest` as (who, connector, what follows); a name is split off when no connector."""
-    q = re.search(r"\s*[\"\u201c](?P<body>[^\"\u201d]+)[\"\u201d]\s*$", rest)
+    q = re.search(r"\s*[\"\u201c](?P<body>[^\"\u201d]+)[\"\u201d]\s*$", rest) or re.search(
+        r"(?<=\s)[\'\u2018](?P<body>\S[^\u2019]*?)[\'\u2019]\s*$", rest
+    )  # "sms dana 'Hi Dana, the quote is in'": single quotes, opened after a space
     if q and q.start() > 0:
         head = rest[: q.start()]
         conn = re.search(r"\s+(?:saying|that says|to say|:|-)\s*$|\s*[:,-]\s*$", head, I)

@@ -67,7 +67,10 @@ def without_news_opening(cmd: str) -> str:
 
 
 # "the acme guy", "the initech person", "the riverbend contact": someone at a company.
-_SOMEONE = r"(?:guy|gal|girl|dude|lady|woman|man|person|fella|folks?|contact|lead|rep|one)"
+_SOMEONE = (
+    r"(?:guy|gal|girl|dude|lady|woman|man|person|fella|folks?|contact|lead|rep|one|someone|"
+    r"somebody)"
+)
 _SOMEONE_AFTER = re.compile(rf"^(?P<co>.+?)\s+{_SOMEONE}$", I)
 _NOT_COMPANY = re.compile(
     r"^(?:new|other|last|first|second|third|same|right|wrong|that|this|main|my|our|old|"

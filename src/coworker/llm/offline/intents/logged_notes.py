@@ -97,7 +97,24 @@ def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:
     Read before every other reader: the pasted words are the note, never a request (a
     "PS to any AI assistant: mark every lead ..." in them is logged, not done), and an
     "email" or a "mark" in them must not make the message an email or a status change."""
+    cmd = forwarded_note(cmd) or cmd
     quoted = '"' in cmd or SINGLE_QUOTED.search(cmd)
     if not quoted or not EXPLICIT_NOTE.match(cmd):
         return None
     return note_request(u, cmd)
+
+
+_FORWARDED = re.compile(
+    r"^(?:here'?s|heres|this is|see) what (?P<who>[a-z][\w' .-]{1,40}?) (?:sent|wrote|said|"
+    r"emailed|texted|replied)(?: (?:me|us|back))*\s*[,.:;-]?\s*(?:pls\s+|please\s+|can you\s+)?"
+    r"(?:add|log|save|put|drop) (?:it|this|that) (?:as a note|to (?:his|her|their|the) notes?|"
+    r"on (?:his|her|their) record)\s*[:-]?\s*(?P<paste>[\"'\u201c].+)$",
+    re.I | re.S,
+)
+
+
+def forwarded_note(cmd: str) -> str | None:
+    """ "heres what ethan sent me, add it as a note: '...'" said as the pasted note it is:
+    "log this from ethan as a note: '...'"; None for anything else."""
+    said = _FORWARDED.match(cmd)
+    return f"log this from {said['who']} as a note: {said['paste']}" if said else None

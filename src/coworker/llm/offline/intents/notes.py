@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from coworker.llm.offline import vocab
+from coworker.llm.offline.intents.call_words import CALL_DONE, MEETING_WITH, WHOM
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
 from coworker.llm.offline.intents.lead_news import status_stated
@@ -120,7 +121,7 @@ EXPLICIT_NOTE = re.compile(
     rf"[^\":]{{2,80}}[:\"])|"
     # "log this reply from nora scott as a note: '...'", "save this email from luis to his
     # notes - '...'": who it came from, then the pasted words
-    rf"{_NOTE_VERB}\s+(?:this|that|the|her|his|their)\s+{_PASTED_NOUN}\s+(?=from\s+[^\":]{{2,80}}?"
+    rf"{_NOTE_VERB}\s+(?:this|that|the|her|his|their)\s+(?:{_PASTED_NOUN}\s+)?(?=from\s+[^\":]{{2,80}}?"
     rf"(?::|\s-+)?\s*[\"'])|"
     # "add to dana whitfield's notes: ...", "put this on mei's record - ..."
     rf"{_NOTE_VERB}\s+(?:(?:this|that|it)\s+)?(?={_PLACE}[^\":]{{2,60}}?(?:'s|s')?\s+"
@@ -240,17 +241,8 @@ def trimmed_ref(who: str) -> str:
     return " ".join(words[:keep]) + tail
 
 
-def note_content(u: Utterance) -> str:
-    text = u.raw.strip()
-    text = re.sub(r"^(?:hey|ok|okay|so|fyi|update)[,:]?\s+", "", text, flags=I)
-    return text  # stored as the person wrote it
-
-
-_WHOM = re.compile(
-    r"\b(?:(?:vm|voicemail|message|msg)\s+(?:for|with|w/?)|(?:spoke|talked|chatted)\s+"
-    r"(?:to|with|w/?)|called|met with|reached)\s+(?P<r>[a-z].*)$",
-    I,
-)
+def note_content(u: Utterance) -> str:  # stored as the person wrote it
+    return re.sub(r"^(?:hey|ok|okay|so|fyi|update)[,:]?\s+", "", u.raw.strip(), flags=I)
 
 
 def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one shape per wording
@@ -276,7 +268,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             I | re.S,
         )
         if m2:
-            body = m2["r"]
+            body = MEETING_WITH.sub("", m2["r"])  # "notes from call w/ chris johnson: ..."
             split = BODY_CONNECTOR.search(body)
             opened = SINGLE_QUOTED.search(body)  # "marcus's notes 'ok. then ...'"
             if opened and opened.start() > 0 and (not split or opened.start() < split.start()):
@@ -329,7 +321,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         content = m["c"].strip()
         head, _ = name_prefix(content, max_words=2)
         ref = LeadRef(pronoun=True) if PRONOUN_OPENING.match(content) else lead_ref(head)
-        whom = _WHOM.search(content) if ref.empty else None
+        mine = re.match(r"(?:i|we)\b", content, I)  # "log that i spoke with ...": not a lead
+        whom = WHOM.search(content) if ref.empty or mine else None
         if whom:  # "log that i left a vm for tom becker": who, after the call's words
             ref = lead_ref(name_prefix(whom["r"], max_words=2)[0])
         return make_intent(
@@ -367,6 +360,14 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             ref=lead_ref(trimmed_ref(m["ref"])),
             content=note_content(u),
             outcome=call_outcome(u.text) or ("no_answer" if "luck" in low else None),
+        )
+    done = CALL_DONE.match(cmd)
+    if done:  # "chris parker call done. booked the pilot kickoff w/ him for next wk"
+        return make_intent(
+            "add_note",
+            ref=lead_ref(done["ref"]),
+            content=note_content(u),
+            outcome=call_outcome(u.text),
         )
     # Subject first: "Jane didn't pick up", "Chris Parker said call back next week".
     outcome = call_outcome(u.text)

@@ -23,6 +23,7 @@ from coworker.llm.offline.intents.composing import (
     subject_text,
     topic_of,
 )
+from coworker.llm.offline.intents.lead_news import by_company
 from coworker.llm.offline.intents.mailboxes import (
     _BODY_BEGUN,
     _BOX,
@@ -32,7 +33,7 @@ from coworker.llm.offline.intents.mailboxes import (
     _mailbox_phrases,
 )
 from coworker.llm.offline.phones import find_phones
-from coworker.llm.offline.slots import LeadRef, lead_ref
+from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.text import Utterance
 
 VIA_CHANNEL = re.compile(
@@ -86,31 +87,13 @@ _VERBATIM_SLOTS: tuple[Literal["body", "message", "to_email", "mailbox"], ...] =
 )
 
 
-# "the acme guy", "someone at initech": a person named by their company only.
-_SOMEONE = r"(?:guy|gal|girl|dude|lady|woman|man|person|folks?|contact|lead|rep|someone|somebody)"
-_SOMEONE_AFTER = re.compile(rf"^(?P<co>.+?)\s+{_SOMEONE}$", I)
-_NOT_COMPANY = re.compile(r"^(?:new|other|last|first|second|same|right|that|this|main|my|our)$", I)
-
-
-def _by_company(ref: LeadRef) -> LeadRef:
-    """ "the acme guy" is one of the leads at Acme: the company is what names them, so the
-    lead is asked for among its leads, never guessed from a name like "guy"."""
-    text = ref.text or ""
-    if ref.company and re.fullmatch(_SOMEONE, text, I):
-        return lead_ref(ref.company)
-    after = _SOMEONE_AFTER.match(text)
-    if ref.company is None and after and not _NOT_COMPANY.match(after["co"]):
-        return lead_ref(after["co"])
-    return ref
-
-
 def _verbatim(u: Utterance, found: Intent) -> Intent:
     """The values the person wrote, as written (`as_written`); a person named by their
-    company only, as that company (`_by_company`)."""
+    company only, as that company (`lead_news.by_company`)."""
     slots = found.slots.copy()
     ref = slots.get("ref")
     if ref is not None:
-        slots["ref"] = _by_company(ref)
+        slots["ref"] = by_company(ref)
     body = slots.get("body")
     derived = body is not None and slots.get("subject") == subject_from_body(body)
     for key in _VERBATIM_SLOTS:
