@@ -51,7 +51,8 @@ _PAYLOAD = re.compile(r"[:\"“]")
 # "his email is x, add it", "..., save that pls": the same request said again at the end.
 _RESTATED_END = re.compile(
     r"(?<=\S)\s*[,;.!-]*\s+(?:(?:so|pls|please|can you|could you|can u|just)\s+)*"
-    r"(?:add|save|update|put|store|change|set)\s+(?:it|that|this)(?:\s+(?:in|to|on|into)\s+"
+    r"(?:add|save|update|put|store|change|set)\s+(?:it|that|this|(?:his|her|their)\s+(?:company|"
+    r"title|email|phone|number|record|info|details))(?:\s+(?:in|to|on|into)\s+"
     r"(?:the\s+)?(?:crm|system|dialsheet|record|file|(?:her|his|their)\s+(?:record|file|profile|"
     r"lead|contact)))?(?:\s+(?:pls|please|thanks|thx|too|for me))*[.!]*\s*$",
     re.I,
@@ -69,12 +70,14 @@ _COUNTED = re.compile(
     r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
     r"(?:things|requests|items|updates|asks)\s*(?:[:\-–—]+\s*|(?:pls|please)\s+)"
 )
-# In a list of commands ("mark X done, set Y to qualified"), a comma before a verb cuts too.
+# In a list of commands ("mark X done, set Y to qualified"), a comma before a verb cuts too;
+# not in a new record's values ("open an opp for luis, 18.5k, proposal, close in 2 wks").
 _LIST_CUT = re.compile(
     r",\s*(?=(?:please\s+|pls\s+)?(?:mark|set|move|update|change|create|open|close|complete|"
     r"put|bump|push|email|text)\b)",
     re.I,
 )
+_VALUE_LISTS = frozenset({"create_deal", "create_lead", "create_task"})
 
 
 def split_requests(text: str) -> list[str]:
@@ -100,7 +103,7 @@ def split_requests(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     cuts = list(_CUT.finditer(text, 0, head_end))
-    if LED_BY_VERB.match(text):
+    if LED_BY_VERB.match(text) and _intent_of(text).kind not in _VALUE_LISTS:
         cuts += _LIST_CUT.finditer(text, 0, head_end)
         cuts.sort(key=lambda cut: (cut.start(), -cut.end()))  # the longer of two at one place
     if payload and _NOTE_HEAD.match(text):

@@ -267,6 +267,23 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+_SMALL_WORDS = frozenset("of and the for at in to on a an &".split())
+_ACRONYMS = frozenset("ceo cto cfo coo cio cmo cro cso cpo vp svp evp avp it hr qa ui ux".split())
+
+
+def titled(text: str) -> str:
+    """A company or job title typed all in lowercase, in its usual case ("head of ops" ->
+    "Head of Ops", "vp of sales" -> "VP of Sales"); anything typed with capitals is kept."""
+    text = text.strip()
+    if text != text.lower():
+        return capitalise(text)
+    words = text.split()
+    return " ".join(
+        w.upper() if w in _ACRONYMS else w if i and w in _SMALL_WORDS else capitalise(w)
+        for i, w in enumerate(words)
+    )
+
+
 def sentence(text: str) -> str:
     """Capitalised, with a full stop unless it already ends in punctuation."""
     text = capitalise(text.strip().strip(","))

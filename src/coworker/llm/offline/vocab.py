@@ -49,7 +49,8 @@ STAGE_WORDS: tuple[tuple[str, str], ...] = (
 # Call outcomes as people report them; the first matching row wins, so negations come first.
 OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     (
-        r"wrong (?:number|no|#)|bad number|number (?:is |was )?(?:wrong|dead|disconnected|"
+        r"wrong (?:number|no|#)|bad (?:number|#)|"
+        r"(?:number|#|phone|cell) (?:is |was |'s )?(?:wrong|dead|disconnected|"
         r"not (?:hers|his|theirs|valid|in service))|disconnected|not (?:her|his|their) number|"
         r"no longer (?:at|with) (?:the|that) (?:number|company)",
         "wrong_number",
@@ -64,13 +65,14 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"meeting (?:is )?(?:booked|set|scheduled|confirmed)|booked (?:a |the |in a )?"
-        r"(?:meeting|demo|call|appointment)|(?:set|scheduled|set up|arranged|agreed (?:to|on))"
+        r"(?:[\w-]+ ){0,2}?(?:meeting|mtg|demo|call|appointment|kickoff|kick-off|onsite|"
+        r"follow[- ]?up)|(?:set|scheduled|set up|arranged|agreed (?:to|on))"
         r" (?:up )?(?:a |the )?(?:meeting|demo|call|appointment)|demo (?:is )?(?:booked|"
         r"scheduled|set)|agreed to meet",
         "meeting_booked",
     ),
     (
-        r"voice ?mail|\bvm\b|left (?:a |her a |him a |them a )?(?:message|msg)|answering machine|"
+        r"voice ?mail|\bl?vm\b|left (?:a |her a |him a |them a )?(?:message|msg)|answering machine|"
         r"went to (?:voicemail|vm|messages)",
         "voicemail",
     ),

@@ -100,6 +100,14 @@ _READS: frozenset[IntentKind] = frozenset(
 )  # fmt: skip
 
 
+# A reason said after a request: ", she liked the deck", " since they signed", " bc budget".
+_REASON_AFTER = re.compile(
+    r"\s*(?:[,;]|\s-+)?\s+(?:(?:she|he|they|we|it)(?:'s|'re|s|re)?\s|since\s|because\s|cause\s|"
+    r"cuz\s|bc\s).*$",
+    re.I | re.S,
+)
+
+
 def classify(u: Utterance, now: datetime) -> Intent:
     """The intent of one message; `now` (aware, the person's timezone) anchors due dates.
 
@@ -108,6 +116,15 @@ def classify(u: Utterance, now: datetime) -> Intent:
     intent = _classify(u, now)
     if intent.kind not in ("unsupported", "noise"):
         return intent
+    reason = _REASON_AFTER.search(u.text)
+    if reason and reason.start() > 0:  # "mark jane contacted, she liked the deck": the request
+        asked = _classify(Utterance.of(u.text[: reason.start()]), now)
+        if asked.kind not in ("unsupported", "noise"):
+            return asked
+    head = u.text.rpartition(",")[0]
+    asked = _classify(Utterance.of(head), now) if head.strip() else intent
+    if asked.kind == "update_status":  # "mark tom contacted, called both this am": a status
+        return asked  # has no other value that the words after the comma could hold
     read = normalise(u.text)
     if read.text == u.text:
         return intent

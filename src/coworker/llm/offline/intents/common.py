@@ -187,7 +187,8 @@ PREAMBLE = re.compile(
 
 
 TRAILER = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|for me|if possible|cheers|ty))+[\s.!?]*$",
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|for me|if possible|cheers|ty)|"
+    r"[,;.]\s*(?:my bad|sorry|sry|oops|whoops|my mistake|lol))+[\s.!?]*$",
     I,
 )
 

@@ -31,7 +31,7 @@ from coworker.llm.offline.slots import (
     lead_ref,
     phone_in,
 )
-from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.text import Utterance, titled
 
 
 def has_title_words(text: str) -> bool:
@@ -149,8 +149,10 @@ def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wordi
             else:
                 title = value
             continue
-        m = re.match(
-            r"^(?:(?P<pre>.+?)\s+)?(?:from|at|with|of|works at|works for|@)\s+(?P<co>.+)$",
+        # "head of ops at lakeside": the company after the last "at", before any "of"
+        m = re.match(r"^(?:(?P<pre>.+)\s+)?(?:works at|works for|at|@)\s+(?P<co>.+)$", segment, I)
+        m = m or re.match(
+            r"^(?:(?P<pre>.+?)\s+)?(?:from|with|of)\s+(?P<co>.+)$",
             segment,
             I,
         )
@@ -196,10 +198,10 @@ def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wordi
         name = " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in name.split())
     if company:
         company = re.sub(r"^(?:the\s+)", "", company.strip(" .\"'"), flags=I)
-        company = company[:1].upper() + company[1:]
+        company = titled(company)
     if title:
         title = title.strip(" .()\"'")
-        title = title[:1].upper() + title[1:] if title else None
+        title = titled(title) if title else None
     return make_intent(
         "create_lead",
         name=name or None,

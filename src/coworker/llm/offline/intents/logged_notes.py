@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from coworker.llm.offline.intents.call_words import WHOM
 from coworker.llm.offline.intents.common import I, Intent, make_intent
 from coworker.llm.offline.intents.composing import as_written
 from coworker.llm.offline.intents.notes import (
@@ -27,7 +28,9 @@ from coworker.llm.offline.text import Utterance
 # (not "save it": "dan's email is d@x.com, save it" asks for the field to be saved).
 LOG_IT = (
     r"(?:(?:pls|please|plz|can (?:you|u)|could (?:you|u)|and|so|just)\s+)*(?:(?:log|note|record|"
-    r"jot)\s+(?:it|that|this)(?:\s+down)?|log|make a note(?: of (?:it|that|this))?|(?:add|put|"
+    r"jot)\s+(?:it|that|this)(?:\s+down)?(?:\s+as\s+(?:an?\s+)?(?:meeting booked|no answer|"
+    r"voicemail|vm|wrong number|call ?back|interested|not interested|demo booked))?|log|"
+    r"make a note(?: of (?:it|that|this))?|(?:add|put|"
     r"save|log|drop)\s+(?:it|that|this)\s+(?:as\s+a\s+note|(?:in|to|on|into)\s+(?:the\s+|her\s+|"
     r"his\s+|their\s+|my\s+)?(?:notes?|record|file|timeline)))(?:\s+(?:pls|please|plz|thx|"
     r"thanks|ty|for me))*[\s.!]*"
@@ -89,6 +92,9 @@ def logged_statement_request(u: Utterance, cmd: str) -> Intent | None:
     if ref is None or ref.empty:
         head = name_prefix(said)[0] if said[:1].isupper() else lead_opening(said)
         ref = LeadRef(pronoun=True) if PRONOUN_OPENING.match(said) else lead_ref(head)
+    whom = WHOM.search(said) if ref.empty else None
+    if whom:  # "booked a demo w deepa king for thurs, log it": whom the call was with
+        ref = lead_ref(name_prefix(whom["r"], max_words=2)[0])
     return make_intent("add_note", ref=ref, content=as_written(u, said), outcome=call_outcome(said))
 
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.intents.call_words import CALL_DONE, MEETING_WITH, WHOM
+from coworker.llm.offline.intents.call_words import (
+    CALL_DONE,
+    CALLED_BACK,
+    MEETING_WITH,
+    REQUEST_OPENING,
+    WHOM,
+)
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
 from coworker.llm.offline.intents.lead_news import status_stated
@@ -78,7 +84,7 @@ SUBJECT_REPORT = re.compile(
 
 
 OUTCOME_FIRST = re.compile(
-    r"^(?P<phrase>no answer|no pick ?up|voicemail|vm|left (?:a )?(?:voicemail|vm|message|msg)|"
+    r"^(?P<phrase>no answer|no pick ?up|voicemail|l?vm|left (?:a )?(?:voicemail|vm|message|msg)|"
     r"no luck|wrong (?:number|no\.?|#)|not interested|interested|callback|call back|"
     r"(?:meeting|mtg|demo|call) (?:booked|set|scheduled)|busy|no response)\s+"
     r"(?:from|for|with|w/|w|at|on|to)\s+(?P<ref>.+?)"
@@ -128,16 +134,6 @@ EXPLICIT_NOTE = re.compile(
     rf"(?:notes?|record|file|timeline)\b))"
     rf"\s*(?P<rest>.*)$",
     I | re.S,
-)
-
-
-# The lead first, then that they came back: "chris parker called back re ...", "jane smith
-# returned my call", "priya got back to me".
-CALLED_BACK = re.compile(
-    r"^(?P<ref>[\w'.-]+(?:\s+[\w'.-]+){0,2}?)\s+(?:(?:called|rang|phoned|rung|buzzed)\s+"
-    r"(?:me\s+|us\s+)?back|returned\s+(?:my|our)\s+call|got back to (?:me|us)|picked up|"
-    r"answered)\b",
-    I,
 )
 
 
@@ -291,7 +287,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         ref_text = _AS_NOTE.sub("", ref_text.strip())  # "from nora scott as a note"
         ref_text = _ON_RECORD.sub("", ref_text)  # "dana whitfield's notes"
         content, pasted = pasted_or_said(u, content.strip())
-        outcome = call_outcome(content) if content and not pasted else None
+        said = re.split(r"[\"\u201c]|(?<![^\s:])'", u.text, maxsplit=1)[0]  # around the paste
+        outcome = call_outcome(content if not pasted else said) if content else None
         talked = _CALL_WITH.match(content) if not ref_text else None
         if talked:  # "log a call: 20 min w marcus, wants ...": who, in the call's first words
             ref_text = talked["r"]
@@ -392,6 +389,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
                 ref = lead_ref(trimmed_ref(head))  # "dana not interested": Dana
             return make_intent("add_note", ref=ref, content=note_content(u), outcome=outcome)
         m = re.match(r"^(?P<ref>[^:,\-]{2,40}?)\s*(?::|-+|,)\s*(?P<tail>.+)$", cmd, re.S)
+        if m and REQUEST_OPENING.match(m["ref"]):
+            return None  # "move the initech deal to proposal, they liked the demo"
         if m and vocab.outcome_in(m["tail"].lower()) and not vocab.outcome_in(m["ref"].lower()):
             return make_intent(
                 "add_note", ref=lead_ref(m["ref"]), content=note_content(u), outcome=outcome

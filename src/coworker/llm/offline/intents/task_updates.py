@@ -67,7 +67,19 @@ def _at_time(cmd: str, now: datetime) -> Intent | None:
     )
 
 
+# "jane wants to push our call to thurs 2pm": the person's call with her, moved
+_THEY_MOVE = re.compile(
+    r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s+(?:wants|asked|needs|would like|'d like|"
+    r"asked me|asked us)\s+to\s+(?:push|move|reschedule|bump|shift)\s+(?:our|the|my)\s+"
+    r"(?P<what>call|meeting|mtg|demo|check[- ]?in)\s+(?:to|till|until)\s+(?P<when>.+)$",
+    I,
+)
+
+
 def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    moved = _THEY_MOVE.match(cmd)
+    if moved and not re.fullmatch(r"i|we|you|he|she|they", moved["who"], I):
+        cmd = f"move my {moved['what']} w {moved['who']} to {moved['when']}"
     late = _LATE_THEN.match(cmd)
     if late and find_due(late["when"], now) and not re.search(rf"\b{DEAL_WORDS}\b", late["x"], I):
         cmd = f"move {late['x'].strip()} to {late['when'].strip()}"
@@ -91,7 +103,8 @@ def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     )
     if m:
         due = find_due(m["when"], now)
-        if due and not re.search(rf"\b{DEAL_WORDS}\b", m["x"], I):
+        new = re.match(r"(?:a|an|another|new)\s", m["x"], I)  # "set a fu for thurs": a new one
+        if due and not new and not re.search(rf"\b{DEAL_WORDS}\b", m["x"], I):
             return make_intent(
                 "update_task", phrase=clean_task_phrase(m["x"]) or None, due=due.iso()
             )

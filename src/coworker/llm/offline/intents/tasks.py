@@ -168,6 +168,12 @@ _KIND_FIRST = re.compile(
     r"reminder)(?!s)\b\s*(?P<sep>for|with|w/|on|about|re|:|-+)?\s*(?P<x>.*\S.*)$",
     I | re.S,
 )
+_A_KIND = re.compile(
+    r"^(?:create|add|make|set|schedule|set up|put in)\s+(?:me\s+)?(?:a|an|another)\s+"
+    r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in)\s*(?P<sep>with|w/|w|for|re|about|on)?"
+    r"\s*(?P<x>.*)$",
+    I | re.S,
+)
 # "put a task on my list to review the contract in 3 wks", "add to my list: send the deck",
 # "put a task in to send liam the proposal": a task put on the person's own list (or plate,
 # or just "in"), then what it is.
@@ -290,6 +296,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             cmd,
             I | re.S,
         )
+    if not m:  # "set a fu for thurs", "add a follow up w marcus": the kind is the task
+        m = _A_KIND.match(cmd)
     if not m:
         m = _KIND_FIRST.match(cmd)
     if not m:
@@ -341,7 +349,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     text = m["x"].strip().strip("'\"").strip()
     kind = m.groupdict().get("kind")
     if kind:  # "a fu task w/ jane": the task is to follow up with Jane, in the person's words
-        sep = m["sep"] if m["sep"] and m["sep"].lower() in _KIND_SEPS else ""
+        sep = {"w": "w/"}.get((m["sep"] or "").lower(), m["sep"] or "")  # "a fu w jane"
+        sep = sep if sep.lower() in _KIND_SEPS else ""
         text = " ".join(w for w in (kind, sep, text) if w)
         shorthand = shorthand or kind.lower() in ("fu", "f/u", "fup")
     when = m.groupdict().get("when")
