@@ -309,7 +309,10 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     amount = money_in(target) if re.search(r"\d", target) else None
     unsure = None
     unread = None
-    if len(amounts) >= 2 and _SAID_AGAIN.search(target[amounts[-2].end : amounts[-1].start]):
+    between = target[amounts[-2].end : amounts[-1].start] if len(amounts) >= 2 else ""
+    if re.fullmatch(r"\s*,?\s*(?:and\s+)?not\s*", between, I):
+        amount, unsure = amounts[-2], True  # "1.2m not 76k": the first is right, shown first
+    elif len(amounts) >= 2 and _SAID_AGAIN.search(between):
         amount, unsure = amounts[-1], True  # "45k no wait 42k": the last said, shown first
     elif len(amounts) >= 2:  # "to 40k and hers to 20k": a second change, not read
         unread = target[amounts[0].end :].strip(" ,;")
