@@ -332,6 +332,8 @@ def _value(field_name: str, said: str) -> str | None:
     value = _HEDGE.split(value, maxsplit=1)[0]
     value = _CHATTER.sub("", value.strip())
     value = value.strip().strip("\"'").rstrip(".")
+    if field_name in ("title", "company"):  # "ceo now not cfo": the new one, not the old
+        value = re.sub(r"(?:\s+now)?,?\s+not\s+(?:the\s+|a\s+)?\S.*$", "", value, flags=I)
     if field_name == "email":
         return email_in(value)
     if field_name == "phone":  # libphonenumber reads "(555) 444-1200" whole, brackets and all
