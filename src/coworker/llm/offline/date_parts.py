@@ -298,8 +298,14 @@ def _hour(value: int, ampm: str | None, bare: bool) -> int | None:
     return value if 0 <= value <= 23 else None
 
 
+_MINUTES = {"fifteen": 15, "thirty": 30}
+
+
 def time_part(kind: str, m: re.Match[str]) -> time | None:
     """The wall-clock time one matched time phrase means."""
+    if kind == "words_hm":
+        hour = _hour(_number(m[1]), m[3] or None, bare=not m[3])
+        return time(hour, _MINUTES.get(m[2], 45)) if hour is not None and hour < 24 else None
     if kind == "hm":
         if "." in m[0] and not m[3] and not m[0].startswith(("at", "@")):
             return None  # "12.50" is a price or a version more often than a time
@@ -309,13 +315,13 @@ def time_part(kind: str, m: re.Match[str]) -> time | None:
             return None
         return time(hour, minute)
     if kind == "h_ampm":
-        hour = _hour(int(m[1]), m[2], bare=False)
+        hour = _hour(_number(m[1]), m[2], bare=False)
         return time(hour) if hour is not None else None
     if kind in ("oclock", "at_h"):
-        hour = _hour(int(m[1]), None, bare=True)
+        hour = _hour(_number(m[1]), None, bare=True)
         return time(hour) if hour is not None and hour < 24 else None
     if kind == "half_past":
-        hour = _hour(int(m[1]), None, bare=True)
+        hour = _hour(_number(m[1]), None, bare=True)
         return time(hour, 30) if hour is not None and hour < 24 else None
     if kind == "noon":
         word = m[1]

@@ -92,6 +92,24 @@ _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUM = r"\d+|a couple of|a couple|couple of|couple|a few|few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"  # noqa: E501
 _ORD = r"(?:st|nd|rd|th)?"
 _AMPM = r"(?:a\.?m\.?|p\.?m\.?)"
+# An hour said in words, as dictation writes it ("at three pm", "half past two").
+HOUR_WORDS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+_HW = "|".join(sorted(HOUR_WORDS, key=len, reverse=True))
+_H = rf"(\d{{1,2}}|{_HW})"
+_MINUTE_WORDS = r"fifteen|thirty|forty[ -]five"
 _UNITS = r"minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?"
 
 # Each date pattern is tried on the whole text; the earliest (then longest) match wins.
@@ -183,19 +201,31 @@ FALLBACK_PATTERN = re.compile(
 
 TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("hm", re.compile(rf"\b(?:at |@ ?)?(\d{{1,2}})[:.](\d{{2}}) ?({_AMPM})?(?![\d:])")),
-    ("h_ampm", re.compile(rf"\b(?:at |@ ?)?(\d{{1,2}}) ?({_AMPM})(?![a-z])")),
-    ("oclock", re.compile(r"\b(?:at )?(\d{1,2}) ?o'?clock\b")),
+    # "three thirty pm", "at four fifteen": an hour and its minutes in words
+    ("words_hm", re.compile(rf"\b(?:at )?({_HW})[ -]({_MINUTE_WORDS}) ?({_AMPM})(?![a-z])")),
+    ("words_hm", re.compile(rf"\bat ({_HW})[ -]({_MINUTE_WORDS})\b()")),
+    ("h_ampm", re.compile(rf"\b(?:at |@ ?)?{_H} ?({_AMPM})(?![a-z])")),
+    ("oclock", re.compile(rf"\b(?:at )?{_H} ?o'?clock\b")),
     # "half past 3", and the British "half 3" (3:30, not half of three of something)
     (
         "half_past",
         re.compile(r"\b(?:at )?half(?: past)? (\d{1,2})\b(?! ?(?:an?\b|hours?|hrs?|mins?|%|k\b))"),
     ),
+    ("half_past", re.compile(rf"\b(?:at )?half past ({_HW})\b")),
     ("noon", re.compile(r"\b(?:at )?(noon|midday|midnight|lunch ?time|lunch)\b")),
     (
         "at_h",
         re.compile(
             r"(?:\bat|@) ?(\d{1,2})\b(?![:./,]\d)"
             r"(?! ?(?:%|min|minutes|hours|days|k\b|m\b|grand|thousand|million|bucks|dollars|usd))"
+        ),
+    ),
+    # "at three" in words only where an hour is all it can be: before a day, a topic or the end
+    (
+        "at_h",
+        re.compile(
+            rf"\bat ({_HW})\b(?=\s*(?:$|[,.;!?)]|tomorrow|today|tonight|tmrw|on\b|this\b|next\b|"
+            r"in the\b|and\b|about\b|re\b|to\b|for\b|with\b|w/|pls\b|please\b))"
         ),
     ),
 ]

@@ -45,6 +45,7 @@ from coworker.llm.offline.date_patterns import (
     DEFAULT_TIME,
     END_OF_DAY,
     FALLBACK_PATTERN,
+    HOUR_WORDS,
     TIME_PATTERNS,
 )
 
@@ -224,7 +225,11 @@ _BARE_HOUR = re.compile(
     r"days?|weeks?|wks?|months?|seats?|users?|people|times?|tasks?|calls?|emails?|leads?|deals?|"
     r"more|others?|of\b|o'?clock))",
 )
-_AMPM = re.compile(r"\d\s*(?:a\.?m\.?|p\.?m\.?)|noon|midday|midnight|lunch", re.I)
+_AMPM = re.compile(
+    r"(?:\d|\b(?:" + "|".join(HOUR_WORDS) + r"|fifteen|thirty|five))\s*(?:a\.?m\.?|p\.?m\.?)"
+    r"|noon|midday|midnight|lunch",
+    re.I,
+)
 
 
 def _sure_hour(low: str, pair: tuple[time, int, int], part: DatePart | None) -> bool:
@@ -234,8 +239,8 @@ def _sure_hour(low: str, pair: tuple[time, int, int], part: DatePart | None) -> 
     _, start, end = pair
     if _AMPM.search(low[start:end]) or (part is not None and part.at is not None):
         return True
-    said = re.search(r"\d{1,2}", low[start:end])
-    return said is None or int(said.group(0)) not in (5, 6, 7)
+    said = re.search(r"\d{1,2}|" + "|".join(HOUR_WORDS), low[start:end])
+    return said is None or said.group(0) not in ("5", "6", "7", "five", "six", "seven")
 
 
 def find_when(text: str, now: datetime) -> list[When]:

@@ -126,6 +126,7 @@ class Slots(TypedDict, total=False):
     closing: str | None
     received: str | None
     unread: str | None
+    excluded: str | None  # "except luis": names left out of a group, each one matched or asked
     latest: bool | None  # "what did I last email …"
     already: bool | None  # "did I already email …"
     text: str | None  # new words for a waiting message or a lead field

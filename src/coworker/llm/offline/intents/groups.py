@@ -59,11 +59,37 @@ _LEAD_NOUN = re.compile(r"\b(?:leads?|contacts?|prospects?|people|ppl)\b", I)
 _PRONOUNS = frozenset("them those these they us you me it".split())
 
 
+# "except luis", "but not jane or priya": people left out of the group, by name. A reason said
+# after them ("…, havent reached him yet") goes with them; anything else stays to be read.
+_EXCEPT = re.compile(
+    r"\s*,?\s*\b(?:except(?: for)?|but not|other than|apart from|excluding|besides|minus|"
+    r"leaving out|leave out|skip(?:ping)?)\s+(?P<names>[a-z][\w' ]*?(?:\s*(?:,|\band\b|&|\+|\bor\b)"
+    r"\s*[a-z][\w']*(?:\s+[a-z][\w']*)?)*)(?P<tail>\s*(?:[,.;!]|$).*)$",
+    I,
+)
+_REASON = re.compile(
+    r"^\s*[,.;!]?\s*(?:(?:he|she|they|i|we)(?:'?s|'?re|'?m|'?ve)?\b|(?:have|has)n'?t\b|havent|"
+    r"hasnt|not yet\b|still\b|since\b|because\b|bc\b|cuz\b|cause\b|as\b|$)",
+    I,
+)
+
+
+def cut_exception(text: str) -> tuple[str, str | None]:
+    """`text` without its "except …" and the names it leaves out (None when it has none)."""
+    m = _EXCEPT.search(text)
+    if m is None:
+        return text, None
+    tail = m["tail"] if not _REASON.match(m["tail"]) else ""
+    return f"{text[: m.start()]}{tail}".strip(), m["names"].strip()
+
+
 def read_group(who: str) -> Slots | None:
     """The filters that name a group of leads ("all my new acme leads", "all hot leads at
     acme", "everyone at initech incl sams"): `status`, `company`, `tag`, `mine` (the
-    person's own), and `unread`, the words read as none of them. None when the words name no
+    person's own), `excluded` (the names after "except"), and `unread`, the words read as
+    none of them. None when the words name no
     group ("all of them")."""
+    who, excluded = cut_exception(who)
     team = TEAM.search(who)
     mine = None if team else MINE.search(who)
     rest = (TEAM if team else MINE).sub(" ", who) if (team or mine) else who
@@ -95,4 +121,5 @@ def read_group(who: str) -> Slots | None:
         "tag": tag,
         "mine": True if mine else None,
         "unread": " ".join(left) or None,
+        "excluded": excluded,
     }

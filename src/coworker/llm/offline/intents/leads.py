@@ -17,13 +17,14 @@ from coworker.llm.offline.intents.common import (
     Slots,
     make_intent,
 )
-from coworker.llm.offline.intents.groups import read_group
+from coworker.llm.offline.intents.groups import cut_exception, read_group
 from coworker.llm.offline.intents.lead_news import (
     ARROW_STATUS,
     by_company,
     then_mark,
     without_news_opening,
 )
+from coworker.llm.offline.intents.lead_telling import said_source, untold
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -84,6 +85,7 @@ def create_lead_request(u: Utterance, cmd: str) -> Intent | None:
 
 def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wording
     slots = Slots()
+    text = untold(text)
     paren = re.match(r"^(?P<n>[^()]+?)\s*\((?P<inner>[^)]*)\)(?P<rest>.*)$", text, re.S)
     if paren:
         text = f"{paren['n']}, {paren['inner']}{paren['rest']}"
@@ -101,7 +103,7 @@ def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wordi
         slots["phone"] = phone[0]
         text = text[: phone[1]] + " " + text[phone[2] :]
         text = re.sub(
-            r"(?:phone|number|cell|mobile|tel)(?:\s+(?:number|no\.?))?\s*(?:is|:|=)?\s*(?=[,;]|$)",
+            r"\b(?:phone|number|cell|mobile|tel)(?:\s+(?:number|no\.?))?\s*(?:is|:|=)?\s*(?=[,;]|$)",
             " ",
             text,
             flags=I,
@@ -116,16 +118,7 @@ def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wordi
     if sm:
         status = sm[1].lower()
         text = text[: sm.start()] + text[sm.end() :]
-    source = None
-    src = re.search(
-        r"\b(?:source(?:\s+is)?|source:|via|came in (?:from|via)|met (?:at|through))\s+"
-        r"(?:the\s+|a\s+)?([\w -]{2,40}?)(?=[,;.]|$)",
-        text,
-        I,
-    )
-    if src:
-        source = src[1].strip()
-        text = text[: src.start()] + text[src.end() :]
+    source, text = said_source(text)
     segments = [
         s.strip(" .")
         for s in re.split(r"\s*[,;\n]\s*|\s+-\s+|\s+\band\b\s+(?=[a-z ]*:)", text)
@@ -276,6 +269,7 @@ WHEN_ASIDE = re.compile(
 def status_request(u: Utterance, cmd: str) -> Intent | None:
     cmd = without_news_opening(cmd)  # "fyi hannah is qualified now": the same news
     cmd = WHEN_ASIDE.sub("", cmd).strip() or cmd  # "contacted as of today": the status
+    cmd, excluded = cut_exception(cmd)  # "… except luis": only a group leaves anyone out
     marked = then_mark(cmd, lambda head: _status_ref(u, head))
     if marked is not None:  # "freya signed!! mark her as a customer": her, as asked
         return make_intent("update_status", ref=marked[0], status=marked[1])
@@ -331,9 +325,13 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         if re.search(rf"\b{DEAL_WORDS}\b", ref_text, I):
             return None
         bulk = bool(re.match(r"^(?:all|every|everyone|everybody)\b", ref_text, I))
+        bulk = bulk or bool(_MY_GROUP.match(ref_text))  # "my acme leads that are still new"
         group = _bulk_group(m["ref"]) if bulk else None
         if group is not None:  # "mark all my new acme leads as contacted": every filter
+            group["excluded"] = excluded
             return make_intent("bulk_status", **group).but(mark_as=status, who=m["ref"])
+        if excluded:
+            return None  # "except" with no group to leave anyone out of
         if bulk:
             ref_text = re.sub(
                 r"^(?:all(?: of)?|every|everyone|everybody)\s+(?:the\s+)?(?:leads?\s+|"
@@ -346,6 +344,9 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         ref = by_company(lead_ref(ref_text))  # "the acme guy": a lead at Acme, asked which
         return make_intent("update_status", ref=ref, status=status, bulk=bulk or None)
     return _unknown_status(cmd, unknown)
+
+
+_MY_GROUP = re.compile(r"^(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:leads|contacts|prospects)\b", I)
 
 
 def _only_status(value: str) -> bool:

@@ -17,7 +17,7 @@ from coworker.llm.offline.text import Utterance
 def tag_request(u: Utterance, cmd: str) -> Intent | None:
     patterns = (
         (
-            r"^(?:tag|label|mark)\s+(?P<ref>.+?)\s+(?:as|with)\s+(?:a\s+|an\s+|"
+            r"^(?:tag|label|mark)\s+(?P<ref>.+?)\s+(?:as|with|w/?)\s+(?:a\s+|an\s+|"
             r"the\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|label))?$",
             False,
         ),

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.dates import Due, find_due, find_when, strip_due
+from coworker.llm.offline.dates import Due, When, find_due, find_when, strip_due
 from coworker.llm.offline.intents.common import (
     TASK_WORDS,
     TRAILER,
@@ -41,6 +41,10 @@ _SAID_AGAIN = re.compile(
     r"or rather|correction)\b[\s,;.:-]*",
     I,
 )
+# "not today tho, day after tmrw", "tmrw not today": one day refused, the other meant.
+_NOT_BEFORE = re.compile(r"\bnot\s+$", I)
+_THEN = re.compile(r"\s*(?:tho|though)?\s*[,;.:-]?\s*(?:but|rather|instead|make it)?\s*", I)
+_NOT_AFTER = re.compile(r"\s*,?\s*(?:and\s+)?not\s*", I)
 # A day gone by, which no task is due on ("call dana yday").
 _PAST = re.compile(r"\b(?:yesterday|yday|yest|last (?:night|week|wk))\b", I)
 
@@ -94,6 +98,20 @@ def task_lead(title: str) -> LeadRef | None:
     return None
 
 
+def _refused_day(text: str, dated: list[When]) -> Due | None:
+    """The day meant when the person names one they do not mean beside it; both are cut."""
+    if len(dated) < 2:
+        return None
+    first, last = dated[-2], dated[-1]
+    between = text[first.end : last.start]
+    negated = _NOT_BEFORE.search(text[: first.start])
+    if negated is not None and _THEN.fullmatch(between):
+        return Due(last.value, negated.start(), last.end, last.has_time)
+    if _NOT_AFTER.fullmatch(between):
+        return Due(first.value, first.start, last.end, first.has_time)
+    return None
+
+
 def task_slots(text: str, now: datetime) -> Slots:
     found = find_when(text, now)
     said = next((w for w in found if w.has_date), found[0] if found else None)
@@ -101,7 +119,10 @@ def task_slots(text: str, now: datetime) -> Slots:
     # a due date gone by is a slip, or a note of what was done
     unsure = said is not None and (not said.confident or said.value < now - timedelta(minutes=5))
     dated = [w for w in found if w.has_date] or found
-    if len(dated) >= 2 and _SAID_AGAIN.fullmatch(text[dated[-2].end : dated[-1].start]):
+    refused = _refused_day(text, dated)
+    if refused is not None:
+        due, unsure = refused, not all(w.confident for w in dated[-2:])
+    elif len(dated) >= 2 and _SAID_AGAIN.fullmatch(text[dated[-2].end : dated[-1].start]):
         # "thurs, no fri": the last one said, shown first; both cut from the title
         last = dated[-1]
         due, unsure = Due(last.value, dated[-2].start, last.end, last.has_time), True
@@ -112,7 +133,7 @@ def task_slots(text: str, now: datetime) -> Slots:
         title = re.sub(r"\s{2,}", " ", title.replace(past.group(0), " ")).strip()
     priority, title = priority_of(title)
     title = TRAILER.sub("", title)  # "..., thanks!": chatter, not the task
-    title = re.sub(r"^(?:to|that|about|of|:|-)\s+", "", title.strip(), flags=I)
+    title = re.sub(r"^(?:(?:for )?(?:me )?to|that|about|of|:|-)\s+", "", title.strip(), flags=I)
     title = (
         re.sub(r"^the\s+(?=\w)", "", title, flags=I)
         if re.match(r"^the\s+\S+\s+\S+", title, I)
@@ -287,7 +308,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m = _NOUN_FIRST.match(cmd) or _ON_LIST.match(cmd)
     if not m:
         m = re.match(
-            rf"^(?:create|add|make|set|new|put in|schedule|open|set up|log|give me|i need)\s+"
+            r"^(?:create|add|make|set|new|put in|schedule|open|set up|log|give me|"
+            r"(?:i )?need(?= an? | another ))\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"
             rf"urgent)[- ]?(?:priority)?\s+)?(?:{_KIND}\s+)?{TASK_WORDS}\b\s*(?P<sep>to|for|"

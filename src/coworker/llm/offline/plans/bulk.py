@@ -12,6 +12,7 @@ each ended. A status change over a group (`bulk_status`) finds its leads the sam
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -230,7 +231,28 @@ def group_leads(intent: Intent, verb: str, among: list[dict[str, Any]] | None = 
                 "it down (a company, a status) and ask again."
             ), words
         leads = tagged
+    for name in _names(intent.slots.get("excluded")):
+        left_out = [x for x in leads if _called(x, name)]
+        if not left_out:  # a name we can't match would be a lead changed against their word
+            return Reply(
+                f"You said to leave out “{name}”, but none of {_the(words)} is called that, so "
+                f"I haven't done anything. Which leads should I {verb}?"
+            ), words
+        leads = [x for x in leads if x not in left_out]
     return leads, words
+
+
+def _names(excluded: str | None) -> list[str]:
+    """ "luis and priya", "jane, tom": each name left out of a group."""
+    if not excluded:
+        return []
+    return [n for n in re.split(r"\s*(?:,|&|\+|/|\band\b|\bor\b)\s*", excluded, flags=re.I) if n]
+
+
+def _called(lead: dict[str, Any], name: str) -> bool:
+    """Every word said starts a word of the lead's name ("luis", "jane s", "Priya Shah")."""
+    words = str(lead.get("name") or "").lower().split()
+    return all(any(w.startswith(said) for w in words) for said in name.lower().split())
 
 
 def _narrowed(intent: Intent) -> bool:
