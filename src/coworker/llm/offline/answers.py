@@ -30,6 +30,8 @@ _YES = re.compile(
     r"uh huh|yes please)\b",
     re.I,
 )
+# A reply that turns the one option offered down, whatever else it names
+_DENIED = re.compile(r"^(?:no|nope|nah)\b|\b(?:wrong|not (?:that|him|her|them|this)|other one)\b")
 _ORDINAL_VALUES = {**NUMBER_WORDS, "last": -1, "latter": -1, "bottom": -1, "former": 1, "top": 1}
 
 
@@ -44,6 +46,8 @@ def match_answer(question: Question, message: str) -> Answer | None:
     low = text.lower().strip(" .!?")
     if len(options) == 1 and _YES.match(low):
         return options[0]
+    if len(options) == 1 and _DENIED.search(low):
+        return None  # "wrong noah, the one at brightline" to "did you mean Noah Walker?"
     ruled_out = negated_names(low)
     if ruled_out:
         return _not_these(question, low, ruled_out)

@@ -65,8 +65,9 @@ def _task_words(text: str) -> list[str]:
     ]
 
 
-def find_task(ctx: Ctx, phrase: str | None, *, purpose: str) -> Gen:
-    """One open task the words describe ("the Acme follow-up"), or stop and ask."""
+def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") -> Gen:
+    """One open task the words describe ("the Acme follow-up"), or stop and ask (`key`: the
+    question's, one per task when a request names several)."""
     if not phrase:
         if ctx.memory.task is not None:
             return ctx.memory.task
@@ -132,7 +133,7 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str) -> Gen:
     text = f"Several open tasks match “{phrase}”. Which one {purpose}?\n\n" + replies.numbered(
         [o.label for o in options]
     )
-    return choose(ctx, "task", text, options)
+    return choose(ctx, key, text, options)
 
 
 # --------------------------------------------------------------------------- deals

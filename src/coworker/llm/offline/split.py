@@ -4,8 +4,7 @@ A message is cut where a connector ("and", "then", ";", ", also") is followed by
 that opens a new request, but only before the first text the person dictates (after a
 colon or a quote everything is payload: "email her: hi, and thanks"). A task being
 described keeps its own "and" ("remind me to call Jane and send the deck" is one task).
-A pronoun in a later request ("tag him") means the lead the first request named, so it is
-replaced by that name before the request is read, as a person would read it.
+A pronoun in a later request ("tag him") is read as the lead the first request named.
 """
 
 from __future__ import annotations
@@ -90,8 +89,9 @@ def split_requests(text: str) -> list[str]:
         text = _RESTATED_END.sub("", text)
     if forwarded_note(text):  # "heres what ethan sent me, add it as a note: '...'": one note
         return [text]
-    if _intent_of(text).kind == "undo":  # "hold on they havent signed. put it back": one
-        return [text]
+    read = _intent_of(text)  # "hold on they havent signed. put it back": one undo; "make it
+    if read.kind == "undo" or (read.kind == "correct_value" and "name" in read.slots):
+        return [text]  # 15k and call it X": one deal's two values, together
     if said_then(text) is not None:  # "initech pilot signed! mark it won": one deal's news
         return [text]
     if logged_statement(text) and _intent_of(text).kind == "add_note":  # "X not keen. log it"

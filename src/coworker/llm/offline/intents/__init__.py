@@ -25,6 +25,7 @@ from coworker.llm.offline.intents.daily import daily_request
 from coworker.llm.offline.intents.deal_opening import create_deal_request
 from coworker.llm.offline.intents.deals import deal_date_request, update_deal_request
 from coworker.llm.offline.intents.enrolling import enroll_request
+from coworker.llm.offline.intents.fixing import fix_request, words_fix_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
     details_with_request,
@@ -172,6 +173,7 @@ READERS: tuple[Reader, ...] = (
     lambda r: daily_request(r.text),
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: correction_request(r.text, r.now, r.utterance.text),
+    lambda r: fix_request(r.text, r.now, r.utterance.text),  # "not tmrw, the day after"
     lambda r: overview_request(r.text),
     _said(unsupported_verb_request),
     _said(place_call_request),  # "dial marcus for me rn": before "right now" reads as a due date
@@ -210,6 +212,7 @@ READERS: tuple[Reader, ...] = (
     _said(leads_request),
     _said(dial_request),
     lambda r: text_fix_request(r.text),  # "make it SVP of Sales": only what nothing else reads
+    lambda r: words_fix_request(r.text),  # "typo, 14 seats not 40": a word of the title
     _said(bare_name_request),
 )
 

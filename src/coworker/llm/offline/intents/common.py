@@ -86,6 +86,7 @@ class Slots(TypedDict, total=False):
     outcome: str | None
     # tasks and time
     phrase: str | None  # the task as described ("the one about pricing")
+    phrases: tuple[str, ...] | None  # several tasks, each described ("the X and the Y")
     due: str | None
     due_unsure: bool | None
     priority: str | None

@@ -6,81 +6,17 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts
 from coworker.llm.offline.dates import find_when, iso
 from coworker.llm.offline.intents.common import I, Intent, Slots, make_intent
-from coworker.llm.offline.intents.notes import CALL_REPORT
+from coworker.llm.offline.intents.oops import CLAUSE as _CLAUSE
+from coworker.llm.offline.intents.oops import OOPS as _OOPS
+from coworker.llm.offline.intents.oops import REQUEST_VERB as _REQUEST_VERB
+from coworker.llm.offline.intents.taking_back import take_back as _take_back
 from coworker.llm.offline.phones import find_phones
-from coworker.llm.offline.vocab import COMMON_WORDS
-
-# What people say around an undo: "oops", "nvm", "wrong one", "that's wrong".
-_OOPS = (
-    r"(?:(?:oops|whoops|sorry|sry|typo|no|nope|wait|actually|my bad|nvm|never ?mind|ugh|hmm|"
-    r"argh|shoot|crap|damn|ah|oh|that'?s wrong|thats wrong|that was wrong|my mistake|not that one|"
-    r"scratch that|wrong (?:one|lead|task|deal|person|guy|record))[,!.]*\s+)"
-)
-_UNDO_VERB = (
-    r"(?:please\s+|pls\s+|(?:can|could) (?:you|u)\s+)?"
-    r"(?:undo|revert|reverse|take back|roll back|change (?:it|that) back|"
-    r"(?:put|set) (?:it|that) back(?:\s+(?:how|the way)\s+it\s+was)?)"
-    r"(?:\s+(?:that|this|it|the last (?:one|change)|what you (?:just )?did|the change|"
-    r"my last change|(?:the|that|his|her|their|its) (?P<field>status|stage|value|amount|price|"
-    r"due(?: date)?|time|close(?: date)?|closing date|title|company|phone|email|priority)"
-    r"(?: (?:change|update|bit|part))?))?(?:\s*,?\s*(?:please|pls|thx|thanks))?"
-)
-# "undo the status change": only that field of the change is put back (the API's names)
-_FIELDS = {"amount": "value", "price": "value", "due": "due_date", "due date": "due_date"}
-_FIELDS |= {"time": "due_date", "close": "expected_close_date"}
-_FIELDS |= {"close date": "expected_close_date", "closing date": "expected_close_date"}
-UNDO = re.compile(rf"^{_OOPS}*{_UNDO_VERB}$", I)
-# "put luis back", "set luis back to new", "undo noah", "revert priya pls": the change to take
-# back, named; it may be one lead of several changed together ("mark priya and luis ...").
-# A status said with it after an "oops" ("oops only luis - put priya back to new") is checked
-# against what the record was before; said alone, it is a status change like any other.
-_WHO = r"[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?"
-_PUT_BACK = re.compile(
-    rf"^{_OOPS}*(?:please\s+|pls\s+)?(?:(?:put|set|change|move|switch|flip)\s+(?P<who>{_WHO})"
-    r"\s+back(?:\s+to\s+(?P<to>[a-z]+(?:\s+[a-z]+)?))?(?:\s+(?:how|the way)\s+(?:it|he|she|"
-    rf"they)\s+(?:was|were))?|(?:undo|revert|reverse|roll back)\s+(?P<who2>{_WHO})(?:'s)?"
-    r"(?:\s+(?:one|change|status))?)(?:\s+(?:please|pls|thx|thanks))?$",
-    I,
-)
-_PRONOUN = re.compile(r"^(?:her|him|them|it|that|this)$", I)
-# "no wait, he's still new": the status the record had before the change, said back
-_STILL = re.compile(
-    rf"^{_OOPS}*(?:he|she|they|it|(?P<who>{_WHO}))(?:'?s|'re|\s+is|\s+are)\s+still\s+"
-    r"(?P<to>[a-z]+(?:\s+[a-z]+)?)$",
-    I,
-)
-# "no don't do that", "scratch that", "actually leave it": said right after a change, it
-# takes it back; said to a question, nothing was done and nothing is
-SOFT = re.compile(
-    rf"^{_OOPS}*(?:no\s+)?(?:(?:please\s+)?(?:don'?t|do not) do (?:that|it)|scratch that|"
-    r"(?:just\s+)?leave it(?:\s+(?:as it was|alone|be))?|nvm|never ?mind|forget (?:it|that)|"
-    r"cancel (?:that|it))$",
-    I,
-)
-_MEANT = re.compile(
-    rf"^{_OOPS}*(?:i meant|i mean|meant|it was|it'?s|should (?:be|have been)|supposed to be|"
-    r"it should be)\s+(?P<meant>.+)$",
-    I,
-)
-# "no not tom, luis": the change was made on the wrong one
-_NOT_THIS = re.compile(
-    r"^(?:(?:no|nope|sorry|oops|wait)[,!.]*\s+)*not\s+(?P<wrong>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)$",
-    I,
-)
-_REQUEST_VERB = re.compile(
-    r"^(?:please\s+|pls\s+)?(?:mark|set|move|email|e-mail|text|sms|add|create|remind|tag|"
-    r"untag|log|update|change|delete|remove|send|schedule|call|enroll|book|put|make|bump|push|"
-    r"complete|close|open|show|find|list)\b",
-    I,
-)
-_CLAUSE = re.compile(r"\s*(?:[.;!?]+\s+|,\s*|\s+-+\s+)")
-
 
 # "sorry meant qualified", "wait no, closed won", "its closed WON": the status or stage of
 # the last change, corrected (which of the two, the plan reads from that change)
@@ -126,100 +62,6 @@ def _rejoin(text: str, keep: int) -> str:
     """`text` up to the end of its `keep`-th clause, its own separators kept."""
     cuts = list(_CLAUSE.finditer(text))
     return text[: cuts[keep - 1].start()] if keep - 1 < len(cuts) else text
-
-
-def _named(words: str) -> bool:
-    """Could these words be someone's name ("tom", "maya schmidt"), not "yet" or "sent yet"?"""
-    return not any(w in COMMON_WORDS or w in _NOT_NAMES for w in words.lower().split())
-
-
-_NOT_NAMES = frozenset("yet now sent done signed ready sure really quite so that this it".split())
-
-
-def _take_back(text: str, said: str = "") -> Intent | None:
-    """An undo said with its reasons around it: "hold on they havent signed. put it back",
-    "undo that, wrong deal", "no not tom, luis. tom hasnt picked up". Every clause but the
-    undo, the name meant and the wrong one must be a reason, not another request.
-    `said`: the person's own words, their "sorry"/"wait" kept."""
-    clauses = [c for c in _CLAUSE.split(text.strip().rstrip("?!. ")) if c]
-    oops = bool(re.match(rf"^\W*{_OOPS}", (said or text) + " ", I))
-    slots = Slots()
-    rest: list[str] = []
-    for clause in clauses:
-        if "how" not in slots and (undo := UNDO.match(clause)):
-            slots["how"] = "undo"
-            if undo["field"]:
-                field = undo["field"].lower()
-                slots["field"] = _FIELDS.get(field, field)
-        elif "back_to" not in slots and (still := _STILL.match(clause)):
-            # "he's still new": what he was, said back; as the request itself only after
-            # an "oops"/"wait" ("he's still new?" asks, and is answered)
-            if not vocab.status_in(still["to"]) or (still["who"] and not _named(still["who"])):
-                rest.append(clause)
-                continue
-            slots["back_to"] = vocab.status_in(still["to"])
-            if still["who"]:
-                slots.setdefault("wrong", still["who"])
-        elif "how" not in slots and SOFT.match(clause):
-            slots["how"] = "soft"
-        elif "how" not in slots and (named := _PUT_BACK.match(clause)):
-            who = re.sub(
-                r"(?:'s|\s+(?:please|pls|plz|thx|thanks))$", "", named["who"] or named["who2"]
-            )
-            if _PRONOUN.match(who):  # "not amelia, put her back": the one named
-                slots["how"] = "undo"
-                slots.setdefault("wrong", who)
-            elif _named(who):
-                slots["how"], slots["wrong"] = "undo", who
-            else:
-                rest.append(clause)
-                continue
-            if named["to"] and vocab.status_in(named["to"]):
-                slots["back_to"] = vocab.status_in(named["to"])
-        elif (
-            not slots and not rest and (wrong := _NOT_THIS.match(clause)) and _named(wrong["wrong"])
-        ):
-            slots["wrong"] = wrong["wrong"]  # "no not tom, ...": only as the first words
-        elif "meant" not in slots and (meant := _MEANT.match(clause)):
-            slots["meant"] = meant["meant"]
-            other = re.fullmatch(r"(?P<who>.+?),?\s+not\s+(?P<wrong>.+)", meant["meant"], I)
-            if other and "wrong" not in slots and _named(other["wrong"]):
-                slots["meant"], slots["wrong"] = other["who"], other["wrong"]  # "luis not priya"
-        else:
-            rest.append(clause)
-    follows = clauses[1] if len(clauses) > 1 else ""
-    if "how" not in slots and "wrong" in slots and rest and rest[0] == follows:
-        if len(follows.split()) <= 3 and _named(follows):
-            slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
-    if "how" not in slots and _someone(slots.get("meant")) and not _FIELD_FIX.search(text):
-        if re.search(r"\bmeant?\b", text, I):  # not "sorry should be Operations Manager"
-            slots["how"] = "undo"  # "sorry i meant luis (not priya)": the same, on luis
-    if "how" not in slots and "back_to" in slots and oops and len(clauses) <= 2:
-        if not (said or text).rstrip().endswith("?"):
-            slots["how"] = "undo"  # "no wait, he's still new" (not "wait, he's still new?")
-    if "how" not in slots or any(_REQUEST_VERB.match(c) or CALL_REPORT.match(c) for c in rest):
-        return None  # another request, or a call report, is not a reason for an undo
-    if "back_to" in slots and len(clauses) == 1 and not oops:
-        return None  # "put jane back to new" alone is a status to set, said in full
-    if slots["how"] == "soft" and ("meant" in slots or "wrong" in slots):
-        slots["how"] = "undo"
-    soft = slots.pop("how") == "soft"
-    return make_intent("undo", **slots).but(soft=soft or None)
-
-
-# "typo in amelia's last name, it's okafur": a field of a record fixed, not a change taken back
-_FIELD_FIX = re.compile(r"\b(?:(?:first|last|sur)\s*name|name|spell\w*|title|email|phone)\b", I)
-
-
-def _someone(words: str | None) -> bool:
-    """Could "i meant <words>" name a record ("luis", "the bluth one"), not a value
-    ("qualified", "15k", "friday", "3pm")?"""
-    if not words or len(words.split()) > 4 or re.search(r"\d|@", words):
-        return False
-    bare = re.sub(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", "", words.strip(), flags=I)
-    if vocab.status_in(bare) or vocab.stage_in(bare) or find_when(bare, datetime.now(UTC)):
-        return False
-    return bool(bare) and _named(bare)
 
 
 # "actually reopen that task" right after it was marked done: taking that back, and only that.

@@ -28,6 +28,9 @@ _DID = re.compile(
     I,
 )
 
+# Two tasks, each with its own "the": "the initech proposal and the ingrid ward case study"
+_TWO = re.compile(r"^the\s+(?P<a>.+?)\s*(?:,\s*|\s+)(?:and|&|\+|n)\s+the\s+(?P<b>.+)$", I)
+
 
 def complete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
@@ -71,6 +74,11 @@ def _completed(cmd: str) -> Intent | None:
                 r"\b(?:call|chat|talk|conversation|meeting)\s+with\b", x, I
             ) and vocab.outcome_in(x.lower()):
                 return None
+            both = _TWO.match(x)
+            if both:  # "the bluth proposal and the mateo case study": two tasks, each named
+                parts = tuple(clean_task_phrase(p) for p in (both["a"], both["b"]))
+                if all(len(p) > 2 for p in parts):
+                    return make_intent("complete_task", phrase=parts[0], phrases=parts)
             phrase = clean_task_phrase(x)
             pronoun = phrase.lower() in ("", "it", "that", "this", "same", "last", "that one")
             return make_intent("complete_task", phrase=None if pronoun else phrase)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
+from datetime import timedelta
 
 from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.conversation import Result
@@ -16,6 +17,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
 from coworker.llm.offline.intents.corrections import moved_due
 from coworker.llm.offline.memory import LastWrite, Memory
+from coworker.llm.offline.plans import fixes
 from coworker.llm.offline.plans.redoing import (
     ID_KEYS,
     LABELS,
@@ -112,7 +114,12 @@ def undo(ctx: Ctx) -> Plan:
             said.append(again)
         else:
             plans.append(again)
-    results = yield from write_all(ctx, [plan for plan, _ in plans])
+    if meant and len(plans) == 2 and all(plan.confident for plan, _ in plans):
+        # one change moved from the wrong record to the one meant, right after it: both at
+        # once (either one unsure, both are shown and asked together below)
+        results = [(yield from write(ctx, plans[0][0])), (yield from write(ctx, plans[1][0]))]
+    else:
+        results = yield from write_all(ctx, [plan for plan, _ in plans])
     done = [
         replies.failure(result) if result.is_error else _done(plan, name)
         for (plan, name), result in zip(plans, results, strict=False)
@@ -223,7 +230,9 @@ def _put_back(
         if before is None:
             return f"I don't know what the {field} was before, so I left it as it is."
         values.append(
-            Written(field, before, _LABELS.get(field, field), replies_value(before), "crm", sure)
+            Written(
+                field, before, _LABELS.get(field, field), shown_value(before, field), "crm", sure
+            )
         )
     name = _name(last)
     return WritePlan(last.tool, {key: last.input[key]}, tuple(values), f"Put back **{name}**"), name
@@ -243,6 +252,10 @@ def correct_value(ctx: Ctx) -> Plan:
     deal = ctx.memory.deal
     if ctx.intent.slots.get("word"):
         return (yield from _correct_word(ctx, last, str(ctx.intent.slots.get("word"))))
+    if ctx.intent.slots.get("words"):  # "typo, 14 seats not 40"
+        return (yield from fixes.correct_words(ctx))
+    if ctx.intent.slots.get("name"):  # "make it 15k and call it X"
+        return (yield from fixes.correct_value_and_name(ctx))
     for kind in ("phone", "text"):
         if ctx.intent.slots.get(kind):
             return (
@@ -308,6 +321,9 @@ def correct_time(ctx: Ctx) -> Plan:
     sure = just_written and ctx.intent.slots.get("sure") is not False
     sure = sure and ctx.memory.since_change == 0
     moved = moved_due(iso(due.astimezone(ctx.clock.zone)), ctx.intent)
+    shift = ctx.intent.slots.get("shift_days")
+    if shift:  # "actually a day later": from the due just written
+        moved = iso(due.astimezone(ctx.clock.zone) + timedelta(days=shift))
     shown = replies.when(moved, ctx.clock)
     raw = str(ctx.intent.slots.get("time_raw") or "")
     written = Written("due_date", moved, "due", shown, confident=sure, raw=raw)

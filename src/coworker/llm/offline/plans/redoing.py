@@ -8,6 +8,7 @@ in its title), at once right after it; anything else is shown and asked first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Generator
 
@@ -29,7 +30,11 @@ LABELS = {"completed": "mark", "due_date": "due"}
 _MEANT_NOISE = re.compile(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", re.I)
 
 
-def shown_value(value: object) -> str:
+def shown_value(value: object, field: str = "") -> str:
+    """A value as the person reads it: "done", "Tue 8 Dec 09:00", not the API's form."""
+    moment = replies.parse_time(value) if field == "due_date" else None
+    if moment is not None:
+        return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
     if value is True:
         return "done"
     if value is False:
@@ -46,19 +51,35 @@ def redo(
         return f"I didn't make it for “{meant}”: tell me the request for them in full."
     key = ID_KEYS[last.tool]
     words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
+    one_at = re.fullmatch(r"one at (?P<at>.+)", words, re.I)
+    if one_at and last.tool == "update_lead":  # "wrong hannah, the one at maple grove"
+        first = str(last.before.get("name") or "").split()[:1]
+        words = " at ".join([*first, one_at["at"]])
+    elif one_at:
+        words = one_at["at"]
+    wrong = str(ctx.intent.slots.get("wrong") or "")
+    if last.tool == "update_lead" and wrong and re.search(r"\bone$", meant.strip(), re.I):
+        if wrong.lower() not in words.lower():  # "not that noah, the greenfield one"
+            words = f"{wrong} at {words}"
     if last.tool == "update_task":
         record = yield from find_task(ctx, words, purpose="did you mean")
         name = str(record.get("title") or "the task")
     elif last.tool == "update_lead":
-        record = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
+        # only the words of the one meant: "not that noah, the greenfield one" rules out the
+        # lead changed (checked below), not every Noah
+        alone = dataclasses.replace(ctx, message=words)
+        record = yield from find_lead(alone, lead_ref(words), purpose="did you mean")
         name = str(record.get("name") or "the lead")
     else:
         record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
         name = str(record.get("name") or "the deal")
     if str(record.get("id")) == str(last.input[key]):
         return f"“{meant}” is the one I'm putting back, so I changed nothing else."
+    # Right after the change, the same change on the one the person named is done at once
+    # ("undo that, wrong lead. i meant priya"); once the conversation moved on, asked first.
+    sure = ctx.memory.since_change == 0
     values = tuple(
-        Written(f, v, LABELS.get(f, f), shown_value(v), confident=False)
+        Written(f, v, LABELS.get(f, f), shown_value(v, f), confident=sure)
         for f, v in last.input.items()
         if f != key
     )

@@ -235,13 +235,26 @@ def list_tasks(ctx: Ctx) -> Plan:
 
 
 def complete_task(ctx: Ctx) -> Plan:
-    task = yield from find_task(ctx, ctx.intent.slots.get("phrase"), purpose="should I mark done")
-    done = Written("completed", True, "mark", "done", "default")
-    plan = WritePlan("update_task", {"task_id": task["id"]}, (done,), f"**{task.get('title')}**")
-    result: Result = yield from write(ctx, plan)
-    if result.is_error:
-        return Reply(replies.failure(result))
-    return Reply(f"Marked **{task.get('title')}** as done. ✓")
+    """One task done, or each of several named ("the X and the Y"): every one is found
+    before any is marked, so a second not found leaves the first as it was."""
+    phrases = ctx.intent.slots.get("phrases") or (ctx.intent.slots.get("phrase"),)
+    found = []
+    for index, phrase in enumerate(phrases):
+        key = "task" if index == 0 else f"task:{index}"
+        found.append((yield from find_task(ctx, phrase, purpose="should I mark done", key=key)))
+    if len({str(task["id"]) for task in found}) < len(found):
+        return Reply(
+            "Those words found the same task twice, so I marked nothing done. Name each task "
+            "with a few words of its title."
+        )
+    said = []
+    for task in found:
+        done = Written("completed", True, "mark", "done", "default")
+        title = f"**{task.get('title')}**"
+        plan = WritePlan("update_task", {"task_id": task["id"]}, (done,), title)
+        result: Result = yield from write(ctx, plan)
+        said.append(replies.failure(result) if result.is_error else f"Marked {title} as done. ✓")
+    return Reply("\n\n".join(said))
 
 
 def _task_at(ctx: Ctx, hour: int, minute: int) -> Gen:

@@ -1,0 +1,33 @@
+"""What people say around a correction of the coworker's last change ("oops", "wait no",
+"wrong lead"), shared by the readers of undos (`taking_back`) and of corrected values
+(`corrections`, `fixing`): one vocabulary, so an "ugh, wrong one" reads alike in all of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coworker.llm.offline.intents.common import I
+from coworker.llm.offline.vocab import COMMON_WORDS
+
+# What people say around an undo: "oops", "nvm", "wrong one", "that's wrong".
+OOPS = (
+    r"(?:(?:oops|whoops|sorry|sry|typo|no|nope|wait|actually|my bad|nvm|never ?mind|ugh|hmm|"
+    r"argh|shoot|crap|damn|ah|oh|that'?s wrong|thats wrong|that was wrong|my mistake|not that one|"
+    r"scratch that|wrong (?:one|lead|task|deal|person|guy|record))[,!.]*\s+)"
+)
+REQUEST_VERB = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:mark|set|move|email|e-mail|text|sms|add|create|remind|tag|"
+    r"untag|log|update|change|delete|remove|send|schedule|call|enroll|book|put|make|bump|push|"
+    r"complete|close|open|show|find|list)\b",
+    I,
+)
+CLAUSE = re.compile(r"\s*(?:[.;!?]+\s+|,\s*|\s+-+\s+)")
+
+
+def named(words: str) -> bool:
+    """Could these words be someone's name ("tom", "maya schmidt"), not "yet" or "sent yet"?"""
+    return not any(w in COMMON_WORDS or w in NOT_NAMES for w in words.lower().split())
+
+
+NOT_NAMES = frozenset("yet now sent done signed ready sure really quite so that this it".split())
