@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coworker.llm.offline.conversation import Episode, Result
+from coworker.llm.offline.listed import Listed, listed_in
 from coworker.llm.offline.names import relevant
 from coworker.llm.offline.slots import lead_ref
 
@@ -51,6 +52,8 @@ class Memory:
     deal: dict[str, Any] | None = None
     task: dict[str, Any] | None = None
     shown: list[dict[str, Any]] = field(default_factory=list)  # the last list of leads shown
+    # the leads, tasks and deals the last reply that showed any showed ("the one at wonka")
+    listed: Listed = field(default_factory=Listed)
     deleted: set[str] = field(default_factory=set)
     last_write: LastWrite | None = None  # the coworker's last change, for "undo that"
     # every change made for the latest message that made any ("mark tom and luis as
@@ -204,6 +207,12 @@ def remember(history: list[Episode]) -> Memory:
                 # showed, when it showed one ("the initech annual license deal"), else none
                 named = [d for d in listed.values() if _shows(episode.final_text, d)]
                 memory.deal = named[0] if len(named) == 1 else None
+        shown = listed_in(episode)
+        if not shown.empty:
+            memory.listed = shown
+            if len(shown.deals) == 1 and not shown.leads[1:]:
+                # "your biggest open deal is Brightline Dental ...": "it" is that deal
+                memory.deal = shown.deals[0]
         if memory.last_write is not before:
             memory.since_change = 0
         memory.end_message()

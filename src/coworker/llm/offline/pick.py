@@ -11,6 +11,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Option, Reply, Stop, many, one
 from coworker.llm.offline.lead_search import Gen, Record
+from coworker.llm.offline.listed import tasks_fitting
 from coworker.llm.offline.names import (
     is_company_match,
     name_key,
@@ -88,6 +89,9 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") 
             leads[str(lead["id"])] = lead
     if not tasks:
         raise Stop(Reply("You have no open tasks, so there's nothing to match “" + phrase + "”."))
+    pointed = _listed_task(ctx, phrase, tasks, leads, purpose)
+    if pointed is not None:
+        return pointed
     wanted = _task_words(phrase)
     scored: list[tuple[float, Record]] = []
     for task in tasks:
@@ -116,6 +120,9 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") 
     scored.sort(
         key=lambda pair: (-pair[0], str(pair[1].get("due_date") or "9"), str(pair[1].get("title")))
     )
+    fitting = tasks_fitting(tasks, phrase, leads)
+    if len(fitting) == 1 and (not scored or scored[0][0] < 0.5):
+        return fitting[0]  # "the dup leads cleanup": every word in one title, shortened
     if not scored or scored[0][0] < 0.5:
         raise Stop(
             Reply(
@@ -127,6 +134,8 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") 
     close = [task for score, task in scored if score >= best - 0.01]
     if len(close) == 1:
         return close[0]
+    if len(fitting) == 1 and fitting[0] in close:
+        return fitting[0]
     options = [
         Option(str(t["id"]), replies.task_label(t, ctx.clock), t) for t in close[:MAX_OPTIONS]
     ]
@@ -134,6 +143,25 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") 
         [o.label for o in options]
     )
     return choose(ctx, key, text, options)
+
+
+def _listed_task(
+    ctx: Ctx, phrase: str, tasks: list[Record], leads: dict[str, Record], purpose: str
+) -> Record | None:
+    """ "the jane one is done" after "what's due today": the open task of that list the words
+    fit; asked among them when several do. None when none does (all open tasks are scored)."""
+    still_open = {str(t.get("id")) for t in tasks}
+    shown = [t for t in ctx.memory.listed.tasks if str(t.get("id")) in still_open]
+    fitting = tasks_fitting(shown, phrase, leads)
+    if len(fitting) == 1:
+        return next(t for t in tasks if t.get("id") == fitting[0].get("id"))
+    if not fitting:
+        return None
+    options = [
+        Option(str(t["id"]), replies.task_label(t, ctx.clock), t) for t in fitting[:MAX_OPTIONS]
+    ]
+    text = f"{len(fitting)} of the tasks I just showed fit “{phrase}”. Which one {purpose}?\n\n"
+    return choose(ctx, "task", text + replies.numbered([o.label for o in options]), options)
 
 
 # --------------------------------------------------------------------------- deals

@@ -153,6 +153,10 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
             return shown[index]
         text = ask_text(ctx, key + ":name", _which(None, ruled_out))
         ref = ref_from_answer(text)
+    if ref.listed:
+        pointed = _pointed(ctx, ref, key, purpose, ruled_out)
+        if pointed is not None:
+            return pointed
     titled = by_title(memory.shown, ref.text) if memory.shown and ref.text else []
     if len(titled) == 1 and not is_ruled_out(titled[0], ruled_out):
         return titled[0]  # "email their procurement manager" after "anyone at acme?"
@@ -224,6 +228,28 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
     )
     if more > 0:
         text += f"\n\n(and {more} more; tell me the full name if it's not one of these)"
+    return choose(ctx, key, text, options)
+
+
+def _pointed(
+    ctx: Ctx, ref: LeadRef, key: str, purpose: str, ruled_out: list[list[str]]
+) -> Record | None:
+    """ "the one at wonka" after a list: the listed lead the words fit; asked among them
+    when several fit. None when none does (the CRM is searched for the words then)."""
+    from coworker.llm.offline.listed import leads_fitting
+
+    shown = ctx.memory.listed.leads or ctx.memory.shown
+    fitting = [lead for lead in leads_fitting(shown, ref.text) if not is_ruled_out(lead, ruled_out)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting:
+        return None
+    options = [lead_option(lead) for lead in fitting[:MAX_OPTIONS]]
+    text = (
+        f"{len(fitting)} of the leads I just showed fit “{ref.text}”. "
+        f"Which one{(' ' + purpose) if purpose else ''}?\n\n"
+        + replies.numbered([o.label for o in options])
+    )
     return choose(ctx, key, text, options)
 
 

@@ -56,6 +56,9 @@ class LeadRef:
     pronoun: bool = False  # "her", "that lead": the lead in context
     ordinal: int | None = None  # "the second one": from the last list shown (1-based, -1 last)
     company: str | None = None  # "Chris at Initech": narrows a name
+    # "the one at wonka", "the bluth one": `text` picks one of the records the last reply
+    # showed (`listed.py`), before the CRM is searched for it
+    listed: bool = False
 
     @property
     def empty(self) -> bool:
@@ -91,6 +94,9 @@ def lead_ref(span: str) -> LeadRef:
     low = text.lower()
     if not text or len(low) < 2 or low in _NOT_A_LEAD:
         return LeadRef()  # "log that i left a vm ...": "i" is the person, never a lead
+    pointed = _pointer(span)
+    if pointed is not None:
+        return pointed
     if _PRONOUN_REF.match(low):
         return LeadRef(pronoun=True)
     ordinal = _ORDINAL_REF.match(low)
@@ -109,6 +115,17 @@ def lead_ref(span: str) -> LeadRef:
     if m:
         return LeadRef(m[1].strip(), company=m[2].strip())
     return LeadRef(text)
+
+
+def _pointer(span: str) -> LeadRef | None:
+    """ "the one at wonka", "the bluth one": the whole span points into the last list."""
+    from coworker.llm.offline.listed import pointer
+
+    text = re.sub(r"^(?:to|for|on|with|about|at)\s+", "", span.strip().strip(" ,.;:!?"), flags=re.I)
+    found = pointer(text if text.lower().startswith("the ") else "the " + text)
+    if found is None or len(found.said) < len(text) - 1:
+        return None
+    return LeadRef(found.key, listed=True)
 
 
 def without_possessive(text: str) -> str | None:

@@ -123,6 +123,12 @@ _SAID_THEN = re.compile(
 )
 # A question about a deal, never a change of it: "is the bluth deal dead?", "should i mark
 # the bluewater deal lost?", "did the initech pilot sign?".
+# "whats the total $ of my deals sitting in negotiation": a sum asked, with no change said
+_HOW_MUCH = re.compile(
+    r"^(?:what'?s|whats|wats|what is|how much|how many)\b"
+    r"(?!.*\b(?:move|set|change|bump|update|push|mark|make|raise|lower|drop)\b)",
+    I,
+)
 _ASKS = re.compile(
     r"^(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|did|didn'?t|does|doesn'?t|has|hasn'?t|"
     r"have|haven'?t|should|shall|will|would|could|do (?:i|we|they))\b",
@@ -218,7 +224,7 @@ def _amount_alone(cmd: str) -> Intent | None:
 
 
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    if _ASKS.match(cmd.strip()):
+    if _ASKS.match(cmd.strip()) or _HOW_MUCH.match(cmd.strip()):
         return None  # "is the bluth deal dead?": asked, answered by showing it
     moved_close = close_move_request(cmd, now) or _amount_alone(cmd) or said_then(cmd)
     if moved_close is not None:

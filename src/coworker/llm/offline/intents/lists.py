@@ -106,8 +106,8 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     )
     if m:
         who = re.sub(
-            r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what are|what'?s|whats|what is|"
-            r"tell|are|all)\s+)*(?:me\s+)?(?:all\s+)?(?:of\s+)?",
+            r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what(?:'?s| are| is)|how much"
+            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all)\s+)*(?:me\s+|all\s+|of\s+)*",
             "",
             m["r"].strip(),
             flags=I,
@@ -334,7 +334,7 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             True
             if ref.empty
             and (
-                re.search(r"\b(?:my|mine|i own|i have)\b", low)
+                re.search(r"\b(?:my|mine|i own|i have|i(?:'ve| have)? got)\b", low)
                 or (closed and re.search(r"\bi\b", closed.group(0), I))
             )
             else None

@@ -201,7 +201,7 @@ def _email(cmd: str) -> Intent | None:
         r"(?:an?\s+)?(?:quick\s+|short\s+|brief\s+|follow up\s+)?(?:email|mail|e-mail)\b"
         r"(?:\s+(?:over\s+|across\s+)?to\b)?|(?:email|mail)(?:\s+to\b)?(?=\s)|"
         r"(?:send|shoot|drop|fire off)\s+(?:an?\s+)?(?:quick\s+|short\s+)?note\s+to\b|"
-        r"(?:write|reply|respond)\s+(?:back\s+)?to\b)"
+        r"(?:write|reply|respond)\s+(?:back\s+)?to\b|send(?=\s+(?:her|him|them)\s*:))"
         r"\s*(?P<rest>.*)$",
         cmd,
         I | re.S,

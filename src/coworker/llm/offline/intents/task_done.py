@@ -32,9 +32,25 @@ _DID = re.compile(
 _TWO = re.compile(r"^the\s+(?P<a>.+?)\s*(?:,\s*|\s+)(?:and|&|\+|n)\s+the\s+(?P<b>.+)$", I)
 
 
+# "ok the jane one is done already", "X is done, did it first thing": a word of assent
+# before, and when or how it was done after, are not part of which task.
+_LEAD_IN = re.compile(r"^(?:ok(?:ay)?|k|so|alright|right|cool|great|yep|yeah)\b[\s,.!-]*", I)
+_TAIL = re.compile(
+    r"(?:\s+(?:already|now|too|as well|btw|fyi|earlier|today|this morning))+\s*[.!]*$|"
+    r"\s*[,;.-]+\s*(?:(?:i|we)\s+)?(?:did|finished|wrapped|knocked|sent|handled|got)\s+"
+    r"(?:it|that|this)\b[^,;]*$",
+    I,
+)
+
+
 def complete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
         return None
+    trimmed = _TAIL.sub("", _LEAD_IN.sub("", cmd.strip())).strip()
+    if trimmed != cmd.strip() and re.search(
+        r"\b(?:done|finished|complete|completed)\s*$", trimmed, I
+    ):
+        cmd = trimmed
     again = _SAID_AGAIN.search(cmd)
     if again and again.start() > 0 and "?" not in cmd[: again.start()]:
         said = cmd[: again.start()].strip()

@@ -72,6 +72,11 @@ def someone_at(title: str) -> re.Match[str] | None:
 
 def task_lead(title: str) -> LeadRef | None:
     """The lead a task title mentions ("Call Jane", "Send proposal to Initech"), if any."""
+    from coworker.llm.offline.listed import pointer
+
+    pointed = pointer(title)  # "call the one at wonka": a lead the last reply showed
+    if pointed is not None:
+        return LeadRef(pointed.key, listed=True)
     someone = _SOMEONE_AT.search(title)
     if someone is not None:  # never an unlinked task: the company's lead, or the question
         return lead_ref(someone["co"])

@@ -7,6 +7,7 @@ in `deal_edits`, which reuses the lead-and-deal-name reading here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
@@ -116,12 +117,26 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         what = f"your {what}"
     if not deals:
         return Reply(f"No {what}{who}.")
+    extreme = _EXTREME.search(ctx.utterance.raw)
+    if extreme is not None and len(deals) > 1:
+        # "whats my biggest open deal": the one deal, so that "move it to ..." is that one
+        small = extreme[0].lower().startswith(("small", "tini", "low"))
+        pick = (min if small else max)(deals, key=lambda d: float(d.get("value") or 0))
+        line = deal_lines([pick], ctx)[0]
+        return Reply(f"The {extreme[0].lower()} of {what}{who} ({len(deals)}): {line}.")
     heading = f"{what[0].upper() + what[1:]}{who}: {len(deals)}, worth {_total(deals)}."
     lines = deal_lines(deals, ctx)
     text = heading + "\n\n" + replies.bullets(lines)
     if len(deals) > len(lines):
         text += f"\n\n…and {len(deals) - len(lines)} more."
     return Reply(text)
+
+
+_EXTREME = re.compile(
+    r"\b(?:biggest|largest|highest|most valuable|smallest|tiniest|lowest)\b"
+    r"(?!\s+(?:\d|few|three|five|ten|(?:open\s+)?(?:deals|opps|opportunities|ones)))",
+    re.I,
+)
 
 
 def _is_the_person(ctx: Ctx, name: str) -> bool:

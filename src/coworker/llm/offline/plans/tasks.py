@@ -12,6 +12,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
+from coworker.llm.offline.listed import pointer
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
@@ -47,6 +48,8 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None, *, at_company: bool = False) -> 
         return None
     if ref.pronoun:
         return ctx.memory.lead
+    if ref.listed:  # "call the one at wonka": never a task with that link dropped
+        return (yield from find_lead(ctx, ref, key="task:lead", purpose="is this task about"))
     result: Result = yield from one("search_leads", search=ref.text)
     leads = relevant(result.items("leads"), ref)
     if not leads:
@@ -99,6 +102,10 @@ def create_task(ctx: Ctx) -> Plan:
     if lead and at_company and someone is not None and lead.get("name"):
         # "call the initech person" means nothing a week later: "Call Daniel Barnes"
         title = title.replace(someone.group(0), str(lead["name"]), 1)
+    pointed = pointer(title) if ref is not None and ref.listed else None
+    if lead and pointed is not None and lead.get("name"):
+        # "call the one at wonka" means nothing a week later: "Call Tariq Walker"
+        title = title.replace(pointed.said, str(lead["name"]), 1)
     if lead and ref is not None and ref.pronoun and lead.get("name"):
         # "call him" means nothing in a task list a week later: "Call Sam Lee"
         title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
