@@ -34,6 +34,7 @@ from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.memory import remember
 from coworker.llm.offline.plans.revisions import substituted
 from coworker.llm.offline.plans.talk import HELP
+from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.split import in_order, split_requests
 from coworker.llm.offline.text import Utterance
@@ -119,6 +120,8 @@ def _run(
     # request") is refused whole, not split into parts that each go unread
     refused = intent.kind == "unsupported" and intent.slots.get("topic") not in (None, "unknown")
     parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
+    if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
+        parts = question_parts(utterance.raw)
     parts, aside = set_aside(parts)
     corrected = substituted(pending, utterance.raw) if intent.kind != "revise_message" else None
     if corrected is not None:  # "make it 3pm not 2" while a message waits: its words

@@ -26,20 +26,22 @@ from coworker.llm.offline.intents.logged_notes import forwarded_note, logged_sta
 from coworker.llm.offline.intents.task_owed import owed_cuts
 from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
+from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
 # "+" and "&" join two requests as "and" does ("X is contacted now + remind me to ..."); they
 # are cut only before a verb, so "email + # for tom" (two fields) and "+1 555 ..." stay whole.
 _CUT = re.compile(
-    rf"(?:,?\s+and\s+(?:then\s+|also\s+)?|,\s*(?:then|also)\s+|;\s*|[.!?]+\s+(?:then\s+|also\s+)?|"
+    rf"(?:,?\s+and\s+(?:then\s+|also\s+){{0,2}}|,\s*(?:then|also)\s+|;\s*|[.!?]+\s+(?:then\s+|also\s+)?|"
     rf"\s+then\s+|\s*\+\s*(?:then\s+|also\s+)?|\s+&\s+(?:then\s+|also\s+)?|"
     # a comma before a change that is never the first one said again ("update his title")
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
     rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
     rf"(?:open|create)\s+(?:a|an|another|new)|open up)\b))"
-    rf"(?=(?:please\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b)",
+    rf"(?=(?:(?:please|pls|just)\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b)",
     re.I,
 )
 _TASKISH = re.compile(r"^(?:remind|add (?:a )?task|create (?:a )?task|task)\b", re.I)
@@ -132,7 +134,7 @@ def split_requests(text: str) -> list[str]:
     parts = [p for p in parts if p]
     parts = [one for part in parts for one in _each_lead(part)]
     if len(parts) < 2 or _chosen_mailbox(parts, text):
-        return [text]
+        return question_parts(text)  # "whats jane's number and anything in her notes"
     return _with_names(parts)
 
 
@@ -150,7 +152,7 @@ def _chosen_mailbox(parts: list[str], text: str) -> bool:
     """ "use gmail and email mei: ...": the first words only choose the mailbox of the message
     that follows, which the whole message says (a part alone would not be understood)."""
     whole = _intent_of(text)
-    return bool(whole.slots.get("mailbox")) and _intent_of(parts[0]).kind in _MISREAD
+    return bool(whole.slots.get("mailbox")) and _intent_of(parts[0]).kind in MISREAD
 
 
 # A note's text is the person's own words, and may go on with a request of its own, marked as
@@ -320,7 +322,7 @@ def in_order(
     message would: the memory it reads has learned their results ("her", "that deal").
     A reason said before them (`aside`) is not written down, and the reply says so.
     """
-    missed = _not_understood(parts, ctx)
+    missed = not_understood(parts, ctx.clock.now)
     if missed:
         return Reply(missed)
     said: list[str] = []
@@ -343,47 +345,6 @@ def in_order(
         said.append(reply.text)
     said += [replies.not_logged(reason) for reason in aside or [] if not_logged(reason)]
     return Reply("\n\n".join(said))
-
-
-# A request that changes something: read as a question or a listing, it was misread.
-_CHANGES = re.compile(
-    r"^(?:please\s+|pls\s+)?(?:add|set|tag|untag|mark|update|change|put|remove|create|log|move|"
-    r"make|bump|push|schedule|enroll|delete|complete|close|open)\b",
-    re.I,
-)
-_MISREAD = frozenset({"unsupported", "noise", "unknown_status"})
-# "set a fu for tmrw": "a" asks for a new task, so reading it as moving one is a misreading
-_NEW_TASK = re.compile(r"^(?:\w+\s+){1,2}(?:a|an|another)\s+(?:new\s+)?\w", re.I)
-
-
-def _not_understood(parts: list[str], ctx: Ctx) -> str | None:
-    """What to say when one request of several can't be read: nothing is done, since doing
-    the others alone would be doing part of what was asked, silently."""
-    intents = [classify(Utterance.of(part), ctx.clock.now) for part in parts]
-    missed = [
-        part
-        for part, intent in zip(parts, intents, strict=True)
-        if intent.kind in _MISREAD
-        or (_CHANGES.match(part) and intent.kind in _READ_ONLY)
-        or (intent.kind == "update_task" and _NEW_TASK.match(part))
-    ]
-    if not missed:
-        return None
-    understood = [p for p in parts if p not in missed]
-    said = "; ".join(f"“{p}”" for p in understood)
-    return (
-        f"I didn't understand {' or '.join(f'“{p}”' for p in missed)}, so I haven't done "
-        + (f"the rest ({said}) either" if understood else "anything")
-        + ". Tell me that part in other words, or send each request on its own."
-    )
-
-
-_READ_ONLY = frozenset(
-    {
-        "find_leads", "list_leads", "list_deals", "list_tasks", "list_notes", "list_calls",
-        "list_sent", "list_tags", "list_sequences", "list_mailboxes", "overview",
-    }
-)  # fmt: skip
 
 
 def _learning(plan: Plan, memory: Memory) -> Plan:

@@ -24,6 +24,7 @@ from coworker.llm.offline.intents.corrections import correction_request, text_fi
 from coworker.llm.offline.intents.daily import daily_request
 from coworker.llm.offline.intents.deal_opening import create_deal_request
 from coworker.llm.offline.intents.deals import deal_date_request, update_deal_request
+from coworker.llm.offline.intents.deleting import delete_request
 from coworker.llm.offline.intents.enrolling import enroll_request
 from coworker.llm.offline.intents.fixing import fix_request, words_fix_request
 from coworker.llm.offline.intents.lead_fields import (
@@ -43,7 +44,6 @@ from coworker.llm.offline.intents.lead_questions import (
 from coworker.llm.offline.intents.lead_updates import said_status_request, update_fields_request
 from coworker.llm.offline.intents.leads import (
     create_lead_request,
-    delete_request,
     lead_fields,
     status_request,
 )

@@ -191,7 +191,11 @@ _NOT_OWNED = re.compile(
     I,
 )
 _ASKED_WHOSE = re.compile(r"^(?:whose|who'?s|who\s+has|who\s+owns)\s+(?:is\s+)?(?:the\s+)?", I)
-_OWNER_TAIL = re.compile(rf"\s+(?:{_OWNED}|(?:at|from)\s+.+)$", I)
+_OWNER_TAIL = re.compile(
+    rf"\s+(?:{_OWNED}|(?:at|from)\s+.+)$|"
+    r"\s*,?\s*(?:mine|me|you|yours|\w+'?s)\s+or\s+(?:mine|me|\w+'?s)\s*\??$",  # ", mine or sam's?"
+    I,
+)
 # Not a person: "brief me on my pipeline", "prep me for the day".
 _NOT_A_LEAD = re.compile(r"(?:pipeline|day|week|today|tomorrow|tasks?|deals?|calls?|meetings?)", I)
 

@@ -196,7 +196,8 @@ def _leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
     query: str | None = None
     details = False
     m = re.match(
-        r"^(?:(?:give me|show me|get me|get|pull up|what are|send me)\s+(?:the\s+|"
+        r"^(?:(?:(?:a|the|quick|full|short)\s+)*(?:rundown|run-down|lowdown)\s+(?:on|for|of|about)|"
+        r"(?:give me|show me|get me|get|pull up|what are|send me)\s+(?:the\s+|"
         r"all\s+the\s+)?(?:full\s+)?"
         r"(?:details|info|information|profile|record|rundown|lowdown|file|summary)\s+(?:on|for|of|"
         r"about)|"

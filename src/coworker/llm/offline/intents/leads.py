@@ -10,7 +10,6 @@ import re
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents.common import (
     DEAL_WORDS,
-    SEQ_WORDS,
     TASK_WORDS,
     I,
     Intent,
@@ -25,7 +24,6 @@ from coworker.llm.offline.intents.lead_news import (
     without_news_opening,
 )
 from coworker.llm.offline.intents.lead_telling import said_source, untold
-from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.slots import (
     LeadRef,
     email_in,
@@ -207,48 +205,10 @@ def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wordi
     )
 
 
-def delete_request(u: Utterance, cmd: str) -> Intent | None:
-    m = re.match(
-        r"^(?:delete|remove|erase|trash|get rid of|discard|destroy|wipe|purge|nuke|"
-        r"bin)\s+(?P<x>.+)$",
-        cmd,
-        I,
-    )
-    if not m:
-        return None
-    x = re.sub(
-        r"\s+from\s+(?:the\s+|my\s+|our\s+)?(?:crm|system|dialsheet|database|lead list|"
-        r"leads|contacts|list)$",
-        "",
-        m["x"],
-        flags=I,
-    )
-    if re.search(r"\b(?:tag|label)\b", x, I):
-        tm = re.match(
-            r"^(?:the\s+)?(?:tag\s+)?[\"']?(?P<tag>[\w-]+)[\"']?(?:\s+(?:tag|"
-            r"label))?\s+from\s+(?P<ref>.+)$",
-            x,
-            I,
-        )
-        if tm:
-            return make_intent(
-                "tag_lead", ref=lead_ref(tm["ref"]), tag=tm["tag"].lower(), remove=True
-            )
-        return make_intent("unsupported", topic="delete_tag")
-    if re.search(rf"\bfrom\s+(?:the\s+|a\s+|all\s+)?.*(?:{SEQ_WORDS}|nurture)\b", x, I):
-        return make_intent("unsupported", topic="unenroll")
-    if re.search(rf"\b{TASK_WORDS}\b", x, I):
-        phrase = clean_task_phrase(x)
-        return make_intent("delete_task", phrase=phrase or None)
-    if re.search(rf"\b{DEAL_WORDS}\b", x, I):
-        return make_intent("unsupported", topic="delete_deal")
-    if re.search(r"\b(?:notes?|emails?|texts?|sms|calls?|sequences?)\b", x, I):
-        return make_intent("unsupported", topic="delete_other")
-    if re.match(r"^(?:all|every|everyone|everybody)\b", x, I):
-        return make_intent("unsupported", topic="bulk_delete")
-    return make_intent("delete_lead", ref=lead_ref(x))
-
-
+_ASKS_CHANGE = re.compile(r"^(?:mark|set|change|update|move|make|flag|switch)\s", I)
+_WHY = re.compile(
+    r"\s*[,;-]\s*(?:(?:she|he|they|we|it)(?:'s|'re|s|re)?|since|because|bc|cuz|as)\s.*$", I
+)
 STATUS_VALUE = r"(?:a |an )?(?P<st>[\w' -]{2,30}?)"
 
 # A time said after a value (a status, a company), which is not part of it: "as of monday",
@@ -270,6 +230,8 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
     cmd = without_news_opening(cmd)  # "fyi hannah is qualified now": the same news
     cmd = WHEN_ASIDE.sub("", cmd).strip() or cmd  # "contacted as of today": the status
     cmd, excluded = cut_exception(cmd)  # "… except luis": only a group leaves anyone out
+    if _ASKS_CHANGE.match(cmd):  # "mark hannah as a customer, she signed": the reason goes
+        cmd = _WHY.sub("", cmd)
     marked = then_mark(cmd, lambda head: _status_ref(u, head))
     if marked is not None:  # "freya signed!! mark her as a customer": her, as asked
         return make_intent("update_status", ref=marked[0], status=marked[1])
@@ -288,7 +250,8 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
         rf"got|just got|should be|needs to be|status is|"
         rf"status:)\s+(?:now\s+)?{STATUS_VALUE}(?:\s+now)?$",
         r"^(?P<verb>qualify|disqualify|dq|unqualify)\s+(?P<ref>.+)$",
-        r"^(?P<ref>.+?)\s+(?:converted|signed|signed up|closed|is closed)$",
+        r"^(?!(?:mark|set|change|update|move|make|flag)\s)(?P<ref>.+?)\s+(?:converted|signed|"
+        r"signed up|closed|is closed)$",
         r"^(?:mark|set|flag|make)\s+(?P<ref>.+?)\s+(?:a\s+|an\s+)?(?P<st>new|contacted|qualified|"
         r"unqualified|disqualified|customer)$",
         r"^(?P<ref>[^:,-]+?)\s*(?:-+|:|,)\s*(?:please\s+)?(?:mark(?:ed)?|set|change|move|update|"

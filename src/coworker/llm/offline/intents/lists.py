@@ -1,6 +1,5 @@
 """Listing requests: what was sent, calls, notes, sequences, tags, deals and tasks. Listing
-leads is `lead_lists.py`, which shares the phrase helpers here.
-"""
+leads is `lead_lists.py`, which shares the phrase helpers here."""
 
 from __future__ import annotations
 
@@ -37,7 +36,6 @@ recent recently added
 """.split()
 )
 
-
 # "janes notes", "whats marcus reed's latest note": a lead's notes, the name said first
 # (an apostrophe or not).
 _NAME_NOTES = re.compile(
@@ -45,8 +43,7 @@ _NAME_NOTES = re.compile(
     r"(?:'s|’s|s'|')?\s+(?:(?:latest|last|recent|newest|most recent)\s+)?notes?$",
     I,
 )
-
-
+_THEIR_NOTES = re.compile(r"\b(?:her|his|their)\s+(?:\w+\s+)?notes?\b", I)
 _NOT_WHOSE_NOTES = FILLER | {"team", "teams", "last", "today", "yesterday", "call", "new"}
 
 
@@ -270,6 +267,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         named_first = _NAME_NOTES.match(cmd.strip(" ?!."))
         if ref.empty and named_first and _someone_named(named_first["r"]):
             ref = lead_ref(named_first["r"])  # "janes latest note", "marcus reed notes"
+        elif ref.empty and _THEIR_NOTES.search(low):  # "anything in her notes"
+            ref = LeadRef(pronoun=True)
         return make_intent("list_notes", ref=ref)
     # Sequences, tags
     if re.search(rf"\b{SEQ_WORDS}\b", low):

@@ -14,10 +14,11 @@ from coworker.llm.offline.text import Utterance
 # "done w/ the bluth proposal, check it off", "X is done - pls mark it complete": the same
 # thing asked again after it is said; what names the task is what comes before.
 _SAID_AGAIN = re.compile(
-    r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:(?:pls|please|plz|can you|could you|u can|you can|"
+    r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:(?:(?:pls|please|plz|can you|could you|u can|you can|"
     r"go ahead and|just)\s+)*(?:check|tick|cross|mark|close|knock)\s+(?:it|that|this|that one|"
     r"(?:that|this|the)\s+(?:task|one|fu|follow[- ]?up|to-?do))?\s*(?:off|out|(?:as\s+)?(?:done|"
-    r"complete|completed|finished|closed))\s*(?:pls|please|plz|thx|thanks|ty)?[.!]*\s*$",
+    r"complete|completed|finished|closed))|(?:it'?s|that'?s|thats|it is)\s+(?:all\s+)?(?:done|"
+    r"finished|complete|completed|sorted))\s*(?:pls|please|plz|thx|thanks|ty)?[.!]*\s*$",
     I,
 )
 # What was done, said with the task's own words ("bluth proposal sent, mark it done").

@@ -76,18 +76,36 @@ _THEY_MOVE = re.compile(
 )
 
 
+# "my pipeline review task has no date, make it due tmrw": the task, then its new day.
+_NO_DATE_THEN = re.compile(
+    r"^(?P<x>.+?)\s+(?:has|have|got|is)\s+(?:no|not got a|without a?)\s+(?:due\s+)?date\s*[,;.!-]*"
+    r"\s*(?:(?:pls|please|can you|can u|could you)\s+)?(?:make|set|put|move)\s+it\s+(?:due\s+)?"
+    r"(?:for\s+|on\s+|to\s+|by\s+)?(?P<when>.+)$",
+    I,
+)
+
+
+def _a_deal(x: str) -> bool:
+    """Words naming a deal ("the pipeline"), unless they say it is a task ("my pipeline
+    review task")."""
+    return bool(re.search(rf"\b{DEAL_WORDS}\b", x, I)) and not re.search(rf"\b{TASK_WORDS}\b", x, I)
+
+
 def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    undated = _NO_DATE_THEN.match(cmd)
+    if undated and find_due(undated["when"], now):
+        cmd = f"move {undated['x'].strip()} to {undated['when'].strip()}"
     moved = _THEY_MOVE.match(cmd)
     if moved and not re.fullmatch(r"i|we|you|he|she|they", moved["who"], I):
         cmd = f"move my {moved['what']} w {moved['who']} to {moved['when']}"
     late = _LATE_THEN.match(cmd)
-    if late and find_due(late["when"], now) and not re.search(rf"\b{DEAL_WORDS}\b", late["x"], I):
+    if late and find_due(late["when"], now) and not _a_deal(late["x"]):
         cmd = f"move {late['x'].strip()} to {late['when'].strip()}"
     by_time = _at_time(cmd, now)
     if by_time is not None:
         return by_time
     shift = _SHIFT.match(cmd)
-    if shift and not re.search(rf"\b{DEAL_WORDS}\b", shift["x"], I):
+    if shift and not _a_deal(shift["x"]):
         n = _COUNT.get(shift["n"].lower()) or int(shift["n"])
         days = n * (7 if shift["unit"].lower().startswith("w") else 1)
         return make_intent(
@@ -97,14 +115,14 @@ def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         r"^(?:move|push|reschedule|postpone|delay|bump|shift|change|set|update|defer|bring forward|"
         r"pull forward|pull in|snooze|make)\s+(?:the\s+)?(?:due date (?:of|for|on)\s+|deadline "
         r"(?:of|for|on)\s+)?(?P<x>.+?)\s+(?:to|until|till|for|by|on|back to|"
-        r"out to)\s+(?P<when>.+)$",
+        r"out to|due(?: on| by| for)?)\s+(?P<when>.+)$",
         cmd,
         I,
     )
     if m:
         due = find_due(m["when"], now)
         new = re.match(r"(?:a|an|another|new)\s", m["x"], I)  # "set a fu for thurs": a new one
-        if due and not new and not re.search(rf"\b{DEAL_WORDS}\b", m["x"], I):
+        if due and not new and not _a_deal(m["x"]):
             return make_intent(
                 "update_task", phrase=clean_task_phrase(m["x"]) or None, due=due.iso()
             )

@@ -4,10 +4,10 @@ task already made (reschedule, priority) is `task_updates.py`."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from coworker.llm.offline import vocab
-from coworker.llm.offline.dates import Due, When, find_due, find_when, strip_due
+from coworker.llm.offline.dates import find_due, find_when, strip_due
 from coworker.llm.offline.intents.common import (
     TASK_WORDS,
     TRAILER,
@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.common import (
     Slots,
     make_intent,
 )
+from coworker.llm.offline.intents.task_due import task_due
 from coworker.llm.offline.intents.task_owed import owed_task
 from coworker.llm.offline.intents.task_priority import priority_of
 from coworker.llm.offline.shorthand import normalise
@@ -33,20 +34,6 @@ def clean_task_phrase(text: str) -> str:
     # "the olivia fu": a task's title says "Follow up"
     text = re.sub(r"(?<![\w/])(?:fu|f/u|fup|followup)(?![\w/])", "follow up", text, flags=I)
     return re.sub(r"\s+", " ", text).strip(" .,:;!?'\"")
-
-
-# A date said, then said again differently: "thurs, no fri", "at 3 sorry 4".
-_SAID_AGAIN = re.compile(
-    r"[\s,;.-]*(?:no|nope|not|sorry|i mean|i meant|actually|wait|no wait|make (?:it|that)|"
-    r"or rather|correction)\b[\s,;.:-]*",
-    I,
-)
-# "not today tho, day after tmrw", "tmrw not today": one day refused, the other meant.
-_NOT_BEFORE = re.compile(r"\bnot\s+$", I)
-_THEN = re.compile(r"\s*(?:tho|though)?\s*[,;.:-]?\s*(?:but|rather|instead|make it)?\s*", I)
-_NOT_AFTER = re.compile(r"\s*,?\s*(?:and\s+)?not\s*", I)
-# A day gone by, which no task is due on ("call dana yday").
-_PAST = re.compile(r"\b(?:yesterday|yday|yest|last (?:night|week|wk))\b", I)
 
 
 TASK_LEAD = re.compile(
@@ -103,35 +90,15 @@ def task_lead(title: str) -> LeadRef | None:
     return None
 
 
-def _refused_day(text: str, dated: list[When]) -> Due | None:
-    """The day meant when the person names one they do not mean beside it; both are cut."""
-    if len(dated) < 2:
-        return None
-    first, last = dated[-2], dated[-1]
-    between = text[first.end : last.start]
-    negated = _NOT_BEFORE.search(text[: first.start])
-    if negated is not None and _THEN.fullmatch(between):
-        return Due(last.value, negated.start(), last.end, last.has_time)
-    if _NOT_AFTER.fullmatch(between):
-        return Due(first.value, first.start, last.end, first.has_time)
-    return None
+_NEW_ONE = re.compile(
+    r"^(?:make|add|create|set up|open|put in)\s+(?:me\s+)?(?:a\s+)?(?:new|another)\s+one\s+to\s+"
+    r"(?P<x>\w.*)$",
+    I | re.S,
+)
 
 
 def task_slots(text: str, now: datetime) -> Slots:
-    found = find_when(text, now)
-    said = next((w for w in found if w.has_date), found[0] if found else None)
-    due = Due(said.value, said.start, said.end, said.has_time) if said else None
-    # a due date gone by is a slip, or a note of what was done
-    unsure = said is not None and (not said.confident or said.value < now - timedelta(minutes=5))
-    dated = [w for w in found if w.has_date] or found
-    refused = _refused_day(text, dated)
-    if refused is not None:
-        due, unsure = refused, not all(w.confident for w in dated[-2:])
-    elif len(dated) >= 2 and _SAID_AGAIN.fullmatch(text[dated[-2].end : dated[-1].start]):
-        # "thurs, no fri": the last one said, shown first; both cut from the title
-        last = dated[-1]
-        due, unsure = Due(last.value, dated[-2].start, last.end, last.has_time), True
-    past = _PAST.search(text)
+    due, unsure, past = task_due(text, now)
     title = strip_due(text, due) if due else text
     if past:
         unsure = True
@@ -144,7 +111,7 @@ def task_slots(text: str, now: datetime) -> Slots:
         if re.match(r"^the\s+\S+\s+\S+", title, I)
         else title
     )
-    title = re.sub(r"\s+(?:for me|please|pls)$", "", title, flags=I).strip(" ,;:-.")
+    title = re.sub(r"\s+(?:for me|please|pls|instead)$", "", title, flags=I).strip(" ,;:-.")
     title = (
         re.sub(r"\bme\b", "", title, flags=I)
         if re.match(r"^(?:call|email|text|ping)\s+me\b", title, I)
@@ -323,6 +290,8 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             cmd,
             I | re.S,
         )
+    if not m:  # "… and make a new one to check in with him": only a task is "to" do
+        m = _NEW_ONE.match(cmd)
     if not m:  # "set a fu for thurs", "add a follow up w marcus": the kind is the task
         m = _A_KIND.match(cmd)
     if not m:

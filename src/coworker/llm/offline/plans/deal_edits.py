@@ -95,20 +95,26 @@ def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
 _STAGE_CHOICES = ", ".join(replies.STAGE_NAMES.get(s, s) for s in OPEN_STAGES)
 
 
-def _close(ctx: Ctx, intent: Intent) -> Written | None:
+def _close(ctx: Ctx, intent: Intent, moving: dict[str, Any] | None = None) -> Written | None:
+    """The close date said. A new deal's date worked out from words ("2 wks out") is shown
+    with the rest of the deal before it opens; an open deal's date moved to a day the words
+    name with confidence ("3 wks from today") is set, the old date shown beside it."""
     close = intent.slots.get("close")
     if not close:
         return None
     shown = replies.day_label(close, ctx.clock)
+    was = parse_day(moving.get("expected_close_date")) if moving else None
+    if was is not None and was.isoformat() != close:
+        shown += f" (was {replies.day_label(was.isoformat(), ctx.clock)})"
     raw = str(intent.slots.get("close_raw") or "")
-    sure = not WORKED_OUT.search(str(intent.slots.get("close_words") or raw))
+    sure = moving is not None or not WORKED_OUT.search(str(intent.slots.get("close_words") or raw))
     sure = sure and not intent.slots.get("close_unsure")  # "fri 2": which hour, which day?
     return Written("expected_close_date", close, "closing", shown, "words", sure, raw)
 
 
 def _close_shifted(ctx: Ctx, intent: Intent, deal: dict[str, Any]) -> Written | None:
-    """ "push close out 2 wks": the deal's close date moved by the span, from the date it has
-    (today when it has none); worked out, so shown with the old date before it is written."""
+    """ "push close out 2 wks": the deal's close date moved by the span, from the date it has,
+    set and shown with the old date; from today when it has none, a guess shown first."""
     days = intent.slots.get("close_shift_days")
     if not days:
         return None
@@ -119,7 +125,7 @@ def _close_shifted(ctx: Ctx, intent: Intent, deal: dict[str, Any]) -> Written | 
     if was is not None:
         shown += f" (was {replies.day_label(was.isoformat(), ctx.clock)})"
     raw = str(intent.slots.get("close_raw") or "")
-    return Written("expected_close_date", day, "closing", shown, "words", False, raw)
+    return Written("expected_close_date", day, "closing", shown, "words", was is not None, raw)
 
 
 def create_deal(ctx: Ctx) -> Plan:
@@ -305,7 +311,7 @@ def update_deal(ctx: Ctx) -> Plan:
         )
     changes: dict[str, Any] = {}
     values: list[Written] = []
-    close = _close(ctx, intent) or _close_shifted(ctx, intent, deal)
+    close = _close(ctx, intent, moving=deal) or _close_shifted(ctx, intent, deal)
     if close is not None:
         changes["expected_close_date"] = close.value
         values.append(close)
@@ -369,5 +375,5 @@ def update_deal(ctx: Ctx) -> Plan:
         amount = replies.money(changes["value"], changes.get("currency") or deal.get("currency"))
         done.append(f"value set to **{amount}**{was}")
     if "expected_close_date" in changes:
-        done.append(f"closing {replies.day_label(changes['expected_close_date'], ctx.clock)}")
+        done.append(f"closing {close.shown if close else changes['expected_close_date']}")
     return Reply(f"Updated **{deal.get('name')}**: " + "; ".join(done) + ".")

@@ -41,12 +41,21 @@ BUCKET_TITLES = {
 _NOBODY: dict[str, Any] = {}
 
 
+def task_lead_of(task: dict[str, Any]) -> Any:
+    """The lead of the task just done or written, from the CRM (None when it is gone)."""
+    found: Result = yield from one("get_lead", lead_id=str(task["lead_id"]))
+    return found.record("lead") if found.ok else None
+
+
 def _linked_lead(ctx: Ctx, ref: LeadRef | None, *, at_company: bool = False) -> Any:
     """The lead a task mentions, when the words point at exactly one (never a guess). Someone
     at a company ("call the initech person", `at_company`) is asked for among its leads."""
     if ref is None or ref.empty:
         return None
     if ref.pronoun:
+        task = ctx.memory.task
+        if ctx.memory.lead is None and task and task.get("lead_id"):
+            return (yield from task_lead_of(task))  # "… and a new one to check in with him"
         return ctx.memory.lead
     if ref.listed:  # "call the one at wonka": never a task with that link dropped
         return (yield from find_lead(ctx, ref, key="task:lead", purpose="is this task about"))
@@ -94,6 +103,8 @@ def create_task(ctx: Ctx) -> Plan:
         due = due or slots["due"]
         priority = priority or slots["priority"]
         ref = ref or slots["ref"]
+    if ref is None and re.search(r"\b(?:him|her|them)\b", title, re.I):
+        ref = LeadRef(pronoun=True)  # "check in with him": the lead just spoken of, or asked
     someone = someone_at(title)
     at_company = bool(someone and ref and ref.text.lower() == someone["co"].lower())
     lead = yield from _linked_lead(ctx, ref, at_company=at_company)

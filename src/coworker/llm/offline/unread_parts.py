@@ -1,0 +1,55 @@
+"""What to say when one request of several in a message can't be read: nothing is done,
+since doing the others alone would be doing part of what was asked, silently. Questions
+are the exception: a question answered beside one that is out of scope ("order lunch, and
+whats luis's email") changes nothing, so it is answered and the rest is refused aloud.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from coworker.llm.offline.intents import classify
+from coworker.llm.offline.text import Utterance
+
+# A request that changes something: read as a question or a listing, it was misread.
+_CHANGES = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:add|set|tag|untag|mark|update|change|put|remove|create|log|move|"
+    r"make|bump|push|schedule|enroll|delete|complete|close|open)\b",
+    re.I,
+)
+MISREAD = frozenset({"unsupported", "noise", "unknown_status"})
+# "set a fu for tmrw": "a" asks for a new task, so reading it as moving one is a misreading
+_NEW_TASK = re.compile(r"^(?:\w+\s+){1,2}(?:a|an|another)\s+(?:new\s+)?\w", re.I)
+
+
+def not_understood(parts: list[str], now: datetime) -> str | None:
+    """What to say when one request of several can't be read: nothing is done, since doing
+    the others alone would be doing part of what was asked, silently."""
+    intents = [classify(Utterance.of(part), now) for part in parts]
+    missed = [
+        part
+        for part, intent in zip(parts, intents, strict=True)
+        if intent.kind in MISREAD
+        or (_CHANGES.match(part) and intent.kind in _READ_ONLY)
+        or (intent.kind == "update_task" and _NEW_TASK.match(part))
+    ]
+    out_of_scope = [i.slots.get("topic") not in (None, "unknown") for i in intents]
+    if not missed or all(  # "order lunch, and whats luis's email": refused, and answered
+        i.kind in _READ_ONLY or (i.kind == "unsupported" and o)
+        for i, o in zip(intents, out_of_scope, strict=True)
+    ):
+        return None
+    understood = [p for p in parts if p not in missed]
+    said = "; ".join(f"“{p}”" for p in understood)
+    return (
+        f"I didn't understand {' or '.join(f'“{p}”' for p in missed)}, so I haven't done "
+        + (f"the rest ({said}) either" if understood else "anything")
+        + ". Tell me that part in other words, or send each request on its own."
+    )
+
+
+_READ_ONLY = frozenset({
+    "find_leads", "list_leads", "list_deals", "list_tasks", "list_notes", "list_calls", "list_sent",
+    "list_tags", "list_sequences", "list_mailboxes", "overview", "lead_owner", "pipeline_report",
+})  # fmt: skip
