@@ -9,6 +9,10 @@ quote), and only when what follows is a question of its own.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+
+from coworker.llm.offline.intents import classify
+from coworker.llm.offline.text import Utterance
 
 _ASKS = (
     r"(?:what'?s|whats|what is|what are|what about|who'?s|whos|who is|whose|who|when'?s|"
@@ -37,4 +41,13 @@ def question_parts(text: str) -> list[str]:
     rest = text[start:].strip()
     if not parts or len(rest.split()) < 2:
         return [text]
-    return [*parts, rest]
+    parts.append(rest)
+    return parts if all(_read(part) for part in parts) else [text]
+
+
+def _read(part: str) -> bool:
+    """A part that is a request of its own: read, or refused as out of scope; a part read
+    as nothing ("did marcus reply about the team plan") keeps the message whole."""
+    intent = classify(Utterance.of(part), datetime.now(UTC))
+    topic = intent.slots.get("topic") not in (None, "unknown")
+    return intent.kind not in ("unsupported", "noise", "unknown_status") or topic

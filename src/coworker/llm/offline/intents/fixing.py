@@ -121,4 +121,6 @@ def words_fix_request(text: str) -> Intent | None:
     new, old = m["new"].strip(), m["old"].strip()
     if new.lower() == old.lower() or re.fullmatch(r"(?:the|a|an|it|that|this)", old, I):
         return None
+    if re.fullmatch(r"no+|nope|nah|wait|sorry|oops|oh", new, I) or re.search(r"\bones?$", old, I):
+        return None  # "no not the initech one": which record, not a word of the title
     return make_intent("correct_value", text=new, words=old)
