@@ -209,7 +209,18 @@ def place_call_request(u: Utterance, cmd: str) -> Intent | None:
     return make_intent("call_lead", ref=lead_ref(who))
 
 
+# "great now send that to everyone on the list": the last message again, to people unnamed
+_RESEND = re.compile(
+    r"^(?:(?:great|ok|okay|cool|nice|perfect|awesome|thanks|ty|now|and|also|then)[\s,!.]+)*"
+    r"(?:(?:pls|please|can (?:you|u))\s+)?(?:send|forward|fwd|email|text|blast)\s+(?:that|it|this|"
+    r"the same(?:\s+(?:one|message|email|text|thing))?)\s+(?:out\s+)?to\s+(?:every\w*|all|the)\b",
+    I,
+)
+
+
 def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
+    if _RESEND.match(cmd):
+        return make_intent("unsupported", topic="resend")
     if UNSUPPORTED_VERBS.match(cmd):
         return unsupported_topic(u, cmd)
     if re.search(

@@ -70,6 +70,8 @@ UNSUPPORTED = {
     "(“mark the Initech deal as lost”).",
     "delete_other": "Notes, emails, texts and calls can't be deleted through the API.",
     "bulk_delete": "I won't delete leads in bulk. Name the lead to delete, one at a time.",
+    "resend": "I haven't sent anything more: which leads should get it, and what should it say? "
+    "Say it in full, e.g. “email all my acme leads: …”, and I'll show each message before it goes.",
 }
 
 
