@@ -75,6 +75,7 @@ def test_context_before_a_request_is_cut_off(text: str, context: str, rest: str)
         "what's jane's number? also mark her contacted",  # a question
         "jane said to mark her done lol, then tag her hot",  # a request verb inside
         "ugh long day lol",  # nothing after it
+        "whats jordan lee at globex working on? show me their pipeline",  # a question
     ],
 )
 def test_no_context_cut(text: str) -> None:

@@ -154,7 +154,8 @@ def only_context(part: str) -> bool:
     if intent.kind == "update_deal" and _DONE_FOR.match(part):  # "sent jane the quote": done
         return True
     if intent.kind in ("unsupported", "noise") and intent.slots.get("topic") in (None, "unknown"):
-        return not part.rstrip().endswith("?") and not _ANY_VERB.search(part)
+        asked = _ASKED.match(part) and not _SMALL_TALK.search(part)  # "whats jordan working on"
+        return not asked and not part.rstrip().endswith("?") and not _ANY_VERB.search(part)
     if intent.kind in _LOOKUPS and _HAPPENED.search(part):  # "the q1 campaign got scrapped"
         return not part.rstrip().endswith("?") and not _ANY_VERB.search(part)
     return statement_lead(part) is not None
@@ -163,6 +164,14 @@ def only_context(part: str) -> bool:
 # A listing a statement of what happened falls back to ("the q1 campaign got scrapped").
 _LOOKUPS = frozenset({"list_sequences", "list_deals", "list_tasks", "list_leads", "find_leads"})
 _HAPPENED = re.compile(r"\b(?:got|was|were|has been|have been|had|did|just)\b", re.I)
+# A question (its "?" may be gone: the split cuts there) is asked, unless it is small talk
+# to the coworker ("how was ur weekend", "hows it going") or an exclamation ("what a day").
+_ASKED = re.compile(
+    r"^(?:what(?!\s+an?\b)|whats|what's|who|whos|who's|where|when|which|why|how|hows|how's|is|"
+    r"are|does|do|did|can|could|has|have)\b",
+    re.I,
+)
+_SMALL_TALK = re.compile(r"\b(?:you|u|ur|your|yours|ya|it going|weekend|day been)\b", re.I)
 # A status said by its own name is asked for, whatever the words around it.
 _STATUS_SAID = re.compile(
     r"\b(?:customers?|client|qualified|unqualified|disqualified|dq'?d|contacted|new|status)\b", re.I
@@ -203,7 +212,7 @@ def context_cut(text: str) -> tuple[str, str] | None:
         head = text[: cut.start()].strip()
         if not head:
             continue
-        if LED_BY_VERB.match(head) or head.endswith("?"):
+        if LED_BY_VERB.match(head) or "?" in cut.group(0) or head.endswith("?"):
             return None  # a request or a question first: the usual split reads it
         rest = text[cut.end() :]
         if _POINTS_BACK.match(rest):
