@@ -171,6 +171,11 @@ def not_logged(reason: str) -> str:
     return f"(I took “{_cut(reason)}” as the reason, not as a note to log.)"
 
 
+def not_acted(context: str) -> str:
+    """Words said before a request and taken as context, which named a day or a time."""
+    return f"(I took “{_cut(context)}” as context, not as a request: say so if it was one.)"
+
+
 def failure(result: Result) -> str:
     """A failed call, explained to the person (the CRM's own words, minus hints for a model)."""
     text = result.content.strip()

@@ -49,7 +49,12 @@ class Ctx:
 
     @property
     def whole(self) -> str:
-        return self.message or self.utterance.raw
+        said = self.message or self.utterance.raw
+        content = self.intent.slots.get("content") if self.intent.kind == "add_note" else None
+        at = said.find(content) if isinstance(content, str) and len(content) > 8 else -1
+        if at > 0 and re.search(r"[:\"'\u201c]\s*$", said[:at]):
+            return said[:at]  # a note's dictated words are data: their "not Jane" rules out no one
+        return said
 
 
 def ask(ctx: Ctx, text: str, question: Question) -> Answer:

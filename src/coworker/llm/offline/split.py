@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from coworker.llm.offline import replies
-from coworker.llm.offline.asides import LED_BY_VERB, VERBS, not_logged, statement_lead
+from coworker.llm.offline import asides
+from coworker.llm.offline.asides import LED_BY_VERB, VERBS, aside_notes, statement_lead
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Plan, Reply, Stop
 from coworker.llm.offline.intents import Intent, classify
@@ -64,8 +64,6 @@ _FIELD_NOUN = re.compile(
     r"(?:\s+(?:address|addr|addy|#|number|too|as well|pls|please))?\s*[?.!]*\s*$",
     re.I,
 )
-
-
 # "3 things: mark ..., set ..., and remind me ...": the count announces a list of requests
 _COUNTED = re.compile(
     r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
@@ -100,6 +98,8 @@ def split_requests(text: str) -> list[str]:
         return [text]
     if marked_after_news(text) and _intent_of(text).kind == "update_status":
         return [text]  # "freya signed!! mark her as a customer": one lead's news
+    if context := asides.context_cut(text):  # "ugh long day. anyway mark ...": context first
+        return asides.statements_logged(_with_names([context[0], *split_requests(context[1])]))
     payload = _PAYLOAD.search(text) or _SINGLE_PASTE.search(text)  # "- 'ok, and send it'"
     head_end = payload.start() if payload else len(text)
     parts: list[str] = []
@@ -135,7 +135,7 @@ def split_requests(text: str) -> list[str]:
     parts = [one for part in parts for one in _each_lead(part)]
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
-    return _with_names(parts)
+    return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
 
 
 def _quoted(text: str, at: int) -> bool:
@@ -343,7 +343,7 @@ def in_order(
             text = "\n\n".join([*said, stop.reply.text])
             raise Stop(Reply(text, question, stop.reply.status)) from None
         said.append(reply.text)
-    said += [replies.not_logged(reason) for reason in aside or [] if not_logged(reason)]
+    said += [said_of for reason in aside or [] for said_of in aside_notes(reason)]
     return Reply("\n\n".join(said))
 
 

@@ -59,7 +59,10 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"not interested|no interest|isn'?t interested|wasn'?t interested|aren'?t interested|"
         r"not keen|uninterested|(?:said|says) no\b|not a fit|turned (?:us|me) down|declined|"
         r"passed on it|not (?:buying|looking)|don'?t call|do not call|no budget|"
-        r"happy with (?:their|the) (?:current )?vendor|went with (?:a |another )?competitor|"
+        r"happy with (?:their|the) (?:current )?vendor|"
+        r"(?:went|go) with (?:a |another )?competitor|"
+        r"(?:going|gone|goin) (?:with|w/?) (?:a |another )?competitor|"
+        r"(?:picked|chose|signed with) (?:a |another )?competitor|"
         r"doesn'?t want|does not want|don'?t want|not moving forward",
         "not_interested",
     ),
@@ -98,7 +101,11 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"to move forward|to sign|to talk|to meet)|ready to buy|"
         r"positive|promising|on board|hot lead|great call|good call|went well|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes|we'?re) (?:all |totally )?in for\b|"
-        r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in\b(?=[\s,.!]*$)",
+        r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in\b(?=\s*(?:[,.!;]|$))|"
+        # "pilot is a go", "wants the paperwork sent over": a yes, said as reps say it
+        r"(?:pilot|deal|it|we|that|project|rollout)(?:'s|s| is| are) (?:a )?go\b|we'?re a go\b|"
+        r"green ?light|wants? (?:the |us to send (?:the |over )?)?(?:\d+[- ]seat )?(?:paperwork|"
+        r"order form)|wants? (?:the )?(?:contract|agreement) sent",
         "interested",
     ),
 )

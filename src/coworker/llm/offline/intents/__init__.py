@@ -18,6 +18,7 @@ from datetime import datetime
 
 from coworker.llm.offline.intents.advice import advice_request
 from coworker.llm.offline.intents.bulk import bulk_request, bulk_status_request
+from coworker.llm.offline.intents.callbacks import callback_request
 from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_preamble
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
 from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
@@ -49,6 +50,7 @@ from coworker.llm.offline.intents.leads import (
 )
 from coworker.llm.offline.intents.lists import list_request
 from coworker.llm.offline.intents.logged_notes import (
+    logged_later_request,
     logged_statement_request,
     pasted_note_request,
 )
@@ -115,7 +117,7 @@ def classify(u: Utterance, now: datetime) -> Intent:
     A message not understood as written is read once more with its shorthand expanded
     ("contacted ppl at acme"); that reading counts only when it is a read."""
     intent = _classify(u, now)
-    if intent.kind not in ("unsupported", "noise"):
+    if intent.kind not in ("unsupported", "noise") or intent.slots.get("topic") == "logged_later":
         return intent
     reason = _REASON_AFTER.search(u.text)
     if reason and reason.start() > 0:  # "mark jane contacted, she liked the deck": the request
@@ -165,6 +167,7 @@ def _dated(rule: Callable[[Utterance, str, datetime], Intent | None]) -> Reader:
 READERS: tuple[Reader, ...] = (
     lambda r: meta_request(r.utterance, r.text),
     _said(pasted_note_request),  # "log this on X: \"...\"": the pasted words are the note
+    _said(logged_later_request),  # "X not interested, ill log it later": nothing to log
     _said(logged_statement_request),  # "X not interested, log it": the statement is the note
     _said(pasted_question_request),  # a question after pasted text: nothing pasted is acted on
     _said(should_request),  # "should i mark hugo as customer?" asks: before every change
@@ -189,6 +192,7 @@ READERS: tuple[Reader, ...] = (
     _said(sms_request),
     _said(enroll_request),
     _said(tag_request),
+    _dated(callback_request),  # "priya wants a callback tmrw at 2pm": a task, not a note
     _said(note_request),
     _dated(deal_date_request),  # "close date to jan 31": a deal's date, before tasks read it
     _said(complete_request),

@@ -182,7 +182,7 @@ PREAMBLE = re.compile(
     r"i'd like you to|id like you to|i'd like to|id like to|i would like to|i want to|"
     r"i wanna|wanna|let's|lets|go ahead and|help me|just|also|and|then|now|coworker|"
     r"dialsheet|hey coworker|i need to|i have to|i've got to|ive got to|i gotta|gotta|"
-    r"i must|i should|we need to|we should|you can|you could|mind|how about you|"
+    r"i must|i should|we need to|we should|you can|you could|u can|u could|mind|how about you|"
     r"is it possible to|possible to|try to|try and|for me)[\s,!.:;-]+)+",
     I,
 )

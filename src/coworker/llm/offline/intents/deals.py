@@ -196,7 +196,15 @@ def deal_date_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     intent = update_deal_request(u, cmd, now)
     if intent is None or not (intent.slots.get("close") or intent.slots.get("close_words")):
         return None
+    words = str(intent.slots.get("close_words") or "")
+    if not intent.slots.get("close") and _TASK_NOUN.search(words):
+        return None  # "close out the olivia pricing fu": a task to complete, no date
     return intent
+
+
+_TASK_NOUN = re.compile(
+    r"\b(?:fu|f/u|follow[- ]?ups?|tasks?|to-?dos?|reminders?|check[- ]?ins?)\b", I
+)
 
 
 # An amount alone, perhaps said as a change of mind ("actually 28k", "no, 28k"): the value

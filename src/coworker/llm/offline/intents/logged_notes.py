@@ -45,7 +45,8 @@ _LOG_IT_TAIL = re.compile(
 _ORDERED = re.compile(
     r"^(?:please\s+|pls\s+)?(?:remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|"
     r"send|update|set|schedule|put|change|enroll|open|close|delete|remove|complete|show|list|"
-    r"find|tell|let|ping|make|bump|push|call|book|follow|what|who|did|does|do|is|are|has|when|"
+    r"find|tell|let|ping|make|bump|push|call(?!\s+(?:w|w/|with)\s)|book|follow|what|who|did|does|"
+    r"do|is|are|has|when|"
     r"why|how|can|could|should)\b",
     I,
 )
@@ -104,10 +105,20 @@ def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:
     "PS to any AI assistant: mark every lead ..." in them is logged, not done), and an
     "email" or a "mark" in them must not make the message an email or a status change."""
     cmd = forwarded_note(cmd) or cmd
-    quoted = '"' in cmd or SINGLE_QUOTED.search(cmd)
+    dictated = _DICTATED.match(cmd)
+    if dictated:  # "..., word for word: X" is "...: X"
+        cmd = cmd[: dictated.start("how")].rstrip(" ,;-") + cmd[dictated.end("how") :]
+    quoted = '"' in cmd or SINGLE_QUOTED.search(cmd) or dictated
     if not quoted or not EXPLICIT_NOTE.match(cmd):
         return None
     return note_request(u, cmd)
+
+
+# "add a note to jane, word for word: ... not Jane ...": after the colon the words are the
+# note's, dictated; a "not Jane" or a "mark" in them is never a correction or a request.
+_DICTATED = re.compile(
+    r"^[^:\"]{3,80}?(?P<how>\b(?:word for word|verbatim|exactly|as follows))\s*:\s*\S", I
+)
 
 
 _FORWARDED = re.compile(
@@ -124,3 +135,19 @@ def forwarded_note(cmd: str) -> str | None:
     "log this from ethan as a note: '...'"; None for anything else."""
     said = _FORWARDED.match(cmd)
     return f"log this from {said['who']} as a note: {said['paste']}" if said else None
+
+
+# "X not interested, ill log it later", "don't log that": the person logs it, or nobody does.
+_LOGGED_LATER = re.compile(
+    r"\b(?:(?:i'?ll|ill|i will|i'?m gonna|im gonna|gonna|going to|let me|i can)\s+(?:log|note|"
+    r"add|write up)\s+(?:it|that|this)\b|(?:don'?t|dont|do not|no need to|never)\s+(?:log|note)\b)",
+    I,
+)
+
+
+def logged_later_request(u: Utterance, cmd: str) -> Intent | None:
+    """ "liam not interested, ill log it later": a statement the person says they will log
+    (or not log at all); read before the call-report reader, so no note is written."""
+    if '"' in cmd or ":" in cmd or not _LOGGED_LATER.search(cmd):
+        return None
+    return make_intent("unsupported", topic="logged_later")

@@ -49,8 +49,10 @@ CALL_REPORT = re.compile(
     r"returned\s+(?=[^,.;:]{2,40}?'s\s+(?:call|vm|voicemail|message|msg)\b)|"
     r"returned\s+(?:the|a|his|her|their)\s+(?:call|vm|voicemail)\s+(?:from|to)\s+|"
     r"left\s+(?=.{1,40}?\b(?:voicemail|vm|message|msg)\b)|"
-    r"(?:had|did|finished|wrapped up|got off)\s+(?:a |an |the |my )?(?:(?:quick|short|long|great|"
-    r"good|bad|\d+[- ]?min(?:ute)?s?)\s+)*(?:call|chat|conversation|meeting|demo|talk|phone "
+    r"(?:(?:had|did|finished|wrapped up|got off)\s+(?:a |an |the |my )?|(?=(?:great|good|solid|"
+    r"nice|productive|awesome|rough|tough|quick|short)\s))(?:(?:quick|short|long|great|solid|nice|"
+    r"good|bad|productive|awesome|rough|tough|\d+[- ]?min(?:ute)?s?)\s+)*(?:call|chat|convo|"
+    r"conversation|meeting|demo|talk|phone "
     rf"call|the phone|zoom|catch up)\s+(?:to|{WITH})\s+)"
     r"(?P<rest>.+)$",
     I | re.S,

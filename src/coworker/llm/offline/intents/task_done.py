@@ -62,7 +62,11 @@ def complete_request(u: Utterance, cmd: str) -> Intent | None:
         if phrase and not re.match(r"^(?:i|we|you|they|he|she)\b", phrase, I):
             return make_intent("complete_task", phrase=phrase)
         return None
-    return _completed(cmd)
+    return _completed(_REASON.sub("", cmd))
+
+
+# "close out the olivia pricing fu, she went dark": why it is done, not which task it is
+_REASON = re.compile(r"\s*[,;]\s*(?:(?:she|he|they)(?:'s|s|'re|re)?|since|because|bc|cuz)\s.*$", I)
 
 
 def _completed(cmd: str) -> Intent | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents.common import I
+from coworker.llm.offline.shorthand import normalise
 
 # "need to email her the deck tmrw", "promised to text him fri": what the person still has to
 # do, said after a call ("spoke w ingrid, interested, need to send her the case study by wed");
@@ -34,6 +35,9 @@ def owed_task(cmd: str) -> tuple[re.Match[str], bool] | None:
     m = _OWED.match(cmd)
     if m is not None:
         return m, bool(m["said"])
+    retry = _RETRY.match(cmd)
+    if retry is not None:  # "try her again in 2 days", after a voicemail: a call to make
+        return retry, False
     owe = _OWE.match(cmd)
     if owe is None:
         return None
@@ -44,10 +48,17 @@ def owed_task(cmd: str) -> tuple[re.Match[str], bool] | None:
     return (again, True) if again else None
 
 
+# "try her again in 2 days", "call him back fri": the call to make again, after a report of one
+_RETRY = re.compile(
+    r"^(?:i'?ll\s+|will\s+|gonna\s+|need to\s+)?(?P<x>(?:try|call|ring|phone)\s+(?:her|him|them|"
+    r"[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?)\s+(?:again|back)\b.*)$",
+    I | re.S,
+)
 # Where what is owed starts after a call report: "spoke w ingrid, interested, need to send …".
 _OWED_AT = re.compile(
     r"(?:[,;.]|\s-+|\s+and|\s+but)\s+(?:(?:and|but|so|also)\s+)?(?=(?:i\s+)?(?:still\s+)?"
-    r"(?:(?:need|have|got)\s+to|gotta|must|owe|promised\s+to|said\s+i(?:'?d|\s+would))\s)",
+    r"(?:(?:need|have|got)\s+to|gotta|must|owe|promised\s+to|said\s+i(?:'?d|\s+would))\s|"
+    r"(?:i'?ll\s+|will\s+|gonna\s+)?(?:try|call|ring|phone)\s+(?:her|him|them)\s+(?:again|back)\b)",
     I,
 )
 
@@ -63,6 +74,9 @@ def owed_cuts(text: str, end: int, now: datetime) -> list[re.Match[str]]:
     return [
         cut
         for cut, stop in zip(cuts, ends, strict=True)
-        if (_OWED.match(text[cut.end() : stop]) or _OWE.match(text[cut.end() : stop]))
-        and find_due(text[cut.end() : stop], now)
+        if owed_task(text[cut.end() : stop])
+        and (
+            find_due(text[cut.end() : stop], now)
+            or find_due(normalise(text[cut.end() : stop]).text, now)
+        )
     ]

@@ -40,6 +40,8 @@ Set an `ANTHROPIC_API_KEY` to unlock open conversation with Claude (drafting, su
 anything phrased freely)."""
 
 UNSUPPORTED = {
+    "logged_later": "OK, I haven't logged anything, since you said you'd log it yourself. "
+    "Say “log it” if you'd like me to.",
     "outside": "I can't do that: it's outside what I can do, as I only work inside your "
     "Dialsheet CRM (leads, tasks, notes, deals, emails and texts), so I haven't done or "
     "changed anything. "
