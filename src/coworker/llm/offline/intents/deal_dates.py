@@ -60,6 +60,12 @@ _SHIFT_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "f
 # context), "push harbor point's close date to jan 30", "bluewater close date -> jan 22",
 # "mei hayes renewal is slipping, push close to jan 29": the object first or last.
 _CLOSE_MOVES = (
+    # "push close out 2 wks on the bluth pilot": the span first, the deal after it
+    re.compile(
+        rf"^{CLOSE_VERB}\s+(?:the\s+)?{CLOSE_NOUN}\s+(?P<t>(?:out|back)\s+(?:by\s+)?\S+\s*[a-z]+)"
+        r"\s+(?:on|for|of)\s+(?P<d>.+)$",
+        I,
+    ),
     re.compile(
         rf"^{CLOSE_VERB}\s+(?:the\s+)?{CLOSE_NOUN}\s+(?:on|for|of|in)\s+(?P<d>.+?){_TO_DATE}", I
     ),
@@ -71,12 +77,26 @@ _CLOSE_MOVES = (
         I,
     ),
     re.compile(
-        rf"^(?P<d>.+?)\s*(?:[,;.!]+|\s-+|\s+so)\s*(?:pls\s+|please\s+)?{CLOSE_VERB}\s+"
+        rf"^(?P<d>.+?)\s*(?:[,;.!]+|\s-+|\s+so|\s+(?:can|could) (?:you|u))\s*(?:pls\s+|please\s+)?"
+        rf"{CLOSE_VERB}\s+"
         rf"(?:the\s+)?{CLOSE_NOUN}{_TO_DATE}",
         I,
     ),
+    # "and push its close a week": the deal just named, moved by a span
+    re.compile(
+        rf"^{CLOSE_VERB}\s+(?:its|their|the)\s+{CLOSE_NOUN}\s+(?P<t>(?:out\s+|back\s+)?(?:by\s+)?"
+        r"(?:an?|\d+|one|two|three|four)\s*(?:d|days?|wks?|weeks?|mos?|months?))$",
+        I,
+    ),
+    # "slip the bluth pilot a week": a named deal moved by a span, no "close" said
+    re.compile(
+        rf"^(?:slip|push|bump|delay|kick)\s+(?P<d>(?:the\s+|my\s+)?.+?(?:{DEAL_WORDS}|"
+        rf"{DEAL_NAME_WORDS}))\s+(?P<t>(?:out\s+|back\s+)?(?:by\s+)?(?:an?|\d+|one|two|three|four)"
+        r"\s*(?:d|days?|wks?|weeks?|mos?|months?))$",
+        I,
+    ),
 )
-_NO_VERB = 3  # the pattern above with neither a verb nor "to": a date must follow it
+_NO_VERB = 4  # the pattern above with neither a verb nor "to": a date must follow it
 # How a deal is said to be late, after its name: "mei hayes renewal is slipping".
 _SLIPPING = re.compile(
     r"\s+(?:(?:is|has|'s)\s+)?(?:slipping|slipped|sliding|slid|delayed|stalled|pushed|"
@@ -104,6 +124,20 @@ def deal_said(d: str) -> tuple[LeadRef, bool]:
     return deal_ref(d), mine
 
 
+def close_shift(target: str, text: str) -> int | None:
+    """The days a close date moves by ("out 2 wks", "back a week", "out by two weeks"; "pull
+    it in a week" is earlier), or None when `target` is a date, not a span."""
+    target = re.sub(r"^(?:out|back)\s+(?=(?:by\s+)?\w+\s*[a-z]+$)", "", target, flags=I)
+    shift = _SHIFT.match(target)
+    if shift is None or re.search(r"\b(?:to|til|till|until|into)\s+" + re.escape(target), text, I):
+        return None
+    n = shift["n"].lower()
+    count = int(n) if n.isdigit() else _SHIFT_NUMBERS[n]
+    unit = shift["u"].lower()
+    days = count * (1 if unit.startswith("d") else 7 if unit.startswith("w") else 30)
+    return -days if re.search(r"\b(?:pull|bring)\b", text, I) else days
+
+
 def close_move_request(cmd: str, now: datetime) -> Intent | None:
     """A deal's close date moved ("push close to jan 29"): the date read, or asked about;
     never a task's due date, never a stage."""
@@ -128,14 +162,8 @@ def close_move_request(cmd: str, now: datetime) -> Intent | None:
             return None  # "the harbor deal -> 190k, push close ...": more than the date
     ref, mine = deal_said(d) if d else (LeadRef(pronoun=True), False)
     target = m["t"].strip(" .!?")
-    shift = _SHIFT.match(target)
-    if shift and not re.search(r"\b(?:to|til|till|until|into)\s+" + re.escape(m["t"]), text, I):
-        n = shift["n"].lower()
-        count = int(n) if n.isdigit() else _SHIFT_NUMBERS[n]
-        unit = shift["u"].lower()
-        days = count * (1 if unit.startswith("d") else 7 if unit.startswith("w") else 30)
-        if re.search(r"\b(?:pull|bring)\b", text, I):
-            days = -days  # "pull the close in a week": earlier
+    days = close_shift(target, text)
+    if days is not None:
         return make_intent(
             "update_deal", ref=ref, mine=mine or None, close_shift_days=days, close_raw=target
         )

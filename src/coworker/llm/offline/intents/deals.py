@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.deal_dates import (
     DEAL_NAME_WORDS,
     NAMED_DEAL,
     close_move_request,
+    close_shift,
     deal_said,
 )
 from coworker.llm.offline.intents.deal_opening import create_deal_request, money_in
@@ -361,10 +362,15 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if re.search(rf"\b{DEAL_NAME_WORDS}$", m["d"], I) and re.match(r"\s*[,;(]", cmd[m.end("d") :]):
         return None  # "deal: hooli renewal, 60k": a new deal's values, or a change? Not read
     ref, mine = deal_said(m["d"])
+    days = close_shift(close_words, cmd) if close_words and close is None else None
+    close_raw = close_text[close.start : close.end] if close else None
+    if days is not None:  # "push the close date out by two weeks": from the date it has
+        close_words, close_raw = None, close_words
     return make_intent(
         "update_deal",
         ref=ref,
         mine=mine or None,
+        close_shift_days=days,
         close_words=close_words,
         unread_words=unread,
         stage=stage,
@@ -372,7 +378,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         value_raw=target[amount.start : amount.end] if amount else None,
         currency=amount.currency if amount else None,
         close=close.when.date().isoformat() if close else None,
-        close_raw=close_text[close.start : close.end] if close else None,
+        close_raw=close_raw,
         stage_words=unknown,
         value_sign=sign if delta else None,
         # "hooli renewal is 26k": said as news, so shown and asked before it is written

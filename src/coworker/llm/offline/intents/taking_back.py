@@ -80,7 +80,7 @@ _WRONG_NAME = re.compile(
 _THE_ONE = re.compile(
     rf"^{_OOPS}*(?:i meant\s+|i mean\s+|meant\s+|its\s+|it'?s\s+)?(?:the one (?:at|from|with|in)\s+"
     r"(?P<at>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3})|the (?P<co>[a-z][\w&'.-]*(?:\s+[a-z]"
-    r"[\w&'.-]*){0,2}) one)$",
+    r"[\w&'.-]*){0,2}) one|the other (?P<other>[a-z][\w'.-]*)(?: one)?)$",
     I,
 )
 _NOT_SOMEONE = frozenset(
@@ -120,7 +120,10 @@ def take_back(text: str, said: str = "") -> Intent | None:
                 continue
             slots["wrong"] = wrong_name["wrong"]  # "wrong hannah"
         elif "meant" not in slots and (one := _THE_ONE.match(clause)):
-            slots["meant"] = f"the one at {one['at']}" if one["at"] else f"the {one['co']} one"
+            if one["other"]:  # "ugh no, the other chris": not the one just changed
+                slots["meant"], slots["wrong"] = f"the other {one['other']}", one["other"]
+            else:
+                slots["meant"] = f"the one at {one['at']}" if one["at"] else f"the {one['co']} one"
         elif slots.get("how") != "undo" and (named := _PUT_BACK.match(clause)):
             who = re.sub(
                 r"(?:'s|\s+(?:please|pls|plz|thx|thanks))$", "", named["who"] or named["who2"]

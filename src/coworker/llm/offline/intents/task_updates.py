@@ -85,6 +85,9 @@ _NO_DATE_THEN = re.compile(
 )
 
 
+_PRIORITY = {"urgent": "high", "top": "high", "normal": "medium"}
+
+
 def _a_deal(x: str) -> bool:
     """Words naming a deal ("the pipeline"), unless they say it is a task ("my pipeline
     review task")."""
@@ -132,9 +135,11 @@ def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         cmd,
         I,
     )
+    if m and re.fullmatch(r"(?:and\s+)?(?:it|that|this|that one|th(?:e|at) task)", m["x"], I):
+        # "oh and make it high priority": the task just written or shown
+        priority = _PRIORITY.get(m["p"].lower(), m["p"].lower())
+        return make_intent("update_task", phrase=None, priority=priority)
     if m and re.search(rf"\b{TASK_WORDS}\b|follow up|\bcall\b|proposal|\bdemo\b", m["x"], I):
-        value = {"urgent": "high", "top": "high", "normal": "medium"}.get(
-            m["p"].lower(), m["p"].lower()
-        )
+        value = _PRIORITY.get(m["p"].lower(), m["p"].lower())
         return make_intent("update_task", phrase=clean_task_phrase(m["x"]) or None, priority=value)
     return None

@@ -11,13 +11,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Generator
+from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Batch, Plan, Reply
+from coworker.llm.offline.engine import Batch, Plan, Reply, one
 from coworker.llm.offline.memory import LastWrite
+from coworker.llm.offline.names import relevant
 from coworker.llm.offline.pick import find_deal, find_task
-from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.resolve import Ctx, choose, find_lead, lead_option
 from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.trust import WritePlan, Written, write
 
@@ -67,8 +69,7 @@ def redo(
     elif last.tool == "update_lead":
         # only the words of the one meant: "not that noah, the greenfield one" rules out the
         # lead changed (checked below), not every Noah
-        alone = dataclasses.replace(ctx, message=words)
-        record = yield from find_lead(alone, lead_ref(words), purpose="did you mean")
+        record = yield from _lead_meant(ctx, words, str(last.input[key]))
         name = str(record.get("name") or "the lead")
     else:
         record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
@@ -86,6 +87,29 @@ def redo(
     return WritePlan(last.tool, {key: record["id"]}, values, f"Instead, **{name}**"), name
 
 
+def _lead_meant(ctx: Ctx, words: str, wrong_id: str) -> Generator[Batch, list[Result], Any]:
+    """The lead the words name; "other chris" is the Chris who is not the one just changed,
+    when exactly one other is called that (else asked, as any name is)."""
+    other = re.fullmatch(r"other\s+(?P<name>.+)", words, re.I)
+    if other is not None:
+        words = other["name"]
+        found: Result = yield from one("search_leads", search=words)
+        others = [
+            x
+            for x in relevant(found.items("leads"), lead_ref(words))
+            if str(x.get("id")) != wrong_id
+        ]
+        if len(others) == 1:
+            return others[0]
+        if others:  # several others of that name: which, among them only
+            text = f"Which {words} do you mean?\n\n" + replies.numbered(
+                [replies.lead_label(x) for x in others[:8]]
+            )
+            return choose(ctx, "lead", text, [lead_option(x) for x in others[:8]])
+    alone = dataclasses.replace(ctx, message=words)
+    return (yield from find_lead(alone, lead_ref(words), purpose="did you mean"))
+
+
 def retarget(ctx: Ctx, made: LastWrite, meant: str, wrong: str) -> Plan:
     """ "sorry i meant luis not priya" right after "create a task to call priya thursday":
     the task just created gets the lead meant, and its title that lead's name where it had
@@ -95,8 +119,9 @@ def retarget(ctx: Ctx, made: LastWrite, meant: str, wrong: str) -> Plan:
     if not task_id:
         return Reply(f"I created **{title}** but can't tell which task it is now; nothing changed.")
     words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
-    lead = yield from find_lead(ctx, lead_ref(words), purpose="did you mean")
-    if str(lead.get("id")) == str(made.created.get("lead_id") or made.input.get("lead_id")):
+    linked = str(made.created.get("lead_id") or made.input.get("lead_id"))
+    lead = yield from _lead_meant(ctx, words, linked)
+    if str(lead.get("id")) == linked:
         return Reply(f"The task **{title}** is already linked to **{lead.get('name')}**.")
     old = ctx.memory.leads.get(str(made.input.get("lead_id") or ""), {})
     new_title = _renamed(title, str(old.get("name") or ""), str(lead.get("name") or ""), wrong)
