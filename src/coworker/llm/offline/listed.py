@@ -90,7 +90,9 @@ _ONE_AT = re.compile(
     re.I,
 )
 # "the bluth one", "the jane smith one", "the cedar ridge one"
-_X_ONE = re.compile(r"\bthe\s+(?P<key>" + _KEY + r")\s+one\b(?!\s+(?:at|from|with)\b)", re.I)
+_X_ONE = re.compile(
+    r"\bthe\s+(?P<key>" + _KEY + r")\s+one\b(?![-\w])(?!\s+(?:at|from|with)\b)", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A callback asked for, with its time: "priya at acme wants a callback tmrw at 2pm", "liam
 asked me to call him back fri". What the person must do is call them then: a task, read as
-"call priya at acme back tmrw at 2pm" is. Without a day or a time it is what a lead said, and
-the note reader logs it ("tom wants a call back after the 15th" is a call's outcome).
+"call priya at acme back tmrw at 2pm" is. Without a day or a time, or with only a span ("next
+week"), it is what a lead said, and the note reader logs it as the call's outcome.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ _WANTS_CALLBACK = re.compile(
     r"(?:her|him|them)\s+back)\s+(?P<when>\S.*)$",
     I | re.S,
 )
+_SOMETIME = re.compile(r"\b(?:weeks?|months?|quarter|year|(?:next|this) (?:week|month))\b", I)
 _NOT_WHO = re.compile(r"^(?:i|we|you|u|he|she|they|it|who|what|did|does|do|is|if)\b", I)
 
 
@@ -32,6 +33,7 @@ def callback_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if m is None or cmd.rstrip().endswith("?") or _NOT_WHO.match(m["who"]):
         return None
     when = m["when"].strip(" .!")
-    if find_due(when, now) is None and find_due(normalise(when).text, now) is None:
-        return None
+    due = find_due(when, now) or find_due(normalise(when).text, now)
+    if due is None or (not due.has_time and _SOMETIME.search(normalise(when).text)):
+        return None  # "call her back next week": a span, said as the call's outcome
     return create_task_request(u, f"call {m['who']} back {when}", now)

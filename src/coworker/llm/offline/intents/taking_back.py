@@ -98,7 +98,7 @@ def take_back(text: str, said: str = "") -> Intent | None:
     slots = Slots()
     rest: list[str] = []
     for clause in clauses:
-        if "how" not in slots and (undo := UNDO.match(clause)):
+        if slots.get("how") != "undo" and (undo := UNDO.match(clause)):  # "scratch that, undo …"
             slots["how"] = "undo"
             if undo["field"]:
                 field = undo["field"].lower()
@@ -169,6 +169,8 @@ def take_back(text: str, said: str = "") -> Intent | None:
         slots.pop("wrong", None)  # "scratch that, wrong olivia": the soft take-back, as said
     if "how" not in slots or any(_REQUEST_VERB.match(c) or CALL_REPORT.match(c) for c in rest):
         return None  # another request, or a call report, is not a reason for an undo
+    if not oops and _spelled_alike(str(slots.get("meant") or ""), str(slots.get("wrong") or "")):
+        return None  # "its noah gonzales not gonzalez": a name's spelling, not another lead
     if "back_to" in slots and len(clauses) == 1 and not oops:
         return None  # "put jane back to new" alone is a status to set, said in full
     if slots["how"] == "soft" and ("meant" in slots or "wrong" in slots):
@@ -198,3 +200,13 @@ def _someone(words: str | None, *, loose: bool = False) -> bool:
     if word or find_when(bare, datetime.now(UTC)):
         return False
     return bool(bare) and (loose or _named(bare))  # loose: "the initech proposal" too
+
+
+def _spelled_alike(meant: str, wrong: str) -> bool:
+    """Two spellings of one name ("gonzales"/"gonzalez", "abby"/"abigail"): a word of each
+    that differ but begin alike."""
+    return any(
+        a != b and len(a) >= 3 and len(b) >= 3 and a[:2] == b[:2]
+        for a in meant.lower().split()
+        for b in wrong.lower().split()
+    )
