@@ -94,9 +94,9 @@ def split_requests(text: str) -> list[str]:
         return [text]  # 15k and call it X": one deal's two values, together
     if said_then(text) is not None:  # "initech pilot signed! mark it won": one deal's news
         return [text]
-    if logged_statement(text) and _intent_of(text).kind == "add_note":  # "X not keen. log it"
+    if logged_statement(text) and read.kind == "add_note":  # "X not keen. log it"
         return [text]
-    if marked_after_news(text) and _intent_of(text).kind == "update_status":
+    if marked_after_news(text) and read.kind == "update_status":
         return [text]  # "freya signed!! mark her as a customer": one lead's news
     if context := asides.context_cut(text):  # "ugh long day. anyway mark ...": context first
         return asides.statements_logged(_with_names([context[0], *split_requests(context[1])]))
@@ -105,12 +105,12 @@ def split_requests(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     cuts = list(_CUT.finditer(text, 0, head_end))
-    if LED_BY_VERB.match(text) and _intent_of(text).kind not in _VALUE_LISTS:
+    if LED_BY_VERB.match(text) and read.kind not in _VALUE_LISTS:
         cuts += _LIST_CUT.finditer(text, 0, head_end)
         cuts.sort(key=lambda cut: (cut.start(), -cut.end()))  # the longer of two at one place
     if payload and _NOTE_HEAD.match(text):
         cuts += [c for c in _AFTER_NOTE.finditer(text, head_end) if not _quoted(text, c.start())]
-    if _intent_of(text).kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
+    if read.kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
         cuts += owed_cuts(text, head_end, _SOMETIME)
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
