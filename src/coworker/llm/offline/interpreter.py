@@ -39,6 +39,7 @@ from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.split import in_order, split_requests
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.trust import UNCHECKED, unchecked
+from coworker.llm.offline.unread_parts import out_of_scope
 
 STILL_WAITING = (
     "It's still waiting for your decision: use the card's **Cancel** button to cancel it "
@@ -118,7 +119,7 @@ def _run(
             return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
     # a message read whole as out of scope ("find X on linkedin and send him a connect
     # request") is refused whole, not split into parts that each go unread
-    refused = intent.kind == "unsupported" and intent.slots.get("topic") not in (None, "unknown")
+    refused = out_of_scope(intent)
     parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
     if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
         parts = question_parts(utterance.raw)

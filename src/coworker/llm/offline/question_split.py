@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from coworker.llm.offline.intents import classify
 from coworker.llm.offline.text import Utterance
+from coworker.llm.offline.unread_parts import MISREAD, out_of_scope
 
 _ASKS = (
     r"(?:what'?s|whats|what is|what are|what about|who'?s|whos|who is|whose|who|when'?s|"
@@ -49,5 +50,4 @@ def _read(part: str) -> bool:
     """A part that is a request of its own: read, or refused as out of scope; a part read
     as nothing ("did marcus reply about the team plan") keeps the message whole."""
     intent = classify(Utterance.of(part), datetime.now(UTC))
-    topic = intent.slots.get("topic") not in (None, "unknown")
-    return intent.kind not in ("unsupported", "noise", "unknown_status") or topic
+    return intent.kind not in MISREAD or out_of_scope(intent)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from coworker.llm.offline.intents import classify
+from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.text import Utterance
 
 # A request that changes something: read as a question or a listing, it was misread.
@@ -19,6 +19,13 @@ _CHANGES = re.compile(
     re.I,
 )
 MISREAD = frozenset({"unsupported", "noise", "unknown_status"})
+
+
+def out_of_scope(intent: Intent) -> bool:
+    """An errand the coworker refuses by name ("book me a flight"), not a request misread."""
+    return intent.kind == "unsupported" and intent.slots.get("topic") not in (None, "unknown")
+
+
 # "set a fu for tmrw": "a" asks for a new task, so reading it as moving one is a misreading
 _NEW_TASK = re.compile(r"^(?:\w+\s+){1,2}(?:a|an|another)\s+(?:new\s+)?\w", re.I)
 
@@ -34,10 +41,8 @@ def not_understood(parts: list[str], now: datetime) -> str | None:
         or (_CHANGES.match(part) and intent.kind in _READ_ONLY)
         or (intent.kind == "update_task" and _NEW_TASK.match(part))
     ]
-    out_of_scope = [i.slots.get("topic") not in (None, "unknown") for i in intents]
     if not missed or all(  # "order lunch, and whats luis's email": refused, and answered
-        i.kind in _READ_ONLY or (i.kind == "unsupported" and o)
-        for i, o in zip(intents, out_of_scope, strict=True)
+        i.kind in _READ_ONLY or out_of_scope(i) for i in intents
     ):
         return None
     understood = [p for p in parts if p not in missed]
