@@ -68,7 +68,7 @@ def name_at_request(u: Utterance, cmd: str) -> Intent | None:
     tidewater", "who is hannah at black mesa"): the company narrows the name, so it is read
     before the rules that list everyone at a company."""
     text = TRAILER.sub("", cmd.strip()).strip(" ?!.")
-    if ROLE_AT.match(text):  # "who's the cfo at acme": a title, not a name
+    if ROLE_AT.match(text) or email_in(text):  # a title ("the cfo at acme"), or an email
         return None
     at = _NAME_AT.match(text)
     who = (at["w"] or at["n"]) if at else ""
