@@ -38,6 +38,7 @@ from coworker.llm.offline.plans import (
     outbox,
     revisions,
     talk,
+    task_moves,
     tasks,
 )
 from coworker.llm.offline.resolve import Ctx
@@ -87,6 +88,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("complete_task", tasks.complete_task, "mark the task call jane smith done"),
     Capability("update_task", tasks.update_task, "move my task about pricing to friday"),
     Capability("delete_task", tasks.delete_task, "delete the task about pricing"),
+    Capability(
+        "bulk_task_move", task_moves.bulk_task_move, "push all my overdue tasks to tomorrow"
+    ),
     # sending: every one of these waits on a card the person approves
     Capability("send_email", messages.send_email, "email jane smith: hi jane, quick check-in"),
     Capability("send_sms", messages.send_sms, "text jane smith: running late"),

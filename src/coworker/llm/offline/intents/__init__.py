@@ -76,6 +76,7 @@ from coworker.llm.offline.intents.sent import sent_question_request, sent_reques
 from coworker.llm.offline.intents.stage_lists import stage_list_request
 from coworker.llm.offline.intents.tags import create_tag_request, tag_request
 from coworker.llm.offline.intents.task_done import complete_request
+from coworker.llm.offline.intents.task_moves import bulk_task_move_request
 from coworker.llm.offline.intents.task_updates import task_update_request
 from coworker.llm.offline.intents.tasks import create_task_request, task_slots
 from coworker.llm.offline.shorthand import normalise
@@ -183,6 +184,7 @@ READERS: tuple[Reader, ...] = (
     lambda r: tracking_request(r.text),
     lambda r: bulk_request(r.text, r.now, r.utterance),
     _said(bulk_status_request),  # "mark all … tagged hot as qualified": before the tag reader
+    _dated(bulk_task_move_request),  # "push all my overdue tasks to tmrw": before one task
     _said(field_of_request),  # "email addr for X" is a question, not an email to X
     _said(sent_question_request),  # "did i already email jane the pricing?": before every send
     _said(received_request),  # "text from jane: …" was received: before every send
