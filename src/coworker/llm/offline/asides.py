@@ -31,7 +31,7 @@ from coworker.llm.offline.text import Utterance
 VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
-    r"ping|make|bump|push|"
+    r"ping|make|bump|push|unqualify|disqualify|dq|qualify|"
     # "mark luis contacted. should i also move priya to qualified?": a question of its own
     r"(?:should|shd) (?:i|we)"
 )
@@ -199,6 +199,9 @@ _CUT = re.compile(
 _POINTS_BACK = re.compile(
     r"^\S+\s+(?:\S+\s+)?(?:it|that|this|those|these|them|the same|close|the close)\b", re.I
 )
+# The request after a bare comma points at the person the context named ("elena isnt a fit,
+# unqualify her"): the context lends its lead, as a sentence of its own would.
+_HIM_OR_HER = re.compile(r"^\S+(?:\s+\S+)?\s+(?:him|her)\b", re.I)
 # Where the person starts dictating (a note's or a message's words): never cut after it.
 _PAYLOAD = re.compile(r"[:\"\u201c]")
 
@@ -221,7 +224,8 @@ def context_cut(text: str) -> tuple[str, str] | None:
         bare_comma = cut["comma"] is not None and not cut["filler"]
         if bare_comma and payload:
             return None
-        if only_context(head) and (not bare_comma or _plain_chat(head)):
+        about_them = statement_lead(head) is not None and _HIM_OR_HER.search(rest) is not None
+        if only_context(head) and (not bare_comma or _plain_chat(head) or about_them):
             return head, rest
     return None
 
