@@ -269,7 +269,19 @@ OUTSIDE = re.compile(
     r"\b(?:linkedin|twitter|facebook|instagram|whatsapp|telegram|wechat|tiktok|docusign|"
     r"venmo|paypal)\b|\bconnect(?:ion)? requests?\b|\b(?:google|outlook|my) calendar\b|"
     r"\b(?:fax|print out|print off)\b|\bset (?:an? |my )?alarm\b|\bexpense reports?\b|"
-    r"\b(?:send|order|get)\s+(?:\w+\s+){0,2}(?:flowers|a gift|gift cards?|swag)\b",
+    r"\b(?:send|order|get)\s+(?:\w+\s+){0,2}(?:flowers|a gift|gift cards?|swag)\b|"
+    # approvals, money and documents the CRM has no part in
+    r"\bapprove\s+(?:an?\s+|the\s+|this\s+|my\s+)?(?:\d+\s*%\s*)?(?:discount|price|pricing|"
+    r"exception|contract|budget|expense)|\b(?:issue|process|give)\s+(?:an?\s+|the\s+)?refund\b|"
+    r"\b(?:create|generate|issue|raise|cut)\s+(?:an?\s+|the\s+)?(?:invoice|po|purchase order)\b|"
+    r"\bcharge\s+(?:their|his|her|the)\s+(?:card|account)\b|"
+    # other tools and channels: chat channels, personal contacts and calendars, the web
+    r"(?:^|\s)#[a-z][\w-]+|\bpost\s+(?:it\s+|this\s+|that\s+)?(?:in|on|to)\s+(?:the\s+)?"
+    r"(?:#|slack|teams|channel)|\b(?:google|gmail|phone|iphone|outlook)\s+contacts\b|"
+    r"\b(?:google|search the web for|search online for|look online for)\b|"
+    r"\b(?:10-?k|annual report|earnings call|press release)\b|"
+    r"\b(?:cancel|move|reschedule)\s+my\s+(?:\w+\s+){0,2}(?:dentist|doctor|haircut|"
+    r"appt|appointment|flight|hotel)\b",
     I,
 )
 INSIDE = re.compile(
