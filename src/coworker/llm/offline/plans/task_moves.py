@@ -73,13 +73,13 @@ def _shown(task: dict[str, Any], ctx: Ctx) -> str:
 
 
 def _in_group(task: dict[str, Any], group: str, ctx: Ctx) -> bool:
-    bucket = replies.due_bucket(task, ctx.clock)
-    if group == "today":  # today's, including those whose hour has passed
-        moment = replies.parse_time(task.get("due_date"))
-        return moment is not None and moment.astimezone(ctx.clock.zone).date() == (
-            ctx.clock.now.date()
-        )
-    return bucket == "overdue"
+    """By the day, not the hour: "overdue" is due before today, "today" is due today (a
+    task due at 15:00 is still today's at 19:00, and moving it is the person's call)."""
+    moment = replies.parse_time(task.get("due_date"))
+    if moment is None:
+        return False
+    day, today = moment.astimezone(ctx.clock.zone).date(), ctx.clock.now.date()
+    return day == today if group == "today" else day < today
 
 
 def _new_due(task: dict[str, Any], day: datetime, keep_hour: bool) -> datetime:
