@@ -16,11 +16,14 @@ from coworker.llm.offline.intents.common import DEAL_WORDS, I, Intent
 from coworker.llm.offline.text import Utterance
 
 _MONEY = r"(?P<a>[$€£]?\s?\d[\d.,]*\s*(?:k|m|mm|grand|million)?)"
-_OVER = r"(?:over|above|more than|greater than|bigger than|at least|north of|upwards of|>=?|min)"
-_UNDER = r"(?:under|below|less than|smaller than|at most|no more than|<=?|max)"
+_OVER = (
+    r"(?:over|above|more than|greater than|bigger than|at least|north of|upwards of|"
+    r"(?<![-=])>=?|min)"
+)
+_UNDER = r"(?:under|below|less than|smaller than|at most|no more than|<=?(?!-)|max)"
 _WORTH = r"(?:(?:that\s+)?(?:are|is|r|were|worth|valued|with a value|sized)\s+)*"
 _FILTER = re.compile(
-    rf"\s*(?:,\s*)?{_WORTH}(?:(?P<over>{_OVER})|(?P<under>{_UNDER}))\s+{_MONEY}"
+    rf"\s*(?:,\s*)?{_WORTH}(?<!\w)(?:(?P<over>{_OVER})|(?P<under>{_UNDER}))\s*{_MONEY}"
     r"(?:\s+(?:or\s+(?:more|less|so|above|below)|and\s+(?:up|above|below|under)|\+))?",
     I,
 )
@@ -76,8 +79,8 @@ def deal_size_request(
     """The deal listing `cmd` asks for, kept to the size it names (see the module)."""
     if not re.search(rf"\b{DEAL_WORDS}\b|\bworth\b|\b(?:anything|any)\s+in\b", cmd, I):
         return None
-    if _CHANGE.search(cmd):
-        return None
+    if _CHANGE.search(cmd) or re.search(r"->|→|=>|<-", cmd):
+        return None  # "tyrell onboarding deal -> 80 k": a change, not a size asked
     found = amount_filter(cmd)
     if found is None:
         return None
