@@ -32,6 +32,8 @@ _YES = re.compile(
 )
 # A reply that turns the one option offered down, whatever else it names
 _DENIED = re.compile(r"^(?:no|nope|nah)\b|\b(?:wrong|not (?:that|him|her|them|this)|other one)\b")
+# "the 91k one", "the other one": a word before "one" that is no counting word describes it.
+_DESCRIBED_ONE = re.compile(r"\b(?!(?:the|number|option|no|just|only)\b)[\w$.,]+\s+one\b")
 _ORDINAL_VALUES = {**NUMBER_WORDS, "last": -1, "latter": -1, "bottom": -1, "former": 1, "top": 1}
 
 
@@ -84,6 +86,8 @@ def match_answer(question: Question, message: str) -> Answer | None:
         if len(scored) == 1 or scored[0][0] > scored[1][0]:
             return options[scored[0][1]]
     m = _ORDINAL.search(low)
+    if m and m["word"] and m["word"].lower() == "one" and _DESCRIBED_ONE.search(low):
+        return None  # "the 91k one", "the license one": described, not counted
     if m and len(low.split()) <= 6:
         value = int(m["num"]) if m["num"] else _ORDINAL_VALUES.get(m["word"].lower(), 0)
         if value == -1:

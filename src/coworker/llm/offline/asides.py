@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from coworker.llm.offline import replies
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.common import EMOJI
 from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_statement
 from coworker.llm.offline.intents.notes import lead_opening, name_word
 from coworker.llm.offline.slots import LeadRef, name_prefix
@@ -182,8 +183,7 @@ def _intent_of(part: str) -> Intent:
     return classify(Utterance.of(part), _SOMETIME)
 
 
-# Pictographs and symbols reps end a sentence with ("😂", "🙌", "✅").
-_EMOJI = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\ufe0f?)"
+_EMOJI = EMOJI
 # Words that hand over from the chit-chat to the request: "anyway", "so", "ok so".
 _FILLER = r"(?:anyway|anyways|anyhow|so|ok|okay|alright|but|lol|haha|welp|well)"
 _ASKING = r"(?:pls|please|plz|can (?:you|u)|could (?:you|u)|(?:you|u) can|just)"

@@ -158,7 +158,9 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     own.kind == "confirm" and not own.slots.get("yes")
                 )
                 answer = None if fresh else match_answer(question, text)
-                if answer is None and own.kind == "undo":  # "not nathan, maya": an answer
+                if answer is None and own.kind in ("undo", "correct_value"):
+                    # "not nathan, maya", "the pilot, not the license": no write to fix
+                    # since the question, so an answer to it
                     answer = match_answer(question, text)
             if answer is not None:
                 answers = {**prev.answers, question.key: answer}

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from coworker.llm.offline import asides
 from coworker.llm.offline.asides import LED_BY_VERB, VERBS, aside_notes, statement_lead
 from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.deal_reasons import reasons_given
 from coworker.llm.offline.engine import Plan, Reply, Stop
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.deals import said_then
@@ -135,6 +136,7 @@ def split_requests(text: str) -> list[str]:
     parts = [one for part in parts for one in _each_lead(part)]
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
+    parts = reasons_given(parts)  # "..., they went w a competitor" + "a note saying why"
     return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
 
 

@@ -23,6 +23,7 @@ from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_pre
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
 from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
 from coworker.llm.offline.intents.daily import daily_request
+from coworker.llm.offline.intents.deal_filters import deal_size_request
 from coworker.llm.offline.intents.deal_opening import create_deal_request
 from coworker.llm.offline.intents.deals import deal_date_request, update_deal_request
 from coworker.llm.offline.intents.deleting import delete_request
@@ -79,6 +80,7 @@ from coworker.llm.offline.intents.task_done import complete_request
 from coworker.llm.offline.intents.task_moves import bulk_task_move_request
 from coworker.llm.offline.intents.task_updates import task_update_request
 from coworker.llm.offline.intents.tasks import create_task_request, task_slots
+from coworker.llm.offline.intents.whose import scoped_request
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 
@@ -174,6 +176,8 @@ READERS: tuple[Reader, ...] = (
     _said(should_request),  # "should i mark hugo as customer?" asks: before every change
     _said(advice_request),  # "should i mark dana lost?": her record, never a change
     _dated(pasted_task_request),  # "dana sent this, task to reply tmrw: '…'": the paste is data
+    # "new leads since yday, just mine not sam's": the scope apart, then the question
+    lambda r: scoped_request(r.utterance, r.text, r.now, _classify),
     lambda r: daily_request(r.text),
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: correction_request(r.text, r.now, r.utterance.text),
@@ -203,6 +207,8 @@ READERS: tuple[Reader, ...] = (
     _dated(create_deal_request),
     _said(create_lead_request),
     _said(create_tag_request),
+    # "my open opps over 100k": a listing kept to a size, before a value reads as a change
+    lambda r: deal_size_request(r.utterance, r.text, r.now, _classify),
     _dated(stage_list_request),  # "initech opps in negotiation?" asks: before deal moves
     _dated(update_deal_request),
     _said(status_request),

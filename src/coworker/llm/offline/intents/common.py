@@ -109,6 +109,9 @@ class Slots(TypedDict, total=False):
     value_raw: str | None
     value_sign: int | None  # +1 / -1: "bump it by 5k", "drop it 2k"
     value_unsure: bool | None
+    value_min: float | None  # "deals over 100k": a listing kept to a size
+    value_max: float | None
+    stage_unsure: bool | None  # "X closed!!": won, said with cheer; asked before written
     currency: str | None
     close: str | None
     close_raw: str | None
@@ -207,6 +210,8 @@ QUESTION_START = re.compile(
 TASK_WORDS = r"(?:tasks?|todos?|to do|reminders?|action items?)"
 
 
+# Pictographs and symbols reps end a sentence with ("😂", "🙌", "🎉", "✅").
+EMOJI = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\ufe0f?)"
 DEAL_WORDS = r"(?:deals?|opportunit(?:y|ies)|opps?|pipeline)"
 
 

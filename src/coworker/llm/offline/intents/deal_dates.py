@@ -95,12 +95,31 @@ _CLOSE_MOVES = (
         r"\s*(?:d|days?|wks?|weeks?|mos?|months?))$",
         I,
     ),
+    # "initech pilot needs 2 more wks, push the close date 2 wks": the deal, then a span
+    re.compile(
+        rf"^(?P<d>.+?)\s*(?:[,;.!]+|\s-+)\s*(?:pls\s+|please\s+)?{CLOSE_VERB}\s+"
+        rf"(?:the\s+|its\s+)?{CLOSE_NOUN}\s+(?P<t>(?:out\s+|back\s+)?(?:by\s+)?"
+        r"(?:an?|\d+|one|two|three|four)\s*(?:d|days?|wks?|weeks?|mos?|months?))$",
+        I,
+    ),
+    # "and close it end of next week": the deal just named closes then (a date must follow;
+    # "close it out" ends a task)
+    re.compile(
+        r"^(?:close|closing)\s+(?P<d>it|the deal|that deal|the opp)\s+(?:by\s+|on\s+|around\s+)?"
+        r"(?P<t>.+)$",
+        I,
+    ),
 )
+_CLOSE_IT = len(_CLOSE_MOVES) - 1  # "close it <date>": a date must follow it
 _NO_VERB = 4  # the pattern above with neither a verb nor "to": a date must follow it
 # How a deal is said to be late, after its name: "mei hayes renewal is slipping".
 _SLIPPING = re.compile(
     r"\s+(?:(?:is|has|'s)\s+)?(?:slipping|slipped|sliding|slid|delayed|stalled|pushed|"
-    r"running late|behind|late)\b.*$",
+    r"running late|behind|late)\b.*$"
+    # "acme team plan wont close this wk", "initech pilot needs 2 more wks": why it moves
+    r"|\s+(?:(?:wont|won't|will not|isn'?t going to|is not going to|aint gonna|not gonna|"
+    r"can'?t|cannot|didn'?t|did not)\s+(?:close|land|sign|happen|make it)|"
+    r"needs?\s+(?:\S+\s+){0,2}more\s+(?:time|days?|wks?|weeks?)|is\s+not\s+closing)\b.*$",
     I,
 )
 _PRONOUN_DEAL = re.compile(
@@ -170,7 +189,7 @@ def close_move_request(cmd: str, now: datetime) -> Intent | None:
     due = find_due(target, now)
     if due is not None and due.start > 3:
         due = None
-    if due is None and number == _NO_VERB:
+    if due is None and number in (_NO_VERB, _CLOSE_IT):
         return None  # "the acme close date is what": no verb, no date: not a change
     if due is None and re.search(
         rf"\b(?:{DEAL_WORDS}|{DEAL_NAME_WORDS}|won|lost|tasks?|todo|reminder|call|meeting)\b",

@@ -20,6 +20,12 @@ from coworker.llm.offline.intents.deal_dates import (
     close_shift,
     deal_said,
 )
+from coworker.llm.offline.intents.deal_news import (
+    calm,
+    closed_news,
+    news_with_reason,
+    without_reason,
+)
 from coworker.llm.offline.intents.deal_opening import create_deal_request, money_in
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -114,7 +120,8 @@ def _money_moved(cmd: str) -> bool:
 _SAID_THEN = re.compile(
     r"^(?P<d>[^,;.!?]+?)\s+(?:(?:is|'s|has|have|are|was|got|been|just|finally|officially|"
     r"totally|now)\s+)*"
-    r"(?P<v>dead(?:\s+in\s+the\s+water)?|lost|signed|won|killed|closed[ -]?(?:won|lost))"
+    r"(?P<v>dead(?:\s+in\s+the\s+water)?|lost|signed|won|killed|closed[ -]?(?:won|lost)|"
+    r"a no(?: go)?|no go)"
     r"(?:\s+(?:it|the deal|the contract|the paperwork|today|yesterday|this am|this morning|"
     r"this afternoon|just now|earlier|finally))*"
     r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:pls\s+|please\s+|can you\s+)?"
@@ -150,7 +157,7 @@ _IT_ENDED = re.compile(
 def said_then(cmd: str) -> Intent | None:
     """ "<deal> is dead, mark it lost" (see `_SAID_THEN`): the stage asked for; when the news
     says another ("is dead, mark it won"), both, to ask which. One request, never split."""
-    m = _SAID_THEN.match(cmd.strip())
+    m = _SAID_THEN.match(cmd.strip()) or _SAID_THEN.match(without_reason(cmd.strip()))
     if m is None or len(m["d"].split()) > 6 or len(m["t"].split()) > 3:
         return None
     again = _stage_in(m["t"])
@@ -233,6 +240,10 @@ def _amount_alone(cmd: str) -> Intent | None:
 
 
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    news = closed_news(cmd) or news_with_reason(cmd)
+    if news is not None:  # "hooli renewal closed!!! 🙌": won, asked before it is written
+        return news
+    cmd = calm(cmd)  # "WE WON X 🎉 mark it won": the emoji ends a sentence
     if _ASKS.match(cmd.strip()) or _HOW_MUCH.match(cmd.strip()):
         return None  # "is the bluth deal dead?": asked, answered by showing it
     moved_close = close_move_request(cmd, now) or _amount_alone(cmd) or said_then(cmd)

@@ -14,6 +14,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.plans.activity import names_for
+from coworker.llm.offline.plans.deals import my_user_id
 from coworker.llm.offline.resolve import Ctx, choose, lead_option
 
 SHOWN = 8
@@ -173,9 +174,15 @@ def recent_leads(ctx: Ctx) -> Plan:
         if len(batch) < RECENT_BATCH:
             break
     more = "" if older or read < RECENT_MAX else f" (I read the newest {RECENT_MAX}.)"
+    yours = ""
+    if ctx.intent.slots.get("mine"):  # "just mine not sam's": the person's own leads
+        me = yield from my_user_id()
+        if me is None:
+            return Reply("I couldn't tell which leads are yours (I learn it from your tasks).")
+        found, yours = [lead for lead in found if lead.get("owner_id") == me], " of yours"
     if not found:
-        return Reply(f"No leads were added {said}.{more}")
-    heading = f"{replies.plural(len(found), 'lead')} added {said}"
+        return Reply(f"No leads{yours} were added {said}.{more}")
+    heading = f"{replies.plural(len(found), 'lead')}{yours} added {said}"
     if ctx.intent.slots.get("count"):
         return Reply(f"{heading}.{more}")
     lines = [replies.lead_line(lead) for lead in found[: replies.LIST_LIMIT]]

@@ -156,7 +156,9 @@ def create_deal(ctx: Ctx) -> Plan:
             )
     stage = intent.slots.get("stage")
     if stage:
-        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+        sure = not intent.slots.get("stage_unsure")  # "X closed!!": won, asked first
+        shown = replies.STAGE_NAMES.get(stage, stage)
+        values.append(Written("stage", stage, "stage", shown, "words", sure))
     name = intent.slots.get("name")
     if name:
         values.append(Written("name", name, "named", f"“{name}”", confident=text_confident(name)))
@@ -317,7 +319,9 @@ def update_deal(ctx: Ctx) -> Plan:
         values.append(close)
     if stage:
         changes["stage"] = stage
-        values.append(Written("stage", stage, "stage", replies.STAGE_NAMES.get(stage, stage)))
+        sure = not intent.slots.get("stage_unsure")  # "X closed!!": won, asked first
+        shown = replies.STAGE_NAMES.get(stage, stage)
+        values.append(Written("stage", stage, "stage", shown, "words", sure))
     value = _value(intent)
     if value is not None and intent.slots.get("value_sign"):
         # "up 5k": the deal's value and the change, worked out and shown before it is set

@@ -16,6 +16,7 @@ from coworker.dialsheet.contract import parse_day
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, Stop, many, one
+from coworker.llm.offline.intents.deal_filters import size_words, within
 from coworker.llm.offline.names import is_company_match, narrow, relevant
 from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef, lead_ref
@@ -103,9 +104,12 @@ def list_deals(ctx: Ctx) -> Plan:  # noqa: C901 - one branch per way of asking
         if me is None:
             return Reply("I couldn't tell which deals are yours (I learn it from your tasks).")
         deals = [d for d in deals if d.get("owner_id") == me]
+    least, most = intent.slots.get("value_min"), intent.slots.get("value_max")
+    deals = [d for d in deals if within(d, least, most)]  # "over 100k": kept to that size
     deals.sort(key=lambda d: (STAGE_ORDER.get(str(d.get("stage")), 9), -float(d.get("value") or 0)))
     stage_name = replies.STAGE_NAMES.get(stage or "", "")
     what = f"{stage_name} deals" if stage else ("deals" if who else "open deals")
+    what += size_words(least, most)
     if closing and stage in ("closed_won", "closed_lost"):
         what = f"deals {'won' if stage == 'closed_won' else 'lost'} {closing}"
     elif closing:
