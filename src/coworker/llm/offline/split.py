@@ -342,11 +342,23 @@ def in_order(
             question = stop.reply.question
             if question is not None:
                 question = replace(question, key=own + question.key)
-            text = "\n\n".join([*said, stop.reply.text])
+            text = "\n\n".join([*said, _with_rest(stop.reply.text, parts[index:])])
             raise Stop(Reply(text, question, stop.reply.status)) from None
         said.append(reply.text)
     said += [said_of for reason in aside or [] for said_of in aside_notes(reason)]
     return Reply("\n\n".join(said))
+
+
+def _with_rest(asked: str, later: list[str]) -> str:
+    """The question, with the requests an answer also lets go ahead named before it asks: a
+    "yes" never runs a change the person was not shown in some form."""
+    if not later:
+        return asked
+    rest = "After that I'll go on with the rest of your message: " + "; ".join(
+        f"“{part.strip()}”" for part in later
+    )
+    head, sep, tail = asked.partition("\n\nShall I?")
+    return f"{head}\n\n{rest}.{sep}{tail}" if sep else f"{asked}\n\n{rest}."
 
 
 def _learning(plan: Plan, memory: Memory) -> Plan:
