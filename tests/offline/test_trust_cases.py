@@ -65,7 +65,7 @@ async def test_open_tasks_for_a_lead_lists_them() -> None:
 @pytest.mark.parametrize(
     ("text", "title"),
     [
-        ("new task call marcus fri 3 times", "Call marcus 3 times"),
+        ("new task call marcus fri 3 times", "Call Marcus Reed 3 times"),
         ("todo: email Priya the deck 2pm", "Email Priya the deck"),
     ],
 )
@@ -87,17 +87,16 @@ async def test_a_short_title_asks_and_yes_writes_it_as_shown() -> None:
         assert name == "create_task" and args["title"] == "Call w/"
 
 
-async def test_a_time_corrected_while_the_write_waits_is_shown_again_then_written() -> None:
+async def test_a_follow_up_is_written_at_once_and_its_time_corrected_after() -> None:
     async with sandbox_executor() as executor:
         driver = Driver(executor, OfflineModel())
-        asked = await driver.say("fu w/ luis ortega tmrw 3pm")  # read through its shorthand
-        assert _writes(asked.calls) == [] and "15:00" in asked.text
-        again = await driver.say("make that 4pm")
-        assert _writes(again.calls) == [] and "16:00" in again.text and "Shall I?" in again.text
-        done = await driver.say("yes")
-        [(name, args)] = _writes(done.calls)
-        assert name == "create_task" and "T16:00:00" in args["due_date"]
-        assert args["title"].lower().startswith("fu ")  # the person's words, not "follow up"
+        made = await driver.say("fu w/ luis ortega tmrw 3pm")  # titled from the CRM's name
+        [(name, args)] = _writes(made.calls)
+        assert name == "create_task" and args["title"] == "Follow up with Luis Ortega"
+        assert "T15:00:00" in args["due_date"]
+        moved = await driver.say("make that 4pm")
+        [(name, args)] = _writes(moved.calls)
+        assert name == "update_task" and "T16:00:00" in args["due_date"]
 
 
 async def test_an_amount_corrected_while_the_deal_waits_is_shown_again() -> None:

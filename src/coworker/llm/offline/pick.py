@@ -58,6 +58,8 @@ def task_names(phrase: str) -> list[str]:
 
 
 def _task_words(text: str) -> list[str]:
+    # "my callback task", "the call-him-back one": a task titled "Call X back …"
+    text = re.sub(r"\bcall-?back\b", "call back", text, flags=re.I)
     return [
         w
         for w in re.findall(r"[a-z0-9]+", text.lower())

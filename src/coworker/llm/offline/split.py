@@ -24,6 +24,7 @@ from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.deals import said_then
 from coworker.llm.offline.intents.lead_news import marked_after_news
 from coworker.llm.offline.intents.logged_notes import forwarded_note, logged_statement
+from coworker.llm.offline.intents.report_tasks import report_task_cuts, said_callbacks
 from coworker.llm.offline.intents.task_owed import owed_cuts
 from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
@@ -38,6 +39,7 @@ from coworker.llm.offline.unread_parts import MISREAD, not_understood
 _CUT = re.compile(
     rf"(?:,?\s+and\s+(?:then\s+|also\s+){{0,2}}|,\s*(?:then|also)\s+|;\s*|[.!?]+\s+(?:then\s+|also\s+)?|"
     rf"\s+then\s+|\s*\+\s*(?:then\s+|also\s+)?|\s+&\s+(?:then\s+|also\s+)?|"
+    rf"(?:(?<=\blog it)|(?<=\blog that)),\s*|"  # "log it, push my callback to fri"
     # a comma before a change that is never the first one said again ("update his title")
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
     rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
@@ -113,6 +115,7 @@ def split_requests(text: str) -> list[str]:
         cuts += [c for c in _AFTER_NOTE.finditer(text, head_end) if not _quoted(text, c.start())]
     if read.kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
         cuts += owed_cuts(text, head_end, _SOMETIME)
+        cuts += report_task_cuts(text, head_end, _SOMETIME)  # "…. circle back in 3 months"
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
     for cut in cuts:
@@ -134,6 +137,7 @@ def split_requests(text: str) -> list[str]:
     parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
     parts = [one for part in parts for one in _each_lead(part)]
+    parts = said_callbacks(parts, _SOMETIME)  # "… ring him back tmrw at 4. set the callback"
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
     parts = reasons_given(parts)  # "..., they went w a competitor" + "a note saying why"
@@ -277,10 +281,13 @@ def _named(part: str, name: str) -> str:
     payload = _PAYLOAD.search(part)
     head_end = payload.start() if payload else len(part)
     head, body = part[:head_end], part[head_end:]
+    said = head
     head = _POSSESSIVE.sub(f"{name}'s ", head, count=1)
     head = _OBJECT.sub(name, head, count=1)
     head = _SUBJECT.sub(name, head, count=1)
     head = re.sub(rf"^(\w+\s+{re.escape(name)})\s+there\b", r"\1", head)
+    if head != said:  # "set a fu to try him again": named where "him" was, and only there
+        return head + body
     return _about(head + body, name, bool(payload))
 
 

@@ -198,6 +198,7 @@ traffic heads up reminder remind just confirm confirming meeting tomorrow call b
 deck pricing proposal quote contract demo intro update status info information details number
 phone address today tonight tomorrow monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening noon be there soon running behind delayed here
+twice thrice earlier
 """.split()
 )
 

@@ -61,7 +61,8 @@ CALL_REPORT = re.compile(
 
 REF_END = re.compile(
     r"\s*(?:[,:;.!]|\s-+\s|\(|\bwho\b|\bshe\b|\bhe\b|\bthey\b|\band\b|\bbut\b|\babout\b|"
-    r"\bfor\s+\d|\btoday\b|\bthis (?:morning|afternoon)\b|\bjust now\b|\bagain\b|\bno answer\b|"
+    r"\bfor\s+\d|\btoday\b|\bthis (?:morning|afternoon|am|pm)\b|\btwice\b|\bthrice\b|"
+    r"\b\w+ times\b|\bjust now\b|\bagain\b|\bno answer\b|"
     r"\ba voicemail\b|\ba vm\b|\ba message\b|\bvoicemail\b|\bon the phone\b|\bre\b|\bregarding\b|"
     r"\bwas\b|\bis\b|\bsaid\b|\bwants\b|\bnot\b|\bdidn'?t\b|\bvery\b|\bhad\b|\bafter\b|"
     r"\bbefore\b|\bover\b|\bfor\b|\bat\s+\d|\bwent\b|\bnothing\b|\bno luck\b|\bgot\b|\b\d+|"
@@ -338,7 +339,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         rest = m["rest"]
         end = REF_END.search(rest)
         ref_text = rest[: end.start()] if end and end.start() > 0 else name_prefix(rest)[0]
-        ref_text = re.sub(r"\s+(?:a|an|the)$", "", ref_text.strip(), flags=I)
+        ref_text = re.sub(r"\s+(?:a|an|the)$", "", ref_text.strip(" ~-"), flags=I)
         ref_text = re.sub(r"'s\s+(?:call|vm|voicemail|message|msg)$", "", ref_text, flags=I)
         outcome = call_outcome(u.text)
         if outcome is None and re.match(r"^(?:i\s+)?(?:just\s+)?left\b", low):

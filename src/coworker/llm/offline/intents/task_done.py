@@ -17,7 +17,8 @@ _SAID_AGAIN = re.compile(
     r"\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:(?:(?:pls|please|plz|can you|could you|u can|you can|"
     r"go ahead and|just)\s+)*(?:check|tick|cross|mark|close|knock)\s+(?:it|that|this|that one|"
     r"(?:that|this|the)\s+(?:task|one|fu|follow[- ]?up|to-?do))?\s*(?:off|out|(?:as\s+)?(?:done|"
-    r"complete|completed|finished|closed))|(?:it'?s|that'?s|thats|it is)\s+(?:all\s+)?(?:done|"
+    r"complete|completed|finished|closed))|mark\s+(?:it|that|this)|"
+    r"(?:it'?s|that'?s|thats|it is)\s+(?:all\s+)?(?:done|"
     r"finished|complete|completed|sorted))\s*(?:pls|please|plz|thx|thanks|ty)?[.!]*\s*$",
     I,
 )

@@ -37,7 +37,8 @@ def clean_task_phrase(text: str) -> str:
 
 
 TASK_LEAD = re.compile(
-    r"(?=\b(?:with|w/?|call|ring|phone|email|text|ping|meet|meeting with|visit|chase|nudge|to|for|"
+    r"(?=\b(?:with|w/?|(?:call|ring|phone)(?:[- ]back)?|try|email|text|ping|meet|meeting with|"
+    r"visit|chase|nudge|to|for|"
     r"contact|remind|about|send|give|show|tell|ask|invite|thank|brief|introduce|pay|see|book|"
     r"update|help|train|onboard|from)\s+(?P<n>[A-Za-z][\w'.-]*(?:\s+[A-Za-z][\w'.-]*){0,2}))",
     I,
@@ -91,8 +92,9 @@ def task_lead(title: str) -> LeadRef | None:
 
 
 _NEW_ONE = re.compile(
-    r"^(?:make|add|create|set up|open|put in)\s+(?:me\s+)?(?:a\s+)?(?:new|another)\s+one\s+to\s+"
-    r"(?P<x>\w.*)$",
+    r"^(?:make|add|create|set up|open|put in)\s+(?:me\s+)?(?:a\s+)?(?:new|another)\s+one\s+"
+    # "a new one for end of next week to see if she signed": its day, then what to do
+    r"(?:(?:for|on|due)\s+(?P<when>[^,;]+?)\s+)?to\s+(?P<x>\w.*)$",
     I | re.S,
 )
 
@@ -163,7 +165,8 @@ _KIND_FIRST = re.compile(
 )
 _A_KIND = re.compile(
     r"^(?:create|add|make|set|schedule|set up|put in)\s+(?:me\s+)?(?:a|an|another)\s+"
-    r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in)\s*(?P<sep>with|w/|w|for|re|about|on)?"
+    r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call[- ]?back|ring[- ]?back)\s*"
+    r"(?P<sep>with|w/|w|for|re|about|on)?"
     r"\s*(?P<x>.*)$",
     I | re.S,
 )
@@ -280,11 +283,11 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m = _NOUN_FIRST.match(cmd) or _ON_LIST.match(cmd)
     if not m:
         m = re.match(
-            r"^(?:create|add|make|set|new|put in|schedule|open|set up|log|give me|"
+            r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|"
             r"(?:i )?need(?= an? | another ))\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"
-            rf"urgent)[- ]?(?:priority)?\s+)?(?:{_KIND}\s+)?{TASK_WORDS}\b\s*(?P<sep>to|for|"
+            rf"urgent)[- ]?(?:priority|prio)?\s+)?(?:{_KIND}\s+)?{TASK_WORDS}\b\s*(?P<sep>to|for|"
             rf"with|w/|:|-|called|"
             rf"named|titled|that says|saying|about|so i|so that i)?\s*(?P<x>.*)$",
             cmd,
@@ -316,7 +319,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     shorthand = False
     lead_first = None
     if not m and re.match(
-        r"^(?:follow up|check in|circle back|touch base)\s+(?:with|about|w|re|for)\s+\S",
+        r"^(?:follow up|check in|circle back|touch base)\s+(?:with|about|w|re|for|to)\s+\S",
         normalise(cmd).text,
         I,
     ):

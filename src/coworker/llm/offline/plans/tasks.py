@@ -12,7 +12,6 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
-from coworker.llm.offline.listed import pointer
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
@@ -23,6 +22,7 @@ from coworker.llm.offline.resolve import (
     lead_option,
 )
 from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.task_titles import follow_up_title, named_in_title
 from coworker.llm.offline.text import capitalise
 from coworker.llm.offline.trust import Unread, WritePlan, Written, title_confident, write
 
@@ -82,6 +82,12 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None, *, at_company: bool = False) -> 
     return choose(ctx, "task:lead", text, options)
 
 
+def _spoken_of(ctx: Ctx) -> bool:
+    """Is there a lead "she" can be, just spoken of (a lead, or the lead of a task just done)?"""
+    task = ctx.memory.task
+    return ctx.memory.lead is not None or bool(task and task.get("lead_id"))
+
+
 def create_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
     title: str | None = intent.slots.get("title")
@@ -105,21 +111,20 @@ def create_task(ctx: Ctx) -> Plan:
         ref = ref or slots["ref"]
     if ref is None and re.search(r"\b(?:him|her|them)\b", title, re.I):
         ref = LeadRef(pronoun=True)  # "check in with him": the lead just spoken of, or asked
+    elif ref is None and re.search(r"\b(?:she|he)\b", title, re.I) and _spoken_of(ctx):
+        ref = LeadRef(pronoun=True)  # "… tick it off and a new one to see if she signed"
     someone = someone_at(title)
     at_company = bool(someone and ref and ref.text.lower() == someone["co"].lower())
     lead = yield from _linked_lead(ctx, ref, at_company=at_company)
     nobody = lead is _NOBODY
     lead = None if nobody else lead
-    if lead and at_company and someone is not None and lead.get("name"):
-        # "call the initech person" means nothing a week later: "Call Daniel Barnes"
-        title = title.replace(someone.group(0), str(lead["name"]), 1)
-    pointed = pointer(title) if ref is not None and ref.listed else None
-    if lead and pointed is not None and lead.get("name"):
-        # "call the one at wonka" means nothing a week later: "Call Tariq Walker"
-        title = title.replace(pointed.said, str(lead["name"]), 1)
-    if lead and ref is not None and ref.pronoun and lead.get("name"):
-        # "call him" means nothing in a task list a week later: "Call Sam Lee"
-        title = re.sub(r"\b(?:him|her|them)\b", str(lead["name"]), title, count=1, flags=re.I)
+    # "fu w marcus re the redlines": "Follow up with Marcus Reed re the redlines", every word
+    # of it read with confidence (the kind, the CRM's name, the person's topic)
+    tidy = follow_up_title(title, ref.text if ref else "", str(lead["name"])) if lead else None
+    if tidy:
+        title = tidy
+    else:
+        title = named_in_title(title, lead, ref, someone if at_company else None)
     # "call him" with nobody found for "him" is a task nobody could act on: ask first.
     dangling = not lead and re.search(r"\b(?:him|her|them)\b", title, re.I)
     if dangling:
@@ -128,7 +133,7 @@ def create_task(ctx: Ctx) -> Plan:
             "the name, e.g. “remind me to call Chris Johnson tomorrow at 2”."
         )
     sure = title_confident(title, str(lead.get("name") or "") if lead else "")
-    sure = sure and not intent.slots.get("shorthand") and not nobody
+    sure = sure and (bool(tidy) or not intent.slots.get("shorthand")) and not nobody
     sure = sure and not (due_unsure and not due)  # "yday": a day gone by, not a due date
     # "follow up w the vp of sales" with nobody linked: someone, but which? Shown first.
     sure = sure and not (not lead and ROLE_REFERENCE.search(title))
