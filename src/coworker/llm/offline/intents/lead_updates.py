@@ -40,7 +40,7 @@ from coworker.llm.offline.intents.leads import (
 from coworker.llm.offline.intents.name_fixes import name_fix_request
 from coworker.llm.offline.phones import find_phones, storable
 from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, phone_in
-from coworker.llm.offline.text import Utterance, titled
+from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value
 
 # Where a value ends and the next clause begins: "Hooli, please update her company".
@@ -334,15 +334,15 @@ _TITLE_AT = re.compile(r"^(?P<title>.+?)\s+(?:at|@|with|over at|for)\s+(?P<compa
 
 
 def said_changes(field_name: str, value: str) -> dict[str, str | None]:
-    """The fields a value changes: a title in its usual case ("cro" -> "CRO"), a company as
-    written; "vp sales at hooli" changes both, and "over there" is no part of a title."""
+    """The fields a value changes, as written (mg5-company-as-typed, mg5-title-new-not-old);
+    "vp sales at hooli" changes both, and "over there" is no part of a title."""
     if field_name != "title":
         return {field_name: value}
     value = re.sub(r"\s+(?:over\s+)?there$", "", value, flags=I)
     at = _TITLE_AT.match(value)
     if at and has_title_words(at["title"]) and not has_title_words(at["company"]):
-        return {"title": titled(at["title"]), "company": at["company"]}
-    return {"title": titled(value)}
+        return {"title": at["title"], "company": at["company"]}
+    return {"title": value}
 
 
 def _hedged(said: str) -> bool:
