@@ -8,6 +8,7 @@ POSSIBLE leniency because the CRM's own demo numbers (+1-555-…) are not assign
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -41,3 +42,16 @@ def find_phones(text: str, default_region: str = "US") -> list[Phone]:
             Phone(e164, match.raw_string, match.start, match.end, number.extension or None, valid)
         )
     return found
+
+
+def storable(written: str) -> str:
+    """A number as the person wrote it, when the CRM takes it that way (a digit or "+"
+    first); "(312) 555-0190", which it refuses, as the digits grouped the way its own
+    numbers are ("312-555-0190"), so the person still reads the number they gave."""
+    written = written.strip()
+    if re.match(r"\+?\d", written):
+        return written
+    digits = re.sub(r"\D", "", written)
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return re.sub(r"[()]", "", written).strip()

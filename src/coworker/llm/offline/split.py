@@ -30,6 +30,7 @@ from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
+from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
@@ -52,15 +53,6 @@ _STARTS = re.compile(r"^(?:remind|log|mark|tag|create|add|update|move|set)\b", r
 # "Jane's new address is x - update it and ...": "update it" repeats the first sentence.
 _RESTATED = re.compile(r"\s+-\s+(?:please\s+)?(?:update|change|fix|set)\s+(?:it|that|this)\b", re.I)
 _PAYLOAD = re.compile(r"[:\"“]")
-# "his email is x, add it", "..., save that pls": the same request said again at the end.
-_RESTATED_END = re.compile(
-    r"(?<=\S)\s*[,;.!-]*\s+(?:(?:so|pls|please|can you|could you|can u|just)\s+)*"
-    r"(?:add|save|update|put|store|change|set)\s+(?:it|that|this|(?:his|her|their)\s+(?:company|"
-    r"title|email|phone|number|record|info|details))(?:\s+(?:in|to|on|into)\s+"
-    r"(?:the\s+)?(?:crm|system|dialsheet|record|file|(?:her|his|their)\s+(?:record|file|profile|"
-    r"lead|contact)))?(?:\s+(?:pls|please|thanks|thx|too|for me))*[.!]*\s*$",
-    re.I,
-)
 # A verb that is also the name of a field, standing alone: "his phone and email (address)?".
 _FIELD_NOUN = re.compile(
     r"(?:email|e-mail|text|sms|phone|number|title|status|company|tags?)"
@@ -88,8 +80,9 @@ def split_requests(text: str) -> list[str]:
     counted = _COUNTED.match(text)
     if counted and LED_BY_VERB.match(text[counted.end() :]):
         text = text[counted.end() :]
-    if not _PAYLOAD.search(text):  # never in the words of a message or a note
-        text = _RESTATED_END.sub("", text)
+    text = without_restatement(
+        text, lambda part: _intent_of(part).kind, bool(_PAYLOAD.search(text))
+    )
     if forwarded_note(text):  # "heres what ethan sent me, add it as a note: '...'": one note
         return [text]
     read = _intent_of(text)  # "hold on they havent signed. put it back": one undo; "make it

@@ -78,6 +78,7 @@ class Slots(TypedDict, total=False):
     stage: str | None
     stage_words: str | None  # a stage as written when the CRM has no such stage
     tag: str | None
+    tags: tuple[str, ...] | None  # several tags said at once ("hot and enterprise"), in order
     remove: bool | None
     color: str | None
     sequence: str | None

@@ -190,3 +190,37 @@ NEWS_UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     ),
 )
 NEWS_TITLES = frozenset({NEWS_UPDATES[1][0]})
+
+POSS = r"(?:'s|’s|s'|')"
+# A value handed over rather than asked to be set; each as in `NEWS_UPDATES`.
+GIVEN_VALUES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
+    # "got a number for lars moreau finally: (312) 555-0190", "have a new email for tom - x"
+    (
+        re.compile(
+            r"^(?:(?:i\s+)?(?:just\s+|finally\s+)?(?:got|have|found|dug up|tracked down)|"
+            r"here'?s|heres|here is)\s+(?:a|an|the|her|his|their)\s+(?:new\s+|updated\s+|"
+            rf"correct\s+|direct\s+|real\s+)?{FIELD}\s+(?:for|of)\s+(?P<ref>.+?)"
+            r"(?:\s+(?:finally|at last|now))?\s*(?:[:=,]|\s-+|\s–|\bis\b)\s*(?P<value>.+)$",
+            I,
+        ),
+        None,
+        False,
+    ),
+    # "here's lars moreau's cell: 555 ...", "add ingrid's cell - 555 ...": the lead first
+    (
+        re.compile(
+            rf"^(?:here'?s|heres|here is|got|add|save|store)\s+(?P<ref>.+?){POSS}\s+"
+            rf"(?:new\s+|updated\s+|correct\s+|direct\s+)?{FIELD}\s*(?:[:=,]|\s-+|\bis\b)\s*"
+            r"(?P<value>.+)$",
+            I,
+        ),
+        None,
+        False,
+    ),
+)
+# A change heard rather than known: "i think tom got promoted", "apparently jane left".
+HEARSAY = re.compile(
+    r"^(?:i think|i guess|i believe|i heard|heard|apparently|maybe|probably|not sure|rumor is|"
+    r"word is|supposedly|pretty sure)\b",
+    I,
+)

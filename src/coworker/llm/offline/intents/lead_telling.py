@@ -31,7 +31,8 @@ _TOLD = (
     (re.compile(r"[\s,]*\b(?:and )?(?:she|he) works (?=at |for )", I), ", works "),
 )
 _SOURCE = re.compile(
-    r"\b(?:source(?:\s+is)?|source:|via|came in (?:from|via)|met (?:at|through)|"
+    r"\b(?:source(?:\s+is)?|source:|via|came in (?:from|via)|"
+    r"met (?:(?:him|her|them) )?(?:at|through)|"
     r"found (?:(?:him|her|them) )?(?:on|via|through|at))\s+"
     r"(?:the\s+|a\s+)?(?P<source>[\w -]{2,40}?)(?=[,;.]|$)",
     I,

@@ -24,6 +24,8 @@ from coworker.llm.offline.intents.lead_jobs import (
     company_and_aside,
 )
 from coworker.llm.offline.intents.lead_news import (
+    GIVEN_VALUES,
+    HEARSAY,
     NEWS_TITLES,
     NEWS_UPDATES,
     by_company,
@@ -36,7 +38,7 @@ from coworker.llm.offline.intents.leads import (
     status_request,
 )
 from coworker.llm.offline.intents.name_fixes import name_fix_request
-from coworker.llm.offline.phones import find_phones
+from coworker.llm.offline.phones import find_phones, storable
 from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, phone_in
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value
@@ -65,7 +67,7 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     # "update luis ortega's # to 555-777-1212", "change toms title to cto"
     (
         re.compile(
-            rf"^(?:change|update|set|fix|correct|edit|replace|make|mark|put|switch)\s+"
+            rf"^(?:change|update|set|fix|correct|edit|replace|make|mark|put|switch|swap)\s+"
             rf"(?P<ref>.+?){_POSS}?\s+"
             rf"(?:new\s+)?{FIELD}\s+(?:to|as|=|:|with|into|->|-+|–)\s+(?P<value>.+)$",
             I,
@@ -133,7 +135,7 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     (
         re.compile(
             rf"^(?P<ref>.+?)\s+(?:is|'s|s)\s+(?:now\s+)?(?:(?:the|a|an|our|their)\s+)?"
-            rf"(?P<value>.+?)(?:\s+now)?{_THEN_UPDATE}$",
+            rf"(?:new\s+)?(?P<value>.+?)(?:\s+now)?{_THEN_UPDATE}$",
             I,
         ),
         None,
@@ -243,11 +245,14 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
     if renamed is not None:
         return renamed
     cmd = without_news_opening(cmd)  # "fyi nora left initech": the news is the same
-    for pattern, fixed, implied in _UPDATES + NEWS_UPDATES:
+    for pattern, fixed, implied in GIVEN_VALUES + _UPDATES + NEWS_UPDATES:
         m = pattern.match(cmd)
         if not m:
             continue
-        field_name = fixed or FIELDS[m["field"].lower()]
+        said_field = m.groupdict().get("field")
+        if fixed is None and said_field is None and not has_title_words(m["value"]):
+            continue  # "jane is out sick, update that": no field named, no title said
+        field_name = fixed or FIELDS[said_field.lower() if said_field else "title"]
         ref_text = m["ref"].strip()
         if fixed == "company" and (len(ref_text.split()) > 4 or re.search(r"\d", m["value"])):
             continue  # "the demo moved to 4pm" is not a lead changing company
@@ -270,6 +275,8 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             (groups["now"] or groups["now2"] or groups["new"]) and has_title_words(value)
         ):
             continue  # "jane is busy", "tom is the one who called": not a new title
+        if "now2" in groups or pattern in NEWS_TITLES:
+            implied = False  # "she's the CRO now", "tom is now vp sales": the title, as news
         marked = m.groupdict().get("new") or m.groupdict().get("sep")
         if "sep" in m.groupdict() and not marked and field_name not in ("email", "phone"):
             continue  # "jane title sounds off": only an address or a number reads as a value
@@ -280,6 +287,7 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         # "jane's company is hiring": a statement that may not be a value; shown, then asked
         implied = implied or bool(re.fullmatch(r"[a-z]+(?:ing|ed|ly)", value))
         implied = implied or _hedged(m["value"])  # "office mgr i think?": asked, not written
+        implied = implied or bool(HEARSAY.match(cmd))  # "i think tom got promoted, he's cto"
         ref_text = _MOVED_TAIL.sub("", ref_text)  # "mei hayes moved, company is pied piper"
         ref_text = re.sub(r"^(?:pls\s+|please\s+)?(?:fix|correct)\s+", "", ref_text, flags=I)
         ref_text = re.sub(r"\s*(?:[,;:]|\s-+)\s*(?:his|her|their)$", "", ref_text, flags=I)
@@ -294,7 +302,7 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         return make_intent(
             "update_lead",
             ref=ref,
-            changes={field_name: value},
+            changes=said_changes(field_name, value),
             implied=implied or None,
             left=groups.get("old"),  # "not at virtucon anymore": the company, not the lead
         )
@@ -321,6 +329,22 @@ _HEDGE = re.compile(
 )
 
 
+# "vp sales at dunder mifflin": a title, then the company it is at.
+_TITLE_AT = re.compile(r"^(?P<title>.+?)\s+(?:at|@|with|over at|for)\s+(?P<company>\S.*)$", I)
+
+
+def said_changes(field_name: str, value: str) -> dict[str, str | None]:
+    """The fields a value changes, as written (mg5-company-as-typed, mg5-title-new-not-old);
+    "vp sales at hooli" changes both, and "over there" is no part of a title."""
+    if field_name != "title":
+        return {field_name: value}
+    value = re.sub(r"\s+(?:over\s+)?there$", "", value, flags=I)
+    at = _TITLE_AT.match(value)
+    if at and has_title_words(at["title"]) and not has_title_words(at["company"]):
+        return {"title": at["title"], "company": at["company"]}
+    return {"title": value}
+
+
 def _hedged(said: str) -> bool:
     return bool(_HEDGE.search(said))
 
@@ -339,9 +363,9 @@ def _value(field_name: str, said: str) -> str | None:
     if field_name == "phone":  # libphonenumber reads "(555) 444-1200" whole, brackets and all
         phones = find_phones(value)
         if len(phones) == 1:
-            return phones[0].text
+            return storable(phones[0].text)
         found = phone_in(value)
-        return found[0] if found and not phones else None
+        return storable(found[0]) if found and not phones else None
     if not value or len(value.split()) > 8:
         return None
     return value

@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.groups import cut_exception, read_group
+from coworker.llm.offline.intents.lead_field_names import named
 from coworker.llm.offline.intents.lead_news import (
     ARROW_STATUS,
     by_company,
@@ -36,7 +37,8 @@ from coworker.llm.offline.text import Utterance, titled
 def has_title_words(text: str) -> bool:
     return bool(
         re.search(
-            r"\b(?:ceo|cto|cfo|coo|cmo|cio|ciso|vp|svp|evp|head|director|manager|founder|"
+            r"\b(?:ceo|cto|cfo|coo|cmo|cio|ciso|cro|cso|cpo|cdo|vp|svp|evp|avp|gm|head|director|"
+            r"manager|founder|supervisor|architect|controller|counsel|"
             r"co-founder|"
             r"owner|president|lead|engineer|buyer|partner|chief|officer|analyst|consultant|"
             r"specialist|coordinator|administrator|executive|assistant|procurement|purchasing)\b",
@@ -77,8 +79,32 @@ def create_lead_request(u: Utterance, cmd: str) -> Intent | None:
             I | re.S,
         )
     if not m:
-        return None
+        return _listed_person(cmd)
     return lead_fields(m["x"])
+
+
+# "add marta kovacs - ops director @ lakeside, marta@lakeside.example, 555 301 2284": a
+# person's name, then their details; no "lead" said, so what was read is shown and asked.
+_LISTED_PERSON = re.compile(
+    r"^(?:add|new|create|save)\s+(?P<n>[a-z][\w.-]*(?:\s+[a-z][\w.-]*){1,2})\s*"
+    r"(?:[,:(–]|\s-+)\s*(?P<rest>\S.*)$",
+    I | re.S,
+)
+
+
+def _listed_person(cmd: str) -> Intent | None:
+    """A new lead given as a name and details, when the details hold an address or a number
+    and a title or a company; never one named by a field ("add tom's email - …")."""
+    m = _LISTED_PERSON.match(cmd.strip())
+    if not m or not named(m["n"]) or not (email_in(m["rest"]) or phone_in(m["rest"])):
+        return None
+    if not (has_title_words(m["rest"]) or re.search(r"(?:\s@\s|\bat\s)", m["rest"], I)):
+        return None
+    found = lead_fields(f"{m['n']}, {m['rest']}")
+    if (found.slots.get("name") or "").lower() != " ".join(m["n"].split()).lower():
+        return None  # the details were not read apart from the name
+    found.slots["implied"] = True
+    return found
 
 
 def lead_fields(text: str) -> Intent:  # noqa: C901 - one branch per field wording

@@ -13,8 +13,54 @@ from coworker.llm.offline.intents.common import I, Intent, make_intent
 from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.text import Utterance
 
+# Several tags said at once: "hot and enterprise", "hot + webinar-2026", "hot, smb & vip".
+_TAG = r"[\"']?[\w-]+[\"']?"
+_JOIN = r"(?:\s*,\s*(?:and\s+)?|\s*\+\s*|\s*&\s*|\s+and\s+)"
+_TAGS = rf"(?P<tags>{_TAG}(?:{_JOIN}{_TAG})+)"
+_SEVERAL = (
+    re.compile(
+        rf"^(?:tag|label)\s+(?P<ref>[^,;:]+?)\s+(?:(?:as|with|w/?)\s+)?(?:the\s+)?{_TAGS}"
+        r"(?:\s+(?:tags?|labels?))?(?:\s+(?:pls|please|thx|thanks|too))*[.!]*$",
+        I,
+    ),
+    re.compile(
+        r"^(?:add|put|apply|attach|give|stick)\s+(?:the\s+)?(?:tags?|labels?)\s*:?\s*"
+        rf"{_TAGS}\s+(?:to|on|onto)\s+(?P<ref>[^,;:]+?)(?:\s+(?:pls|please|thx|thanks))*[.!]*$",
+        I,
+    ),
+    re.compile(
+        rf"^(?:add|put|apply|attach|give|stick)\s+(?:the\s+)?{_TAGS}\s+(?:tags|labels)\s+"
+        r"(?:to|on|onto)\s+(?P<ref>[^,;:]+?)(?:\s+(?:pls|please|thx|thanks))*[.!]*$",
+        I,
+    ),
+)
+# Words that join or close a list and are never a tag.
+_NOT_TAGS = frozenset({"tag", "tags", "label", "labels", "it", "them", "and", "as", "too", "pls"})
+
+
+def several_tags_request(cmd: str) -> Intent | None:
+    """ "tag elena sato hot and enterprise", "tag noah hot + webinar-2026", "add tags smb &
+    renewal to mia": every tag the person listed, put on one lead on top of the tags it has.
+    A list needs a joining word between tags, so "tag jane and tom hot" (two leads, one tag)
+    is not read as one."""
+    for pattern in _SEVERAL:
+        m = pattern.match(cmd.strip())
+        if not m:
+            continue
+        tags = [t.strip("\"'").lower() for t in re.split(_JOIN, m["tags"].strip(), flags=I)]
+        if any(not t or t in _NOT_TAGS for t in tags) or len(set(tags)) != len(tags):
+            return None
+        ref = lead_ref(m["ref"])
+        if ref.empty:
+            return None
+        return make_intent("tag_lead", ref=ref, tag=tags[0], tags=tuple(tags), remove=False)
+    return None
+
 
 def tag_request(u: Utterance, cmd: str) -> Intent | None:
+    several = several_tags_request(cmd)
+    if several is not None:
+        return several
     patterns = (
         (
             r"^(?:tag|label|mark)\s+(?P<ref>.+?)\s+(?:as|with|w/?)\s+(?:a\s+|an\s+|"

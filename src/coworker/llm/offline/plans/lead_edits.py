@@ -58,11 +58,14 @@ def create_lead(ctx: Ctx) -> Plan:
                 f"There's already a lead with {email}: {replies.lead_line(same[0])}. "
                 "I didn't create a duplicate."
             )
-    values = [Written("name", name[:200], "name", name[:200])]
+    # "add marta kovacs - ops director @ …": no "lead" said, so all of it is shown and asked
+    said = not intent.slots.get("implied")
+    values = [Written("name", name[:200], "name", name[:200], confident=said)]
     for key, value in fields.items():
         if value:
             text = str(value)
             sure = key not in ("company", "title") or text_confident(text, field_value=True)
+            sure = sure and said
             values.append(Written(key, value, key, text, confident=sure))
     plan = WritePlan("create_lead", {}, tuple(values), "New lead")
     result: Result = yield from write(ctx, plan)
@@ -260,14 +263,17 @@ def tag_lead(ctx: Ctx) -> Plan:
         return Reply(replies.failure(current))
     tags = [str(t) for t in (current.record("lead") or {}).get("tags") or []]
     name = replies.lead_short(lead)
+    # "tag her hot and enterprise": every tag listed, the ones it has already left as they are
+    listed = list(ctx.intent.slots.get("tags") or (tag,))
     if remove:
         if tag not in tags:
             return Reply(f"**{name}** isn't tagged “{tag}”.")
         tags = [t for t in tags if t != tag]
     else:
-        if tag in tags:
-            return Reply(f"**{name}** is already tagged “{tag}”.")
-        tags = [*tags, tag]
+        new = [t for t in listed if t not in tags]
+        if not new:
+            return Reply(f"**{name}** is already tagged {_quoted(listed)}.")
+        listed, tags = new, [*tags, *new]
     plan = WritePlan(
         "update_lead",
         {"lead_id": lead["id"]},
@@ -281,7 +287,13 @@ def tag_lead(ctx: Ctx) -> Plan:
     shown = ", ".join(tags) or "none"
     if remove:
         return Reply(f"{verb} “{tag}” from **{name}**. Tags now: {shown}.")
-    return Reply(f"{verb} **{name}** as “{tag}”. Tags now: {shown}.")
+    return Reply(f"{verb} **{name}** as {_quoted(listed)}. Tags now: {shown}.")
+
+
+def _quoted(tags: list[str]) -> str:
+    """ "“hot”", "“hot” and “enterprise”": tags as a reply names them."""
+    said = [f"“{t}”" for t in tags]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def delete_lead(ctx: Ctx) -> Plan:
