@@ -89,6 +89,9 @@ def split_requests(text: str) -> list[str]:
         text = _RESTATED_END.sub("", text)
     if forwarded_note(text):  # "heres what ethan sent me, add it as a note: '...'": one note
         return [text]
+    then = undo_then(text)  # "undo that, not yet. just log that she asked about pricing"
+    if then is not None:
+        return then
     read = _intent_of(text)  # "hold on they havent signed. put it back": one undo; "make it
     if read.kind == "undo" or (read.kind == "correct_value" and "name" in read.slots):
         return [text]  # 15k and call it X": one deal's two values, together
@@ -136,6 +139,33 @@ def split_requests(text: str) -> list[str]:
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
     return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
+
+
+# After an undo's reasons, the request said instead: "... just log that ...", ". remind me ..."
+_THEN_REQUEST = re.compile(
+    r"(?:[.;!?]+\s+|,\s*|\s+-+\s+)(?=(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)*"
+    r"(?:mark|set|email|e-mail|text|add|create|remind|tag|log|update|schedule|enroll|"
+    r"make (?:a|me)|put (?:a|in a))\b)",
+    re.I,
+)
+_THEN_FILLER = re.compile(r"^(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)+", re.I)
+
+
+def undo_then(text: str) -> list[str] | None:
+    """An undo with the request meant instead after it ("wait no undo that, she's not there
+    yet. just log that she asked about pricing"): two requests, the undo first. Whole as
+    one undo, the later request would be read as one of the undo's reasons and dropped."""
+    payload = _PAYLOAD.search(text)
+    head_end = payload.start() if payload else len(text)
+    for cut in _THEN_REQUEST.finditer(text, 0, head_end):
+        head, tail = text[: cut.start()].strip(), text[cut.end() :].strip()
+        if _intent_of(head).kind != "undo":
+            continue
+        tail = _THEN_FILLER.sub("", tail)
+        if _intent_of(tail).kind in ("unsupported", "noise", "undo", "correct_value"):
+            return None
+        return [head, tail]
+    return None
 
 
 def _quoted(text: str, at: int) -> bool:

@@ -59,9 +59,17 @@ SOFT = re.compile(
     r"cancel (?:that|it))$",
     I,
 )
+# "i meant luis", "that was meant for elena", "should've been for tariq", "it was supposed
+# to be ella": the record (or value) meant; "for" is the change's target, not part of a name
 _MEANT = re.compile(
-    rf"^{_OOPS}*(?:i meant|i mean|meant|it was|it'?s|should (?:be|have been)|supposed to be|"
-    r"it should be)\s+(?P<meant>.+)$",
+    rf"^{_OOPS}*(?:(?:that|this|it)\s+(?:was\s+|is\s+)?(?=meant|supposed|should))?"
+    r"(?:i meant|i mean|meant(?:\s+for)?|it was|it'?s|should (?:be|have been)(?:\s+for)?|"
+    r"should'?ve been(?:\s+for)?|supposed to be(?:\s+for)?|it should be)\s+(?P<meant>.+)$",
+    I,
+)
+# "wrong person, yuki lindqvist": the one meant, said alone after the wrong-record words
+_WRONG_ONE = re.compile(
+    rf"^{_OOPS}*wrong\s+(?:one|lead|person|guy|record|contact)$",
     I,
 )
 # "no not tom, luis": the change was made on the wrong one
@@ -153,6 +161,10 @@ def take_back(text: str, said: str = "") -> Intent | None:
         else:
             rest.append(clause)
     follows = clauses[1] if len(clauses) > 1 else ""
+    if "how" not in slots and not slots and len(rest) == 2 and _WRONG_ONE.match(rest[0]):
+        if rest[1] == follows and len(follows.split()) <= 3 and _named(follows):
+            slots["how"], slots["meant"] = "undo", follows  # "wrong person, yuki lindqvist"
+            rest = []
     if "how" not in slots and "wrong" in slots and rest and rest[0] == follows:
         if len(follows.split()) <= 3 and _named(follows):
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
