@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.notes import CALL_REPORT
 from coworker.llm.offline.intents.oops import CLAUSE as _CLAUSE
 from coworker.llm.offline.intents.oops import OOPS as _OOPS
 from coworker.llm.offline.intents.oops import REQUEST_VERB as _REQUEST_VERB
+from coworker.llm.offline.intents.oops import SHOULD_BE
 from coworker.llm.offline.intents.oops import named as _named
 
 _UNDO_VERB = (
@@ -63,8 +64,8 @@ SOFT = re.compile(
 # to be ella": the record (or value) meant; "for" is the change's target, not part of a name
 _MEANT = re.compile(
     rf"^{_OOPS}*(?:(?:that|this|it)\s+(?:was\s+|is\s+)?(?=meant|supposed|should))?"
-    r"(?:i meant|i mean|meant(?:\s+for)?|it was|it'?s|should (?:be|have been)(?:\s+for)?|"
-    r"should'?ve been(?:\s+for)?|supposed to be(?:\s+for)?|it should be)\s+(?P<meant>.+)$",
+    rf"(?:i meant|i mean|meant(?:\s+for)?|it was|it'?s|{SHOULD_BE}(?:\s+for)?|"
+    r"supposed to be(?:\s+for)?|it should be)\s+(?P<meant>.+)$",
     I,
 )
 # "wrong person, yuki lindqvist": the one meant, said alone after the wrong-record words
@@ -170,8 +171,9 @@ def take_back(text: str, said: str = "") -> Intent | None:
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
     said_meant = slots.get("meant")
     if "how" not in slots and _someone(said_meant) and not _FIELD_FIX.search(text):
-        if re.search(r"\bmeant?\b|\bwrong\b|should have been", text, I):  # not "sorry should
-            slots["how"] = "undo"  # be Operations Manager"; "sorry i meant luis (not priya)"
+        # not "sorry should be Operations Manager"; "sorry i meant luis (not priya)"
+        if re.search(r"\bmeant?\b|\bwrong\b|should(?: have|'?ve) been|supposed to", text, I):
+            slots["how"] = "undo"
     if "how" not in slots and "wrong" in slots and _someone(said_meant, loose=True):
         slots["how"] = "undo"  # "wrong hannah, the one at maple grove", "i meant X, not jane"
     if "how" not in slots and "back_to" in slots and oops and len(clauses) <= 2:
