@@ -36,7 +36,8 @@ from coworker.llm.offline.plans.revisions import substituted
 from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
-from coworker.llm.offline.split import in_order, split_requests, undo_then
+from coworker.llm.offline.split import in_order, split_requests
+from coworker.llm.offline.split_forms import undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.trust import UNCHECKED, unchecked
 from coworker.llm.offline.unread_parts import out_of_scope

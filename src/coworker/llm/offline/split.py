@@ -29,6 +29,7 @@ from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.split_forms import lead_first, undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -81,7 +82,7 @@ _VALUE_LISTS = frozenset({"create_deal", "create_lead", "create_task"})
 
 def split_requests(text: str) -> list[str]:
     """The requests in `text`, in order; one item when it holds one request."""
-    text = _RESTATED.sub("", text)
+    text = lead_first(_RESTATED.sub("", text))
     counted = _COUNTED.match(text)
     if counted and LED_BY_VERB.match(text[counted.end() :]):
         text = text[counted.end() :]
@@ -139,33 +140,6 @@ def split_requests(text: str) -> list[str]:
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
     return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
-
-
-# After an undo's reasons, the request said instead: "... just log that ...", ". remind me ..."
-_THEN_REQUEST = re.compile(
-    r"(?:[.;!?]+\s+|,\s*|\s+-+\s+)(?=(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)*"
-    r"(?:mark|set|email|e-mail|text|add|create|remind|tag|log|update|schedule|enroll|"
-    r"make (?:a|me)|put (?:a|in a))\b)",
-    re.I,
-)
-_THEN_FILLER = re.compile(r"^(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)+", re.I)
-
-
-def undo_then(text: str) -> list[str] | None:
-    """An undo with the request meant instead after it ("wait no undo that, she's not there
-    yet. just log that she asked about pricing"): two requests, the undo first. Whole as
-    one undo, the later request would be read as one of the undo's reasons and dropped."""
-    payload = _PAYLOAD.search(text)
-    head_end = payload.start() if payload else len(text)
-    for cut in _THEN_REQUEST.finditer(text, 0, head_end):
-        head, tail = text[: cut.start()].strip(), text[cut.end() :].strip()
-        if _intent_of(head).kind != "undo":
-            continue
-        tail = _THEN_FILLER.sub("", tail)
-        if _intent_of(tail).kind in ("unsupported", "noise", "undo", "correct_value"):
-            return None
-        return [head, tail]
-    return None
 
 
 def _quoted(text: str, at: int) -> bool:
