@@ -75,8 +75,10 @@ def quoted_send_request(u: Utterance, cmd: str) -> Intent | None:
     who = re.sub(r"\s+(?:this|the following)$", "", who.strip(), flags=I)
     if not body or who.lower() in _NOT_WHO or who.lower().split()[0] in _NOT_WHO:
         return None
-    if re.search(r"\b(?:from|via|using|with|w|on|thru|through)\b", who, I):
-        return None  # "email jane from outlook '...'": a mailbox, for `sending` to read
+    if re.search(
+        r"\b(?:from|via|using|with|w|on|thru|through|re|about|abt|regarding|subj\w*)\b", who, I
+    ):
+        return None  # "email jane from outlook '...'", "re pricing: '...'": for `sending`
     body = as_written(u, body) or body
     ref = lead_ref(who)
     sms = verb in ("text", "txt", "sms") or channel in ("text", "sms", "txt")
