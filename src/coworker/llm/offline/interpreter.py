@@ -37,6 +37,7 @@ from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.split import in_order, split_requests
+from coworker.llm.offline.split_forms import undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.trust import UNCHECKED, unchecked
 from coworker.llm.offline.unread_parts import out_of_scope
@@ -119,7 +120,9 @@ def _run(
             return Chain(start, intent, utterance, answers, steps, Done(Reply(STILL_WAITING)))
     # a message read whole as out of scope ("find X on linkedin and send him a connect
     # request") is refused whole, not split into parts that each go unread
-    refused = out_of_scope(intent)
+    # ... unless it is an undo with the request meant instead after it ("no undo that.
+    # remind me to call him next week instead"), read as the two requests it is
+    refused = out_of_scope(intent) and undo_then(utterance.raw) is None
     parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
     if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
         parts = question_parts(utterance.raw)

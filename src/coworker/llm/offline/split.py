@@ -32,6 +32,7 @@ from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
+from coworker.llm.offline.split_forms import lead_first, undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -76,7 +77,7 @@ _VALUE_LISTS = frozenset({"create_deal", "create_lead", "create_task"})
 
 def split_requests(text: str) -> list[str]:
     """The requests in `text`, in order; one item when it holds one request."""
-    text = _RESTATED.sub("", text)
+    text = lead_first(_RESTATED.sub("", text))
     counted = _COUNTED.match(text)
     if counted and LED_BY_VERB.match(text[counted.end() :]):
         text = text[counted.end() :]
@@ -85,6 +86,9 @@ def split_requests(text: str) -> list[str]:
     )
     if forwarded_note(text):  # "heres what ethan sent me, add it as a note: '...'": one note
         return [text]
+    then = undo_then(text)  # "undo that, not yet. just log that she asked about pricing"
+    if then is not None:
+        return then
     read = _intent_of(text)  # "hold on they havent signed. put it back": one undo; "make it
     if read.kind == "undo" or (read.kind == "correct_value" and "name" in read.slots):
         return [text]  # 15k and call it X": one deal's two values, together

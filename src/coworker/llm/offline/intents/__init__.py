@@ -66,6 +66,7 @@ from coworker.llm.offline.intents.meta import (
 )
 from coworker.llm.offline.intents.notes import note_request
 from coworker.llm.offline.intents.pasted_tasks import pasted_task_request
+from coworker.llm.offline.intents.quoted_sends import quoted_send_request
 from coworker.llm.offline.intents.revising import revise_request
 from coworker.llm.offline.intents.sending import (
     email_request,
@@ -194,6 +195,7 @@ READERS: tuple[Reader, ...] = (
     _said(received_request),  # "text from jane: …" was received: before every send
     _said(via_channel_request),
     _said(switch_mailbox_request),  # "use gmail instead": before a send is read
+    _said(quoted_send_request),  # "send him this: '...'": the quoted words, whole
     _said(email_request),
     _said(sms_request),
     _said(enroll_request),

@@ -15,13 +15,14 @@ from coworker.llm.offline.intents.common import I, Intent, Slots, make_intent
 from coworker.llm.offline.intents.oops import CLAUSE as _CLAUSE
 from coworker.llm.offline.intents.oops import OOPS as _OOPS
 from coworker.llm.offline.intents.oops import REQUEST_VERB as _REQUEST_VERB
+from coworker.llm.offline.intents.oops import SHOULD_BE as _SHOULD_BE
 from coworker.llm.offline.intents.taking_back import take_back as _take_back
 from coworker.llm.offline.phones import find_phones
 
 # "sorry meant qualified", "wait no, closed won", "its closed WON": the status or stage of
 # the last change, corrected (which of the two, the plan reads from that change)
 _WORD_FIX = re.compile(
-    rf"^(?P<oops>{_OOPS}*)(?P<how>i meant|meant|i mean|should (?:be|have been)|"
+    rf"^(?P<oops>{_OOPS}*)(?P<how>i meant|meant|i mean|{_SHOULD_BE}|"
     r"make (?:it|that|him|her|them)|change (?:it|that) to|it'?s|its|it is)?\s*"
     r"(?P<word>[a-z][a-z ]{2,24}?)(?:\s*,?\s*not\s+[a-z][a-z ]{2,24})?(?:\s+instead)?$",
     I,
@@ -110,7 +111,7 @@ def _time_fix(text: str) -> Intent | None:
 # "make it wed instead", "typo sorry, 555-123-9867", "4:30 not 3": one value, corrected
 _FIX = re.compile(
     rf"^(?P<oops>{_OOPS}*)(?:(?P<how>make (?:it|that)|change (?:it|that) to|move (?:it|that) to|"
-    r"push (?:it|that) to|should (?:be|have been)|it should be|it'?s|its|it is|i meant|meant)\s+)?"
+    rf"push (?:it|that) to|{_SHOULD_BE}|it should be|it'?s|its|it is|i meant|meant)\s+)?"
     r"(?P<value>.+?)(?:\s*,?\s*not\s+(?P<old>[^,]+?))?(?P<instead>\s+instead)?$",
     I,
 )
@@ -160,7 +161,7 @@ def _phone_fix(text: str) -> Intent | None:
 
 
 _TEXT_HOW = re.compile(
-    r"^(?:make (?:it|that)|change (?:it|that) to|should (?:be|have been)|it should be)$", I
+    rf"^(?:make (?:it|that)|change (?:it|that) to|{_SHOULD_BE}|it should be)$", I
 )
 _NOT_TEXT = re.compile(
     r"\b(?:priority|urgent|task|reminder|note|deal|opp|email|text|sms|call|lead|tag|"

@@ -19,10 +19,12 @@ from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.text import Utterance
 
-# "…, its a dupe", "- we don't need it": why, said after what is deleted; not its name.
+# "…, its a dupe", "- we don't need it", ", not doing that anymore": why, said after what
+# is deleted; not its name.
 _WHY_AFTER = re.compile(
     r"\s*(?:[,;.!]+|\s-+)\s*(?:(?:it|that|this)(?:'?s| is| was)\b|its\b|thats\b|was\b|because\b|"
     r"bc\b|since\b|cuz\b|cause\b|(?:we|i|they|he|she)\b|no longer\b|not needed\b|dupe\b|"
+    r"not (?:doing|happening|relevant|going ahead)\b|(?:dont|don't|do not) need\b|"
     r"duplicate\b).*$",
     I,
 )

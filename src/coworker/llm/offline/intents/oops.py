@@ -22,6 +22,8 @@ REQUEST_VERB = re.compile(
     r"complete|close|open|show|find|list)\b",
     I,
 )
+# "should be", "should have been", "should've been", "shouldve been": the value meant
+SHOULD_BE = r"(?:should (?:be|have been)|should'?ve been)"
 CLAUSE = re.compile(r"\s*(?:[.;!?]+\s+|,\s*|\s+-+\s+)")
 
 

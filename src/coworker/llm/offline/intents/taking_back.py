@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.notes import CALL_REPORT
 from coworker.llm.offline.intents.oops import CLAUSE as _CLAUSE
 from coworker.llm.offline.intents.oops import OOPS as _OOPS
 from coworker.llm.offline.intents.oops import REQUEST_VERB as _REQUEST_VERB
+from coworker.llm.offline.intents.oops import SHOULD_BE
 from coworker.llm.offline.intents.oops import named as _named
 
 _UNDO_VERB = (
@@ -59,9 +60,17 @@ SOFT = re.compile(
     r"cancel (?:that|it))$",
     I,
 )
+# "i meant luis", "that was meant for elena", "should've been for tariq", "it was supposed
+# to be ella": the record (or value) meant; "for" is the change's target, not part of a name
 _MEANT = re.compile(
-    rf"^{_OOPS}*(?:i meant|i mean|meant|it was|it'?s|should (?:be|have been)|supposed to be|"
-    r"it should be)\s+(?P<meant>.+)$",
+    rf"^{_OOPS}*(?:(?:that|this|it)\s+(?:was\s+|is\s+)?(?=meant|supposed|should))?"
+    rf"(?:i meant|i mean|meant(?:\s+for)?|it was|it'?s|{SHOULD_BE}(?:\s+for)?|"
+    r"supposed to be(?:\s+for)?|it should be)\s+(?P<meant>.+)$",
+    I,
+)
+# "wrong person, yuki lindqvist": the one meant, said alone after the wrong-record words
+_WRONG_ONE = re.compile(
+    rf"^{_OOPS}*wrong\s+(?:one|lead|person|guy|record|contact)$",
     I,
 )
 # "no not tom, luis": the change was made on the wrong one
@@ -153,13 +162,18 @@ def take_back(text: str, said: str = "") -> Intent | None:
         else:
             rest.append(clause)
     follows = clauses[1] if len(clauses) > 1 else ""
+    if "how" not in slots and not slots and len(rest) == 2 and _WRONG_ONE.match(rest[0]):
+        if rest[1] == follows and len(follows.split()) <= 3 and _named(follows):
+            slots["how"], slots["meant"] = "undo", follows  # "wrong person, yuki lindqvist"
+            rest = []
     if "how" not in slots and "wrong" in slots and rest and rest[0] == follows:
         if len(follows.split()) <= 3 and _named(follows):
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
     said_meant = slots.get("meant")
     if "how" not in slots and _someone(said_meant) and not _FIELD_FIX.search(text):
-        if re.search(r"\bmeant?\b|\bwrong\b|should have been", text, I):  # not "sorry should
-            slots["how"] = "undo"  # be Operations Manager"; "sorry i meant luis (not priya)"
+        # not "sorry should be Operations Manager"; "sorry i meant luis (not priya)"
+        if re.search(r"\bmeant?\b|\bwrong\b|should(?: have|'?ve) been|supposed to", text, I):
+            slots["how"] = "undo"
     if "how" not in slots and "wrong" in slots and _someone(said_meant, loose=True):
         slots["how"] = "undo"  # "wrong hannah, the one at maple grove", "i meant X, not jane"
     if "how" not in slots and "back_to" in slots and oops and len(clauses) <= 2:

@@ -27,6 +27,7 @@ from coworker.llm.offline.plans.redoing import (
     retarget,
     shown_value,
 )
+from coworker.llm.offline.plans.retagging import is_tag_change, retag
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.trust import WritePlan, Written, write, write_all
 
@@ -59,6 +60,11 @@ def undo(ctx: Ctx) -> Plan:
     changes = list(memory.last_changes) or [last]
     wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
     field = intent.slots.get("field")
+    if meant and not field and not memory.later_write and len(changes) == 1:
+        if is_tag_change(changes[0]):  # "undo that, should've been smb": a tag, not a lead
+            fixed = yield from retag(ctx, changes[0], str(meant), str(wrong or ""), sure=recent)
+            if fixed is not None:
+                return fixed
     if memory.later_write and not field and (not wrong or _PRONOUN.match(str(wrong))):
         return Reply(_KEPT.get(memory.later_write, _KEPT["create_note"]))
     if wrong and _PRONOUN.match(str(wrong)):  # "put her back": the one just changed

@@ -1,0 +1,65 @@
+"""Two forms of a message the request splitter (`split.split_requests`) reads before cutting
+it: the lead said first ("tariq walker: mark contacted and put him in X") and an undo with
+the request meant instead after it ("undo that, not yet. just log that she asked about
+pricing"). Apart from `split` so each stays one small piece the interpreter can ask too.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from coworker.llm.offline import vocab
+from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.oops import named
+from coworker.llm.offline.text import Utterance
+
+_SOMETIME = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # only the kind is read, never a date
+
+
+def _read(part: str) -> Intent:
+    return classify(Utterance.of(part), _SOMETIME)
+
+
+# "yuki lindqvist: mark contacted and ...": the lead said first, the status after its verb
+_LEAD_FIRST = re.compile(
+    r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,2})\s*:\s+(?P<verb>mark|set)\s+"
+    r"(?:(?:as|to)\s+)?(?P<word>[a-z]+)(?P<rest>(?:\s+(?:and|then|,|\+).*)?)$",
+    re.I | re.S,
+)
+
+
+def lead_first(text: str) -> str:
+    """ "tariq: mark contacted and put him in X" said as "mark tariq contacted and put him
+    in X", so each request names the lead (the later ones through their "him")."""
+    m = _LEAD_FIRST.match(text)
+    if m is None or not vocab.status_in(m["word"]) or not named(m["who"]):
+        return text
+    return f"{m['verb']} {m['who']} {m['word']}{m['rest']}"
+
+
+# After an undo's reasons, the request said instead: "... just log that ...", ". remind me ..."
+_THEN_REQUEST = re.compile(
+    r"(?:[.;!?]+\s+|,\s*|\s+-+\s+)(?=(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)*"
+    r"(?:mark|set|email|e-mail|text|add|create|remind|tag|log|update|schedule|enroll|"
+    r"make (?:a|me)|put (?:a|in a))\b)",
+    re.I,
+)
+_THEN_FILLER = re.compile(r"^(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)+", re.I)
+
+
+def undo_then(text: str) -> list[str] | None:
+    """An undo with the request meant instead after it ("wait no undo that, she's not there
+    yet. just log that she asked about pricing"): two requests, the undo first. Whole as
+    one undo, the later request would be read as one of the undo's reasons and dropped."""
+    payload = re.search(r"[:\"“]", text)
+    head_end = payload.start() if payload else len(text)
+    for cut in _THEN_REQUEST.finditer(text, 0, head_end):
+        head, tail = text[: cut.start()].strip(), text[cut.end() :].strip()
+        if _read(head).kind != "undo":
+            continue
+        tail = _THEN_FILLER.sub("", tail)
+        if _read(tail).kind in ("unsupported", "noise", "undo", "correct_value"):
+            return None
+        return [head, tail]
+    return None
