@@ -61,9 +61,8 @@ CALL_REPORT = re.compile(
 
 REF_END = re.compile(
     r"\s*(?:[,:;.!]|\s-+\s|\(|\bwho\b|\bshe\b|\bhe\b|\bthey\b|\band\b|\bbut\b|\babout\b|"
-    r"\bfor\s+\d|\btoday\b|\bthis (?:morning|afternoon|am|pm)\b|\btwice\b|\bthrice\b|"
-    r"\b\w+ times\b|\bjust now\b|\bagain\b|\bno answer\b|"
-    r"\ba voicemail\b|\ba vm\b|\ba message\b|\bvoicemail\b|\bon the phone\b|\bre\b|\bregarding\b|"
+    r"\bfor\s+\d|\btoday\b|\bthis (?:morning|afternoon|am|pm)\b|\b(?:twice|thrice|\w+ times)\b|"
+    r"\b(?:again|no answer|a vm|a message|voicemail|on the phone|re|regarding)\b|"
     r"\bwas\b|\bis\b|\bsaid\b|\bwants\b|\bnot\b|\bdidn'?t\b|\bvery\b|\bhad\b|\bafter\b|"
     r"\bbefore\b|\bover\b|\bfor\b|\bat\s+\d|\bwent\b|\bnothing\b|\bno luck\b|\bgot\b|\b\d+|"
     # "rang dana back", "called tom back just now": the call's words, never the name's
