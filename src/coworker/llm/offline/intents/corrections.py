@@ -215,7 +215,8 @@ def moved_due(due: str, fix: Intent) -> str:
 
 def correction_request(cmd: str, now: datetime, said: str = "") -> Intent | None:
     """`said`: the person's own words, before their "sorry"/"actually" was dropped."""
-    text = cmd.strip().rstrip("?!. ")
+    # "make that 1pm actually": the "actually" said last is the tone, as said first
+    text = re.sub(r"[\s,]+actually$", "", cmd.strip().rstrip("?!. "), flags=I)
     undo = _take_back(text, said)
     if undo is not None:
         return undo

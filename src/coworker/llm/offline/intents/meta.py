@@ -201,6 +201,9 @@ _PLACE_CALL = re.compile(
 def place_call_request(u: Utterance, cmd: str) -> Intent | None:
     """A call to place now: said plainly that it can't be (the plan shows the number)."""
     m = _PLACE_CALL.match(cmd.strip(" .!?"))
+    head = re.split(r"\s*[,;]\s*|\s+and\s+", cmd.strip(" .!?"), maxsplit=1)[0]
+    if m is None and head != cmd.strip(" .!?") and re.search(rf"\s{_NOW_WORDS}$", head, I):
+        m = _PLACE_CALL.match(head)  # "call luis for me rn, put him on speaker": the dialer's
     if m is None:
         return None
     who = (m["r"] or m["g"] or m["c"] or "").strip()

@@ -79,12 +79,27 @@ def redo(
     # Right after the change, the same change on the one the person named is done at once
     # ("undo that, wrong lead. i meant priya"); once the conversation moved on, asked first.
     sure = ctx.memory.since_change == 0
+    made = dict(last.input)
+    if last.tool == "update_lead" and "tags" in made:  # the tag moves, never the whole list
+        current: Result = yield from one("get_lead", lead_id=record["id"])
+        if current.is_error:
+            return replies.failure(current)
+        theirs = [str(t) for t in (current.record("lead") or {}).get("tags") or []]
+        made["tags"] = moved_tags(last.before.get("tags"), made["tags"], theirs)
     values = tuple(
         Written(f, v, LABELS.get(f, f), shown_value(v, f), confident=sure)
-        for f, v in last.input.items()
+        for f, v in made.items()
         if f != key
     )
     return WritePlan(last.tool, {key: record["id"]}, values, f"Instead, **{name}**"), name
+
+
+def moved_tags(before: Any, after: Any, theirs: list[str]) -> list[str]:
+    """The other lead's tags with the same tags put on and taken off as the change did."""
+    was, now = [str(t) for t in before or []], [str(t) for t in after or []]
+    added = [t for t in now if t not in was]
+    removed = [t for t in was if t not in now]
+    return [t for t in theirs if t not in removed] + [t for t in added if t not in theirs]
 
 
 def _lead_meant(ctx: Ctx, words: str, wrong_id: str) -> Generator[Batch, list[Result], Any]:

@@ -14,6 +14,7 @@ from collections.abc import Generator
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Reply, one
+from coworker.llm.offline.intents.lead_field_names import named
 from coworker.llm.offline.memory import LastWrite
 from coworker.llm.offline.plans.lead_lists import which_tag
 from coworker.llm.offline.resolve import Ctx
@@ -48,6 +49,8 @@ def retag(
     names = [str(t.get("name")) for t in listed.items("tags") if t.get("name")]
     asked = _tag_words(meant)
     tag = which_tag(asked, names) if asked else None
+    if tag is None and named(meant):
+        return None  # "wrong naomi. i meant naomi okafor": a lead, moved like any change
     if tag is None:
         return Reply(
             f"I left the tags of **{name}** as they are: “{meant}” isn't one of your tags "
