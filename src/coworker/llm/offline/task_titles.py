@@ -79,9 +79,6 @@ def named_in_title(title: str, lead: Any, ref: LeadRef | None, someone: Any) -> 
             else r"\b(?:she|he)\b"
         )
         title = re.sub(pronoun, name, title, count=1, flags=re.I)
-    said = ref.text.strip() if ref is not None and not ref.company else ""
-    words = set(name.lower().split())
-    if said and said == said.lower() and set(said.lower().split()) <= words:
-        # "send zoe kowalski pricing": the name as the CRM spells it, "Send Zoe Kowalski pricing"
-        title = re.sub(rf"\b{re.escape(said)}\b", name, title, count=1, flags=re.I)
+    # a name the person typed ("send zoe kowalski pricing") stays as they typed it: what is
+    # stored keeps their words
     return title
