@@ -48,6 +48,14 @@ _THEN_REQUEST = re.compile(
 _THEN_FILLER = re.compile(r"^(?:(?:so|then|and|but|instead|just|pls|please|ok)\s+)+", re.I)
 
 
+# An undo said in so many words; "sorry meant dana whitfield" alone is a slip, not an undo.
+_UNDO_SAID = re.compile(
+    r"\b(?:undo|scratch|revert|reverse|take (?:that|it) back|cancel|"
+    r"put (?:it|him|her|them) back)\b",
+    re.I,
+)
+
+
 def undo_then(text: str) -> list[str] | None:
     """An undo with the request meant instead after it ("wait no undo that, she's not there
     yet. just log that she asked about pricing"): two requests, the undo first. Whole as
@@ -56,8 +64,8 @@ def undo_then(text: str) -> list[str] | None:
     head_end = payload.start() if payload else len(text)
     for cut in _THEN_REQUEST.finditer(text, 0, head_end):
         head, tail = text[: cut.start()].strip(), text[cut.end() :].strip()
-        if _read(head).kind != "undo":
-            continue
+        if _read(head).kind != "undo" or not _UNDO_SAID.search(head):
+            continue  # "sorry meant dana. tag her hot": a slip owned up to, set aside
         tail = _THEN_FILLER.sub("", tail)
         if _read(tail).kind in ("unsupported", "noise", "undo", "correct_value"):
             return None
