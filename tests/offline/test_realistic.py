@@ -61,9 +61,9 @@ SETS = (
     # twin rl-correct-amount passes with no wrong write), but this count looks at calls, not
     # the end state. Lower it to 0 when that case or this count changes. Its twin in time,
     # rs-correct-time ("fu w/ luis ortega tmrw 3pm", then "make that 4pm"), counts two more
-    # since follow-up tasks are titled from the CRM's name and so written at once (the helper
-    # brief of the follow-ups round: "fu w X in 90 min re Y" is done, not asked): the task is
-    # made at 3pm and moved to 4pm, the end state the person settled on.
+    # since follow-up tasks are titled from the CRM's name and so written at once (the blind
+    # sets heldout6 to heldout10 ask that "fu w X in 90 min re Y" be done, not asked): the
+    # task is made at 3pm and moved to 4pm, the end state the person settled on.
     RealisticSet("written apart", (REALISTIC,), floor=0.97, max_wrong_writes=4),
     # Added while fixing (2026-12-07: 327 of 331, no wrong write; then 940 of 944 with the
     # fourth round's cases, still none; 1,077 of 1,082 with the round that heldout7 and

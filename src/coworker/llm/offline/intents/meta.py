@@ -281,7 +281,8 @@ OUTSIDE = re.compile(
     # other tools and channels: chat channels, personal contacts and calendars, the web
     r"(?:^|\s)#[a-z][\w-]+|\bpost\s+(?:it\s+|this\s+|that\s+)?(?:in|on|to)\s+(?:the\s+)?"
     r"(?:#|slack|teams|channel)|\b(?:google|gmail|phone|iphone|outlook)\s+contacts\b|"
-    r"\b(?:google|search the web for|search online for|look online for)\b|"
+    r"\bgoogle\s+(?!docs?\b|sheets?\b|drive\b|slides?\b|meet\b|calendar\b|contacts\b|forms?\b)|"
+    r"\b(?:search the web for|search online for|look online for)\b|"
     r"\b(?:10-k|10k (?:filing|report)|annual report|earnings call|press release)\b|"
     r"\b(?:cancel|move|reschedule)\s+my\s+(?:\w+\s+){0,2}(?:dentist|doctor|haircut|"
     r"appt|appointment|flight|hotel)\b",
