@@ -8,7 +8,7 @@ tool result of this conversation.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from coworker.dialsheet.contract import parse_day
@@ -296,11 +296,18 @@ def call_line(call: Record, clock: Clock, who: str | None = None) -> str:
 # --------------------------------------------------------------------------- tasks
 
 
+def due_day(task: Record, clock: Clock) -> date | None:
+    """The day a task is due in the person's timezone: "due today" and "overdue" in a request
+    go by this day, while a list's buckets also look at the hour."""
+    moment = parse_time(task.get("due_date"))
+    return None if moment is None else moment.astimezone(clock.zone).date()
+
+
 def due_bucket(task: Record, clock: Clock) -> str:
     moment = parse_time(task.get("due_date"))
-    if moment is None:
+    day = due_day(task, clock)
+    if moment is None or day is None:
         return "undated"
-    day = moment.astimezone(clock.zone).date()
     today = clock.now.date()
     if moment < clock.now:  # due before now, in the person's timezone: 15:00 is late at 16:06
         return "overdue"

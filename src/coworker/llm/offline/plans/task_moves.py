@@ -75,10 +75,9 @@ def _shown(task: dict[str, Any], ctx: Ctx) -> str:
 def _in_group(task: dict[str, Any], group: str, ctx: Ctx) -> bool:
     """By the day, not the hour: "overdue" is due before today, "today" is due today (a
     task due at 15:00 is still today's at 19:00, and moving it is the person's call)."""
-    moment = replies.parse_time(task.get("due_date"))
-    if moment is None:
+    day, today = replies.due_day(task, ctx.clock), ctx.clock.now.date()
+    if day is None:
         return False
-    day, today = moment.astimezone(ctx.clock.zone).date(), ctx.clock.now.date()
     return day == today if group == "today" else day < today
 
 

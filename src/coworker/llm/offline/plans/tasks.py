@@ -166,18 +166,14 @@ def create_task(ctx: Ctx) -> Plan:
     return Reply(text + ".")
 
 
-def _due_today(task: dict[str, Any], ctx: Ctx) -> bool:
-    moment = replies.parse_time(task.get("due_date"))
-    return moment is not None and moment.astimezone(ctx.clock.zone).date() == ctx.clock.now.date()
-
-
 def _filter(
     tasks: list[dict[str, Any]], ctx: Ctx, when: str | None, priority: str | None
 ) -> list[dict[str, Any]]:
     out = []
     for task in tasks:
         bucket = replies.due_bucket(task, ctx.clock)
-        if when == "today" and bucket != "today" and not _due_today(task, ctx):
+        today = replies.due_day(task, ctx.clock) == ctx.clock.now.date()
+        if when == "today" and bucket != "today" and not today:
             continue  # "what's due today" includes today's tasks whose hour has passed
         if when == "overdue" and bucket != "overdue":
             continue
