@@ -218,6 +218,33 @@ GIVEN_VALUES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
         False,
     ),
 )
+# A number or an address as the person types one, before what it is ("add 415 555 0199 as
+# her cell"): only such a value reads here, so "add jane as a lead" never does.
+_A_VALUE = r"(?P<value>\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@[\w.-]+\.\w+)"
+GIVEN_VALUES += (
+    # "add 415 555 0199 as her cell", "save tb@x.io as tom becker's email"
+    (
+        re.compile(
+            rf"^(?:add|save|put|store|use|put in)\s+{_A_VALUE}\s+(?:as|for)\s+(?P<ref>.+?){POSS}?"
+            rf"\s+(?:new\s+|main\s+|direct\s+|work\s+|primary\s+)?{FIELD}(?:\s+now)?$",
+            I,
+        ),
+        None,
+        False,
+    ),
+    # "luis ortega's email changed, its lortega@acmecorp.com now", "jane's # changed: 555 …"
+    (
+        re.compile(
+            rf"^(?P<ref>.+?){POSS}?\s+{FIELD}\s+(?:has\s+|just\s+)?(?:changed|is different|"
+            r"is new|got changed|got updated|updated)\s*(?:[,;:.]+\s*|\s-+\s*|\s+)"
+            r"(?:(?:it'?s|its|it is|the new one is|new one is|new one'?s|now it'?s|now its|to|now)"
+            rf"\s+)?(?:now\s+)?{_A_VALUE}(?:\s+now)?$",
+            I,
+        ),
+        None,
+        False,
+    ),
+)
 # A change heard rather than known: "i think tom got promoted", "apparently jane left".
 HEARSAY = re.compile(
     r"^(?:i think|i guess|i believe|i heard|heard|apparently|maybe|probably|not sure|rumor is|"
