@@ -106,8 +106,10 @@ ARROW_STATUS = re.compile(
 # customer", "david closed! mark as customer", "mateo signed, mark him customer".
 _THEN_MARK = re.compile(
     r"^(?P<head>.+?)\s*(?:[,;!]+|\s-+|\.)\s*(?:(?:so|pls|please|go ahead and|can you|could "
-    r"you|can u|just)\s+)*(?:mark|set|make|move|flag|change|switch|put|update)\s+"
-    r"(?:(?:her|him|them|that lead|the lead)\s+)?(?:(?:status\s+)?(?:as|to)\s+)?(?:a\s+|an\s+)?"
+    r"you|can u|just)\s+)*(?:(?:mark|set|make|move|flag|change|switch|put|update)\s+"
+    r"(?:(?:her|him|them|that lead|the lead)\s+)?(?:(?:status\s+)?(?:as|to)\s+)?|"
+    # "hannah signed last wk, shes a customer now": the status, said as news of her
+    r"(?:she|he|they)(?:'s|’s|s|\s+is|'re|\s+are)\s+(?:now\s+|officially\s+)?)(?:a\s+|an\s+)?"
     rf"(?P<st>{_STATUS_WORDS})(?:\s+(?:now|pls|please|thanks|thx|too|status))*[.!]*$",
     I,
 )
