@@ -301,8 +301,13 @@ def _about(part: str, name: str, has_payload: bool) -> str:
         at = _PAYLOAD.search(part)
         assert at is not None
         return f"{part[: at.start()].rstrip()} on {name}{part[at.start() :]}"
+    opening = _NOTE_OPENING.match(part) if intent.kind == "add_note" else None
+    if opening and not has_payload:  # "…, and log that we had a discovery call": on them
+        return f"add a note on {name}: {opening['rest']}"
     if not has_payload:  # "... and add the enterprise tag": to the lead just named
-        for joined in (f"{part} to {name}", f"{part} for {name}"):
+        # "luis: mark him contacted, tag webinar-2026": the name after the verb
+        after_verb = re.sub(r"^(\w+)\s+", lambda m: f"{m[1]} {name} ", part, count=1)
+        for joined in (f"{part} to {name}", f"{part} for {name}", after_verb):
             again = _intent_of(joined).slots.get("ref")
             if (
                 _intent_of(joined).kind in _CARRIED
@@ -313,6 +318,12 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     return part
 
 
+# A note's opening words, before what it says: "log that …", "add a note …".
+_NOTE_OPENING = re.compile(
+    r"^(?:(?:add|log|write|make|leave|jot)\s+(?:down\s+)?(?:a\s+|an\s+)?(?:quick\s+)?note|log|"
+    r"note)(?:\s+(?:saying|that))?\s+(?P<rest>\S.*)$",
+    re.I | re.S,
+)
 # Changes a later request makes to the lead an earlier one named, when it names nobody.
 _CARRIED = frozenset({"tag_lead", "update_status", "update_lead"})
 

@@ -24,7 +24,7 @@ def _read(part: str) -> Intent:
 # "yuki lindqvist: mark contacted and ...": the lead said first, the status after its verb
 _LEAD_FIRST = re.compile(
     r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,2})\s*:\s+(?P<verb>mark|set)\s+"
-    r"(?:(?:as|to)\s+)?(?P<word>[a-z]+)(?P<rest>(?:\s+(?:and|then|,|\+).*)?)$",
+    r"(?:(?:him|her|them)\s+)?(?:(?:as|to)\s+)?(?P<word>[a-z]+)(?P<rest>(?:(?:\s*,|\s+(?:and|then|\+)).*)?)$",
     re.I | re.S,
 )
 
