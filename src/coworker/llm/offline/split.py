@@ -32,7 +32,7 @@ from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.split_forms import lead_first, undo_then
+from coworker.llm.offline.split_forms import lead_first, task_lead, undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -260,7 +260,7 @@ def _first_lead(part: str) -> str | None:
         if re.match(r"(?:her|him|them|his|their)\b", ref.text, re.I):
             return None  # "email her there": still "her"
         return ref.text + (f" at {ref.company}" if ref.company else "")
-    return None
+    return task_lead(_intent_of(part))  # "move the chris parker callback …, mark him …"
 
 
 def _with_names(parts: list[str]) -> list[str]:

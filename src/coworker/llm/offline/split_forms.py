@@ -6,11 +6,13 @@ pricing"). Apart from `split` so each stays one small piece the interpreter can 
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.notes import name_word
 from coworker.llm.offline.intents.oops import named
 from coworker.llm.offline.text import Utterance
 
@@ -71,3 +73,15 @@ def undo_then(text: str) -> list[str] | None:
             return None
         return [head, tail]
     return None
+
+
+def task_lead(intent: Intent) -> str | None:
+    """The lead a task is named by ("move the chris parker callback …": "chris parker"), so a
+    later "mark him qualified" in the same message is about them: the first and last name
+    that open the task's words, never a word a task or the CRM uses ("demo prep")."""
+    phrase = str(intent.slots.get("phrase") or "")
+    if intent.kind not in ("update_task", "complete_task") or not phrase:
+        return None
+    words = phrase.split()
+    name = list(itertools.takewhile(name_word, words[:3]))
+    return " ".join(name) if 2 <= len(name) < len(words) else None
