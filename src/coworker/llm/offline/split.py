@@ -32,7 +32,7 @@ from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.split_forms import lead_first, task_lead, undo_then
+from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -113,6 +113,7 @@ def split_requests(text: str) -> list[str]:
     if read.kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
         cuts += owed_cuts(text, head_end, _SOMETIME)
         cuts += report_task_cuts(text, head_end, _SOMETIME)  # "…. circle back in 3 months"
+    cuts += status_cuts(text, head_end)  # "mia is qualified now, move her deal to …"
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
     for cut in cuts:

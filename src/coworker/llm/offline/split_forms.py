@@ -85,3 +85,23 @@ def task_lead(intent: Intent) -> str | None:
     words = phrase.split()
     name = list(itertools.takewhile(name_word, words[:3]))
     return " ".join(name) if 2 <= len(name) < len(words) else None
+
+
+# A comma before a request that opens with its verb ("…, move her deal to proposal")
+_COMMA_VERB = re.compile(
+    r",\s*(?=(?:(?:and|then|also|pls|please)\s+)*(?:move|mark|set|push|bump|update|change|"
+    r"close|tag|add|log|remind|email|text)\b)",
+    re.I,
+)
+
+
+def status_cuts(text: str, end: int) -> list[re.Match[str]]:
+    """Commas that end a lead's new status said as news ("mia tanaka is qualified now, move
+    her deal to proposal"): the news is a change of its own, and the request after it
+    another. Only a whole status change before the comma cuts ("jane's deal is slipping,
+    move it" is no status)."""
+    return [
+        cut
+        for cut in _COMMA_VERB.finditer(text, 0, end)
+        if _read(text[: cut.start()]).kind == "update_status"
+    ]
