@@ -258,7 +258,8 @@ def statements_logged(parts: list[str]) -> list[str]:
     while index < len(out):
         if _BARE_LOG.match(out[index].strip()):
             for earlier in range(index - 1, -1, -1):
-                said = f"{out[earlier].rstrip(' .!,;')}. log it"
+                # the person's own "log it as interested" kept: it names the outcome
+                said = f"{out[earlier].rstrip(' .!,;')}. {out[index].strip()}"
                 if not LED_BY_VERB.match(out[earlier]) and logged_statement(said):
                     out[index] = said
                     del out[earlier]
