@@ -32,7 +32,8 @@ from coworker.llm.offline.text import Utterance
 VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
-    r"ping|make|bump|push|take\s+(?:the\s+)?[\w-]+(?:\s+tag)?\s+off|unqualify|disqualify|dq|qualify|(?:check|tick|cross) off|note that|"
+    r"ping|make|bump|push|unqualify|disqualify|dq|qualify|(?:check|tick|cross) off|note that|"
+    r"take\s+(?:the\s+)?[\w-]+(?:\s+tag)?\s+off|"  # "… and take smb off her": a tag off
     # "mark luis contacted. should i also move priya to qualified?": a question of its own
     r"(?:should|shd) (?:i|we)"
 )

@@ -35,7 +35,6 @@ KNOWN_ASIDE = re.compile(
 )
 
 
-
 def known_aside(aside: str) -> bool:
     """Is all that followed the company asides of `KNOWN_ASIDE`, one or several ("same
     title. update her co")? Anything else may be a second change, shown and asked."""
