@@ -23,7 +23,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.common import EMOJI
-from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_statement
+from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_as, logged_statement
 from coworker.llm.offline.intents.notes import lead_opening, name_word
 from coworker.llm.offline.slots import LeadRef, name_prefix
 from coworker.llm.offline.text import Utterance
@@ -260,7 +260,8 @@ def statements_logged(parts: list[str]) -> list[str]:
         if _BARE_LOG.match(out[index].strip()):
             for earlier in range(index - 1, -1, -1):
                 # the person's own "log it as interested" kept: it names the outcome
-                said = f"{out[earlier].rstrip(' .!,;')}. {out[index].strip()}"
+                log = out[index].strip() if logged_as(out[index]) else "log it"
+                said = f"{out[earlier].rstrip(' .!,;')}. {log}"
                 if not LED_BY_VERB.match(out[earlier]) and logged_statement(said):
                     out[index] = said
                     del out[earlier]
