@@ -245,7 +245,9 @@ def _plain_chat(part: str) -> bool:
 # "log it", "log that", "log a note", "add a note": a request to log what was said before it
 _BARE_LOG = re.compile(
     rf"^(?:{LOG_IT}|(?:and\s+)?(?:log|add|make|write|leave)\s+(?:a\s+)?(?:quick\s+)?note"
-    r"(?:\s+(?:of|about|on)\s+(?:it|that|this|him|her|them))?(?:\s+(?:pls|please|too))*[.!]*)$",
+    r"(?:\s+(?:of|about|on)\s+(?:it|that|this|him|her|them))?(?:\s+(?:pls|please|too))*[.!]*|"
+    # "booked a meeting w marcus, log the call and …": the call just told of
+    r"(?:and\s+)?log\s+(?:the|that|this)\s+call(?:\s+(?:pls|please|too))*[.!]*)$",
     re.I,
 )
 
