@@ -322,7 +322,7 @@ def _about(part: str, name: str, has_payload: bool) -> str:
 # A note's opening words, before what it says: "log that …", "add a note …".
 _NOTE_OPENING = re.compile(
     r"^(?:(?:add|log|write|make|leave|jot)\s+(?:down\s+)?(?:a\s+|an\s+)?(?:quick\s+)?note|log|"
-    r"note)(?:\s+(?:saying|that))?\s+(?P<rest>\S.*)$",
+    r"note)(?:\s+(?:saying|that))?\s+(?!(?:why|about|of|on|too)\b)(?P<rest>\S+\s+\S.*)$",
     re.I | re.S,
 )
 # Changes a later request makes to the lead an earlier one named, when it names nobody.

@@ -89,8 +89,8 @@ def task_lead(intent: Intent) -> str | None:
 
 # A comma before a request that opens with its verb ("…, move her deal to proposal")
 _COMMA_VERB = re.compile(
-    r",\s*(?=(?:(?:and|then|also|pls|please)\s+)*(?:move|mark|set|push|bump|update|change|"
-    r"close|tag|add|log|remind|email|text)\b)",
+    r",\s*(?=(?:(?:and|then|also|pls|please)\s+)*(?:move|mark|set|update|change|close|tag|"
+    r"add|log|remind|email|text)\b)",
     re.I,
 )
 
