@@ -23,7 +23,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.common import EMOJI
-from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_statement
+from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_as, logged_statement
 from coworker.llm.offline.intents.notes import lead_opening, name_word
 from coworker.llm.offline.slots import LeadRef, name_prefix
 from coworker.llm.offline.text import Utterance
@@ -33,6 +33,7 @@ VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
     r"ping|make|bump|push|unqualify|disqualify|dq|qualify|(?:check|tick|cross) off|note that|"
+    r"take\s+(?:the\s+)?[\w-]+(?:\s+tag)?\s+off|"  # "… and take smb off her": a tag off
     # "mark luis contacted. should i also move priya to qualified?": a question of its own
     r"(?:should|shd) (?:i|we)"
 )
@@ -244,7 +245,9 @@ def _plain_chat(part: str) -> bool:
 # "log it", "log that", "log a note", "add a note": a request to log what was said before it
 _BARE_LOG = re.compile(
     rf"^(?:{LOG_IT}|(?:and\s+)?(?:log|add|make|write|leave)\s+(?:a\s+)?(?:quick\s+)?note"
-    r"(?:\s+(?:of|about|on)\s+(?:it|that|this|him|her|them))?(?:\s+(?:pls|please|too))*[.!]*)$",
+    r"(?:\s+(?:of|about|on)\s+(?:it|that|this|him|her|them))?(?:\s+(?:pls|please|too))*[.!]*|"
+    # "booked a meeting w marcus, log the call and …": the call just told of
+    r"(?:and\s+)?log\s+(?:the|that|this)\s+call(?:\s+(?:pls|please|too))*[.!]*)$",
     re.I,
 )
 
@@ -258,7 +261,9 @@ def statements_logged(parts: list[str]) -> list[str]:
     while index < len(out):
         if _BARE_LOG.match(out[index].strip()):
             for earlier in range(index - 1, -1, -1):
-                said = f"{out[earlier].rstrip(' .!,;')}. log it"
+                # the person's own "log it as interested" kept: it names the outcome
+                log = out[index].strip() if logged_as(out[index]) else "log it"
+                said = f"{out[earlier].rstrip(' .!,;')}. {log}"
                 if not LED_BY_VERB.match(out[earlier]) and logged_statement(said):
                     out[index] = said
                     del out[earlier]

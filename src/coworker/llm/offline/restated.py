@@ -18,7 +18,7 @@ from coworker.llm.offline.asides import VERBS
 _SAID_AGAIN = (
     r"(?:(?:so|pls|please|plz|can you|could you|can u|just)\s+)*"
     r"(?:add|save|update|put|store|change|set)\s+(?:it|that|this|(?:his|her|their)\s+(?:company|"
-    r"title|email|phone|number|record|info|details))(?:\s+(?:in|to|on|into)\s+"
+    r"co|employer|role|job|title|email|phone|cell|number|record|info|details)|him|her|them)\b(?:\s+(?:in|to|on|into)\s+"
     r"(?:the\s+)?(?:crm|system|dialsheet|record|file|(?:her|his|their)\s+(?:record|file|profile|"
     r"lead|contact)))?(?:\s+(?:pls|please|plz|thanks|thx|ty|too|for me))*"
 )

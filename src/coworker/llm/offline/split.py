@@ -32,7 +32,7 @@ from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.split_forms import lead_first, undo_then
+from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -113,6 +113,7 @@ def split_requests(text: str) -> list[str]:
     if read.kind == "add_note":  # "spoke w X, …, need to send her Y by wed"
         cuts += owed_cuts(text, head_end, _SOMETIME)
         cuts += report_task_cuts(text, head_end, _SOMETIME)  # "…. circle back in 3 months"
+    cuts += status_cuts(text, head_end)  # "mia is qualified now, move her deal to …"
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
     for cut in cuts:
@@ -260,7 +261,7 @@ def _first_lead(part: str) -> str | None:
         if re.match(r"(?:her|him|them|his|their)\b", ref.text, re.I):
             return None  # "email her there": still "her"
         return ref.text + (f" at {ref.company}" if ref.company else "")
-    return None
+    return task_lead(_intent_of(part))  # "move the chris parker callback …, mark him …"
 
 
 def _with_names(parts: list[str]) -> list[str]:
@@ -301,8 +302,13 @@ def _about(part: str, name: str, has_payload: bool) -> str:
         at = _PAYLOAD.search(part)
         assert at is not None
         return f"{part[: at.start()].rstrip()} on {name}{part[at.start() :]}"
+    opening = _NOTE_OPENING.match(part) if intent.kind == "add_note" else None
+    if opening and not has_payload:  # "…, and log that we had a discovery call": on them
+        return f"add a note on {name}: {opening['rest']}"
     if not has_payload:  # "... and add the enterprise tag": to the lead just named
-        for joined in (f"{part} to {name}", f"{part} for {name}"):
+        # "luis: mark him contacted, tag webinar-2026": the name after the verb
+        after_verb = re.sub(r"^(\w+)\s+", lambda m: f"{m[1]} {name} ", part, count=1)
+        for joined in (f"{part} to {name}", f"{part} for {name}", after_verb):
             again = _intent_of(joined).slots.get("ref")
             if (
                 _intent_of(joined).kind in _CARRIED
@@ -313,6 +319,12 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     return part
 
 
+# A note's opening words, before what it says: "log that …", "add a note …".
+_NOTE_OPENING = re.compile(
+    r"^(?:(?:add|log|write|make|leave|jot)\s+(?:down\s+)?(?:a\s+|an\s+)?(?:quick\s+)?note|log|"
+    r"note)(?:\s+(?:saying|that))?\s+(?!(?:why|about|of|on|too)\b)(?P<rest>\S+\s+\S.*)$",
+    re.I | re.S,
+)
 # Changes a later request makes to the lead an earlier one named, when it names nobody.
 _CARRIED = frozenset({"tag_lead", "update_status", "update_lead"})
 

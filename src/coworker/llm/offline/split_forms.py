@@ -6,11 +6,13 @@ pricing"). Apart from `split` so each stays one small piece the interpreter can 
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime
 
 from coworker.llm.offline import vocab
 from coworker.llm.offline.intents import Intent, classify
+from coworker.llm.offline.intents.notes import name_word
 from coworker.llm.offline.intents.oops import named
 from coworker.llm.offline.text import Utterance
 
@@ -24,7 +26,7 @@ def _read(part: str) -> Intent:
 # "yuki lindqvist: mark contacted and ...": the lead said first, the status after its verb
 _LEAD_FIRST = re.compile(
     r"^(?P<who>[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*){0,2})\s*:\s+(?P<verb>mark|set)\s+"
-    r"(?:(?:as|to)\s+)?(?P<word>[a-z]+)(?P<rest>(?:\s+(?:and|then|,|\+).*)?)$",
+    r"(?:(?:him|her|them)\s+)?(?:(?:as|to)\s+)?(?P<word>[a-z]+)(?P<rest>(?:(?:\s*,|\s+(?:and|then|\+)).*)?)$",
     re.I | re.S,
 )
 
@@ -71,3 +73,35 @@ def undo_then(text: str) -> list[str] | None:
             return None
         return [head, tail]
     return None
+
+
+def task_lead(intent: Intent) -> str | None:
+    """The lead a task is named by ("move the chris parker callback …": "chris parker"), so a
+    later "mark him qualified" in the same message is about them: the first and last name
+    that open the task's words, never a word a task or the CRM uses ("demo prep")."""
+    phrase = str(intent.slots.get("phrase") or "")
+    if intent.kind not in ("update_task", "complete_task") or not phrase:
+        return None
+    words = phrase.split()
+    name = list(itertools.takewhile(name_word, words[:3]))
+    return " ".join(name) if 2 <= len(name) < len(words) else None
+
+
+# A comma before a request that opens with its verb ("…, move her deal to proposal")
+_COMMA_VERB = re.compile(
+    r",\s*(?=(?:(?:and|then|also|pls|please)\s+)*(?:move|mark|set|update|change|close|tag|"
+    r"add|log|remind|email|text)\b)",
+    re.I,
+)
+
+
+def status_cuts(text: str, end: int) -> list[re.Match[str]]:
+    """Commas that end a lead's new status said as news ("mia tanaka is qualified now, move
+    her deal to proposal"): the news is a change of its own, and the request after it
+    another. Only a whole status change before the comma cuts ("jane's deal is slipping,
+    move it" is no status)."""
+    return [
+        cut
+        for cut in _COMMA_VERB.finditer(text, 0, end)
+        if _read(text[: cut.start()]).kind == "update_status"
+    ]

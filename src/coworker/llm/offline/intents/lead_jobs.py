@@ -15,7 +15,8 @@ from coworker.llm.offline.intents.leads import WHEN_ASIDE, WHEN_WORD
 # before a time said with it ("initech as of monday", "hooli last week").
 COMPANY_END = re.compile(
     r"\s*[,;]\s*(?!\s*(?:inc|llc|ltd|co|corp|gmbh|plc|lp|sa|ag)\b\.?\s*$)|\s+-+\s+|"
-    r"\s+(?:tho|though|but|and (?:she|he|they))\b",
+    r"\s+(?:tho|though|but|and (?:she|he|they))\b|"
+    r"\s+now\s+(?=\S)",  # "hooli now same role": the company, then what stays the same
     I,
 )
 # What may follow the company without changing anything else: the same role, a time, chatter,
@@ -32,6 +33,12 @@ KNOWN_ASIDE = re.compile(
     r"this|his|her|their|the)(?:\s+[\w]+){0,3})?|please|pls|plz|thx|thanks|ty|)[.!)]*",
     I,
 )
+
+
+def known_aside(aside: str) -> bool:
+    """Is all that followed the company asides of `KNOWN_ASIDE`, one or several ("same
+    title. update her co")? Anything else may be a second change, shown and asked."""
+    return all(KNOWN_ASIDE.fullmatch(part) for part in re.split(r"\s*[.,;!]+\s*", aside))
 
 
 # What someone leaves, or is at, that is not an employer: "left a vm", "left early", "at home".

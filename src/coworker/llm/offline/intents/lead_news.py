@@ -106,8 +106,10 @@ ARROW_STATUS = re.compile(
 # customer", "david closed! mark as customer", "mateo signed, mark him customer".
 _THEN_MARK = re.compile(
     r"^(?P<head>.+?)\s*(?:[,;!]+|\s-+|\.)\s*(?:(?:so|pls|please|go ahead and|can you|could "
-    r"you|can u|just)\s+)*(?:mark|set|make|move|flag|change|switch|put|update)\s+"
-    r"(?:(?:her|him|them|that lead|the lead)\s+)?(?:(?:status\s+)?(?:as|to)\s+)?(?:a\s+|an\s+)?"
+    r"you|can u|just)\s+)*(?:(?:mark|set|make|move|flag|change|switch|put|update)\s+"
+    r"(?:(?:her|him|them|that lead|the lead)\s+)?(?:(?:status\s+)?(?:as|to)\s+)?|"
+    # "hannah signed last wk, shes a customer now": the status, said as news of her
+    r"(?:she|he|they)(?:'s|’s|s|\s+is|'re|\s+are)\s+(?:now\s+|officially\s+)?)(?:a\s+|an\s+)?"
     rf"(?P<st>{_STATUS_WORDS})(?:\s+(?:now|pls|please|thanks|thx|too|status))*[.!]*$",
     I,
 )
@@ -212,6 +214,33 @@ GIVEN_VALUES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
             rf"^(?:here'?s|heres|here is|got|add|save|store)\s+(?P<ref>.+?){POSS}\s+"
             rf"(?:new\s+|updated\s+|correct\s+|direct\s+)?{FIELD}\s*(?:[:=,]|\s-+|\bis\b)\s*"
             r"(?P<value>.+)$",
+            I,
+        ),
+        None,
+        False,
+    ),
+)
+# A number or an address as the person types one, before what it is ("add 415 555 0199 as
+# her cell"): only such a value reads here, so "add jane as a lead" never does.
+_A_VALUE = r"(?P<value>\+?\(?\d[\d ().-]{6,}\d|[\w.+-]+@[\w.-]+\.\w+)"
+GIVEN_VALUES += (
+    # "add 415 555 0199 as her cell", "save tb@x.io as tom becker's email"
+    (
+        re.compile(
+            rf"^(?:add|save|put|store|use|put in)\s+{_A_VALUE}\s+(?:as|for)\s+(?P<ref>.+?){POSS}?"
+            rf"\s+(?:new\s+|main\s+|direct\s+|work\s+|primary\s+)?{FIELD}(?:\s+now)?$",
+            I,
+        ),
+        None,
+        False,
+    ),
+    # "luis ortega's email changed, its lortega@acmecorp.com now", "jane's # changed: 555 …"
+    (
+        re.compile(
+            rf"^(?P<ref>.+?){POSS}?\s+{FIELD}\s+(?:has\s+|just\s+)?(?:changed|is different|"
+            r"is new|got changed|got updated|updated)\s*(?:[,;:.]+\s*|\s-+\s*|\s+)"
+            r"(?:(?:it'?s|its|it is|the new one is|new one is|new one'?s|now it'?s|now its|to|now)"
+            rf"\s+)?(?:now\s+)?{_A_VALUE}(?:\s+now)?$",
             I,
         ),
         None,

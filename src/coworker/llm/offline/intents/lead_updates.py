@@ -19,9 +19,9 @@ from coworker.llm.offline.intents.common import (
 )
 from coworker.llm.offline.intents.lead_field_names import FIELD, FIELDS, named
 from coworker.llm.offline.intents.lead_jobs import (
-    KNOWN_ASIDE,
     NOT_AN_EMPLOYER,
     company_and_aside,
+    known_aside,
 )
 from coworker.llm.offline.intents.lead_news import (
     GIVEN_VALUES,
@@ -266,7 +266,7 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
         said = m["value"]
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
-            implied = implied or not KNOWN_ASIDE.fullmatch(aside)
+            implied = implied or not known_aside(aside)
         value = _value(field_name, said)
         if value is None or (pattern in NEWS_TITLES and not has_title_words(value)):
             continue  # "tom got promoted, he's thrilled": no title said

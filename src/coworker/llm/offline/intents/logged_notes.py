@@ -26,10 +26,20 @@ from coworker.llm.offline.text import Utterance
 
 # "log it", "pls log that", "add that as a note", said after a statement: log the statement
 # (not "save it": "dan's email is d@x.com, save it" asks for the field to be saved).
+# The outcome a call is logged as ("log it as interested", "log as meeting booked"); read
+# with the outcome table (`vocab.outcome_in`) by `logged_as`.
+_AS_OUTCOME = (
+    r"as\s+(?:an?\s+)?(?:meeting booked|mtg booked|meeting|demo booked|no answer|no ans|"
+    r"voicemail|vm|left (?:a )?(?:vm|voicemail)|wrong (?:number|#)|call ?back|interested|"
+    r"not interested|hot|warm)"
+)
+# "log it on him", "log it so sam sees": whom it is on, or why, said after "log it"
+_ON_WHOM = r"(?:\s+(?:on|for|under)\s+(?:him|her|them|his|their)(?:\s+(?:record|file|lead))?)?"
+_SO_WHO = r"(?:\s+so\s+(?:\w+\s+){0,3}?(?:sees?|knows?|can see(?: it)?|has it|is in the loop))?"
 LOG_IT = (
     r"(?:(?:pls|please|plz|can (?:you|u)|could (?:you|u)|and|so|just)\s+)*(?:(?:log|note|record|"
-    r"jot)\s+(?:it|that|this)(?:\s+down)?(?:\s+as\s+(?:an?\s+)?(?:meeting booked|no answer|"
-    r"voicemail|vm|wrong number|call ?back|interested|not interested|demo booked))?|log|"
+    rf"jot)\s+(?:(?:it|that|this)(?:\s+down)?{_ON_WHOM}(?:\s+{_AS_OUTCOME})?|{_AS_OUTCOME})"
+    rf"{_SO_WHO}|log|"
     r"make a note(?: of (?:it|that|this))?|(?:add|put|"
     r"save|log|drop)\s+(?:it|that|this)\s+(?:as\s+a\s+note|(?:in|to|on|into)\s+(?:the\s+|her\s+|"
     r"his\s+|their\s+|my\s+)?(?:notes?|record|file|timeline)))(?:\s+(?:pls|please|plz|thx|"
@@ -63,8 +73,8 @@ _ANOTHER = re.compile(
 
 # Words that make "log it" no request: "i'll log it later", "pls don't log it".
 _NOT_SAID = re.compile(
-    r"^(?:i|we|i'?ll|ill|i'?d|we'?ll|let me|lets|let's|gonna|will|don'?t|do not|no need|never|"
-    r"not)\b|\b(?:to|not|don'?t|never|i|we|i'?ll|ill|gonna|will|should|shall|can|cannot|can't)$",
+    r"^(?:i'?ll|ill|i'?d|we'll|we will|let me|lets|let's|gonna|will|don'?t|do not|no need|never)"
+    r"\b|\b(?:to|not|don'?t|never|i|we|i'?ll|ill|gonna|will|should|shall|can|cannot|can't)$",
     I,
 )
 
@@ -96,7 +106,18 @@ def logged_statement_request(u: Utterance, cmd: str) -> Intent | None:
     whom = WHOM.search(said) if ref.empty else None
     if whom:  # "booked a demo w deepa king for thurs, log it": whom the call was with
         ref = lead_ref(name_prefix(whom["r"], max_words=2)[0])
-    return make_intent("add_note", ref=ref, content=as_written(u, said), outcome=call_outcome(said))
+    outcome = logged_as(cmd[len(said) :]) or call_outcome(said)
+    return make_intent("add_note", ref=ref, content=as_written(u, said), outcome=outcome)
+
+
+_LOGGED_AS = re.compile(rf"\b(?:log|note|record|jot)\b.*?\b(?P<as>{_AS_OUTCOME})", I)
+
+
+def logged_as(tail: str) -> str | None:
+    """The outcome named in "log it as interested" (the person's own label, which wins over
+    one read from the statement), or None."""
+    said = _LOGGED_AS.search(tail)
+    return call_outcome(said["as"][3:]) if said else None
 
 
 def pasted_note_request(u: Utterance, cmd: str) -> Intent | None:

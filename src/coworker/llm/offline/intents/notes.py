@@ -40,7 +40,7 @@ CALL_REPORT = re.compile(
     rf"{WITH}\s+|hung up\s+{WITH}\s+|"
     # "20 min w him, ...", "15 minute call with Dana"
     rf"{DURATION}\s*(?:(?:call|chat|convo|conversation|talk)\s+)?{WITH}\s+|"
-    r"left\s+(?:a\s+|an\s+)?(?:voicemail|vm|voice message|message|msg)\s+(?:for|with|to)\s+|"
+    r"le?ft\s+(?:a\s+|an\s+)?(?:voicemail|vm|voice message|message|msg)\s+(?:for|with|to)\s+|"
     r"(?:tried calling|tried to call|tried to reach|tried ringing|tried phoning|called|rang|phoned|"
     r"dialed|dialled|tried|reached|pinged|couldn'?t reach|could not reach|got through to|"
     r"heard back from|"
@@ -48,7 +48,7 @@ CALL_REPORT = re.compile(
     # "returned nora bennett's call", "returned the call from tom": the lead, then the call
     r"returned\s+(?=[^,.;:]{2,40}?'s\s+(?:call|vm|voicemail|message|msg)\b)|"
     r"returned\s+(?:the|a|his|her|their)\s+(?:call|vm|voicemail)\s+(?:from|to)\s+|"
-    r"left\s+(?=.{1,40}?\b(?:voicemail|vm|message|msg)\b)|"
+    r"le?ft\s+(?=.{1,40}?\b(?:voicemail|vm|message|msg)\b)|"
     r"(?:(?:had|did|finished|wrapped up|got off)\s+(?:a |an |the |my )?|(?=(?:great|good|solid|"
     r"nice|productive|awesome|rough|tough|quick|short)\s))(?:(?:quick|short|long|great|solid|nice|"
     r"good|bad|productive|awesome|rough|tough|\d+[- ]?min(?:ute)?s?)\s+)*(?:call|chat|convo|"
@@ -86,7 +86,7 @@ SUBJECT_REPORT = re.compile(
 
 
 OUTCOME_FIRST = re.compile(
-    r"^(?P<phrase>no answer|no pick ?up|voicemail|l?vm|left (?:a )?(?:voicemail|vm|message|msg)|"
+    r"^(?P<phrase>no answer|no pick ?up|voicemail|l?vm|le?ft (?:a )?(?:voicemail|vm|message|msg)|"
     r"no luck|wrong (?:number|no\.?|#)|not interested|interested|callback|call back|"
     r"(?:meeting|mtg|demo|call) (?:booked|set|scheduled)|busy|no response)\s+"
     r"(?:from|for|with|w/|w|at|on|to)\s+(?P<ref>.+?)"
@@ -341,7 +341,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         ref_text = re.sub(r"\s+(?:a|an|the)$", "", ref_text.strip(" ~-"), flags=I)
         ref_text = re.sub(r"'s\s+(?:call|vm|voicemail|message|msg)$", "", ref_text, flags=I)
         outcome = call_outcome(u.text)
-        if outcome is None and re.match(r"^(?:i\s+)?(?:just\s+)?left\b", low):
+        if outcome is None and re.match(r"^(?:i\s+)?(?:just\s+)?le?ft\b", low):
             outcome = "voicemail"
         if (
             re.match(r"^(?:i\s+)?(?:just\s+)?(?:tried|couldn'?t reach|could not reach)", low)

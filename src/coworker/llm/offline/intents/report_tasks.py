@@ -48,7 +48,11 @@ def report_task_cuts(text: str, end: int, now: datetime) -> list[re.Match[str]]:
 _THE_CALLBACK = re.compile(
     r"^(?:(?:pls|please|and|also|then)\s+)*(?:set|add|make|create|schedule|book|put)\s+(?:me\s+)?"
     r"(?:in\s+)?(?:the|that|a)\s+(?:callback|call[- ]back|follow[- ]?up|fu|f/u|reminder)"
-    r"(?:\s+(?:task|reminder))?(?:\s+in)?(?:\s+(?:too|as well|pls|please|for me))*[\s.!]*$",
+    r"(?:\s+(?:task|reminder))?(?:\s+in)?"
+    # "set the callback for 10am that day": the hour, on the day the report named
+    r"(?:\s+(?:for|at|@)\s+(?P<at>\d{1,2}(?::\d{2})?\s*(?:am|pm)?|noon)"
+    r"(?:\s+(?:that|the same|on that)\s+day|\s+then)?)?"
+    r"(?:\s+(?:too|as well|pls|please|for me))*[\s.!]*$",
     I,
 )
 # The callback a report names: "asked me to ring him back tmrw at 4", "wants a callback fri".
@@ -64,7 +68,8 @@ def said_callbacks(parts: list[str], now: datetime) -> list[str]:
     which the rest of the split links to the report's lead. Left as said otherwise."""
     out: list[str] = []
     for part in parts:
-        if _THE_CALLBACK.match(part.strip()) and out:
+        the_callback = _THE_CALLBACK.match(part.strip())
+        if the_callback and out:
             named = next(filter(None, map(_NAMED_CALLBACK.search, reversed(out))), None)
             found = find_when(named["when"], now) if named else []
             if named and found and found[0].start == 0:
@@ -76,7 +81,8 @@ def said_callbacks(parts: list[str], now: datetime) -> list[str]:
                         break
                     last = more
                 who = named["who"] or "them"
-                out.append(f"call {who} back {named['when'][: last.end].strip()}")
+                at = f" at {the_callback['at']}" if the_callback["at"] else ""
+                out.append(f"call {who} back {named['when'][: last.end].strip()}{at}")
                 continue
         out.append(part)
     return out

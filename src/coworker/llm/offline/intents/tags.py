@@ -99,7 +99,12 @@ def tag_request(u: Utterance, cmd: str) -> Intent | None:
             and not re.search(r"\b(?:tag|label|tagged)\b", cmd, I)
         ):
             continue
-        if pattern.startswith("^(?:remove") and not re.search(r"\b(?:tag|label)\b", cmd, I):
+        # "take smb off her": a tag taken off needs no "tag" (a lead without it keeps all,
+        # and is told so); "remove jane from the list" does
+        taken_off = re.match(r"^take\s+(?:the\s+)?[\w-]+\s+off\b", cmd, I)
+        if pattern.startswith("^(?:remove") and not (
+            re.search(r"\b(?:tag|label)\b", cmd, I) or taken_off
+        ):
             continue
         tag = m["tag"].lower()
         if tag in ("tag", "label", "it", "them"):
