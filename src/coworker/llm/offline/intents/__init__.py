@@ -43,6 +43,7 @@ from coworker.llm.offline.intents.lead_questions import (
     pasted_question_request,
     should_request,
 )
+from coworker.llm.offline.intents.lead_status import lead_status_request
 from coworker.llm.offline.intents.lead_updates import said_status_request, update_fields_request
 from coworker.llm.offline.intents.leads import (
     create_lead_request,
@@ -180,6 +181,7 @@ READERS: tuple[Reader, ...] = (
     # "new leads since yday, just mine not sam's": the scope apart, then the question
     lambda r: scoped_request(r.utterance, r.text, r.now, _classify),
     lambda r: daily_request(r.text),
+    lambda r: lead_status_request(r.text),  # "where are we w marcus?": his records, not a list
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: correction_request(r.text, r.now, r.utterance.text),
     lambda r: fix_request(r.text, r.now, r.utterance.text),  # "not tmrw, the day after"
