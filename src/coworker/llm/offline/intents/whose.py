@@ -113,3 +113,29 @@ def scoped_request(
     if intent.kind == "recent_leads" or _MINE_TAIL.search(cmd):
         return intent.but(mine=True)
     return None  # "of mine" inside another read: its own reader reads it
+
+
+# "how many leads do i own vs sam", "how many leads do i have compared to sam's": the
+# person's count against a teammate's.
+_VERSUS = re.compile(
+    r"^(?P<q>how\s+many\s+.+?)\s*,?\s+(?:vs\.?|versus|compared\s+(?:to|with)|against|or)\s+"
+    r"(?P<who>[a-z][\w-]*?)(?:'s|’s|s')?(?:\s+(?:has|does|have|owns?))?[\s?.!]*$",
+    I,
+)
+_NOT_A_TEAMMATE = re.compile(r"(?:me|mine|us|ours|the|team|everyone|everybody|last|yesterday)", I)
+
+
+def versus_request(
+    u: Utterance, cmd: str, now: datetime, classify: Callable[[Utterance, datetime], Intent]
+) -> Intent | None:
+    """The person's lead count against a teammate's, or None (see `_VERSUS`)."""
+    m = _VERSUS.match(cmd.strip())
+    if m is None or _NOT_A_TEAMMATE.fullmatch(m["who"]):
+        return None
+    intent = classify(Utterance.of(m["q"]), now)
+    ref = intent.slots.get("ref")
+    if intent.kind not in ("find_leads", "list_leads") or intent.slots.get("query"):
+        return None
+    if ref is not None and not ref.empty:
+        return None
+    return intent.but("list_leads", count=True, mine=None, versus=m["who"])
