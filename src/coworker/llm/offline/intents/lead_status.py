@@ -66,6 +66,6 @@ def lead_status_request(cmd: str) -> Intent | None:
     ref = lead_ref(who)
     if ref.listed or ref.pronoun:  # "the jane one", "her": the lead meant
         return make_intent("prep_brief", name=who, ref=ref)
-    if not named(who):
-        return None
+    if not named(who) or len(ref.text.split()) < 2:
+        return None  # "whats new with acme": a company or a first name, looked up as before
     return make_intent("prep_brief", name=ref.text)
