@@ -31,6 +31,7 @@ from coworker.llm.offline.engine import Call, Done, Emit, Reply, replay
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.common import IntentKind, make_intent
 from coworker.llm.offline.intents.corrections import amend
+from coworker.llm.offline.intents.whose import narrowed
 from coworker.llm.offline.memory import remember
 from coworker.llm.offline.plans.revisions import substituted
 from coworker.llm.offline.plans.talk import HELP
@@ -197,6 +198,8 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                 )
     utterance = Utterance.of(episode.request)
     intent = classify(utterance, clock.now)
+    if idx > 0:  # "ok just mine": the last listing again, kept to the person's own
+        intent = narrowed(eps[idx - 1].request, episode.request, clock.now, classify) or intent
     return _run(idx, intent, utterance, {}, episode.steps, eps, clock)
 
 

@@ -113,6 +113,9 @@ class Memory:
                 if len(record.get("opportunities") or []) == 1:
                     self.deal = self.deals.get(str(record["opportunities"][0].get("id")))
             return
+        if result.name == "prep_brief" and result.ok:
+            self._briefed(result)
+            return
         if result.name == "delete_lead" and result.ok:
             lead_id = str(result.input.get("lead_id", ""))
             self.deleted.add(lead_id)
@@ -174,6 +177,15 @@ class Memory:
         if focus:
             self.lead = merged
             self._focused.add(lead_id)
+
+    def _briefed(self, result: Result) -> None:
+        """A brief on one lead ("catch me up on jane"): she is "her" after it."""
+        data = result.data or {}
+        lead_id = data.get("lead_id")
+        who = data.get("who") or {}
+        if isinstance(lead_id, str) and lead_id and isinstance(who, dict):
+            known = ("name", "title", "company", "email", "phone")
+            self._lead({"id": lead_id, **{k: who[k] for k in known if who.get(k)}}, focus=True)
 
     def _deal(self, deal: dict[str, Any], *, focus: bool) -> None:
         if deal.get("id"):

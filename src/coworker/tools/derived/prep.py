@@ -99,6 +99,9 @@ class PrepBrief:
                     "due": when(t.get("due_date")),
                     "priority": inline(str(t.get("priority") or "medium")),
                     "overdue": _overdue(t, moment),
+                    # what the task is about ("volume pricing for 40 seats"): often the
+                    # only place the open question with the lead is written down
+                    "about": cut(t.get("description")) or None,
                 }
                 for t in self.tasks
             ],

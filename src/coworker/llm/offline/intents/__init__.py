@@ -43,6 +43,7 @@ from coworker.llm.offline.intents.lead_questions import (
     pasted_question_request,
     should_request,
 )
+from coworker.llm.offline.intents.lead_status import lead_status_request
 from coworker.llm.offline.intents.lead_updates import said_status_request, update_fields_request
 from coworker.llm.offline.intents.leads import (
     create_lead_request,
@@ -81,7 +82,7 @@ from coworker.llm.offline.intents.task_done import complete_request
 from coworker.llm.offline.intents.task_moves import bulk_task_move_request
 from coworker.llm.offline.intents.task_updates import task_update_request
 from coworker.llm.offline.intents.tasks import create_task_request, task_slots
-from coworker.llm.offline.intents.whose import scoped_request
+from coworker.llm.offline.intents.whose import scoped_request, versus_request
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.text import Utterance
 
@@ -179,7 +180,9 @@ READERS: tuple[Reader, ...] = (
     _dated(pasted_task_request),  # "dana sent this, task to reply tmrw: '…'": the paste is data
     # "new leads since yday, just mine not sam's": the scope apart, then the question
     lambda r: scoped_request(r.utterance, r.text, r.now, _classify),
+    lambda r: versus_request(r.utterance, r.text, r.now, _classify),  # "my leads vs sam's"
     lambda r: daily_request(r.text),
+    lambda r: lead_status_request(r.text),  # "where are we w marcus?": his records, not a list
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: correction_request(r.text, r.now, r.utterance.text),
     lambda r: fix_request(r.text, r.now, r.utterance.text),  # "not tmrw, the day after"

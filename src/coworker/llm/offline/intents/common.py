@@ -53,6 +53,7 @@ class Slots(TypedDict, total=False):
     exclude: str | None  # "besides chris", "not counting sam's"
     without: str | None  # a lead left out of a company's list
     not_whose: str | None  # a teammate's leads left out
+    versus: str | None  # "how many leads do i own vs sam": the teammate counted against
     group: str | None  # "leads", "meetings", a company: a request about several records
     bulk: bool | None
     company: str | None

@@ -39,6 +39,13 @@ NEXT_CALLS = re.compile(
     r"what(?:'s| is) next|whats next|what should i do next)" + _NOW + r"$",
     I,
 )
+# "what's most urgent", "whats the priority today": asked alone or after "who do i call first".
+URGENT = re.compile(
+    r"^(?:so\s+|ok\s+|and\s+)?(?:what'?s|whats|what is|who'?s|whos|who is)\s+(?:the\s+)?"
+    r"(?:most\s+|top\s+|biggest\s+)?(?:urgent|pressing|important|priority|priorities|"
+    r"top priority)(?:\s+(?:one|thing|things))?" + _NOW + r"$",
+    I,
+)
 _WHEN = r"(?P<{}>yesterday|today|this week|last week|my week|the week|my day)"
 # "what'd i get done yesterday", "what have i gotten through this week".
 _DONE = (
@@ -254,6 +261,12 @@ _NOT_SOMEONE = re.compile(
 )
 
 
+def _next_calls(text: str) -> bool:
+    """ "who shld i call first today, whats most urgent": each part asks who comes first."""
+    parts = [p for p in re.split(r"\s*[,;?]\s*|\s+[-+]\s+", text) if p.strip()]
+    return bool(parts) and all(NEXT_CALLS.match(p) or URGENT.match(p) for p in parts)
+
+
 def daily_request(cmd: str) -> Intent | None:
     text = normalise(cmd.strip()).text.rstrip("?!. ")
     working = WORKING_ON.match(text)
@@ -291,7 +304,7 @@ def daily_request(cmd: str) -> Intent | None:
     if pipeline:
         whose = (pipeline["whose"] or pipeline["whose2"] or pipeline["whose3"]).lower()
         return make_intent("pipeline_report", whose="team" if whose != "my" else "mine")
-    if NEXT_CALLS.match(text):
+    if _next_calls(text):
         return make_intent("next_calls")
     did = DID.match(text)
     if did:

@@ -335,7 +335,9 @@ def status_request(u: Utterance, cmd: str) -> Intent | None:
     return _unknown_status(cmd, unknown)
 
 
-_MY_GROUP = re.compile(r"^(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:leads|contacts|prospects)\b", I)
+_MY_GROUP = re.compile(
+    r"^(?:my|our)\s+(?:[\w-]+\s+){0,3}(?:leads|contacts|prospects|people|ppl|folks)\b", I
+)
 
 
 def _only_status(value: str) -> bool:

@@ -245,7 +245,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         r"\b(?:did|have|has)\s+(?:i|we|anyone)\s+(?:ever\s+)?(?:call|called|rung|rang|phoned|"
         r"spoken|"
         r"spoke|talked)\b|when did (?:i|we) (?:last )?(?:call|speak|talk|ring|phone)|"
-        r"who did (?:i|we) call|last (?:call|conversation) with|\bcalls? (?:with|to|from)\b",
+        r"who(?:\s+did|'d|’d|d)\s+(?:i|we)\s+(?:call|ring|phone|dial|speak to|talk to)\b|"
+        r"last (?:call|conversation) with|\bcalls? (?:with|to|from)\b",
         low,
     ):
         when = "today" if "today" in low else "yesterday" if "yesterday" in low else None

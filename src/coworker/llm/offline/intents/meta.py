@@ -181,6 +181,15 @@ UNSUPPORTED_VERBS = re.compile(
 
 
 SEQUENCE = r"(?:sequences?|cadences?|campaigns?|drips?|nurture)\b"
+# "create a new sequence called Q1 blitz, 4 steps": the API can enroll leads in a sequence
+# but has no way to make one, so it is said plainly (never read as "list sequences").
+_NEW_SEQUENCE = re.compile(
+    r"^(?:(?:can|could) (?:you|u)\s+|pls\s+|please\s+)?(?:create|make|set\s*up|build|start|"
+    r"spin up|draft|write|add)\s+(?:me\s+|us\s+)?(?:an?\s+|another\s+)?(?:new\s+)?"
+    r"(?:(?:\d+|one|two|three|four|five|six|seven|eight)[- ]?(?:step|email|touch)\s+|email\s+|"
+    r"outbound\s+|nurture\s+|drip\s+)*" + SEQUENCE + r"|^new\s+" + SEQUENCE,
+    I,
+)
 
 
 # Placing a call is the dialer's, not the coworker's: "dial marcus for me rn", "place a call
@@ -230,6 +239,8 @@ def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
         rf"\b(?:take|remove|pull|drop|get)\b.+\b(?:out of|off|from)\b.*\b{SEQUENCE}", cmd, I
     ):
         return make_intent("unsupported", topic="unenroll")
+    if _NEW_SEQUENCE.match(cmd):
+        return make_intent("unsupported", topic="new_sequence")
     if OUTSIDE.search(_before_payload(cmd)) and not INSIDE.match(cmd):
         named = unsupported_topic(u, cmd)  # "book a zoom": the calendar's own answer
         return named if named.slots.get("topic") == "calendar" else named.but(topic="outside")

@@ -35,6 +35,8 @@ _PERIOD = re.compile(
     I,
 )
 _SENT_ITEM = r"(?:e-?mails?|mails?|texts?|sms(?:es)?|messages?|msgs?)"
+# "the last email thread w jane": the thread is the messages
+_THREAD = r"(?:(?:thread|chain|convo|conversation|exchange)s?\s+)?"
 _SENT_VERB = r"(?:sent|send|emailed|e-?mail|texted|text|messaged|message|mailed)"
 _SENT = re.compile(
     rf"^(?:wh?at|wht|which|any|show(?:\s+me)?|list|pull up|my|all(?:\s+the)?|all my|the)?\s*"
@@ -107,9 +109,14 @@ _LAST_SENT = re.compile(
     rf"^when\s+(?:was|is)\s+the\s+last\s+time\s+(?:i|we)\s+(?P<verb3>{_SENT_VERB}|sent|e-?mailed)\s+"
     rf"(?:(?:anything|something)\s+)?(?:to\s+)?(?P<who3>.+?)$|"
     rf"^(?:(?:what|when)(?:'s|s|\s+is|\s+was)\s+)?(?:the\s+|my\s+|our\s+)?(?:very\s+)?"
-    rf"(?:last|latest|most recent|newest)\s+(?P<item>thing|{_SENT_ITEM})\s+(?:(?:i|we)\s+"
+    rf"(?:last|latest|most recent|newest)\s+(?P<item>thing|{_SENT_ITEM})\s+{_THREAD}(?:(?:i|we)\s+"
     rf"(?P<verb2>{_SENT_VERB})\s+)?(?:to|for|w/?|with)?\s*(?P<who2>.+?)(?:\s+(?:about|re))?$",
     I,
+)
+# "when did i last email noah n what was it": the second question asks for the message the
+# answer shows anyway.
+_AND_WHAT = re.compile(
+    r"\s*(?:[,;?+&]|\s-\s|\s(?:and|n|plus)\s)\s*(?:what|when|how|which|wat)\b.*$", I
 )
 # "did i already email gabriel allen the pricing", "have i emailed deepa yet", "did we send
 # the pricing to gabriel allen": whether something was sent, and what.
@@ -140,7 +147,7 @@ def sent_question_request(u: Utterance, cmd: str) -> Intent | None:
     text = normalise(cmd).text.strip(" ?!.")
     if _PERIOD.search(text):
         return None  # "did i text luis yday": what was sent in that period (`sent_request`)
-    last = _LAST_SENT.match(text)
+    last = _LAST_SENT.match(_AND_WHAT.sub("", text)) or _LAST_SENT.match(text)
     if last:
         who = (last["who"] or last["who2"] or last["who3"] or "").strip()
         verb = " ".join(last[g] or "" for g in ("verb", "verb2", "verb3", "item"))

@@ -104,9 +104,10 @@ _DEAL_WITH = re.compile(
 
 def _whose_request(text: str) -> Intent | None:
     """Someone's deals in a stage (see `_WHOSE_IN_STAGE`), with `whose` as they were named."""
-    text = _LATELY.sub("", text)
-    for pattern in _WHOSE_IN_STAGE:
-        m = pattern.match(text)
+    # "what's sam got in negotiation atm? covering his review tmrw": the question, then why
+    asked = _LATELY.sub("", re.split(r"\s*[?;]\s*", text, maxsplit=1)[0])
+    for pattern, said in ((p, t) for t in (_LATELY.sub("", text), asked) for p in _WHOSE_IN_STAGE):
+        m = pattern.match(said)
         if m and vocab.stage_in(m["s"].lower()) and not _NOT_SOMEONE.match(m["who"]):
             who = m["who"].strip()
             return make_intent(

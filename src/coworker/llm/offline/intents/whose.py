@@ -42,6 +42,39 @@ _SCOPED: frozenset[IntentKind] = frozenset(
 )
 
 
+# A scope said on its own, after a listing: "ok just mine", "only mine pls", "whole team".
+_SCOPE_ALONE = re.compile(
+    r"^(?:(?:ok(?:ay)?|k|and|now|cool|great|thanks|hmm|right|so)[\s,.!]+)*(?:now\s+)?"
+    r"(?:(?P<mine>(?:just|only)\s+mine|mine\s+only|only\s+my\s+own|just\s+my\s+own|"
+    r"(?:just|only)\s+(?:the\s+)?ones?\s+i\s+own)|"
+    r"(?P<team>(?:for\s+|across\s+)?(?:the\s+)?(?:whole|entire|full)\s+team|team[- ]wide|"
+    r"every(?:one|body)'?s|(?:for\s+|across\s+)the\s+team))"
+    r"(?:\s+(?:pls|please|plz|then|instead|this time))*[\s?.!]*$",
+    I,
+)
+
+
+def narrowed(
+    previous: str,
+    said: str,
+    now: datetime,
+    classify: Callable[[Utterance, datetime], Intent],
+) -> Intent | None:
+    """ "ok just mine" after "whats in negotiation across the team": the last question asked
+    again, kept to the person's own records (or the team's); None when `said` is more than
+    a scope, or the last message was no listing a scope applies to."""
+    alone = _SCOPE_ALONE.match(said.strip())
+    if alone is None:
+        return None
+    found = scope_said(previous)
+    intent = classify(Utterance.of(found[1] if found else previous), now)
+    if intent.kind not in _SCOPED:
+        return None
+    if alone["team"]:
+        return intent.but(mine=None)
+    return intent.but("list_leads" if intent.kind == "find_leads" else intent.kind, mine=True)
+
+
 def scope_said(text: str) -> tuple[Scope, str] | None:
     """The scope said at the end (or inside, for "of mine") and the words without it."""
     for scope, pattern in (("team", _TEAM_TAIL), ("mine", _MINE_TAIL)):
@@ -80,3 +113,29 @@ def scoped_request(
     if intent.kind == "recent_leads" or _MINE_TAIL.search(cmd):
         return intent.but(mine=True)
     return None  # "of mine" inside another read: its own reader reads it
+
+
+# "how many leads do i own vs sam", "how many leads do i have compared to sam's": the
+# person's count against a teammate's.
+_VERSUS = re.compile(
+    r"^(?P<q>how\s+many\s+.+?)\s*,?\s+(?:vs\.?|versus|compared\s+(?:to|with)|against|or)\s+"
+    r"(?P<who>[a-z][\w-]*?)(?:'s|’s|s')?(?:\s+(?:has|does|have|owns?))?[\s?.!]*$",
+    I,
+)
+_NOT_A_TEAMMATE = re.compile(r"(?:me|mine|us|ours|the|team|everyone|everybody|last|yesterday)", I)
+
+
+def versus_request(
+    u: Utterance, cmd: str, now: datetime, classify: Callable[[Utterance, datetime], Intent]
+) -> Intent | None:
+    """The person's lead count against a teammate's, or None (see `_VERSUS`)."""
+    m = _VERSUS.match(cmd.strip())
+    if m is None or _NOT_A_TEAMMATE.fullmatch(m["who"]):
+        return None
+    intent = classify(Utterance.of(m["q"]), now)
+    ref = intent.slots.get("ref")
+    if intent.kind not in ("find_leads", "list_leads") or intent.slots.get("query"):
+        return None
+    if ref is not None and not ref.empty:
+        return None
+    return intent.but("list_leads", count=True, mine=None, versus=m["who"])

@@ -146,11 +146,13 @@ def _my_calls(ctx: Ctx, when: str | None) -> Plan:
     (`user_id`) is matched against the person when the call list shows it; otherwise the
     activity report, which tells the person's calls from the team's itself, says how many
     and with whom."""
-    result: Result = yield from one("list_calls", limit=25)
+    said = when or "today"
+    # the team's calls, newest first: yesterday's sit behind today's, so a page big enough
+    # to reach back a day
+    result: Result = yield from one("list_calls", limit=100 if said == "yesterday" else 25)
     if result.is_error:
         return Reply(replies.failure(result))
     calls = result.items("calls")
-    said = when or "today"
     if calls and all("user_id" in c for c in calls):
         me = yield from my_user_id()
         if me is not None:

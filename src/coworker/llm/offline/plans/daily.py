@@ -15,7 +15,9 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.plans.activity import names_for
 from coworker.llm.offline.plans.deals import my_user_id
+from coworker.llm.offline.plans.pointed import lead_meant
 from coworker.llm.offline.resolve import Ctx, choose, lead_option
+from coworker.llm.offline.slots import LeadRef
 
 SHOWN = 8
 RECENT_BATCH = 10  # leads whose records are read at a time, newest first
@@ -73,7 +75,12 @@ def activity_report(ctx: Ctx) -> Plan:
 
 
 def prep_brief(ctx: Ctx) -> Plan:
-    result = yield from one("prep_brief", name=str(ctx.intent.slots.get("name") or ""))
+    ref: LeadRef | None = ctx.intent.slots.get("ref")
+    if ref is not None and (ref.pronoun or ref.listed):  # "her", "the jane one"
+        lead_id = yield from lead_meant(ctx, ref)
+        result = yield from one("prep_brief", lead_id=lead_id)
+    else:
+        result = yield from one("prep_brief", name=str(ctx.intent.slots.get("name") or ""))
     if result.is_error:
         return Reply(replies.failure(result))
     data: dict[str, Any] = result.data or {}
@@ -90,7 +97,8 @@ def prep_brief(ctx: Ctx) -> Plan:
     lines = [f"**{head}** ({who.get('status')}; owner: {who.get('owner')})"]
     for task in data.get("open_tasks") or []:
         late = " — overdue" if task.get("overdue") else ""
-        lines.append(f"Open task: {task.get('title')} (due {task.get('due')}{late})")
+        about = f": {task['about']}" if task.get("about") else ""
+        lines.append(f"Open task: {task.get('title')} (due {task.get('due')}{late}){about}")
     for deal in data.get("open_deals") or []:
         lines.append(
             f"Deal: {deal.get('name')}, {deal.get('stage')}, {deal.get('value'):,.0f} "

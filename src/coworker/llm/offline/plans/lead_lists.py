@@ -61,6 +61,9 @@ def list_leads(ctx: Ctx) -> Plan:  # noqa: C901 - one filter per way of narrowin
         if not left_out and re.fullmatch(r"[a-z]+s", without, re.I):
             not_whose = without  # "except sams": nobody called that, so a teammate's leads
         leads = [lead for lead in leads if lead not in left_out]
+    versus: str | None = intent.slots.get("versus")
+    if versus:  # "how many leads do i own vs sam"
+        return (yield from _versus(leads, versus, complete))
     mine = bool(intent.slots.get("mine")) or bool(not_whose)
     if mine:
         me = yield from my_user_id()
@@ -94,6 +97,22 @@ def list_leads(ctx: Ctx) -> Plan:  # noqa: C901 - one filter per way of narrowin
         )
     if not complete:
         text += "\n\n(I read the newest leads only; there are more in the CRM.)"
+    return Reply(text)
+
+
+def _versus(leads: list[Record], teammate: str, complete: bool) -> Plan:
+    """The person's leads counted against the rest of the team's: the CRM does not name the
+    team's users, so the teammate's count is every lead that is not the person's, said so."""
+    me = yield from my_user_id()
+    if me is None:
+        return Reply("I couldn't tell which leads are yours (I learn it from your tasks).")
+    own = sum(1 for lead in leads if lead.get("owner_id") == me)
+    text = (
+        f"You own {own} leads; the rest of the team owns {len(leads) - own}. The CRM doesn't "
+        f"tell me which teammate is {teammate.title()}, so that is every lead that isn't yours."
+    )
+    if not complete:
+        text += " (I read the newest leads only; there are more in the CRM.)"
     return Reply(text)
 
 

@@ -56,6 +56,13 @@ _NOT_WORDS = re.compile(
 )
 
 
+# What someone would have to write from what they know ("a recap of the proposal"): the
+# offline model sends only the words it is given, so it says it can't, and asks for them.
+_COMPOSED = re.compile(
+    r"\b(?:recap|summary|summari[sz]e|rundown|write-?up|overview|breakdown|highlights)\b", re.I
+)
+
+
 def _words_to_send(ctx: Ctx, key: str, question: str) -> str:
     """The person's answer to "what should it say?" as the words to send. "yes" or "ok" is
     a decision, not a message (it may have answered another question of the same turn):
@@ -120,11 +127,15 @@ def send_email(ctx: Ctx) -> Plan:  # noqa: C901 - the mailbox branch adds a few 
     who = f"**{lead['name']}** <{to_email}>" if lead else f"<{to_email}>"
     if not body:
         about = f" about “{subject}”" if subject else ""
-        body = _words_to_send(
-            ctx,
-            "email:body",
-            f"What should the email to {lead['name'] if lead else to_email}{about} say?",
-        )
+        whom = lead["name"] if lead else to_email
+        question = f"What should the email to {whom}{about} say?"
+        composed = _COMPOSED.search(subject or "")
+        if composed:  # "a recap of the proposal": not offline
+            question = (
+                f"I can't write the {composed[0].lower()} myself offline. What should the email "
+                f"to {whom} say? Type the words, and I'll show you the email to approve first."
+            )
+        body = _words_to_send(ctx, "email:body", question)
     body = body[:MAX_BODY]
     subject = (subject or subject_from_body(body))[:300]
     arguments: dict[str, Any] = {"subject": subject, "body_text": body}

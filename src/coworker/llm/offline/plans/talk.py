@@ -64,6 +64,9 @@ UNSUPPORTED = {
     "the exact text you give me, and look things up.",
     "unenroll": "I can't remove a lead from a sequence or unsubscribe them through the API. You "
     "can pause the sequence in Dialsheet; I can mark the lead unqualified or log a note.",
+    "new_sequence": "I can't create or edit sequences: the API only lets me enroll leads in "
+    "the ones you already have, so I haven't changed anything. Build it in Dialsheet; then "
+    "say “enroll Jane Smith in <sequence>”, or “list sequences” to see them.",
     "tracking": "I can't see whether an email was opened or clicked — the API only has what "
     "was sent. Say “what did we send Jane?” to see it.",
     "delete_tag": "I can't delete tags through the API. I can remove a tag from a lead "
