@@ -105,7 +105,8 @@ def without_reason(cmd: str) -> str:
 
 # What happens to a deal, as news: "signed", "is slipping", "confirmed budget", "went dark".
 _HAPPENED = (
-    r"(?:signed|closed|slipping|slipped|sliding|slid|stalling|stalled|delayed|dead|"
+    r"(?:signed|closed(?![ -]?(?:won|lost))|slipping|slipped|sliding|slid|stalling|stalled|"
+    r"delayed|dead|"
     r"confirmed|approved|committed|agreed|accepted|said yes|went (?:dark|quiet|cold)|"
     r"ghosted|ghosting|pushed back|came back|is a no|is a go|got (?:budget|approval|legal)|"
     r"needs? (?:more )?time|wants? to (?:wait|move)|moved forward|is moving)"
