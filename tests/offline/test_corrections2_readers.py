@@ -44,9 +44,17 @@ def test_a_day_said_as_a_change_moves_only_the_day() -> None:
     )
 
 
-@pytest.mark.parametrize("said", ["friday", "2", "tomorrow"])
-def test_a_day_or_number_alone_is_no_correction(said: str) -> None:
-    assert correction_request(said, NOW, said) is None
+def test_a_number_alone_is_no_correction() -> None:
+    assert correction_request("2", NOW, "2") is None
+
+
+@pytest.mark.parametrize("said", ["friday", "tomorrow"])
+def test_a_day_alone_is_only_a_bare_day(said: str) -> None:
+    """A day alone is no correction of a change: it is read as `bare`, which only sets the
+    due date of a task just made with none (`plans/undated.py`); anything else asks."""
+    intent = correction_request(said, NOW, said)
+    assert intent is not None and intent.slots.get("bare") is True
+    assert correction_request(said + "?", NOW, said + "?") is None
 
 
 def test_a_phone_said_again_is_a_phone_correction() -> None:

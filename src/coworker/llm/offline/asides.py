@@ -23,6 +23,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents import Intent, classify
 from coworker.llm.offline.intents.common import EMOJI
+from coworker.llm.offline.intents.deal_news import news_deal
 from coworker.llm.offline.intents.logged_notes import LOG_IT, logged_as, logged_statement
 from coworker.llm.offline.intents.notes import lead_opening, name_word
 from coworker.llm.offline.slots import LeadRef, name_prefix
@@ -32,7 +33,8 @@ from coworker.llm.offline.text import Utterance
 VERBS = (
     r"remind|tag|untag|mark|email|e-mail|text|sms|log|create|add|move|send|update|set|"
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
-    r"ping|make|bump|push|unqualify|disqualify|dq|qualify|(?:check|tick|cross) off|note that|"
+    r"ping|make|bump|push|drop|raise|lower|unqualify|disqualify|dq|qualify|"
+    r"(?:check|tick|cross) off|note that|"
     r"take\s+(?:the\s+)?[\w-]+(?:\s+tag)?\s+off|"  # "… and take smb off her": a tag off
     # "mark luis contacted. should i also move priya to qualified?": a question of its own
     r"(?:should|shd) (?:i|we)"
@@ -67,7 +69,10 @@ def set_aside(parts: list[str]) -> tuple[list[str], list[str]]:
     aside: list[str] = []
     name: str | None = None  # the lead context named, for a later note or task naming nobody
     for index, part in enumerate(parts):
-        request_follows = any(LED_BY_VERB.match(later) for later in parts[index + 1 :])
+        request_follows = any(  # "marcus signed!! acme team plan is closed won": asked too
+            LED_BY_VERB.match(later) or _intent_of(later).kind == "update_deal"
+            for later in parts[index + 1 :]
+        )
         if request_follows and not LED_BY_VERB.match(part) and only_context(part):
             aside.append(part)
             name = statement_lead(part)
@@ -158,6 +163,8 @@ def only_context(part: str) -> bool:
     if intent.kind in ("unsupported", "noise") and intent.slots.get("topic") in (None, "unknown"):
         asked = _ASKED.match(part) and not _SMALL_TALK.search(part)  # "whats jordan working on"
         return not asked and not part.rstrip().endswith("?") and not _ANY_VERB.search(part)
+    if news_deal(part) is not None and not _ANY_VERB.match(part):  # "wonka confirmed budget"
+        return not part.rstrip().endswith("?")
     if intent.kind in _LOOKUPS and _HAPPENED.search(part):  # "the q1 campaign got scrapped"
         return not part.rstrip().endswith("?") and not _ANY_VERB.search(part)
     return statement_lead(part) is not None

@@ -180,8 +180,9 @@ def _date_part(kind: str, m: re.Match[str], now: datetime) -> DatePart | None:  
     if kind == "now":
         exact = now.replace(second=0, microsecond=0)
         return DatePart(today, None, start, end, exact)
-    if kind == "eod":
-        return DatePart(today, END_OF_DAY, start, end)
+    if kind == "eod":  # said after hours ("send it eod" at 6pm): the day's end still ahead
+        late = now.time() >= END_OF_DAY
+        return DatePart(today, time(23, 59) if late else END_OF_DAY, start, end)
     if kind in ("eow", "eonw"):
         days = (4 - today.weekday()) % 7 + (7 if kind == "eonw" else 0)
         return DatePart(today + timedelta(days=days), END_OF_DAY, start, end)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from coworker.llm.offline import asides
 from coworker.llm.offline.asides import LED_BY_VERB, VERBS, aside_notes, statement_lead
 from coworker.llm.offline.conversation import Result
+from coworker.llm.offline.deal_context import lend_deal, news_cut
 from coworker.llm.offline.deal_reasons import reasons_given
 from coworker.llm.offline.engine import Plan, Reply, Stop
 from coworker.llm.offline.intents import Intent, classify
@@ -98,7 +99,9 @@ def split_requests(text: str) -> list[str]:
         return [text]
     if marked_after_news(text) and read.kind == "update_status":
         return [text]  # "freya signed!! mark her as a customer": one lead's news
-    if context := asides.context_cut(text):  # "ugh long day. anyway mark ...": context first
+    if context := asides.context_cut(text) or news_cut(
+        text
+    ):  # "ugh long day. anyway mark ...": context first
         return asides.statements_logged(_with_names([context[0], *split_requests(context[1])]))
     payload = _PAYLOAD.search(text) or _SINGLE_PASTE.search(text)  # "- 'ok, and send it'"
     head_end = payload.start() if payload else len(text)
@@ -265,7 +268,9 @@ def _first_lead(part: str) -> str | None:
 
 
 def _with_names(parts: list[str]) -> list[str]:
-    """Later requests' "him"/"her"/"his deal" replaced by the person last named before them."""
+    """Later requests' "him"/"her"/"his deal" replaced by the person last named before them,
+    and "it"/"the deal" by the deal news before them named (`lend_deal`)."""
+    parts = lend_deal(parts)
     name = _first_lead(parts[0])
     out = [parts[0]]
     for part in parts[1:]:

@@ -144,6 +144,7 @@ class Slots(TypedDict, total=False):
     word: str | None
     amended: bool | None  # a correction folded into a request still waiting
     sure: bool | None
+    bare: bool | None  # a day said alone: the due date of a task just made with none
     implied: bool | None
     soft: bool | None
     # talk

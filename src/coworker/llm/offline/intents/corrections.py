@@ -130,15 +130,22 @@ def _moment_fix(text: str, now: datetime, said: str) -> Intent | None:
     bare = re.fullmatch(r"\d{1,2}", value)
     # said as a change: "actually thurs" (its "actually" in the person's words only)
     marked = bool(m["oops"] or m["how"] or m["instead"] or m["old"])
-    if not (marked or re.match(rf"^\W*{_OOPS}+", said + " ", I)):
-        return None  # "friday" alone may ask about friday
+    marked = marked or bool(re.match(rf"^\W*{_OOPS}+", said + " ", I))
+    if bare and not marked:
+        return None  # "15" alone is no day
     phrase = f"at {value}" if bare else value
     found = find_when(phrase, now)
     if len(found) != 1 or found[0].start > 3 or found[0].end < len(phrase.rstrip(" .!")):
         return None
     when = found[0]
+    if not marked and (not when.has_date or m["value"] != text.strip() or "?" in said):
+        return None  # "3pm" alone: an hour of what?
     at = when.value.astimezone(now.tzinfo)
-    slots = Slots(time_raw=m["value"].strip(), sure=when.confident)
+    # "end of next week" alone: the due date of a task just made with none (else asked
+    # what it is about); `due` is the moment as read, for a task that has no time to keep
+    slots = Slots(time_raw=m["value"].strip(), sure=when.confident, due=iso(at))
+    if not marked:
+        slots["bare"] = True
     if when.has_date:
         slots["date"] = at.date().isoformat()
     if when.has_time:

@@ -171,6 +171,9 @@ def close_move_request(cmd: str, now: datetime) -> Intent | None:
     number, m = found
     d = m.groupdict().get("d")
     if d is not None:
+        slipping = _SLIPPING.search(d)  # "tyrell is slipping. drop it to 70k and": more asked
+        if slipping and any(a.confident for a in find_amounts(slipping.group(0))):
+            return None
         d = _SLIPPING.sub("", d)
         if (
             not d.strip()

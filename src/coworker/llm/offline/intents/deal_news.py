@@ -101,3 +101,28 @@ def without_reason(cmd: str) -> str:
     """`cmd` without the reason between a deal's news and the stage asked for it."""
     m = _WHY_BETWEEN.match(calm(cmd))
     return f"{m['news']}, {m['then']}" if m else cmd
+
+
+# What happens to a deal, as news: "signed", "is slipping", "confirmed budget", "went dark".
+_HAPPENED = (
+    r"(?:signed|closed(?![ -]?(?:won|lost))|slipping|slipped|sliding|slid|stalling|stalled|"
+    r"delayed|dead|"
+    r"confirmed|approved|committed|agreed|accepted|said yes|went (?:dark|quiet|cold)|"
+    r"ghosted|ghosting|pushed back|came back|is a no|is a go|got (?:budget|approval|legal)|"
+    r"needs? (?:more )?time|wants? to (?:wait|move)|moved forward|is moving)"
+)
+_NEWS = re.compile(
+    r"^(?:the\s+|our\s+|my\s+)?(?P<d>[a-z][\w&.'-]*(?:\s+[a-z][\w&.'-]*){0,4}?)\s+"
+    r"(?:(?:is|are|'s|has|have|just|finally|officially|totally|now|got|was|were|kinda|"
+    rf"def|definitely)\s+)*{_HAPPENED}\b",
+    re.I,
+)
+
+
+def news_deal(part: str) -> str | None:
+    """The words naming the deal (or its company or lead) a piece of news is about: "ACME
+    SIGNED" -> "ACME", "wonka confirmed budget" -> "wonka"; None when `part` is no news."""
+    m = _NEWS.match(part.strip())
+    if m is None or re.search(r"\b(?:i|we|you|u|he|she|they|it)\b", m["d"], re.I):
+        return None
+    return m["d"]

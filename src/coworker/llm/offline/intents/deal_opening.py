@@ -6,6 +6,7 @@ said is read or asked about, never dropped (a close date said and not read stops
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from coworker.llm.offline import vocab
@@ -29,6 +30,38 @@ _CLOSE = re.compile(
     r"aug|sep|oct|nov|dec|q[1-4]|this|the)\b))\b\s*:?\s*(?P<d>.+)$",
     I,
 )
+
+
+@dataclass(frozen=True)
+class CloseSaid:
+    """A new deal's close date as said: the words after "closing" (`words`), the day read
+    from them (None: not read, so asked about), its span in the text (`span`: the close word
+    through the date, so what is left over can be checked), and whether it is in doubt."""
+
+    words: str
+    close: str | None
+    raw: str | None
+    unsure: bool | None
+    span: tuple[int, int]
+
+
+def close_said(text: str, now: datetime) -> CloseSaid | None:
+    """The close date `text` says ("closing end of jan", "close date 2/15", "should close mid
+    feb"), read or kept as words; None when no close is said."""
+    cm = _CLOSE.search(text)
+    if cm is None:
+        return None
+    said = next((w for w in find_when(cm["d"], now) if w.has_date), None)
+    base = cm.start("d")
+    return CloseSaid(
+        cm["d"].strip(" .,"),
+        said.value.date().isoformat() if said else None,
+        cm["d"][said.start : said.end] if said else None,
+        True if said and not said.confident else None,
+        (cm.start(), base + said.end if said else cm.end()),
+    )
+
+
 # "opp for olivia garcia, 40k, qualification", "1.2m enterprise rollout opp for marcus reed":
 # the deal noun with no verb, perhaps its amount and its own name first, then its lead.
 _BARE_DEAL = re.compile(
@@ -136,14 +169,7 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     amount_text = head[0] or x
     amount = money_in(amount_text)
     stage = vocab.stage_in(x.lower())
-    close = close_raw = close_words = close_unsure = None
-    cm = _CLOSE.search(x)
-    if cm:
-        close_words = cm["d"].strip(" .,")
-        said = next((w for w in find_when(cm["d"], now) if w.has_date), None)
-        close = said.value.date().isoformat() if said else None
-        close_raw = cm["d"][said.start : said.end] if said else None
-        close_unsure = True if said and not said.confident else None
+    close = close_said(x, now)
     rm = re.search(
         r"^(?:\s*[:\-,]\s*)?(?:(?:for|with|on|at|to|w)\s+|w/\s*)(?P<r>.+?)(?=\s*(?:,|;|:|\bworth\b|"
         r"\bvalued?\b|"
@@ -189,10 +215,10 @@ def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         value_unsure=True if amount and is_rate(amount_text, amount) else None,
         stage=stage,
         name=name,
-        close=close,
-        close_raw=close_raw,
-        close_words=close_words,
-        close_unsure=close_unsure,
+        close=close.close if close else None,
+        close_raw=close.raw if close else None,
+        close_words=close.words if close else None,
+        close_unsure=close.unsure if close else None,
     )
 
 

@@ -240,7 +240,9 @@ def _amount_alone(cmd: str) -> Intent | None:
 
 
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
-    news = closed_news(cmd) or news_with_reason(cmd)
+    # "X is dead, they went w a competitor. mark it lost": the stage asked for, not news
+    asked = said_then(calm(cmd))
+    news = None if asked else closed_news(cmd) or news_with_reason(cmd)
     if news is not None:  # "hooli renewal closed!!! 🙌": won, asked before it is written
         return news
     cmd = calm(cmd)  # "WE WON X 🎉 mark it won": the emoji ends a sentence

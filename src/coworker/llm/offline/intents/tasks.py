@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.task_due import task_due
+from coworker.llm.offline.intents.task_named import named_in_parentheses
 from coworker.llm.offline.intents.task_owed import owed_task
 from coworker.llm.offline.intents.task_priority import priority_of
 from coworker.llm.offline.shorthand import normalise
@@ -65,6 +66,9 @@ def task_lead(title: str) -> LeadRef | None:
     pointed = pointer(title)  # "call the one at wonka": a lead the last reply showed
     if pointed is not None:
         return LeadRef(pointed.key, listed=True)
+    named = named_in_parentheses(title)  # "prep demo for initech (gabriel allen)"
+    if named is not None:
+        return named
     someone = _SOMEONE_AT.search(title)
     if someone is not None:  # never an unlinked task: the company's lead, or the question
         return lead_ref(someone["co"])

@@ -28,6 +28,7 @@ from coworker.llm.offline.plans.redoing import (
     shown_value,
 )
 from coworker.llm.offline.plans.retagging import is_tag_change, retag
+from coworker.llm.offline.plans.undated import undated_due
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.trust import WritePlan, Written, write, write_all
 
@@ -316,6 +317,9 @@ def correct_time(ctx: Ctx) -> Plan:
     last = ctx.memory.last_write
     if ctx.intent.slots.get("value") is not None and last and last.tool.endswith("_opportunity"):
         return (yield from correct_value(ctx))  # "make it 15" just after a deal's value
+    undated = bool(task) and not due and bool(ctx.intent.slots.get("date"))
+    if ctx.intent.slots.get("bare") or undated:  # "end of next week", after a task made undated
+        return (yield from undated_due(ctx))
     if for_deal(ctx):  # "and push it to end of next week" just after a deal's change
         return (yield from deal_day(ctx))
     if not task or not due:

@@ -17,10 +17,10 @@ from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Option, Plan, Reply, Stop, many
 from coworker.llm.offline.intents import Intent
-from coworker.llm.offline.intents.deal_opening import money_in
 from coworker.llm.offline.pick import find_deal
+from coworker.llm.offline.plans.deal_answer import amount_asked
 from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal, my_user_id
-from coworker.llm.offline.resolve import Ctx, ask_text, choose, find_lead
+from coworker.llm.offline.resolve import Ctx, choose, find_lead
 from coworker.llm.offline.slots import LeadRef, lead_ref
 from coworker.llm.offline.trust import (
     Unread,
@@ -31,7 +31,6 @@ from coworker.llm.offline.trust import (
     unaccounted_numbers,
     write,
 )
-from coworker.llm.offline.vocab import OPEN_STAGES
 
 # A close date worked out from an offset ("2 wks out", "end of next month") rather than read
 # ("Dec 20", "friday"): shown to the person before the deal is opened.
@@ -50,49 +49,6 @@ def _value(intent: Intent) -> Written | None:
     shown = replies.money(value, intent.slots.get("currency") or "USD")
     sure = money_confident(raw) and not intent.slots.get("value_unsure")
     return Written("value", value, "value", shown, "words", sure, raw)
-
-
-# An answer that says there is no amount yet ("tbd", "not sure yet").
-_NO_AMOUNT = re.compile(
-    r"^(?:no(?:ne)?|n/?a|tbd|tbc|unknown|not (?:sure|known)|(?:i )?(?:don'?t|do not) know|"
-    r"dunno|no (?:idea|amount|value)|skip|leave it|leave (?:it )?blank|(?:not )?yet)\b",
-    re.I,
-)
-
-
-def _amount_asked(ctx: Ctx, intent: Intent, who: str) -> Intent:
-    """The deal's values with the amount the person gave when asked: a deal opened with no
-    value, or with a number guessed from "closing in 2 wks", puts a wrong figure in the
-    pipeline; so the amount is asked for, with the stage if it was not said either."""
-    stage = (
-        "" if intent.slots.get("stage") else ", and which stage is it in (" + _STAGE_CHOICES + ")"
-    )
-    answer = ask_text(
-        ctx,
-        "deal:value",
-        f"How much is the new deal for **{who}** worth{stage}? (e.g. “18.5k”; say “no amount” "
-        "to open it without one.) Nothing is created until then.",
-    )
-    amount = money_in(answer)
-    if not intent.slots.get("stage") and vocab.stage_in(answer.lower()):
-        intent = intent.but(stage=vocab.stage_in(answer.lower()))
-    if amount is not None:
-        intent = intent.but(
-            value=amount.value,
-            value_raw=answer[amount.start : amount.end],
-            currency=amount.currency,
-        )
-    elif not _NO_AMOUNT.match(answer.strip()):
-        raise Stop(
-            Reply(
-                f"I didn't open the deal: I couldn't read an amount in “{answer.strip()}”. "
-                f"Say it again with the amount, e.g. “new deal for {who}, 18.5k, prospecting”."
-            )
-        )
-    return intent
-
-
-_STAGE_CHOICES = ", ".join(replies.STAGE_NAMES.get(s, s) for s in OPEN_STAGES)
 
 
 def _close(ctx: Ctx, intent: Intent, moving: dict[str, Any] | None = None) -> Written | None:
@@ -133,7 +89,7 @@ def create_deal(ctx: Ctx) -> Plan:
     ref: LeadRef = intent.slots.get("ref") or LeadRef()
     lead = yield from find_lead(ctx, ref, purpose="should the deal be for")
     if intent.slots.get("value") is None:
-        intent = _amount_asked(ctx, intent, replies.lead_short(lead))
+        intent = amount_asked(ctx, intent, replies.lead_short(lead))
     if not intent.slots.get("stage") and intent.slots.get("stage_words"):
         picked = _stage_asked(
             ctx,
@@ -168,6 +124,8 @@ def create_deal(ctx: Ctx) -> Plan:
     unread = []
     if intent.slots.get("close_words") and not close:
         unread.append(Unread("close date", str(intent.slots.get("close_words"))))
+    if intent.slots.get("unread_words"):  # "…, and loop in his boss": asked, never dropped
+        unread.append(Unread("rest of your answer", str(intent.slots.get("unread_words"))))
     read = [ref.text, ref.company or "", name or "", *(v.raw for v in values)]
     numbers = unaccounted_numbers(ctx.utterance.text, read)
     if numbers and not unread:
