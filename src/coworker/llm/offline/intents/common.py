@@ -213,6 +213,19 @@ TASK_WORDS = r"(?:tasks?|todos?|to do|reminders?|action items?)"
 
 # Pictographs and symbols reps end a sentence with ("😂", "🙌", "🎉", "✅").
 EMOJI = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\ufe0f?)"
+_EMOJI_START = re.compile(rf"^\s*{EMOJI}+[\s!.]*")
+_EMOJI_END = re.compile(rf"\s*{EMOJI}+[\s!.]*$")
+_EMOJI_MID = re.compile(rf"\s*{EMOJI}+\s*(?=\S)")
+_BANGS = re.compile(r"!{2,}")
+
+
+def calm(cmd: str) -> str:
+    """`cmd` with its emoji read as a sentence's end and its bangs as one: "WE WON X 🎉 mark
+    it closed won" -> "WE WON X. mark it closed won"; one said first or last is only tone
+    ("🙈 oops meant qualified", "sorry meant contacted 🤦")."""
+    text = _EMOJI_END.sub("", _EMOJI_START.sub("", cmd))
+    text = _EMOJI_MID.sub(". ", text)
+    return _BANGS.sub("!", text).strip()
 DEAL_WORDS = r"(?:deals?|opportunit(?:y|ies)|opps?|pipeline)"
 
 

@@ -77,7 +77,7 @@ def undo(ctx: Ctx) -> Plan:
                 "so I left everything as it is."
             )
     if wrong:
-        changes = [c for c in changes if _names(c, str(wrong))][-1:]
+        changes = [c for c in changes if _names(c, str(wrong), memory)][-1:]
         if not changes:
             names = ", ".join(f"**{_name(c)}**" for c in memory.last_changes or [last])
             return Reply(
@@ -155,9 +155,11 @@ def _name(change: LastWrite) -> str:
     return str(record.get("name") or record.get("title") or "the record")
 
 
-def _names(change: LastWrite, words: str) -> bool:
-    """Do the person's words ("tom", "the luis one") name the record `change` changed?"""
-    name = re.findall(r"\w+", _name(change).lower())
+def _names(change: LastWrite, words: str, memory: Memory) -> bool:
+    """Do the person's words ("tom", "the luis one", "ryan's" for Ryan Wood's deal) name the
+    record `change` changed, or the lead it belongs to?"""
+    lead = memory.lead_name(str(change.before.get("lead_id") or "")) or ""
+    name = re.findall(r"\w+", f"{_name(change)} {lead}".lower())
     wanted = [w for w in re.findall(r"\w+", words.lower()) if w not in ("the", "one")]
     return bool(wanted) and all(any(n.startswith(w) for n in name) for w in wanted)
 

@@ -16,6 +16,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Reply, one
+from coworker.llm.offline.intents.deal_dates import deal_said
 from coworker.llm.offline.memory import LastWrite
 from coworker.llm.offline.names import relevant
 from coworker.llm.offline.pick import find_deal, find_task
@@ -41,6 +42,8 @@ def shown_value(value: object, field: str = "") -> str:
         return "done"
     if value is False:
         return "not done"
+    if isinstance(value, list):  # tags: "hot, renewal", not the list's repr
+        return ", ".join(str(v) for v in value) or "none"
     return str(value)
 
 
@@ -71,8 +74,11 @@ def redo(
         # lead changed (checked below), not every Noah
         record = yield from _lead_meant(ctx, words, str(last.input[key]))
         name = str(record.get("name") or "the lead")
-    else:
-        record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
+    else:  # "the harbor point deal"; "the other brightline one": not the deal just changed
+        other = re.fullmatch(r"other\s+(?P<rest>.+)", words, re.I)
+        ref, _ = deal_said(other["rest"] if other else words)
+        besides = str(last.input[key]) if other else None
+        record = yield from find_deal(ctx, ref, purpose="did you mean", besides=besides)
         name = str(record.get("name") or "the deal")
     if str(record.get("id")) == str(last.input[key]):
         return f"“{meant}” is the one I'm putting back, so I changed nothing else."
