@@ -110,6 +110,7 @@ def take_back(text: str, said: str = "") -> Intent | None:
     slots = Slots()
     rest: list[str] = []
     described = False  # the one meant said by title and company ("the cfo at acme")
+    other_clause = ""  # where "the other chris" was said: a name after it says which
     for clause in clauses:
         if slots.get("how") != "undo" and (undo := UNDO.match(clause)):  # "scratch that, undo …"
             slots["how"] = "undo"
@@ -135,6 +136,7 @@ def take_back(text: str, said: str = "") -> Intent | None:
         elif "meant" not in slots and (one := _THE_ONE.match(clause)):
             if one["other"]:  # "ugh no, the other chris": not the one just changed
                 slots["meant"], slots["wrong"] = f"the other {one['other']}", one["other"]
+                other_clause = clause
             elif one["role"]:
                 role = re.sub(r"\s+of\s+", " ", one["role"], flags=I)  # "vp of sales": its words
                 slots["meant"], described = f"{role} at {one['of']}", True
@@ -170,9 +172,10 @@ def take_back(text: str, said: str = "") -> Intent | None:
         else:
             rest.append(clause)
     follows = clauses[1] if len(clauses) > 1 else ""
-    if str(slots.get("meant") or "").startswith("the other ") and rest:
+    after = clauses[clauses.index(other_clause) + 1 :] if other_clause else []
+    if other_clause and rest and after and after[0] == rest[0]:
         name = re.sub(r"'s$", "", rest[0], flags=I)  # "the other brightline one, noah miller's"
-        if len(name.split()) <= 3 and _named(name):
+        if len(name.split()) <= 3 and _named(name) and not re.fullmatch(rf"{_OOPS}+", name + " ", I):
             slots["meant"] = rest.pop(0)
     if "how" not in slots and not slots and len(rest) == 2 and _WRONG_ONE.match(rest[0]):
         if rest[1] == follows and len(follows.split()) <= 3 and _named(follows):

@@ -18,6 +18,7 @@ from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
 from coworker.llm.offline.intents.corrections import moved_due
 from coworker.llm.offline.memory import LastWrite, Memory
 from coworker.llm.offline.plans import fixes
+from coworker.llm.offline.plans.other_one import is_other, other_lead
 from coworker.llm.offline.plans.redoing import (
     ID_KEYS,
     LABELS,
@@ -55,10 +56,13 @@ def undo(ctx: Ctx) -> Plan:
     recent = memory.since_change == 0
     if intent.slots.get("soft") and (last is None or not recent):
         return Reply("OK, I won't. Nothing was changed.")
+    wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
+    if is_other(meant) and (last is None or not recent) and memory.lead is not None:
+        # "no the other chris" after a question: the other one shown, nothing taken back
+        return (yield from other_lead(ctx, str(meant)))
     if last is None:
         return Reply(NOTHING)
     changes = list(memory.last_changes) or [last]
-    wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
     field = intent.slots.get("field")
     if meant and not field and not memory.later_write and len(changes) == 1:
         if is_tag_change(changes[0]):  # "undo that, should've been smb": a tag, not a lead
