@@ -135,6 +135,8 @@ class Slots(TypedDict, total=False):
     latest: bool | None  # "what did I last email …"
     already: bool | None  # "did I already email …"
     text: str | None  # new words for a waiting message or a lead field
+    added: str | None  # words added to a waiting message ("also say sorry about that")
+    rewrite: str | None  # a change to a waiting message's words not made ("make it shorter")
     words: str | None
     # corrections of the coworker's last change
     how: str | None  # "undo" or "soft"
