@@ -29,7 +29,7 @@ IntentKind = Literal[
     # the day
     "overview", "next_calls", "activity_report", "prep_brief", "pipeline_report", "recent_leads",
     # corrections of the coworker's own last change
-    "undo", "correct_value", "correct_time",
+    "undo", "correct_value", "correct_time", "offer_undo",
     # talk: the conversation itself
     "confirm", "help", "greet", "unsupported", "empty", "noise", "foreign", "too_long",
 ]  # fmt: skip
@@ -140,6 +140,7 @@ class Slots(TypedDict, total=False):
     words: str | None
     # corrections of the coworker's last change
     how: str | None  # "undo" or "soft"
+    offer: bool | None  # a correction not understood: the last change offered back, asked
     wrong: str | None
     meant: str | None
     word: str | None
@@ -228,6 +229,8 @@ def calm(cmd: str) -> str:
     text = _EMOJI_END.sub("", _EMOJI_START.sub("", cmd))
     text = _EMOJI_MID.sub(". ", text)
     return _BANGS.sub("!", text).strip()
+
+
 DEAL_WORDS = r"(?:deals?|opportunit(?:y|ies)|opps?|pipeline)"
 
 

@@ -10,7 +10,14 @@ from datetime import datetime
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts, is_rate
 from coworker.llm.offline.dates import find_due
-from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
+from coworker.llm.offline.intents.common import (
+    DEAL_WORDS,
+    QUESTION_START,
+    I,
+    Intent,
+    calm,
+    make_intent,
+)
 from coworker.llm.offline.intents.deal_dates import (
     CLOSE_NOUN,
     CLOSE_VERB,
@@ -21,7 +28,6 @@ from coworker.llm.offline.intents.deal_dates import (
     deal_said,
 )
 from coworker.llm.offline.intents.deal_news import (
-    calm,
     closed_news,
     news_with_reason,
     without_reason,

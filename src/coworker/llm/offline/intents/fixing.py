@@ -119,6 +119,8 @@ def words_fix_request(text: str) -> Intent | None:
     if m is None:
         return None
     new, old = m["new"].strip(), m["old"].strip()
+    if re.match(r"what\b", old, I):
+        return None  # "ugh no thats not what i meant": no words of a title
     if new.lower() == old.lower() or re.fullmatch(r"(?:the|a|an|it|that|this)", old, I):
         return None
     if re.fullmatch(r"no+|nope|nah|wait|sorry|oops|oh", new, I) or re.search(r"\bones?$", old, I):

@@ -89,7 +89,8 @@ _WRONG_NAME = re.compile(
 _THE_ONE = re.compile(
     rf"^{_OOPS}*(?:i meant\s+|i mean\s+|meant\s+|its\s+|it'?s\s+)?(?:the one (?:at|from|with|in)\s+"
     r"(?P<at>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3})|the other (?P<other>[a-z][\w'.-]*"
-    r"(?:\s+(?!one\b)[a-z][\w'.-]*)?)(?: one)?|the (?P<co>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,2}) one|"
+    r"(?:\s+(?!one\b)[a-z][\w'.-]*)?)(?: one)?|"
+    r"the (?P<co>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,2}) one|"
     # "the procurement person at acme", "the cfo from initech": a lead by title and company
     r"the (?P<role>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3}?)\s+(?:at|from|@)\s+"
     r"(?P<of>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,2}))$",
@@ -175,7 +176,11 @@ def take_back(text: str, said: str = "") -> Intent | None:
     after = clauses[clauses.index(other_clause) + 1 :] if other_clause else []
     if other_clause and rest and after and after[0] == rest[0]:
         name = re.sub(r"'s$", "", rest[0], flags=I)  # "the other brightline one, noah miller's"
-        if len(name.split()) <= 3 and _named(name) and not re.fullmatch(rf"{_OOPS}+", name + " ", I):
+        if (
+            len(name.split()) <= 3
+            and _named(name)
+            and not re.fullmatch(rf"{_OOPS}+", name + " ", I)
+        ):
             slots["meant"] = rest.pop(0)
     if "how" not in slots and not slots and len(rest) == 2 and _WRONG_ONE.match(rest[0]):
         if rest[1] == follows and len(follows.split()) <= 3 and _named(follows):
@@ -223,7 +228,10 @@ def _someone(words: str | None, *, loose: bool = False) -> bool:
     if not words or len(words.split()) > (6 if loose else 4) or re.search(r"\d|@", words):
         return False
     bare = re.sub(
-        r"^(?:the|that|this|my)\s+|\s+(?:one|instead|deal|opp|opportunity)$", "", words.strip(), flags=I
+        r"^(?:the|that|this|my)\s+|\s+(?:one|instead|deal|opp|opportunity)$",
+        "",
+        words.strip(),
+        flags=I,
     )
     word = vocab.status_in(bare) or vocab.stage_in(bare)
     if loose:  # "the initech proposal" names a task; "proposal" alone is a stage

@@ -48,7 +48,8 @@ _SWAP = re.compile(
 )
 # A rewrite asked for that only a person (or Claude) can do
 _REWRITE = re.compile(
-    _LEAD_IN + r"(?:(?:make|keep) (?:it|that|the (?:text|message|msg|email))\s+(?:a (?:bit|little|lot)"
+    _LEAD_IN
+    + r"(?:(?:make|keep) (?:it|that|the (?:text|message|msg|email))\s+(?:a (?:bit|little|lot)"
     r"\s+)?(?:shorter|longer|more \w+|less \w+|nicer|friendlier|warmer|punchier|simpler|clearer|"
     r"(?:more |less )?(?:formal|casual|polite|professional))|shorten|lengthen|reword|rephrase|"
     r"tweak|soften|clean up|fix (?:the )?(?:wording|tone|grammar|typos?)|"
@@ -72,7 +73,7 @@ def added_words(pending: Call | None, said: str) -> str | None:
     m = _ADD.match(text) or _ALSO.match(text)
     if m is None:
         return None
-    words = m["words"].strip().strip("\"“”").strip()
+    words = m["words"].strip().strip('"“”').strip()
     if len(words.split()) < 2 or _NOT_WORDS.search(words):
         return None
     return to_recipient(words)
