@@ -74,8 +74,10 @@ _FRESH_KINDS: frozenset[IntentKind] = frozenset(
         "list_mailboxes", "list_sequences", "list_tags", "list_leads", "lead_owner", "recent_leads",
     }
 )  # fmt: skip
+# ("offer_undo": "no, the one at initech" read alone says a change was wrong; to a question,
+# it answers it)
 _ANSWER_KINDS: frozenset[IntentKind] = frozenset(
-    {"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"}
+    {"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead", "offer_undo"}
 )
 
 
@@ -198,7 +200,7 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     eps,
                     clock,
                 )
-            unread = own.kind in ("unsupported", "noise") or (
+            unread = own.kind in ("unsupported", "noise", "offer_undo") or (
                 own.kind == "confirm" and bool(own.slots.get("yes"))  # "yes" to "which one?"
             )
             if not fresh and question.kind == "choice" and unread:
