@@ -27,10 +27,11 @@ _ADD = re.compile(
     r"tell (?:her|him|them)(?:\s+(?:also|too))?(?:\s+that\b)?|p\.?s\.?\s*:?)\s*(?P<words>\S.*)$",
     re.I | re.S,
 )
-# "also add …", "also say …" with no "that": the words after it are added too
+# "also add …", "also say …" with no "that": the words after it are added too (not "also
+# mention the pricing": a topic, a rewrite)
 _ALSO = re.compile(
-    r"^(?:(?:actually|oh|ok|okay|and|pls|please)[\s,.!-]+)*(?:also|and)\s+(?:add|say|mention|"
-    r"include)\s+(?P<words>\S.*)$",
+    r"^(?:(?:actually|oh|ok|okay|and|pls|please)[\s,.!-]+)*(?:also|and)\s+(?:add|say)\s+"
+    r"(?P<words>\S.*)$",
     re.I | re.S,
 )
 # Another request, not words: "also add a task to call her", "add that to her notes"
@@ -54,7 +55,9 @@ _REWRITE = re.compile(
     r"(?:more |less )?(?:formal|casual|polite|professional))|shorten|lengthen|reword|rephrase|"
     r"tweak|soften|clean up|fix (?:the )?(?:wording|tone|grammar|typos?)|"
     r"(?:remove|drop|cut|take out|delete) (?:the|that) (?:\w+\s+){0,4}(?:part|bit|line|sentence)"
-    r"|(?:can|could) (?:you|u) (?:make|write) it better)\b",
+    r"|(?:can|could) (?:you|u) (?:make|write) it better|"
+    # "mention the pricing": a topic to write up, not words to add
+    r"(?:also\s+|and\s+)?(?:mention|include|bring up|talk about)\s+(?!that\b))",
     re.I,
 )
 
@@ -152,7 +155,7 @@ def _agree(verb: str) -> str:
 def to_recipient(words: str) -> str:
     """`words` said of the recipient ("the fee is waived if she signs this month"), said to
     them ("… if you sign this month"). Only she/he/her/him/his: "they" may be the company."""
-    text = re.sub(r"\b(?:she|he)'s\b", "you're", words, flags=re.I)
+    text = re.sub(r"\b(?:she|he)['’]?s\b", "you're", words, flags=re.I)
     text = _SUBJECT.sub(lambda m: f"you {_agree(m['verb'])}", text)
     text = _OBJECT.sub("you", text)
     return re.sub(r"\b(?:her|his)\b", "your", text, flags=re.I)
