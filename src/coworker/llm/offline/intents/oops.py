@@ -45,9 +45,6 @@ _SLIP = re.compile(
     r"them) back\b",
     re.I,
 )
-_SLIP_START = re.compile(
-    r"^\W*(?:ugh+|oops|whoops|no+|nope|wait|argh|shoot|crap|damn|sorry|sry)\b", re.I
-)
 
 
 def slip_said(text: str) -> bool:
@@ -56,6 +53,4 @@ def slip_said(text: str) -> bool:
     said = text.strip()
     if said.endswith("?") or len(said.split()) > 12:
         return False
-    return bool(_SLIP.search(said)) or (
-        bool(_SLIP_START.match(said)) and len(said.split()) <= 8 and not REQUEST_VERB.search(said)
-    )
+    return bool(_SLIP.search(said))  # not "ugh what a day": a sigh is no correction
