@@ -35,6 +35,7 @@ from coworker.llm.offline.plans import (
     lead_lists,
     leads,
     messages,
+    offer_back,
     outbox,
     revisions,
     talk,
@@ -127,6 +128,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("undo", corrections.undo, "undo that"),
     Capability("correct_value", corrections.correct_value, "sorry 15k not 12k"),
     Capability("correct_time", corrections.correct_time, "make that 4pm"),
+    Capability("offer_undo", offer_back.offer_back, "ugh no thats not what i meant"),
     # the conversation itself
     Capability("confirm", _confirm, "yes", on_card=talk.confirm),
     Capability("help", talk.help_plan, "help"),

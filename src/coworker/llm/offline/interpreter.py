@@ -33,6 +33,12 @@ from coworker.llm.offline.intents.common import IntentKind, make_intent
 from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.intents.whose import narrowed
 from coworker.llm.offline.memory import remember
+from coworker.llm.offline.plans.revised_words import (
+    added_words,
+    rewrite_asked,
+    swapped,
+    with_added,
+)
 from coworker.llm.offline.plans.revisions import substituted
 from coworker.llm.offline.plans.talk import HELP
 from coworker.llm.offline.question_split import question_parts
@@ -69,8 +75,10 @@ _FRESH_KINDS: frozenset[IntentKind] = frozenset(
         "list_mailboxes", "list_sequences", "list_tags", "list_leads", "lead_owner", "recent_leads",
     }
 )  # fmt: skip
+# ("offer_undo": "no, the one at initech" read alone says a change was wrong; to a question,
+# it answers it)
 _ANSWER_KINDS: frozenset[IntentKind] = frozenset(
-    {"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead"}
+    {"find_leads", "unsupported", "noise", "greet", "confirm", "call_lead", "offer_undo"}
 )
 
 
@@ -128,9 +136,9 @@ def _run(
     if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
         parts = question_parts(utterance.raw)
     parts, aside = set_aside(parts)
-    corrected = substituted(pending, utterance.raw) if intent.kind != "revise_message" else None
-    if corrected is not None:  # "make it 3pm not 2" while a message waits: its words
-        intent, parts = make_intent("revise_message", text=corrected), []
+    revised = _revision(pending, utterance.raw) if intent.kind != "revise_message" else None
+    if revised is not None:  # "make it 3pm not 2", "also add that …" while a message waits
+        intent, parts = revised, []
         ctx = Ctx(intent, utterance, clock, ctx.memory, answers)
     if len(parts) > 1 or aside:
         plan = in_order(ctx, parts, plan_for, aside)
@@ -138,6 +146,22 @@ def _run(
         plan = plan_for(ctx, pending, pending_say)
     outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
+
+
+def _revision(pending: Call | None, said: str) -> Intent | None:
+    """New words for the text or email waiting on its card, asked in a message: one value
+    corrected, a word swapped, words added, or a rewrite not made (said so); None otherwise."""
+    if pending is None:
+        return None
+    corrected = substituted(pending, said) or swapped(pending, said)
+    if corrected is not None:
+        return make_intent("revise_message", text=corrected)
+    added = added_words(pending, said)
+    if added is not None:
+        return make_intent("revise_message", text=with_added(pending, added), added=added)
+    if rewrite_asked(pending, said):
+        return make_intent("revise_message", rewrite=said.strip())
+    return None
 
 
 def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Chain:
@@ -177,7 +201,7 @@ def _evaluate(eps: list[Episode], idx: int, clock: Clock, depth: int = 0) -> Cha
                     eps,
                     clock,
                 )
-            unread = own.kind in ("unsupported", "noise") or (
+            unread = own.kind in ("unsupported", "noise", "offer_undo") or (
                 own.kind == "confirm" and bool(own.slots.get("yes"))  # "yes" to "which one?"
             )
             if not fresh and question.kind == "choice" and unread:

@@ -91,6 +91,10 @@ def search_leads(ref: LeadRef) -> Gen:
         ]
         if found:  # "tom beker at acme": a likeness, as below
             return found, "words"
+        at = lead_words(ref.company)
+        described = by_company_and_role(both.items("leads"), [*lead_words(ref.text), *at])
+        if described:  # "the procurement person at acme": the title, at that company
+            return described, "search"
     words = lead_words(ref.text)
     if len(words) > 1:
         results = yield from many([Call("search_leads", {"search": w}) for w in words[:4]])

@@ -47,6 +47,10 @@ ROLE_REFERENCE = re.compile(
 )
 
 
+# The words that only say "someone" after a role: "the procurement person", "the IT guy".
+ROLE_NOUNS = frozenset("person guy gal lady woman man dude contact rep folks people ppl".split())
+
+
 def name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9@+]+", " ", text.lower()).strip()
 
@@ -309,6 +313,8 @@ def by_company_and_role(leads: Sequence[Record], words: Sequence[str]) -> list[R
     the words name whose first name, surname or title the other words give (every one of
     them). Empty when the words are not of that shape."""
     low = [w.lower() for w in words]
+    if any(w not in ROLE_NOUNS for w in low):  # "the procurement person": "person" says no more
+        low = [w for w in low if w not in ROLE_NOUNS]
     companies = [
         w for w in low if any(whole_word(w, name_key(str(x.get("company") or ""))) for x in leads)
     ]

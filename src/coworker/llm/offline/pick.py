@@ -181,8 +181,10 @@ def find_deal(
     purpose: str,
     prefer_open: bool = True,
     target_stage: str | None = None,
+    besides: str | None = None,
 ) -> Gen:
-    """One deal for "the Initech deal", "Jane's deal" or "it"; or stop and ask."""
+    """One deal for "the Initech deal", "Jane's deal" or "it"; or stop and ask. `besides`: a
+    deal the person ruled out ("the other brightline one": not the one just changed)."""
     memory = ctx.memory
     if ref.pronoun or ref.empty:
         if memory.deal is not None:
@@ -214,6 +216,7 @@ def find_deal(
         [Call("list_opportunities", {"lead_id": str(lead["id"])}) for lead in leads[:MAX_OPTIONS]]
     )
     matching = [deal for r in lists for deal in r.items("opportunities")]
+    matching = [deal for deal in matching if besides is None or str(deal.get("id")) != besides]
     if not matching:
         who = replies.lead_label(leads[0]) if len(leads) == 1 else ref.describe()
         raise Stop(

@@ -228,6 +228,7 @@ def write_all(ctx: Ctx, plans: list[WritePlan]) -> Generator[Batch, list[Result]
         return []
     unsure = len(plans) > 1 or asks_whether(ctx.utterance.raw)
     unsure = unsure or not all(p.confident for p in plans)
+    unsure = unsure or bool(ctx.intent.slots.get("offer"))  # a change offered back is asked
     if unsure and "confirm:many" not in ctx.answers:
         text = "\n\n".join(p.question().split("\n\nShall I?")[0] for p in plans)
         text += "\n\nShall I? Reply **yes** to go ahead as shown, or tell me what to change."

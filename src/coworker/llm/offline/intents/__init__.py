@@ -19,7 +19,14 @@ from datetime import datetime
 from coworker.llm.offline.intents.advice import advice_request
 from coworker.llm.offline.intents.bulk import bulk_request, bulk_status_request
 from coworker.llm.offline.intents.callbacks import callback_request
-from coworker.llm.offline.intents.common import I, Intent, IntentKind, strip_preamble
+from coworker.llm.offline.intents.common import (
+    I,
+    Intent,
+    IntentKind,
+    calm,
+    make_intent,
+    strip_preamble,
+)
 from coworker.llm.offline.intents.composing import body_text, subject_from_body
 from coworker.llm.offline.intents.corrections import correction_request, text_fix_request
 from coworker.llm.offline.intents.daily import daily_request
@@ -66,6 +73,7 @@ from coworker.llm.offline.intents.meta import (
     unsupported_verb_request,
 )
 from coworker.llm.offline.intents.notes import note_request
+from coworker.llm.offline.intents.oops import slip_said
 from coworker.llm.offline.intents.pasted_tasks import pasted_task_request
 from coworker.llm.offline.intents.quoted_sends import quoted_send_request
 from coworker.llm.offline.intents.revising import revise_request
@@ -118,8 +126,17 @@ _REASON_AFTER = re.compile(
 
 def classify(u: Utterance, now: datetime) -> Intent:
     """The intent of one message; `now` (aware, the person's timezone) anchors due dates.
+    A message not read that says the last change was wrong ("ugh no thats not what i meant")
+    offers that change back (`offer_undo`), never leaves it silently."""
+    intent = _read(u, now)
+    unread = intent.kind in ("unsupported", "noise")
+    if unread and intent.slots.get("topic") in (None, "unknown") and slip_said(calm(u.text)):
+        return make_intent("offer_undo", offer=True)
+    return intent
 
-    A message not understood as written is read once more with its shorthand expanded
+
+def _read(u: Utterance, now: datetime) -> Intent:
+    """A message not understood as written is read once more with its shorthand expanded
     ("contacted ppl at acme"); that reading counts only when it is a read."""
     intent = _classify(u, now)
     if intent.kind not in ("unsupported", "noise") or intent.slots.get("topic") == "logged_later":

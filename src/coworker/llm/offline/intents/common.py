@@ -29,7 +29,7 @@ IntentKind = Literal[
     # the day
     "overview", "next_calls", "activity_report", "prep_brief", "pipeline_report", "recent_leads",
     # corrections of the coworker's own last change
-    "undo", "correct_value", "correct_time",
+    "undo", "correct_value", "correct_time", "offer_undo",
     # talk: the conversation itself
     "confirm", "help", "greet", "unsupported", "empty", "noise", "foreign", "too_long",
 ]  # fmt: skip
@@ -136,9 +136,12 @@ class Slots(TypedDict, total=False):
     latest: bool | None  # "what did I last email …"
     already: bool | None  # "did I already email …"
     text: str | None  # new words for a waiting message or a lead field
+    added: str | None  # words added to a waiting message ("also say sorry about that")
+    rewrite: str | None  # a change to a waiting message's words not made ("make it shorter")
     words: str | None
     # corrections of the coworker's last change
     how: str | None  # "undo" or "soft"
+    offer: bool | None  # a correction not understood: the last change offered back, asked
     wrong: str | None
     meant: str | None
     word: str | None
@@ -215,6 +218,21 @@ TASK_WORDS = r"(?:tasks?|todos?|to do|reminders?|action items?)"
 
 # Pictographs and symbols reps end a sentence with ("😂", "🙌", "🎉", "✅").
 EMOJI = r"(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]\ufe0f?)"
+_EMOJI_START = re.compile(rf"^\s*{EMOJI}+[\s!.]*")
+_EMOJI_END = re.compile(rf"\s*{EMOJI}+[\s!.]*$")
+_EMOJI_MID = re.compile(rf"\s*{EMOJI}+\s*(?=\S)")
+_BANGS = re.compile(r"!{2,}")
+
+
+def calm(cmd: str) -> str:
+    """`cmd` with its emoji read as a sentence's end and its bangs as one: "WE WON X 🎉 mark
+    it closed won" -> "WE WON X. mark it closed won"; one said first or last is only tone
+    ("🙈 oops meant qualified", "sorry meant contacted 🤦")."""
+    text = _EMOJI_END.sub("", _EMOJI_START.sub("", cmd))
+    text = _EMOJI_MID.sub(". ", text)
+    return _BANGS.sub("!", text).strip()
+
+
 DEAL_WORDS = r"(?:deals?|opportunit(?:y|ies)|opps?|pipeline)"
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts
 from coworker.llm.offline.dates import find_when, iso
-from coworker.llm.offline.intents.common import I, Intent, Slots, make_intent
+from coworker.llm.offline.intents.common import I, Intent, Slots, calm, make_intent
 from coworker.llm.offline.intents.oops import CLAUSE as _CLAUSE
 from coworker.llm.offline.intents.oops import OOPS as _OOPS
 from coworker.llm.offline.intents.oops import REQUEST_VERB as _REQUEST_VERB
@@ -222,6 +222,8 @@ def moved_due(due: str, fix: Intent) -> str:
 
 def correction_request(cmd: str, now: datetime, said: str = "") -> Intent | None:
     """`said`: the person's own words, before their "sorry"/"actually" was dropped."""
+    # "sorry meant contacted 🤦": an emoji said first or last is only tone
+    cmd, said = calm(cmd), calm(said)
     # "make that 1pm actually": the "actually" said last is the tone, as said first
     text = re.sub(r"[\s,]+actually$", "", cmd.strip().rstrip("?!. "), flags=I)
     undo = _take_back(text, said)

@@ -9,20 +9,15 @@ from __future__ import annotations
 import re
 
 from coworker.llm.offline.deal_reasons import REASON_AFTER_NEWS
-from coworker.llm.offline.intents.common import EMOJI, QUESTION_START, I, Intent, make_intent
+from coworker.llm.offline.intents.common import (
+    EMOJI,
+    QUESTION_START,
+    I,
+    Intent,
+    calm,
+    make_intent,
+)
 from coworker.llm.offline.intents.deal_dates import deal_said
-
-_EMOJI_END = re.compile(rf"\s*{EMOJI}+[\s!.]*$")
-_EMOJI_MID = re.compile(rf"\s*{EMOJI}+\s*(?=\S)")
-_BANGS = re.compile(r"!{2,}")
-
-
-def calm(cmd: str) -> str:
-    """`cmd` with its emoji read as a sentence's end and its bangs as one: "WE WON X 🎉 mark
-    it closed won" -> "WE WON X. mark it closed won"."""
-    text = _EMOJI_END.sub("", cmd)
-    text = _EMOJI_MID.sub(". ", text)
-    return _BANGS.sub("!", text).strip()
 
 
 def cheered(cmd: str) -> bool:

@@ -10,6 +10,7 @@ from datetime import datetime
 from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts, is_rate
 from coworker.llm.offline.dates import find_due
+from coworker.llm.offline.intents import common
 from coworker.llm.offline.intents.common import DEAL_WORDS, QUESTION_START, I, Intent, make_intent
 from coworker.llm.offline.intents.deal_dates import (
     CLOSE_NOUN,
@@ -21,7 +22,6 @@ from coworker.llm.offline.intents.deal_dates import (
     deal_said,
 )
 from coworker.llm.offline.intents.deal_news import (
-    calm,
     closed_news,
     news_with_reason,
     without_reason,
@@ -245,7 +245,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     news = None if asked else closed_news(cmd) or news_with_reason(cmd)
     if news is not None:  # "hooli renewal closed!!! 🙌": won, asked before it is written
         return news
-    cmd = calm(cmd)  # "WE WON X 🎉 mark it won": the emoji ends a sentence
+    cmd = common.calm(cmd)  # "WE WON X 🎉 mark it won": the emoji ends a sentence
     if _ASKS.match(cmd.strip()) or _HOW_MUCH.match(cmd.strip()):
         return None  # "is the bluth deal dead?": asked, answered by showing it
     moved_close = close_move_request(cmd, now) or _amount_alone(cmd) or said_then(cmd)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from coworker.llm.offline.amounts import find_amounts
 from coworker.llm.offline.dates import find_when
-from coworker.llm.offline.intents.common import I, Intent, make_intent
+from coworker.llm.offline.intents.common import I, Intent, calm, make_intent
 from coworker.llm.offline.intents.corrections import correction_request
 from coworker.llm.offline.intents.oops import OOPS
 
@@ -57,7 +57,7 @@ _VALUE_AND_NAME = (
 
 def fix_request(text: str, now: datetime, said: str) -> Intent | None:
     """A correction of the last change in one of the shapes above, or None."""
-    text = text.strip().rstrip("?!. ")
+    text, said = calm(text).strip().rstrip("?!. "), calm(said)
     return _value_and_name(text) or _shifted(text, now) or _with_reason(text, now, said)
 
 
@@ -119,6 +119,8 @@ def words_fix_request(text: str) -> Intent | None:
     if m is None:
         return None
     new, old = m["new"].strip(), m["old"].strip()
+    if re.match(r"what\b", old, I):
+        return None  # "ugh no thats not what i meant": no words of a title
     if new.lower() == old.lower() or re.fullmatch(r"(?:the|a|an|it|that|this)", old, I):
         return None
     if re.fullmatch(r"no+|nope|nah|wait|sorry|oops|oh", new, I) or re.search(r"\bones?$", old, I):

@@ -33,3 +33,24 @@ def named(words: str) -> bool:
 
 
 NOT_NAMES = frozenset("yet now sent done signed ready sure really quite so that this it".split())
+
+
+# A message that says the last change was wrong without saying what was meant: "ugh no thats
+# not what i meant", "noo wrong thing entirely", "you messed that up". Read only when nothing
+# else reads the message; the plan then offers the change back, asked first.
+_SLIP = re.compile(
+    r"\bwrong\b|\bnot what i (?:meant|wanted|asked|said)\b|\bi (?:didn'?t|did not) "
+    r"(?:mean|want|ask)\b|\b(?:my (?:bad|mistake)|mistake|messed (?:it |that )?up|mixed (?:it |"
+    r"them |that )?up|screwed (?:it |that )?up)\b|\b(?:undo|revert)\b|\bput (?:it|that|him|her|"
+    r"them) back\b",
+    re.I,
+)
+
+
+def slip_said(text: str) -> bool:
+    """Does `text` say the coworker's last change was wrong (not a question, not a request
+    with words of its own)?"""
+    said = text.strip()
+    if said.endswith("?") or len(said.split()) > 12:
+        return False
+    return bool(_SLIP.search(said))  # not "ugh what a day": a sigh is no correction

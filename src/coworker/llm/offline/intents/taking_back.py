@@ -22,7 +22,7 @@ from coworker.llm.offline.intents.oops import named as _named
 _UNDO_VERB = (
     r"(?:please\s+|pls\s+|(?:can|could) (?:you|u)\s+)?"
     r"(?:undo|revert|reverse|take back|roll back|change (?:it|that) back|"
-    r"(?:put|set) (?:it|that) back(?:\s+(?:how|the way)\s+it\s+was)?)"
+    r"(?:put|set) (?:it|that) back(?:\s+(?:how|the way|where)\s+it\s+was)?)"
     r"(?:\s+(?:that|this|it|the last (?:one|change)|what you (?:just )?did|the change|"
     r"my last change|(?:the|that|his|her|their|its) (?P<field>status|stage|value|amount|price|"
     r"due(?: date)?|time|close(?: date)?|closing date|title|company|phone|email|priority)"
@@ -40,7 +40,7 @@ UNDO = re.compile(rf"^{_OOPS}*{_UNDO_VERB}$", I)
 _WHO = r"[a-z][\w'.-]*(?:\s+[a-z][\w'.-]*)?"
 _PUT_BACK = re.compile(
     rf"^{_OOPS}*(?:please\s+|pls\s+)?(?:(?:put|set|change|move|switch|flip)\s+(?P<who>{_WHO})"
-    r"(?:\s+one)?\s+back(?:\s+to\s+(?P<to>[a-z]+(?:\s+[a-z]+)?))?(?:\s+(?:how|the way)\s+"
+    r"(?:\s+one)?\s+back(?:\s+to\s+(?P<to>[a-z]+(?:\s+[a-z]+)?))?(?:\s+(?:how|the way|where)\s+"
     rf"(?:it|he|she|they)\s+(?:was|were))?|(?:undo|revert|reverse|roll back)\s+(?P<who2>{_WHO})"
     r"(?:'s)?(?:\s+(?:one|change|status))?)(?:\s+(?:please|pls|thx|thanks))?$",
     I,
@@ -88,8 +88,12 @@ _WRONG_NAME = re.compile(
 # told apart from the wrong one by the company
 _THE_ONE = re.compile(
     rf"^{_OOPS}*(?:i meant\s+|i mean\s+|meant\s+|its\s+|it'?s\s+)?(?:the one (?:at|from|with|in)\s+"
-    r"(?P<at>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3})|the (?P<co>[a-z][\w&'.-]*(?:\s+[a-z]"
-    r"[\w&'.-]*){0,2}) one|the other (?P<other>[a-z][\w'.-]*)(?: one)?)$",
+    r"(?P<at>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3})|the other (?P<other>[a-z][\w'.-]*"
+    r"(?:\s+(?!one\b)[a-z][\w'.-]*)?)(?: one)?|"
+    r"the (?P<co>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,2}) one|"
+    # "the procurement person at acme", "the cfo from initech": a lead by title and company
+    r"the (?P<role>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,3}?)\s+(?:at|from|@)\s+"
+    r"(?P<of>[a-z][\w&'.-]*(?:\s+[a-z][\w&'.-]*){0,2}))$",
     I,
 )
 _NOT_SOMEONE = frozenset(
@@ -106,6 +110,8 @@ def take_back(text: str, said: str = "") -> Intent | None:
     oops = bool(re.match(rf"^\W*{_OOPS}", (said or text) + " ", I))
     slots = Slots()
     rest: list[str] = []
+    described = False  # the one meant said by title and company ("the cfo at acme")
+    other_clause = ""  # where "the other chris" was said: a name after it says which
     for clause in clauses:
         if slots.get("how") != "undo" and (undo := UNDO.match(clause)):  # "scratch that, undo …"
             slots["how"] = "undo"
@@ -131,6 +137,10 @@ def take_back(text: str, said: str = "") -> Intent | None:
         elif "meant" not in slots and (one := _THE_ONE.match(clause)):
             if one["other"]:  # "ugh no, the other chris": not the one just changed
                 slots["meant"], slots["wrong"] = f"the other {one['other']}", one["other"]
+                other_clause = clause
+            elif one["role"]:
+                role = re.sub(r"\s+of\s+", " ", one["role"], flags=I)  # "vp of sales": its words
+                slots["meant"], described = f"{role} at {one['of']}", True
             else:
                 slots["meant"] = f"the one at {one['at']}" if one["at"] else f"the {one['co']} one"
         elif slots.get("how") != "undo" and (named := _PUT_BACK.match(clause)):
@@ -149,8 +159,9 @@ def take_back(text: str, said: str = "") -> Intent | None:
             if named["to"] and vocab.status_in(named["to"]):
                 slots["back_to"] = vocab.status_in(named["to"])
         elif ((not slots and not rest) or (set(slots) <= {"meant"} and "wrong" not in slots)) and (
-            (wrong := _NOT_THIS.match(clause)) and _named(wrong["wrong"])
-        ):
+            (wrong := _NOT_THIS.match(clause))
+            and (_named(wrong["wrong"]) or _PRONOUN.match(wrong["wrong"]))
+        ):  # "not him": the one just changed
             # "no not tom, ...": as the first words, or after the one meant ("i meant the
             # initech proposal, not jane")
             slots["wrong"] = wrong["wrong"]
@@ -162,6 +173,15 @@ def take_back(text: str, said: str = "") -> Intent | None:
         else:
             rest.append(clause)
     follows = clauses[1] if len(clauses) > 1 else ""
+    after = clauses[clauses.index(other_clause) + 1 :] if other_clause else []
+    if other_clause and rest and after and after[0] == rest[0]:
+        name = re.sub(r"'s$", "", rest[0], flags=I)  # "the other brightline one, noah miller's"
+        if (
+            len(name.split()) <= 3
+            and _named(name)
+            and not re.fullmatch(rf"{_OOPS}+", name + " ", I)
+        ):
+            slots["meant"] = rest.pop(0)
     if "how" not in slots and not slots and len(rest) == 2 and _WRONG_ONE.match(rest[0]):
         if rest[1] == follows and len(follows.split()) <= 3 and _named(follows):
             slots["how"], slots["meant"] = "undo", follows  # "wrong person, yuki lindqvist"
@@ -170,7 +190,7 @@ def take_back(text: str, said: str = "") -> Intent | None:
         if len(follows.split()) <= 3 and _named(follows):
             slots["how"], slots["meant"] = "undo", rest.pop(0)  # "no not tom, luis"
     said_meant = slots.get("meant")
-    if "how" not in slots and _someone(said_meant) and not _FIELD_FIX.search(text):
+    if "how" not in slots and _someone(said_meant, loose=described) and not _FIELD_FIX.search(text):
         # not "sorry should be Operations Manager"; "sorry i meant luis (not priya)"
         if re.search(r"\bmeant?\b|\bwrong\b|should(?: have|'?ve) been|supposed to", text, I):
             slots["how"] = "undo"
@@ -207,7 +227,12 @@ def _someone(words: str | None, *, loose: bool = False) -> bool:
     ("qualified", "15k", "friday", "3pm")?"""
     if not words or len(words.split()) > (6 if loose else 4) or re.search(r"\d|@", words):
         return False
-    bare = re.sub(r"^(?:the|that|this|my)\s+|\s+(?:one|instead)$", "", words.strip(), flags=I)
+    bare = re.sub(
+        r"^(?:the|that|this|my)\s+|\s+(?:one|instead|deal|opp|opportunity)$",
+        "",
+        words.strip(),
+        flags=I,
+    )
     word = vocab.status_in(bare) or vocab.stage_in(bare)
     if loose:  # "the initech proposal" names a task; "proposal" alone is a stage
         word = word if word and word.replace("_", " ") == bare.lower() else None

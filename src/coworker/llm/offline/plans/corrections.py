@@ -18,6 +18,7 @@ from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
 from coworker.llm.offline.intents.corrections import moved_due
 from coworker.llm.offline.memory import LastWrite, Memory
 from coworker.llm.offline.plans import fixes
+from coworker.llm.offline.plans.other_one import is_other, other_lead
 from coworker.llm.offline.plans.redoing import (
     ID_KEYS,
     LABELS,
@@ -56,10 +57,13 @@ def undo(ctx: Ctx) -> Plan:
     recent = memory.since_change == 0
     if intent.slots.get("soft") and (last is None or not recent):
         return Reply("OK, I won't. Nothing was changed.")
+    wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
+    if is_other(meant) and (last is None or not recent) and memory.lead is not None:
+        # "no the other chris" after a question: the other one shown, nothing taken back
+        return (yield from other_lead(ctx, str(meant)))
     if last is None:
         return Reply(NOTHING)
     changes = list(memory.last_changes) or [last]
-    wrong, meant = intent.slots.get("wrong"), intent.slots.get("meant")
     field = intent.slots.get("field")
     if meant and not field and not memory.later_write and len(changes) == 1:
         if is_tag_change(changes[0]):  # "undo that, should've been smb": a tag, not a lead
@@ -78,7 +82,7 @@ def undo(ctx: Ctx) -> Plan:
                 "so I left everything as it is."
             )
     if wrong:
-        changes = [c for c in changes if _names(c, str(wrong))][-1:]
+        changes = [c for c in changes if _names(c, str(wrong), memory)][-1:]
         if not changes:
             names = ", ".join(f"**{_name(c)}**" for c in memory.last_changes or [last])
             return Reply(
@@ -156,9 +160,11 @@ def _name(change: LastWrite) -> str:
     return str(record.get("name") or record.get("title") or "the record")
 
 
-def _names(change: LastWrite, words: str) -> bool:
-    """Do the person's words ("tom", "the luis one") name the record `change` changed?"""
-    name = re.findall(r"\w+", _name(change).lower())
+def _names(change: LastWrite, words: str, memory: Memory) -> bool:
+    """Do the person's words ("tom", "the luis one", "ryan's" for Ryan Wood's deal) name the
+    record `change` changed, or the lead it belongs to?"""
+    lead = memory.lead_name(str(change.before.get("lead_id") or "")) or ""
+    name = re.findall(r"\w+", f"{_name(change)} {lead}".lower())
     wanted = [w for w in re.findall(r"\w+", words.lower()) if w not in ("the", "one")]
     return bool(wanted) and all(any(n.startswith(w) for n in name) for w in wanted)
 

@@ -74,7 +74,7 @@ def find_leads(ctx: Ctx) -> Plan:
         best = ranked[0][0]
         close = [lead for score, lead in ranked if score >= best - 0.06]
         if len(close) == 1 and best >= 0.78:
-            return (yield from _details(ctx, close[0], field))
+            return (yield from details(ctx, close[0], field))
         if len(close) == 1:
             lead = choose(
                 ctx,
@@ -82,19 +82,19 @@ def find_leads(ctx: Ctx) -> Plan:
                 f"I couldn't find “{ref.text}”. Did you mean **{replies.lead_label(close[0])}**?",
                 [lead_option(close[0])],
             )
-            return (yield from _details(ctx, lead, field))
+            return (yield from details(ctx, lead, field))
         return Reply(
             replies.lead_list(
                 close, len(close), f"Nothing matches “{ref.text}” exactly. Close matches:"
             )
         )
     if (ref.is_email or ref.is_phone) and len(leads) == 1:
-        return (yield from _details(ctx, leads[0], field))
+        return (yield from details(ctx, leads[0], field))
     person = [lead for lead in leads if _names_person(ref.text, lead)]
     if wants_details and len(person) == 1:
-        return (yield from _details(ctx, person[0], field))
+        return (yield from details(ctx, person[0], field))
     if wants_details and len(leads) == 1 and not _names_company(ref.text, leads[0]):
-        return (yield from _details(ctx, leads[0], field))
+        return (yield from details(ctx, leads[0], field))
     if wants_details and len(person) > 1:
         options = [lead_option(lead) for lead in person[:8]]
         text = (
@@ -102,7 +102,7 @@ def find_leads(ctx: Ctx) -> Plan:
             + replies.numbered([o.label for o in options])
         )
         lead = choose(ctx, "lead", text, options)
-        return (yield from _details(ctx, lead, field))
+        return (yield from details(ctx, lead, field))
     total = len(leads)
     return Reply(replies.lead_list(leads, total, _found(total, ref.text)))
 
@@ -125,7 +125,7 @@ def _each(ctx: Ctx, names: list[str], field: str | None) -> Gen:
         found.append(leads[0])
     said = []
     for lead in found:
-        reply = yield from _details(ctx, lead, field)
+        reply = yield from details(ctx, lead, field)
         said.append(reply.text)
     return Reply("\n\n".join(said))
 
@@ -149,7 +149,7 @@ def _by_role(ctx: Ctx, company: str, role: str) -> Plan:
         return Reply(replies.failure(result))
     leads = [lead for lead in result.items("leads") if _has_role(lead, role)]
     if len(leads) == 1:
-        return (yield from _details(ctx, leads[0]))
+        return (yield from details(ctx, leads[0]))
     if not leads:
         return Reply(f"I found no one at {company} with a title like “{role}”.")
     return Reply(replies.lead_list(leads, len(leads), f"{len(leads)} leads at {company}:"))
@@ -236,7 +236,7 @@ def _status_answer(lead: dict[str, Any], asked: str) -> str:
     return f"No — {name} is **{status}**, not {asked}."
 
 
-def _details(ctx: Ctx, lead: dict[str, Any], field: str | None = None) -> Plan:
+def details(ctx: Ctx, lead: dict[str, Any], field: str | None = None) -> Plan:
     if field and lead.get(field) is not None:
         return Reply(replies.lead_details(lead, ctx.clock, field))
     result: Result = yield from one("get_lead", lead_id=lead["id"])

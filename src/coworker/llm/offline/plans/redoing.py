@@ -16,6 +16,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Reply, one
+from coworker.llm.offline.intents.deal_dates import deal_said
 from coworker.llm.offline.memory import LastWrite
 from coworker.llm.offline.names import relevant
 from coworker.llm.offline.pick import find_deal, find_task
@@ -41,6 +42,8 @@ def shown_value(value: object, field: str = "") -> str:
         return "done"
     if value is False:
         return "not done"
+    if isinstance(value, list):  # tags: "hot, renewal", not the list's repr
+        return ", ".join(str(v) for v in value) or "none"
     return str(value)
 
 
@@ -69,10 +72,13 @@ def redo(
     elif last.tool == "update_lead":
         # only the words of the one meant: "not that noah, the greenfield one" rules out the
         # lead changed (checked below), not every Noah
-        record = yield from _lead_meant(ctx, words, str(last.input[key]))
+        record = yield from lead_meant(ctx, words, str(last.input[key]))
         name = str(record.get("name") or "the lead")
-    else:
-        record = yield from find_deal(ctx, lead_ref(words), purpose="did you mean")
+    else:  # "the harbor point deal"; "the other brightline one": not the deal just changed
+        other = re.fullmatch(r"other\s+(?P<rest>.+)", words, re.I)
+        ref, _ = deal_said(other["rest"] if other else words)
+        besides = str(last.input[key]) if other else None
+        record = yield from find_deal(ctx, ref, purpose="did you mean", besides=besides)
         name = str(record.get("name") or "the deal")
     if str(record.get("id")) == str(last.input[key]):
         return f"“{meant}” is the one I'm putting back, so I changed nothing else."
@@ -102,7 +108,7 @@ def moved_tags(before: Any, after: Any, theirs: list[str]) -> list[str]:
     return [t for t in theirs if t not in removed] + [t for t in added if t not in theirs]
 
 
-def _lead_meant(ctx: Ctx, words: str, wrong_id: str) -> Generator[Batch, list[Result], Any]:
+def lead_meant(ctx: Ctx, words: str, wrong_id: str) -> Generator[Batch, list[Result], Any]:
     """The lead the words name; "other chris" is the Chris who is not the one just changed,
     when exactly one other is called that (else asked, as any name is)."""
     other = re.fullmatch(r"other\s+(?P<name>.+)", words, re.I)
@@ -135,7 +141,7 @@ def retarget(ctx: Ctx, made: LastWrite, meant: str, wrong: str) -> Plan:
         return Reply(f"I created **{title}** but can't tell which task it is now; nothing changed.")
     words = _MEANT_NOISE.sub("", meant.strip().rstrip(".!")).strip()
     linked = str(made.created.get("lead_id") or made.input.get("lead_id"))
-    lead = yield from _lead_meant(ctx, words, linked)
+    lead = yield from lead_meant(ctx, words, linked)
     if str(lead.get("id")) == linked:
         return Reply(f"The task **{title}** is already linked to **{lead.get('name')}**.")
     old = ctx.memory.leads.get(str(made.input.get("lead_id") or ""), {})

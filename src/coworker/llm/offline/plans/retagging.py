@@ -49,8 +49,10 @@ def retag(
     names = [str(t.get("name")) for t in listed.items("tags") if t.get("name")]
     asked = _tag_words(meant)
     tag = which_tag(asked, names) if asked else None
-    if tag is None and named(meant):
-        return None  # "wrong naomi. i meant naomi okafor": a lead, moved like any change
+    if tag is None and (named(meant) or asked is None):
+        # "wrong naomi. i meant naomi okafor", "not him, the cfo at acme": a lead (a tag is
+        # one word), moved like any change
+        return None
     if tag is None:
         return Reply(
             f"I left the tags of **{name}** as they are: “{meant}” isn't one of your tags "

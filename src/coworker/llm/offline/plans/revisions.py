@@ -34,6 +34,8 @@ def revise_message(ctx: Ctx, pending: Call | None, _shown: str = "") -> Plan:
     """The waiting email or text (`pending`), offered again with the new words."""
     words: str = ctx.intent.slots.get("text") or ""
     subject: str = ctx.intent.slots.get("subject") or ""
+    if pending is not None and ctx.intent.slots.get("rewrite"):
+        return Reply(_unchanged(pending))
     if pending is not None and pending.name == "send_sms" and words:
         return (yield from _revised_sms(pending, words))
     if pending is not None and pending.name == "send_email":
@@ -41,6 +43,17 @@ def revise_message(ctx: Ctx, pending: Call | None, _shown: str = "") -> Plan:
     if pending is not None and pending.name == "send_sms":  # a subject for a text
         return Reply("A text has no subject. Tell me the new words for it instead.")
     return Reply(NOTHING_WAITING)
+
+
+def _unchanged(pending: Call) -> str:
+    """A rewrite the offline model can't make: said plainly, so a later approve is never
+    taken for the rewrite asked."""
+    key, what = ("body_text", "email") if pending.name == "send_email" else ("message", "text")
+    return (
+        f"I can't rewrite it myself, so the {what} is unchanged: the card still says\n\n"
+        f"{replies.quote(str(pending.input.get(key) or ''))}\n\nApproving it sends exactly "
+        "that. Edit it on the card, tell me the new words (“make it: …”), or cancel it."
+    )
 
 
 def revise_plain(ctx: Ctx) -> Plan:
