@@ -241,7 +241,7 @@ def _amount_alone(cmd: str) -> Intent | None:
 
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     # "X is dead, they went w a competitor. mark it lost": the stage asked for, not news
-    asked = said_then(calm(cmd))
+    asked = said_then(common.calm(cmd))
     news = None if asked else closed_news(cmd) or news_with_reason(cmd)
     if news is not None:  # "hooli renewal closed!!! 🙌": won, asked before it is written
         return news
