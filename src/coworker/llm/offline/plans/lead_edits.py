@@ -7,12 +7,13 @@ what a change says and how sure it is sits apart from the look-ups in `leads`.
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from dataclasses import replace
 from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.engine import Plan, Question, Reply, Stop, gated, one
+from coworker.llm.offline.engine import Batch, Plan, Question, Reply, Stop, gated, one
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
@@ -160,6 +161,8 @@ def update_lead(ctx: Ctx) -> Plan:
                 "(“change Kenji Gray's name to Kenji Grey”)."
             )
         changes["name"] = respelt(current, str(changes["name"]), ctx.intent.slots.get("name_part"))
+    if str(changes.get("company") or "").islower():  # "hes at pied piper now"
+        changes["company"] = yield from _crm_spelling(str(changes["company"]))
     implied = bool(ctx.intent.slots.get("implied"))
     values = tuple(
         Written(
@@ -189,6 +192,17 @@ def update_lead(ctx: Ctx) -> Plan:
         for field, value in changes.items()
     )
     return Reply(f"Updated {lead.get('name')}'s {said}.")
+
+
+def _crm_spelling(company: str) -> Generator[Batch, list[Result], str]:
+    """A company typed in lower case is stored the way the CRM already spells it ("pied
+    piper" → "Pied Piper"), so one company does not become two in lists and searches; a
+    company the CRM does not have yet keeps the person's words."""
+    found: Result = yield from one("search_leads", search=company, limit=20)
+    for lead in found.items("leads"):
+        if str(lead.get("company") or "").lower() == company.lower():
+            return str(lead["company"])
+    return company
 
 
 def _same_company(company: str, said: str) -> bool:
