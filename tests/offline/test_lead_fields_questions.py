@@ -189,13 +189,19 @@ async def test_a_field_question_is_answered_from_the_crm(text: str, wanted: str)
 
 
 async def test_a_new_company_not_said_is_asked_then_written_as_answered() -> None:
+    """The answer is written as the CRM already spells that company (one company, not two),
+    and a company the CRM lacks as typed."""
     async with sandbox_executor() as executor:
         driver = Driver(executor, OfflineModel())
         asked = await driver.say("tom becker changed jobs")
         assert _writes(asked.calls) == [] and "Which company" in asked.text
         answered = await driver.say("hes at hooli now")
         [(name, args)] = _writes(answered.calls)
-        assert name == "update_lead" and args["company"] == "hooli" and len(args) == 2
+        assert name == "update_lead" and args["company"] == "Hooli" and len(args) == 2
+        await driver.say("marcus reed changed jobs")
+        answered = await driver.say("hes at zorblax labs now")
+        [(name, args)] = _writes(answered.calls)
+        assert name == "update_lead" and args["company"] == "zorblax labs"
 
 
 async def test_an_implied_change_is_shown_before_it_is_written() -> None:
