@@ -47,6 +47,13 @@ _INSTRUCTION = re.compile(
     r"set|make it|can you|could you)\b",
     re.I,
 )
+# A sentence about a move read as the value itself ("moving to hooli as their CTO"): news
+# still to be taken apart, never a title or a company to store.
+_MOVE_SENTENCE = re.compile(
+    r"^(?:moving|going|leaving|joining|starting|heading|switching|becoming|transitioning|"
+    r"relocating|about to)\b|\bas (?:their|the|a|an|our|his|her)\s",
+    re.I,
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MONEY_FORM = re.compile(
     r"(?:[$€£]\s*\d|\d\s*(?:k|m|mm|bn|grand|thousand|million|usd|eur|gbp|dollars|bucks)\b|"
@@ -172,7 +179,7 @@ def text_confident(value: str, *, field_value: bool = False) -> bool:
     if not words or words[-1] in _DANGLING:
         return False
     if field_value:
-        return not _INSTRUCTION.search(value) and len(words) <= 8
+        return not (_INSTRUCTION.search(value) or _MOVE_SENTENCE.search(value)) and len(words) <= 8
     return not re.search(r",\s*(?:please|pls|plz|can you|could you)\b", value, re.I)
 
 

@@ -98,8 +98,9 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     (
         r"interested|keen|excited|loves? it|loved|liked|likes|into it|wants? (?:a |the )?"
         r"(?:demo|pricing|quote|proposal|trial|pilot|deck|case study|more info|info|to buy|"
-        r"to move forward|to sign|to talk|to meet)|ready to buy|"
-        r"positive|promising|on board|hot lead|great call|good call|went well|"
+        r"to move (?:forward|fwd|ahead)|to sign|to talk|to meet)|ready to buy|"
+        r"(?:move|moving) (?:forward|fwd|ahead)|"
+        r"positive|promising|on board|hot lead|(?:great|good) (?:call|convo|chat)|went well|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes|we'?re) (?:all |totally )?in for\b|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in\b(?=\s*(?:[,.!;]|$))|"
         # "pilot is a go", "wants the paperwork sent over": a yes, said as reps say it

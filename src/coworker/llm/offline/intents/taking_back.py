@@ -65,7 +65,10 @@ SOFT = re.compile(
 _MEANT = re.compile(
     rf"^{_OOPS}*(?:(?:that|this|it)\s+(?:was\s+|is\s+)?(?=meant|supposed|should))?"
     rf"(?:i meant|i mean|meant(?:\s+for)?|it was|it'?s|{SHOULD_BE}(?:\s+for)?|"
-    r"supposed to be(?:\s+for)?|it should be)\s+(?P<meant>.+)$",
+    r"supposed to be(?:\s+for)?|it should be)\s+"
+    # "i meant to pull it from chris johnson": the same change, on the one named
+    r"(?:to\s+(?:do|pull|take|put|add|move|change|set|tag|remove|drop)\s+(?:it|that|this)\s+"
+    r"(?:from|off(?:\s+of)?|for|on|to)\s+)?(?P<meant>.+)$",
     I,
 )
 # "wrong person, yuki lindqvist": the one meant, said alone after the wrong-record words

@@ -72,7 +72,9 @@ def task_lead(title: str) -> LeadRef | None:
     someone = _SOMEONE_AT.search(title)
     if someone is not None:  # never an unlinked task: the company's lead, or the question
         return lead_ref(someone["co"])
-    mixed = title[1:] != title[1:].lower()
+    # Names written with capitals elsewhere ("Call Jane re pricing") make a lower-case word
+    # no name; an acronym ("the IT review", "Q1") says nothing of how names are written.
+    mixed = any(w[:1].isupper() and not w.isupper() for w in re.findall(r"\w+", title)[1:])
     for m in TASK_LEAD.finditer(title):
         name, _ = name_prefix(m["n"], max_words=2)
         name = re.sub(r"(?:'s|s')$", "", name)
