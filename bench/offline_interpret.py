@@ -28,7 +28,7 @@ from tests.offline.driver import Driver, sandbox_executor
 from bench.harness import summary_ms
 from coworker.llm.base import Model, ModelEvent, ModelRequest
 from coworker.llm.offline import OfflineModel
-from coworker.llm.offline.text import clear_caches
+from coworker.llm.offline.caches import clear_caches
 
 
 class Recorder(Model):

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 from bench.harness import summary_ms
 from coworker.llm.offline import date_parts, dates, names, shorthand
 from coworker.llm.offline.amounts import find_amounts
+from coworker.llm.offline.caches import clear_caches
 from coworker.llm.offline.dates import find_when
 from coworker.llm.offline.names import Candidate, best_matches
 from coworker.llm.offline.phones import find_phones
-from coworker.llm.offline.text import clear_caches
 
 NOW = datetime(2026, 11, 26, 11, 30, tzinfo=ZoneInfo("America/New_York"))
 MESSAGES = [

@@ -231,7 +231,7 @@ def _similarity(a: str, b: str, floor: float) -> float:
     return matcher.ratio()
 
 
-def clear_caches() -> None:
+def clear_text_caches() -> None:
     """Forget cached corrections and similarities (benchmarks measure the cold path)."""
     correct.cache_clear()
     _similarity.cache_clear()
