@@ -178,6 +178,8 @@ def text_confident(value: str, *, field_value: bool = False) -> bool:
     words = re.findall(r"[\w'’]+", value.lower())
     if not words or words[-1] in _DANGLING:
         return False
+    if value.count("(") != value.count(")") or value.count("[") != value.count("]"):
+        return False  # "Nordlicht Gmbh)": cut out of a bracket, not read whole
     if field_value:
         return not (_INSTRUCTION.search(value) or _MOVE_SENTENCE.search(value)) and len(words) <= 8
     return not re.search(r",\s*(?:please|pls|plz|can you|could you)\b", value, re.I)

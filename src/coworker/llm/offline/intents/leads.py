@@ -84,9 +84,10 @@ def create_lead_request(u: Utterance, cmd: str) -> Intent | None:
 
 
 # "add marta kovacs - ops director @ lakeside, marta@lakeside.example, 555 301 2284": a
-# person's name, then their details; no "lead" said, so what was read is shown and asked.
+# person's name, then their details; no "lead" said, so what was read is shown and asked
+# unless the address carries the name (plans/lead_edits.create_lead).
 _LISTED_PERSON = re.compile(
-    r"^(?:add|new|create|save)\s+(?P<n>[a-z][\w.-]*(?:\s+[a-z][\w.-]*){1,2})\s*"
+    r"^(?:add|new|create|save)(?:\s*:\s*|\s+)(?P<n>[a-z][\w.-]*(?:\s+[a-z][\w.-]*){1,2})\s*"
     r"(?:[,:(–]|\s-+)\s*(?P<rest>\S.*)$",
     I | re.S,
 )
@@ -100,10 +101,14 @@ def _listed_person(cmd: str) -> Intent | None:
         return None
     if not (has_title_words(m["rest"]) or re.search(r"(?:\s@\s|\bat\s)", m["rest"], I)):
         return None
-    found = lead_fields(f"{m['n']}, {m['rest']}")
+    rest = re.sub(r"\s*[()]\s*", ", ", m["rest"]).strip(" ,")  # "(cfo @ nordlicht) lena@…"
+    found = lead_fields(f"{m['n']}, {rest}")
     if (found.slots.get("name") or "").lower() != " ".join(m["n"].split()).lower():
         return None  # the details were not read apart from the name
     found.slots["implied"] = True
+    address = (email_in(m["rest"]) or "").split("@")[0].lower()
+    # "marta.kovacs@…" for Marta Kovacs: the address confirms whom the details are about
+    found.slots["address_names"] = any(len(w) > 2 and w in address for w in m["n"].lower().split())
     return found
 
 

@@ -59,8 +59,14 @@ def create_lead(ctx: Ctx) -> Plan:
                 f"There's already a lead with {email}: {replies.lead_line(same[0])}. "
                 "I didn't create a duplicate."
             )
-    # "add marta kovacs - ops director @ …": no "lead" said, so all of it is shown and asked
+    # "add marta kovacs - ops director @ …": no "lead" said, so all of it is shown and asked,
+    # unless her address carries her name and nobody in the CRM has that name yet
     said = not intent.slots.get("implied")
+    if not said and intent.slots.get("address_names"):
+        namesakes: Result = yield from one("search_leads", search=name)
+        said = not any(
+            str(lead.get("name", "")).lower() == name.lower() for lead in namesakes.items("leads")
+        )
     values = [Written("name", name[:200], "name", name[:200], confident=said)]
     for key, value in fields.items():
         if value:
