@@ -149,6 +149,7 @@ class Slots(TypedDict, total=False):
     sure: bool | None
     bare: bool | None  # a day said alone: the due date of a task just made with none
     implied: bool | None
+    address_names: bool | None  # the new lead's email address carries their name
     soft: bool | None
     # talk
     yes: bool | None
