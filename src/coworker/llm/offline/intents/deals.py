@@ -173,6 +173,15 @@ def said_then(cmd: str) -> Intent | None:
     return make_intent("update_deal", ref=ref, mine=mine or None, stage=said)
 
 
+# Who took the deal or why, said after it: "lost the X deal to a competitor", "... bc of
+# budget". Not part of its name; read only when the stage is said again ("mark it lost").
+_WHY_AFTER = re.compile(
+    r"\s+(?:to|against|bc|b/c|because|cause|cuz|due to|over)\s+(?:a|an|the|some|another|"
+    r"of|their|our)?\b.*$",
+    I,
+)
+
+
 def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
     """ "lost the X deal, mark it closed lost": the deal and its stage; when the two
     halves say different stages ("lost ..., mark it closed won"), both, to ask which."""
@@ -181,7 +190,8 @@ def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
         return None
     said = "closed_lost" if m["v"].lower() == "lost" else "closed_won"
     again = _stage_in(m["t"]) if m["t"] else None
-    ref, mine = deal_said(re.sub(r"^(?:the|our)\s+", "", m["d"], flags=I))
+    d = _WHY_AFTER.sub("", m["d"]) if m["t"] else m["d"]
+    ref, mine = deal_said(re.sub(r"^(?:the|our)\s+", "", d, flags=I))
     if ref.empty and not (m["we"] or m["t"]):
         return None  # "won deals": which deals are won, a list
     if again is not None and again != said:
