@@ -207,6 +207,13 @@ _CUT = re.compile(
 _POINTS_BACK = re.compile(
     r"^\S+\s+(?:\S+\s+)?(?:it|that|this|those|these|them|the same|close|the close)\b", re.I
 )
+# What the lead said or wants, before a request about "it": "he wants 60 seats now, bump it
+# to 43.8k". The statement names no record, so "it" is the one in context, not its words.
+_THEY_SAID = re.compile(
+    r"^(?:he|she|they)(?:'s|s|'re|re)?\s+(?:wants?|asked|says?|said|needs?|is asking|are asking|"
+    r"'s asking|just|now|finally|told)\b(?![^,]*\b(?:it|that|this)\b)",
+    re.I,
+)
 # The request after a bare comma points at the person the context named ("elena isnt a fit,
 # unqualify her"): the context lends its lead, as a sentence of its own would.
 _HIM_OR_HER = re.compile(r"^\S+(?:\s+\S+)?\s+(?:him|her)\b", re.I)
@@ -226,7 +233,7 @@ def context_cut(text: str) -> tuple[str, str] | None:
         if LED_BY_VERB.match(head) or "?" in cut.group(0) or head.endswith("?"):
             return None  # a request or a question first: the usual split reads it
         rest = text[cut.end() :]
-        if _POINTS_BACK.match(rest):
+        if _POINTS_BACK.match(rest) and not _THEY_SAID.match(head):
             return None
         # "dana sent this, pls make me a task to reply: '...'": the paste is what "this" is
         bare_comma = cut["comma"] is not None and not cut["filler"]

@@ -111,6 +111,9 @@ _HW = "|".join(sorted(HOUR_WORDS, key=len, reverse=True))
 _H = rf"(\d{{1,2}}|{_HW})"
 _MINUTE_WORDS = r"fifteen|thirty|forty[ -]five"
 _UNITS = r"minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?"
+# A span said roughly ("in ~30 days", "in about 2 weeks", "in 30ish days"): the span said is
+# the one read; a close date or follow-up a day either side is what the person meant.
+_ABOUT = r"(?:~ ?|about |around |roughly |approx\.? |approximately |like |abt )?"
 
 # Each date pattern is tried on the whole text; the earliest (then longest) match wins.
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -152,7 +155,7 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            rf"\b(?:in|within) ({_NUM}) ({_UNITS})\b"
+            rf"\b(?:in|within) {_ABOUT}({_NUM})(?:ish)? ({_UNITS})\b"
             rf"|\b({_NUM}) ({_UNITS}) (?:from (?:now|today)|out)\b"
         ),
     ),

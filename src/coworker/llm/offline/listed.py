@@ -165,3 +165,37 @@ def deals_fitting(deals: list[Record], key: str, leads: dict[str, Record]) -> li
         if fits(key, str(deal.get("name") or ""), str(lead.get("name") or "")):
             out.append(deal)
     return out
+
+
+# "the bigger one", "the smaller brightline one": a deal of the list picked by its value.
+_BIGGER = frozenset("bigger biggest larger largest".split())
+_SMALLER = frozenset("smaller smallest cheaper cheapest".split())
+
+
+def sized(key: str) -> bool:
+    """Whether `key` picks by size ("bigger", "the smallest"), whatever else it says."""
+    return any(w in _BIGGER or w in _SMALLER for w in words_of(key))
+
+
+def _value(deal: Record) -> float | None:
+    try:
+        return float(deal["value"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def deals_pointed(deals: list[Record], key: str, leads: dict[str, Record]) -> list[Record]:
+    """The listed deals `key` points at: by the words of their name or lead ("the sms credits
+    one"), and by value when it says "bigger" / "smallest" (every deal left must have one;
+    equal values fit both, so the caller asks)."""
+    words = words_of(key)
+    rest = " ".join(w for w in words if w not in _BIGGER and w not in _SMALLER)
+    if not sized(key):
+        return deals_fitting(deals, key, leads)
+    pool = deals_fitting(deals, rest, leads) if rest else list(deals)
+    values = [_value(d) for d in pool]
+    known = [v for v in values if v is not None]
+    if len(pool) < 2 or len(known) != len(pool):
+        return []  # "the bigger one" of one deal, or of deals with no value: not read
+    best = max(known) if any(w in _BIGGER for w in words) else min(known)
+    return [d for d, v in zip(pool, values, strict=True) if v == best]

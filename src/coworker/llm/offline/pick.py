@@ -11,7 +11,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Option, Reply, Stop, many, one
 from coworker.llm.offline.lead_search import Gen, Record
-from coworker.llm.offline.listed import tasks_fitting
+from coworker.llm.offline.listed import deals_pointed, sized, tasks_fitting
 from coworker.llm.offline.names import (
     is_company_match,
     name_key,
@@ -186,6 +186,9 @@ def find_deal(
     """One deal for "the Initech deal", "Jane's deal" or "it"; or stop and ask. `besides`: a
     deal the person ruled out ("the other brightline one": not the one just changed)."""
     memory = ctx.memory
+    pointed = _listed_deal(ctx, ref, purpose)
+    if pointed is not None:
+        return pointed
     if ref.pronoun or ref.empty:
         if memory.deal is not None:
             return memory.deal
@@ -226,6 +229,26 @@ def find_deal(
         {str(lead["id"]): str(lead.get("name") or "") for lead in leads} if len(leads) > 1 else {}
     )
     return _pick_deal(ctx, matching, prefer_open, purpose, ref.describe(), target_stage, owners)
+
+
+def _listed_deal(ctx: Ctx, ref: LeadRef, purpose: str) -> Record | None:
+    """ "the second one", "the sms credits one", "the bigger one" after a list of deals: a
+    deal of that list (`listed.deals_pointed`), asked among them when several fit; None when
+    `ref` points at no deal the last list showed (then the CRM is searched as usual)."""
+    shown = ctx.memory.listed.deals
+    if not shown or ref.pronoun:
+        return None
+    if ref.ordinal is not None:
+        index = ref.ordinal - 1 if ref.ordinal > 0 else len(shown) - 1
+        return shown[index] if 0 <= index < len(shown) else None
+    if not (ref.listed or (ref.text and sized(ref.text))):
+        return None
+    fitting = deals_pointed(shown, ref.text, ctx.memory.leads)
+    if len(fitting) <= 1:
+        return fitting[0] if fitting else None
+    options = [Option(str(d["id"]), replies.deal_label(d), d) for d in fitting[:MAX_OPTIONS]]
+    text = f"{len(fitting)} of the deals I just showed fit “{ref.text}”. Which one {purpose}?\n\n"
+    return choose(ctx, "deal", text + replies.numbered([o.label for o in options]), options)
 
 
 def _pick_deal(

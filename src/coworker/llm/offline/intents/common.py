@@ -185,7 +185,8 @@ I = re.IGNORECASE  # noqa: E741 - the regex flag, as `re.I`
 
 
 PREAMBLE = re.compile(
-    r"^(?:(?:hey|hi|hello|ok|okay|k|kk|well|so|um|uh|alright|right|yo|please|pls|plz|kindly|quickly|"
+    r"^(?:(?:hey|hi|hello|ok|okay|k|kk|yes|yeah|yep|yup|well|so|um|uh|alright|right|yo|please|pls|"
+    r"plz|kindly|quickly|"
     r"actually|oops|whoops|sorry|my bad|oh|ah|ugh|argh|hmm|welp|"
     r"quick one|quick question|can you|could you|would you|will you|can u|could u|"
     r"would you mind|would you be able to|are you able to|i need you to|i want you to|"
@@ -199,7 +200,8 @@ PREAMBLE = re.compile(
 
 
 TRAILER = re.compile(
-    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|for me|if possible|cheers|ty)|"
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|for me|if possible|cheers|ty|"
+    r"while (?:you'?re|youre|ur|u'?re|u r|ya'?re|you are) at it)|"
     r"[,;.]\s*(?:my bad|sorry|sry|oops|whoops|my mistake|lol))+[\s.!?]*$",
     I,
 )

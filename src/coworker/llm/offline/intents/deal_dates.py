@@ -143,6 +143,13 @@ def deal_said(d: str) -> tuple[LeadRef, bool]:
     return deal_ref(d), mine
 
 
+# Why the date moves, said after the span: "2 wks, they're stuck in legal", "a week bc of
+# the holidays". The span before it is read; the reason changes nothing.
+_WHY = re.compile(
+    r"\s*(?:[,;.!]+|\s-+|\s+(?:bc|b/c|because|since|cuz|cause|as|they'?re|theyre)\b)", I
+)
+
+
 def close_shift(target: str, text: str) -> int | None:
     """The days a close date moves by ("out 2 wks", "back a week", "out by two weeks"; "pull
     it in a week" is earlier), or None when `target` is a date, not a span."""
@@ -185,6 +192,9 @@ def close_move_request(cmd: str, now: datetime) -> Intent | None:
     ref, mine = deal_said(d) if d else (LeadRef(pronoun=True), False)
     target = m["t"].strip(" .!?")
     days = close_shift(target, text)
+    if days is None and (why := _WHY.search(target)) is not None:
+        days = close_shift(target[: why.start()], text)  # "out 2 wks, they're stuck in legal"
+        target = target[: why.start()] if days is not None else target
     if days is not None:
         return make_intent(
             "update_deal", ref=ref, mine=mine or None, close_shift_days=days, close_raw=target

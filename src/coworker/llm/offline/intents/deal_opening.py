@@ -132,7 +132,38 @@ def _name_after_colon(rest: str) -> str | None:
     return words
 
 
+# "ok create one, onboarding package, 18.5k, qualification": a deal said as "one", after
+# the person was told the lead has none; read only with the values only a deal has.
+_ONE = re.compile(
+    r"^(?:create|add|open|start|make|set up|put in)\s+(?:(?:a\s+)?new\s+)?"
+    r"(?:one|another(?:\s+one)?)(?:\s+(?:for|with|w/?)\s+(?P<who>them|him|her))?\s*"
+    r"(?P<x>[,:;-].*)$",
+    I | re.S,
+)
+
+
+def _deal_said_as_one(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    """ "create one, <name>, 18.5k, qualification": the lead in context's new deal, its own
+    name the first words that are no amount, stage or close date; only with an amount and
+    a stage or a close date said, so a task or a lead is never opened as a deal."""
+    m = _ONE.match(cmd.strip())
+    if m is None:
+        return None
+    x = m["x"].strip(" ,:;-")
+    if not any(a.confident for a in find_amounts(x)) or not (
+        vocab.stage_in(x.lower()) or _CLOSE.search(x)
+    ):
+        return None
+    head, _, rest = x.partition(",")
+    if _name_after_colon(": " + head) is not None and rest.strip():
+        return create_deal_request(u, f"new deal for them: {head.strip()}, {rest.strip()}", now)
+    return create_deal_request(u, f"new deal for them, {x}", now)
+
+
 def create_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    said_as_one = _deal_said_as_one(u, cmd, now)
+    if said_as_one is not None:
+        return said_as_one
     m = re.match(
         r"^(?:(?:create|add|open|start|log|set up|make|new|book|put in|enter|put|record)\s+"
         r"(?:a\s+|an\s+|another\s+)?(?:new\s+)?(?P<pre>(?:[$€£]?[\w.,'&-]+\s+){1,5}?)?"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from coworker.llm.offline import vocab
 from coworker.llm.offline.amounts import find_amounts, is_rate
 from coworker.llm.offline.dates import find_due
 from coworker.llm.offline.intents import common
@@ -20,6 +19,13 @@ from coworker.llm.offline.intents.deal_dates import (
     close_move_request,
     close_shift,
     deal_said,
+)
+from coworker.llm.offline.intents.deal_ends import (
+    BARE_CLOSED,
+    MARKED_ENDED,
+    it_ended,
+    outcome_then,
+    stage_in,
 )
 from coworker.llm.offline.intents.deal_news import (
     closed_news,
@@ -41,39 +47,10 @@ _BY = re.compile(
 )
 # Said, then said again differently: "45k no wait 42k".
 _SAID_AGAIN = re.compile(r"\b(?:no|not|sorry|i mean|i meant|actually|wait|or rather|make it)\b", I)
-# "closed" alone: won or lost, which the person says, not us.
-_BARE_CLOSED = re.compile(r"^\s*(?:is\s+|now\s+)*closed\s*[.!]*$", I)
-
-
-def _stage_in(text: str) -> str | None:
-    """The stage words name; "closed lost" before "closed" (won), and "closed" alone names
-    none (won or lost?)."""
-    low = text.lower()
-    if re.search(r"\bclosed[ -]?lost\b|\blost\b", low):
-        return "closed_lost"
-    if (
-        _BARE_CLOSED.match(low)
-        or re.fullmatch(r"\s*closed\b.*", low)
-        and not re.search(r"\bclosed[ -]?won\b|\bwon\b|\bsigned\b", low)
-    ):
-        return None
-    return vocab.stage_in(low)
-
-
 _CLOSE_IN = re.compile(
     rf"(?:^|\s*[,;]\s*|\s+and\s+|\s+(?:w/|with)\s*|\s+)(?:{CLOSE_VERB}\s+(?:the\s+)?)?"
     rf"(?:{CLOSE_NOUN}|closes\b|to close\b)\s*(?:to|on|by|of|for|:|->|→|=|is|out to)?\s*"
     r"(?P<d>.*)$",
-    I,
-)
-# "lost the tyrell onboarding deal, mark it closed lost", "won the initech pilot!!": what
-# happened first, then perhaps the stage said again for the deal ("mark it ...").
-_OUTCOME_THEN = re.compile(
-    r"^(?P<we>(?:we|i)\s+)?(?:just\s+|finally\s+|officially\s+)?(?P<v>lost|won|signed|closed)\s+"
-    r"(?P<d>.+?)(?:\s+(?:today|yesterday|this morning|this afternoon))?"
-    r"(?:\s*(?:[,;.!]+|\s-+|\s+and|\s+so)\s*(?:pls\s+|please\s+)?(?:mark|move|set|put|change|"
-    r"update|switch)\s+(?:it|that|this|the deal|the opp)\s+(?:as\s+|to\s+|in\s+|into\s+)?"
-    r"(?P<t>.+?))?[\s.!]*$",
     I,
 )
 # "bump it to 30k", "make it 28k", "drop that to 100k": the deal in context, by an amount
@@ -144,23 +121,13 @@ _ASKS = re.compile(
 )
 
 
-# "mark it won", "move that one to lost": a deal's end, so "it" is the deal in context (a
-# lead is never won or lost); "it" with nothing before it is asked about.
-_IT_ENDED = re.compile(
-    r"^(?:mark|move|set|put|change|switch|close)\s+(?:out\s+)?(?:it|that|this|that one|this one|"
-    r"the deal|the opp)\s+(?:out\s+)?(?:as\s+|to\s+|in\s+|into\s+)?(?P<t>(?:closed[ -]?)?"
-    r"(?:won|lost)|dead)[\s.!]*$",
-    I,
-)
-
-
 def said_then(cmd: str) -> Intent | None:
     """ "<deal> is dead, mark it lost" (see `_SAID_THEN`): the stage asked for; when the news
     says another ("is dead, mark it won"), both, to ask which. One request, never split."""
     m = _SAID_THEN.match(cmd.strip()) or _SAID_THEN.match(without_reason(cmd.strip()))
     if m is None or len(m["d"].split()) > 6 or len(m["t"].split()) > 3:
         return None
-    again = _stage_in(m["t"])
+    again = stage_in(m["t"])
     if again is None:
         return None  # "acme signed, move it up my list": no stage
     v = m["v"].lower()
@@ -169,22 +136,6 @@ def said_then(cmd: str) -> Intent | None:
     if ref.empty:
         return None
     if again != said:
-        return make_intent("update_deal", ref=ref, mine=mine or None, stages_said=(said, again))
-    return make_intent("update_deal", ref=ref, mine=mine or None, stage=said)
-
-
-def _outcome_then(cmd: str, has_deal: bool) -> Intent | None:
-    """ "lost the X deal, mark it closed lost": the deal and its stage; when the two
-    halves say different stages ("lost ..., mark it closed won"), both, to ask which."""
-    m = _OUTCOME_THEN.match(cmd.strip())
-    if m is None or not (m["we"] or has_deal or m["t"]):
-        return None
-    said = "closed_lost" if m["v"].lower() == "lost" else "closed_won"
-    again = _stage_in(m["t"]) if m["t"] else None
-    ref, mine = deal_said(re.sub(r"^(?:the|our)\s+", "", m["d"], flags=I))
-    if ref.empty and not (m["we"] or m["t"]):
-        return None  # "won deals": which deals are won, a list
-    if again is not None and again != said:
         return make_intent("update_deal", ref=ref, mine=mine or None, stages_said=(said, again))
     return make_intent("update_deal", ref=ref, mine=mine or None, stage=said)
 
@@ -251,9 +202,9 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     moved_close = close_move_request(cmd, now) or _amount_alone(cmd) or said_then(cmd)
     if moved_close is not None:
         return moved_close
-    ended = _IT_ENDED.match(cmd.strip())
+    ended = it_ended(cmd)
     if ended is not None:
-        return make_intent("update_deal", ref=LeadRef(pronoun=True), stage=_stage_in(ended["t"]))
+        return ended
     low = cmd.lower()
     has_deal = bool(re.search(rf"\b{DEAL_WORDS}\b", low))
     named = re.search(rf"\b{DEAL_NAME_WORDS}\b", low) is not None
@@ -265,7 +216,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         r"\b(?:qualification|proposal|negotiation|negotiating|prospecting|closed[ -]?won|"
         r"closed[ -]?lost)\b",
         low,
-    )
+    ) or MARKED_ENDED.match(low)
     if (
         not has_deal
         and not stage_only
@@ -282,7 +233,7 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         return None
     if re.search(r"\b(?:due|deadline|reschedule|postpone|remind|task)\b", low):
         return None
-    outcome = _outcome_then(cmd, has_deal)
+    outcome = outcome_then(cmd, has_deal)
     if outcome is not None:
         return outcome
     stage: str | None
@@ -326,13 +277,13 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         return None
     target = m["t"]
     close_words = None
-    cm = _CLOSE_IN.search(target) if not _BARE_CLOSED.match(target) else None
+    cm = _CLOSE_IN.search(target) if not BARE_CLOSED.match(target) else None
     if cm is not None and re.fullmatch(r"\s*(?:when|what|\?)?\s*\??\s*", cm["d"]):
         return None  # "the deal with acme closes when": a question
     if cm is not None and cm.start() > 0:  # the other changes first, then the close date
         close_words = cm["d"].strip(" .!?") or cm.group(0).strip()
         target = target[: cm.start()]
-    stage = _stage_in(target)
+    stage = stage_in(target)
     amounts = [a for a in find_amounts(target) if a.confident] if re.search(r"\d", target) else []
     amount = money_in(target) if re.search(r"\d", target) else None
     unsure = None
@@ -364,11 +315,11 @@ def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
             close = None  # asked about: a close date said that is not read is never dropped
     unknown = None
     if stage is None and amount is None and close is None and close_words is None:
-        if not (moved and has_deal) and not _BARE_CLOSED.match(target):
+        if not (moved and has_deal) and not BARE_CLOSED.match(target):
             return None
         unknown = target.strip(" .!?")
     if named_only and not (
-        (stage or amount or _BARE_CLOSED.match(target))
+        (stage or amount or BARE_CLOSED.match(target))
         and NAMED_DEAL.match(re.sub(r"^(?:mark|set|move)\s+", "", m["d"].strip()))
     ):
         return None  # "move my call about the initech pilot to 3pm": not the deal

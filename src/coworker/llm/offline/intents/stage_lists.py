@@ -69,7 +69,14 @@ _LATELY = re.compile(r"\s+(?:rn|right now|now|atm|currently|at the moment|so far
 _DEAL_ASKED = (
     re.compile(
         r"^(?:what'?s|whats|what is)\s+(?:the\s+)?(?:status|latest|update|stage|story|deal|"
-        r"situation|state)\s+(?:on|of|with|for)\s+(?P<d>.+)$",
+        r"situation|state|(?:expected\s+)?(?:close|closing)(?:\s+date)?|value|amount|size)\s+"
+        r"(?:on|of|with|for|in)\s+(?P<d>.+)$",
+        I,
+    ),
+    # "when does mei hayes's renewal close", "when's the acme deal closing": its close date
+    re.compile(
+        r"^when\s*(?:does|do|is|will|'?s|s)\s+(?P<d>.+?)\s+(?:(?:expected|due|set|supposed|"
+        r"going)\s+to\s+)?(?:close|closing)$",
         I,
     ),
     re.compile(

@@ -40,6 +40,13 @@ WORKED_OUT = re.compile(
     re.I,
 )
 
+# A week's end names one day, its Friday ("close end of next week"), as a weekday does; a
+# month's end is still worked out (its last day, or its last working day?).
+_WEEK_END = re.compile(
+    r"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:this\s+|next\s+|nxt\s+)?(?:week|wk)\b|\beow\b",
+    re.I,
+)
+
 
 def _value(intent: Intent) -> Written | None:
     value = intent.slots.get("value")
@@ -63,7 +70,8 @@ def _close(ctx: Ctx, intent: Intent, moving: dict[str, Any] | None = None) -> Wr
     if was is not None and was.isoformat() != close:
         shown += f" (was {replies.day_label(was.isoformat(), ctx.clock)})"
     raw = str(intent.slots.get("close_raw") or "")
-    sure = moving is not None or not WORKED_OUT.search(str(intent.slots.get("close_words") or raw))
+    said = _WEEK_END.sub(" ", str(intent.slots.get("close_words") or raw))
+    sure = moving is not None or not WORKED_OUT.search(said)
     sure = sure and not intent.slots.get("close_unsure")  # "fri 2": which hour, which day?
     return Written("expected_close_date", close, "closing", shown, "words", sure, raw)
 

@@ -185,7 +185,12 @@ def deal_day(ctx: Ctx) -> Plan:
     last, deal = ctx.memory.last_write, ctx.memory.deal or {}
     date = str(ctx.intent.slots.get("date"))
     sure = last is not None and ctx.memory.since_change == 0
-    sure = sure and ctx.intent.slots.get("sure") is not False
+    # "whats the close date on mei's renewal" -> "push it to jan 20": the one deal the last
+    # reply showed, nothing changed since and no task in view, is what "it" is
+    shown_alone = last is None and [str(d.get("id")) for d in ctx.memory.listed.deals] == [
+        str(deal.get("id"))
+    ]
+    sure = (sure or shown_alone) and ctx.intent.slots.get("sure") is not False
     shown = replies.day_label(date, ctx.clock)
     raw = str(ctx.intent.slots.get("time_raw") or "")
     written = Written("expected_close_date", date, "closing", shown, confident=sure, raw=raw)
