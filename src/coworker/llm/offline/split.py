@@ -31,7 +31,7 @@ from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
-from coworker.llm.offline.restated import without_restatement
+from coworker.llm.offline.restated import asks_news, without_restatement
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
 from coworker.llm.offline.text import Utterance
@@ -130,6 +130,8 @@ def split_requests(text: str) -> list[str]:
             continue
         if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
             continue
+        if asks_news(text[start : _next_cut(cuts, cut)], lambda p: _intent_of(p).kind):
+            continue  # "he's moving to hooli as CTO. update it": the news and its request
         parts.append(before)
         start = cut.end()
         lead_ins[len(parts)] = again or ""
@@ -143,6 +145,12 @@ def split_requests(text: str) -> list[str]:
         return question_parts(text)  # "whats jane's number and anything in her notes"
     parts = reasons_given(parts)  # "..., they went w a competitor" + "a note saying why"
     return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
+
+
+def _next_cut(cuts: list[re.Match[str]], cut: re.Match[str]) -> int:
+    """Where the part after `cut` ends: at the next cut, or the end of the message."""
+    later = [c.start() for c in cuts if c.start() >= cut.end()]
+    return min(later, default=len(cut.string))
 
 
 def _quoted(text: str, at: int) -> bool:

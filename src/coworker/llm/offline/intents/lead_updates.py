@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
+from coworker.llm.offline.intents.field_pairs import second_field
 from coworker.llm.offline.intents.lead_field_names import FIELD, FIELDS, named
 from coworker.llm.offline.intents.lead_jobs import (
     NOT_AN_EMPLOYER,
@@ -263,7 +264,8 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             if w
         ):
             continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
-        said = m["value"]
+        said, second, second_said = second_field(m["value"], field_name) if said_field else (
+            m["value"], None, None)  # fmt: skip
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
             implied = implied or not known_aside(aside)
@@ -299,10 +301,12 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             continue  # "the new email is ..." names no one
         if left and not ref.pronoun and not ref.company:  # "luis left initech": that luis
             ref = LeadRef(ref.text, company=left.strip())
+        changes = said_changes(field_name, value)
+        more = _value(second, second_said) if second and second_said else None
         return make_intent(
             "update_lead",
             ref=ref,
-            changes=said_changes(field_name, value),
+            changes={**changes, second: more} if second and more else changes,
             implied=implied or None,
             left=groups.get("old"),  # "not at virtucon anymore": the company, not the lead
         )

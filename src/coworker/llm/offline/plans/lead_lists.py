@@ -180,6 +180,22 @@ def which_tag(asked: str, names: list[str]) -> str | None:
     return None
 
 
+def org_tag(asked: str) -> Generator[Batch, list[Result], str | Reply]:
+    """The org's tag a bare word names ("add enterprise"), read from the CRM's list; a reply
+    saying nothing changed when it names none, so no tag is ever made up."""
+    listed: Result = yield from one("list_tags")
+    if listed.is_error:
+        return Reply(replies.failure(listed))
+    names = [str(t.get("name")) for t in listed.items("tags") if t.get("name")]
+    tag = which_tag(asked, names)
+    if tag is None:
+        return Reply(
+            f"I changed nothing: “{asked}” isn't one of your tags "
+            f"({', '.join(names) or 'none yet'}). Say “tag <name> as …” in full."
+        )
+    return tag
+
+
 def _is_named(lead: Record, words: str) -> bool:
     """Does the lead's name carry every word said ("chris" for Chris Johnson)?"""
     name = str(lead.get("name") or "").lower().split()
