@@ -81,7 +81,7 @@ class Slots(TypedDict, total=False):
     tag: str | None
     tags: tuple[str, ...] | None  # several tags said at once ("hot and enterprise"), in order
     remove: bool | None
-    bare: bool | None  # a tag said as a bare word ("add enterprise"): one the org has, or none
+    bare_tag: bool | None  # a tag said as a bare word ("add enterprise"): the org's, or none
     color: str | None
     sequence: str | None
     # notes and calls

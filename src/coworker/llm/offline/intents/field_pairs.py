@@ -20,10 +20,11 @@ _NEXT_FIELD = re.compile(
 )
 
 
-def second_field(said: str, first: str) -> tuple[str, str | None, str | None]:
+def second_field(said: str, first: str | None) -> tuple[str, str | None, str | None]:
     """ "initech, title ops manager" -> ("initech", "title", "ops manager"): the first value,
-    then the second field and its words when another field than `first` is named after it."""
-    m = _NEXT_FIELD.search(said)
+    then the second field and its words when another field than `first` is named after it.
+    With no first field named (`first` None: "tom is cto now") the words are one value."""
+    m = _NEXT_FIELD.search(said) if first else None
     if m is None or m.start() == 0:
         return said, None, None
     field_name = FIELDS[m["field"].lower()]

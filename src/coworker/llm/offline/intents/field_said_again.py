@@ -38,6 +38,7 @@ def said_again_request(cmd: str) -> Intent | None:
     if m is None:
         return None
     value = m["value"].strip()
+    changes: dict[str, str | None]
     email = email_in(value)
     if email is not None and email == value.strip("<>"):
         changes = {"email": email}

@@ -212,9 +212,7 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     ),
 )
 _MOVED_TAIL = re.compile(
-    r"\s+(?:moved|left|switched|changed jobs|changed companies|got promoted|was promoted)"
-    r"[\s,;:-]*$",
-    I,
+    r"\s+(?:moved|left|switched|changed (?:jobs|companies)|(?:got|was) promoted)[\s,;:-]*$", I
 )
 # What a person says about a value rather than the value: "janes title is wrong".
 _JUDGEMENT = re.compile(
@@ -264,8 +262,7 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             if w
         ):
             continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
-        said, second, second_said = second_field(m["value"], field_name) if said_field else (
-            m["value"], None, None)  # fmt: skip
+        said, second, second_said = second_field(m["value"], field_name if said_field else None)
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
             implied = implied or not known_aside(aside)
@@ -301,12 +298,11 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             continue  # "the new email is ..." names no one
         if left and not ref.pronoun and not ref.company:  # "luis left initech": that luis
             ref = LeadRef(ref.text, company=left.strip())
-        changes = said_changes(field_name, value)
         more = _value(second, second_said) if second and second_said else None
         return make_intent(
             "update_lead",
             ref=ref,
-            changes={**changes, second: more} if second and more else changes,
+            changes={**said_changes(field_name, value), **({second: more} if second else {})},
             implied=implied or None,
             left=groups.get("old"),  # "not at virtucon anymore": the company, not the lead
         )

@@ -2,7 +2,7 @@
 "add enterprise" right after "what tags does tariq have", "remove hot", and a tag pulled as
 news: "elena henderson isnt hot anymore, pull the tag".
 
-A bare word is a tag only if the org has a tag by that name (`bare`: the plan checks the
+A bare word is a tag only if the org has a tag by that name (`bare_tag`: the plan checks the
 CRM's list before writing, so "add bogus" changes nothing); the lead is the one just talked
 about, or asked for. Apart from `tags.py`, whose requests name the lead and the tag word.
 """
@@ -49,11 +49,11 @@ def tag_news_request(cmd: str) -> Intent | None:
         ref = lead_ref(news["ref"].strip())
         if ref.empty or not (ref.pronoun or named(ref.text)):
             return None
-        return make_intent("tag_lead", ref=ref, tag=news["tag"].lower(), remove=True, bare=True)
+        return make_intent("tag_lead", ref=ref, tag=news["tag"].lower(), remove=True, bare_tag=True)
     bare = _BARE.match(text)
     if bare is None or bare["tag"].lower() in _NOT_TAG:
         return None
     remove = bare["verb"].lower() in ("remove", "drop", "pull", "take off", "untag")
     return make_intent(
-        "tag_lead", ref=LeadRef(pronoun=True), tag=bare["tag"].lower(), remove=remove, bare=True
+        "tag_lead", ref=LeadRef(pronoun=True), tag=bare["tag"].lower(), remove=remove, bare_tag=True
     )

@@ -268,7 +268,7 @@ def _said_value(answer: str) -> str:
 def tag_lead(ctx: Ctx) -> Plan:
     tag = ctx.intent.slots.get("tag") or ""
     remove = bool(ctx.intent.slots.get("remove"))
-    if ctx.intent.slots.get("bare"):  # "add enterprise": a tag only if the org has it
+    if ctx.intent.slots.get("bare_tag"):  # "add enterprise": a tag only if the org has it
         known = yield from org_tag(tag)
         if isinstance(known, Reply):
             return known

@@ -19,8 +19,7 @@ from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
 from coworker.llm.offline.intents.common import Intent
 from coworker.llm.offline.lead_search import SCAN_PAGE, SCAN_PAGES, search_leads
 from coworker.llm.offline.names import is_company_match, negated_names, relevant
-from coworker.llm.offline.plans.deals import my_user_id
-from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.resolve import Ctx, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef
 
 Record = dict[str, Any]
