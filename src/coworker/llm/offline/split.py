@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from coworker.llm.offline import asides
+from coworker.llm.offline import asides, split_forms
 from coworker.llm.offline.asides import LED_BY_VERB, VERBS, aside_notes, statement_lead
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.deal_context import lend_deal, news_cut
@@ -103,7 +103,8 @@ def split_requests(text: str) -> list[str]:
         text
     ):  # "ugh long day. anyway mark ...": context first
         return asides.statements_logged(_with_names([context[0], *split_requests(context[1])]))
-    payload = _PAYLOAD.search(text) or _SINGLE_PASTE.search(text)  # "- 'ok, and send it'"
+    dictated = split_forms.values_end(text, read.kind)  # "add a new lead: …": values, not words
+    payload = _PAYLOAD.search(text, dictated) or _SINGLE_PASTE.search(text)
     head_end = payload.start() if payload else len(text)
     parts: list[str] = []
     start = 0
@@ -130,7 +131,7 @@ def split_requests(text: str) -> list[str]:
             continue
         if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
             continue
-        if asks_news(text[start : _next_cut(cuts, cut)], lambda p: _intent_of(p).kind):
+        if asks_news(text[start : split_forms.next_cut(cuts, cut)], lambda p: _intent_of(p).kind):
             continue  # "he's moving to hooli as CTO. update it": the news and its request
         parts.append(before)
         start = cut.end()
@@ -145,12 +146,6 @@ def split_requests(text: str) -> list[str]:
         return question_parts(text)  # "whats jane's number and anything in her notes"
     parts = reasons_given(parts)  # "..., they went w a competitor" + "a note saying why"
     return asides.statements_logged(_with_names(parts))  # "X went w a competitor" + "log it"
-
-
-def _next_cut(cuts: list[re.Match[str]], cut: re.Match[str]) -> int:
-    """Where the part after `cut` ends: at the next cut, or the end of the message."""
-    later = [c.start() for c in cuts if c.start() >= cut.end()]
-    return min(later, default=len(cut.string))
 
 
 def _quoted(text: str, at: int) -> bool:
