@@ -186,7 +186,7 @@ I = re.IGNORECASE  # noqa: E741 - the regex flag, as `re.I`
 
 PREAMBLE = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|k|kk|well|so|um|uh|alright|right|yo|please|pls|plz|kindly|quickly|"
-    r"actually|oops|whoops|sorry|my bad|oh|ah|ugh|argh|hmm|welp|"
+    r"actually|oops|whoops|sorry|my bad|wait,? (?:sorry|my bad|oops)|oh|ah|ugh|argh|hmm|welp|"
     r"quick one|quick question|can you|could you|would you|will you|can u|could u|"
     r"would you mind|would you be able to|are you able to|i need you to|i want you to|"
     r"i'd like you to|id like you to|i'd like to|id like to|i would like to|i want to|"

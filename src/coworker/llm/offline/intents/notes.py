@@ -71,11 +71,12 @@ REF_END = re.compile(
 )
 
 
+_NOT_A_STATUS = re.compile(r"\bnew (?:year|years|quarter|month|week|role|job|budget)\b")
 SUBJECT_REPORT = re.compile(
     r"^(?P<ref>(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})|she|he|they|[a-z]+(?:\s+[a-z]+)?)"
     r"(?:'s|\s+(?:is|was|seems|seemed|sounded|sounds|said|says|wants|wanted|asked|didn'?t|"
     r"did not|doesn'?t|does not|isn'?t|wasn'?t|picked up|answered|hung up|agreed|booked|"
-    r"loved|liked|needs|will|has|had|can'?t|cannot|won'?t|would|just|finally|never|"
+    r"loved|liked|needs|will|has|had|can'?t|cannot|won'?t|would|just|finally|never|actually|"
     r"turned|went|got|signed|declined|passed|hates|love|likes|loves|told me|mentioned|"
     # "priya not interested", "mei hayes no answer", "chris parker called back re ..."
     r"not|no|called|rang|phoned|returned|replied|emailed|texted|wrote|came|confirmed|"
@@ -376,7 +377,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             return make_intent("add_note", ref=said, content=note_content(u))
     if outcome:
         m = SUBJECT_REPORT.match(cmd)
-        if m and not vocab.status_in(m["tail"].lower()) or m and outcome in ("not_interested",):
+        tail = _NOT_A_STATUS.sub("", m["tail"].lower()) if m else ""  # "after new year"
+        if m and not vocab.status_in(tail) or m and outcome in ("not_interested",):
             head = m["ref"]
             if head.lower() in ("she", "he", "they"):
                 ref = LeadRef(pronoun=True)
