@@ -231,6 +231,9 @@ def lead_details(lead: Record, clock: Clock, field: str | None = None) -> str:
             "name": "name",
             "source": "source",
         }.get(field, field)
+        if field == "tags":  # a list: "Tariq Walker's tags: hot, renewal."
+            tags = ", ".join(f"`{t}`" for t in value or [])
+            return f"{name}'s tags: {tags}." if tags else f"{name} has no tags."
         if value:
             return f"{name}'s {label} is **{value}**."
         return f"{name} has no {label} on file."

@@ -10,12 +10,13 @@ options (`answers`) when the plan is replayed, at exactly the point where it ask
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from coworker.llm.offline import replies, vocab
 from coworker.llm.offline.answers import Answer
-from coworker.llm.offline.conversation import Clock
-from coworker.llm.offline.engine import Option, Question, Reply, Stop, one
+from coworker.llm.offline.conversation import Clock, Result
+from coworker.llm.offline.engine import Batch, Option, Question, Reply, Stop, one
 from coworker.llm.offline.intents import Intent
 from coworker.llm.offline.lead_search import Gen, Record, name_hits, search_leads
 from coworker.llm.offline.memory import Memory
@@ -138,6 +139,12 @@ def _which(lead: Record | None, ruled_out: list[list[str]]) -> str:
     return "Which lead do you mean? Tell me their name."
 
 
+def my_user_id() -> Generator[Batch, list[Result], str | None]:
+    """The person's CRM user id: tasks are personal, so their owner is the person."""
+    result: Result = yield from one("list_tasks", limit=1)
+    return next((str(t["owner_id"]) for t in result.items("tasks") if t.get("owner_id")), None)
+
+
 def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -> Gen:
     """One lead for `ref`, or stop and ask. `purpose` completes "Which lead ... ?"."""
     memory = ctx.memory
@@ -184,6 +191,9 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         if not left:
             raise Stop(Reply(_which(leads[0] if len(leads) == 1 else None, ruled_out)))
         leads = left
+    if ref.mine and len(leads) > 1:  # "my chris": the person's own, when one of them is
+        me = yield from my_user_id()
+        leads = [lead for lead in leads if lead.get("owner_id") == me] or leads
     if how == "search":
         leads = narrow(leads, ref)
         if len(leads) == 1:

@@ -46,12 +46,26 @@ def without_restatement(text: str, kind_of: Callable[[str], str], payload: bool)
     that follows the colon is one value: a number or an address."""
     if payload and not _value_after_colon(text):
         return text
-    text = _AT_END.sub("", text)
-    text = _BEFORE_NEXT.sub("", text)
+    text = _AT_END.sub(lambda m: _dropped(m, kind_of), text)
+    text = _BEFORE_NEXT.sub(lambda m: _dropped(m, kind_of), text)
     bare = _BARE.search(text)
     if bare and kind_of(text[: bare.start()]) in _LEAD_CHANGES:
         text = text[: bare.start()]
     return text
+
+
+def _dropped(said_again: re.Match[str], kind_of: Callable[[str], str]) -> str:
+    """ "" for words that repeat the news before them; kept when they are what makes the news a
+    request ("talked to noah, he's moving to hooli as their CTO. update it")."""
+    return said_again.group(0) if asks_news(said_again.string[: said_again.end()], kind_of) else ""
+
+
+def asks_news(text: str, kind_of: Callable[[str], str]) -> bool:
+    """Does `text`, ending in "update it", ask for a lead's change its news alone does not?"""
+    end = _AT_END.search(text)
+    if end is None or kind_of(text) != "update_lead":
+        return False
+    return kind_of(text[: end.start()]) not in _LEAD_CHANGES
 
 
 def _value_after_colon(text: str) -> bool:

@@ -8,7 +8,7 @@ not in the sentence stays None and the plan asks or leaves the field out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coworker.llm.offline.vocab import COMMON_WORDS, CURRENCIES, NUMBER_WORDS
 
@@ -59,6 +59,7 @@ class LeadRef:
     # "the one at wonka", "the bluth one": `text` picks one of the records the last reply
     # showed (`listed.py`), before the CRM is searched for it
     listed: bool = False
+    mine: bool = False  # "my chris": of several who fit, the one the person owns
 
     @property
     def empty(self) -> bool:
@@ -82,7 +83,18 @@ _NOT_A_LEAD = frozenset({"i", "me", "myself", "we", "us", "u", "you", "ya", "ur"
 
 
 def lead_ref(span: str) -> LeadRef:
-    """A `LeadRef` from the words that name the lead ("Jane Smith", "her", "Chris at Initech")."""
+    """A `LeadRef` from the words that name the lead ("Jane Smith", "her", "Chris at Initech");
+    "my chris" is marked `mine`, so of several Chrises the person's own is the one."""
+    ref = _lead_ref(span)
+    if ref.text and not ref.pronoun and _MY.match(span):
+        return replace(ref, mine=True)
+    return ref
+
+
+_MY = re.compile(r"^\s*my\s+(?!own\b|leads?\b|contacts?\b)\w", re.I)
+
+
+def _lead_ref(span: str) -> LeadRef:
     text = span.strip().strip(" ,.;:!?\"'()[]")
     text = re.sub(r"\s+", " ", text)
     for _ in range(3):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from coworker.llm.offline import asides
+from coworker.llm.offline import asides, split_forms
 from coworker.llm.offline.asides import LED_BY_VERB, VERBS, aside_notes, statement_lead
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.deal_context import lend_deal, news_cut
@@ -31,7 +31,7 @@ from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
-from coworker.llm.offline.restated import without_restatement
+from coworker.llm.offline.restated import asks_news, without_restatement
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
 from coworker.llm.offline.text import Utterance
@@ -103,7 +103,8 @@ def split_requests(text: str) -> list[str]:
         text
     ):  # "ugh long day. anyway mark ...": context first
         return asides.statements_logged(_with_names([context[0], *split_requests(context[1])]))
-    payload = _PAYLOAD.search(text) or _SINGLE_PASTE.search(text)  # "- 'ok, and send it'"
+    dictated = split_forms.values_end(text, read.kind)  # "add a new lead: …": values, not words
+    payload = _PAYLOAD.search(text, dictated) or _SINGLE_PASTE.search(text)
     head_end = payload.start() if payload else len(text)
     parts: list[str] = []
     start = 0
@@ -130,6 +131,8 @@ def split_requests(text: str) -> list[str]:
             continue
         if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
             continue
+        if asks_news(text[start : split_forms.next_cut(cuts, cut)], lambda p: _intent_of(p).kind):
+            continue  # "he's moving to hooli as CTO. update it": the news and its request
         parts.append(before)
         start = cut.end()
         lead_ins[len(parts)] = again or ""

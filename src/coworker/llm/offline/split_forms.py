@@ -105,3 +105,24 @@ def status_cuts(text: str, end: int) -> list[re.Match[str]]:
         for cut in _COMMA_VERB.finditer(text, 0, end)
         if _read(text[: cut.start()]).kind == "update_status"
     ]
+
+
+def next_cut(cuts: list[re.Match[str]], cut: re.Match[str]) -> int:
+    """Where the part after `cut` ends: at the next cut, or the end of the message."""
+    later = [c.start() for c in cuts if c.start() >= cut.end()]
+    return min(later, default=len(cut.string))
+
+
+# "add a new lead: sofia marsh, …": the colon announces the lead's values, not dictated words
+_LEAD_HEAD = re.compile(
+    r"^(?:(?:pls|please)\s+)?(?:add|create|new|make|enter)\s+(?:a\s+)?(?:new\s+)?"
+    r"(?:lead|contact|prospect)\s*:",
+    re.I,
+)
+
+
+def values_end(text: str, kind: str) -> int:
+    """Where dictated words may begin in `text`, read as `kind`: after a new lead's "add a new
+    lead:", whose colon only announces the values that follow; else anywhere."""
+    head = _LEAD_HEAD.match(text) if kind == "create_lead" else None
+    return head.end() if head else 0

@@ -58,6 +58,11 @@ def follow_up_title(title: str, said: str, name: str) -> str | None:
             return None  # "fu w jane and send the deck": more than a topic, left as written
         rest = re.sub(r"^(?:abt|regarding)\b", "about", rest, flags=re.I)
         return form.format(name=name) + (f" {rest}" if rest else "")
+    # "fu to send pricing with clara": the topic first, the lead after it
+    m = re.match(rf"^\s*{_FOLLOW}\s+(?P<topic>.+?)\s+{_WITH}\s+{who}\s*$", title, re.I | re.S)
+    if m is not None and _TOPIC.match(" " + m["topic"]) and not re.search(r"\band\b", m["topic"]):
+        topic = re.sub(r"^(?:abt|regarding)\b", "about", m["topic"].strip(), flags=re.I)
+        return f"Follow up with {name} {topic}"
     return None
 
 

@@ -98,7 +98,8 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     (
         r"interested|keen|excited|loves? it|loved|liked|likes|into it|wants? (?:a |the )?"
         r"(?:demo|pricing|quote|proposal|trial|pilot|deck|case study|more info|info|to buy|"
-        r"to move (?:forward|fwd|ahead)|to sign|to talk|to meet)|ready to buy|"
+        r"to move (?:forward|fwd|ahead)|to sign|to talk|to meet)|ready to (?:buy|sign)|"
+        r"(?:she|he|they)(?:'ll| will| would|'d) sign\b(?! nothing| no\b)|"  # "she'll sign if …"
         r"(?:move|moving) (?:forward|fwd|ahead)|"
         r"positive|promising|on board|hot lead|(?:great|good) (?:call|convo|chat)|went well|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes|we'?re) (?:all |totally )?in for\b|"

@@ -35,6 +35,7 @@ from coworker.llm.offline.intents.deal_opening import create_deal_request
 from coworker.llm.offline.intents.deals import deal_date_request, update_deal_request
 from coworker.llm.offline.intents.deleting import delete_request
 from coworker.llm.offline.intents.enrolling import enroll_request
+from coworker.llm.offline.intents.field_said_again import said_again_request
 from coworker.llm.offline.intents.fixing import fix_request, words_fix_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
@@ -44,6 +45,7 @@ from coworker.llm.offline.intents.lead_fields import (
     possessive_details_request,
 )
 from coworker.llm.offline.intents.lead_lists import leads_request
+from coworker.llm.offline.intents.lead_moves import lead_move_request
 from coworker.llm.offline.intents.lead_questions import (
     field_of_request,
     field_question_request,
@@ -85,6 +87,7 @@ from coworker.llm.offline.intents.sending import (
 )
 from coworker.llm.offline.intents.sent import sent_question_request, sent_request
 from coworker.llm.offline.intents.stage_lists import stage_list_request
+from coworker.llm.offline.intents.tag_news import tag_news_request
 from coworker.llm.offline.intents.tags import create_tag_request, tag_request
 from coworker.llm.offline.intents.task_done import complete_request
 from coworker.llm.offline.intents.task_moves import bulk_task_move_request
@@ -201,6 +204,7 @@ READERS: tuple[Reader, ...] = (
     lambda r: daily_request(r.text),
     lambda r: lead_status_request(r.text),  # "where are we w marcus?": his records, not a list
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
+    lambda r: said_again_request(r.text),  # "thats old, it's x@y.com now": the field read back
     lambda r: correction_request(r.text, r.now, r.utterance.text),
     lambda r: fix_request(r.text, r.now, r.utterance.text),  # "not tmrw, the day after"
     lambda r: overview_request(r.text),
@@ -219,7 +223,9 @@ READERS: tuple[Reader, ...] = (
     _said(email_request),
     _said(sms_request),
     _said(enroll_request),
+    lambda r: tag_news_request(r.text),  # "add enterprise" after a look-up: a tag it has
     _said(tag_request),
+    lambda r: lead_move_request(r.text),  # "talked to X, he's moving to Y as CTO. update it"
     _dated(callback_request),  # "priya wants a callback tmrw at 2pm": a task, not a note
     _said(note_request),
     _dated(deal_date_request),  # "close date to jan 31": a deal's date, before tasks read it

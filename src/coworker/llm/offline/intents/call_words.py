@@ -39,7 +39,7 @@ REQUEST_OPENING = re.compile(
 # returned my call", "priya got back to me".
 CALLED_BACK = re.compile(
     r"^(?P<ref>[\w'.-]+(?:\s+[\w'.-]+){0,2}?)\s+(?:(?:called|rang|phoned|rung|buzzed)\s+"
-    r"(?:me\s+|us\s+)?back|returned\s+(?:my|our)\s+call|got back to (?:me|us)|picked up|"
+    r"(?:(?:me\s+|us\s+)?back|in)|returned\s+(?:my|our)\s+call|got back to (?:me|us)|picked up|"
     r"answered)\b",
     I,
 )

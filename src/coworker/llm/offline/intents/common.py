@@ -81,6 +81,7 @@ class Slots(TypedDict, total=False):
     tag: str | None
     tags: tuple[str, ...] | None  # several tags said at once ("hot and enterprise"), in order
     remove: bool | None
+    bare_tag: bool | None  # a tag said as a bare word ("add enterprise"): the org's, or none
     color: str | None
     sequence: str | None
     # notes and calls
@@ -187,7 +188,7 @@ I = re.IGNORECASE  # noqa: E741 - the regex flag, as `re.I`
 PREAMBLE = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|k|kk|yes|yeah|yep|yup|well|so|um|uh|alright|right|yo|please|pls|"
     r"plz|kindly|quickly|"
-    r"actually|oops|whoops|sorry|my bad|oh|ah|ugh|argh|hmm|welp|"
+    r"actually|oops|whoops|sorry|my bad|wait,? (?:sorry|my bad|oops)|oh|ah|ugh|argh|hmm|welp|"
     r"quick one|quick question|can you|could you|would you|will you|can u|could u|"
     r"would you mind|would you be able to|are you able to|i need you to|i want you to|"
     r"i'd like you to|id like you to|i'd like to|id like to|i would like to|i want to|"

@@ -64,6 +64,8 @@ ASKED_ALSO = {
     "recent notes": "notes",
     "notes": "notes",
     "note": "notes",
+    "tags": "tags",  # "what tags does tariq have": read here, changed by the tag reader
+    "labels": "tags",
 }
 # The fields a sentence may change ("set Jane's title to CFO"); the status has its own rule.
 FIELDS = {

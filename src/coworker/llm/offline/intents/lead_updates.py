@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.common import (
     Intent,
     make_intent,
 )
+from coworker.llm.offline.intents.field_pairs import second_field
 from coworker.llm.offline.intents.lead_field_names import FIELD, FIELDS, named
 from coworker.llm.offline.intents.lead_jobs import (
     NOT_AN_EMPLOYER,
@@ -211,9 +212,7 @@ _UPDATES: tuple[tuple[re.Pattern[str], str | None, bool], ...] = (
     ),
 )
 _MOVED_TAIL = re.compile(
-    r"\s+(?:moved|left|switched|changed jobs|changed companies|got promoted|was promoted)"
-    r"[\s,;:-]*$",
-    I,
+    r"\s+(?:moved|left|switched|changed (?:jobs|companies)|(?:got|was) promoted)[\s,;:-]*$", I
 )
 # What a person says about a value rather than the value: "janes title is wrong".
 _JUDGEMENT = re.compile(
@@ -263,7 +262,7 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             if w
         ):
             continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
-        said = m["value"]
+        said, second, second_said = second_field(m["value"], field_name if said_field else None)
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
             implied = implied or not known_aside(aside)
@@ -299,10 +298,11 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             continue  # "the new email is ..." names no one
         if left and not ref.pronoun and not ref.company:  # "luis left initech": that luis
             ref = LeadRef(ref.text, company=left.strip())
+        more = _value(second, second_said) if second and second_said else None
         return make_intent(
             "update_lead",
             ref=ref,
-            changes=said_changes(field_name, value),
+            changes={**said_changes(field_name, value), **({second: more} if second else {})},
             implied=implied or None,
             left=groups.get("old"),  # "not at virtucon anymore": the company, not the lead
         )

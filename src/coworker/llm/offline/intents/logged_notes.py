@@ -38,7 +38,8 @@ _ON_WHOM = r"(?:\s+(?:on|for|under)\s+(?:him|her|them|his|their)(?:\s+(?:record|
 _SO_WHO = r"(?:\s+so\s+(?:\w+\s+){0,3}?(?:sees?|knows?|can see(?: it)?|has it|is in the loop))?"
 LOG_IT = (
     r"(?:(?:pls|please|plz|can (?:you|u)|could (?:you|u)|and|so|just)\s+)*(?:(?:log|note|record|"
-    rf"jot)\s+(?:(?:it|that|this)(?:\s+down)?{_ON_WHOM}(?:\s+{_AS_OUTCOME})?|{_AS_OUTCOME})"
+    rf"jot)\s+(?:(?:it|that|this|(?:the|that|this) (?:call|convo|conversation|vm|voicemail))"
+    rf"(?:\s+down)?{_ON_WHOM}(?:\s+{_AS_OUTCOME})?|{_AS_OUTCOME})"
     rf"{_SO_WHO}|log|"
     r"make a note(?: of (?:it|that|this))?|(?:add|put|"
     r"save|log|drop)\s+(?:it|that|this)\s+(?:as\s+a\s+note|(?:in|to|on|into)\s+(?:the\s+|her\s+|"

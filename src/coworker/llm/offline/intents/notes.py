@@ -71,11 +71,12 @@ REF_END = re.compile(
 )
 
 
+_NOT_A_STATUS = re.compile(r"\bnew (?:year|years|quarter|month|week|role|job|budget)\b")
 SUBJECT_REPORT = re.compile(
     r"^(?P<ref>(?:[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})|she|he|they|[a-z]+(?:\s+[a-z]+)?)"
     r"(?:'s|\s+(?:is|was|seems|seemed|sounded|sounds|said|says|wants|wanted|asked|didn'?t|"
     r"did not|doesn'?t|does not|isn'?t|wasn'?t|picked up|answered|hung up|agreed|booked|"
-    r"loved|liked|needs|will|has|had|can'?t|cannot|won'?t|would|just|finally|never|"
+    r"loved|liked|needs|will|has|had|can'?t|cannot|won'?t|would|just|finally|never|actually|"
     r"turned|went|got|signed|declined|passed|hates|love|likes|loves|told me|mentioned|"
     # "priya not interested", "mei hayes no answer", "chris parker called back re ..."
     r"not|no|called|rang|phoned|returned|replied|emailed|texted|wrote|came|confirmed|"
@@ -150,13 +151,8 @@ def name_word(word: str) -> bool:
     """Could this word of a lowercase call report name the lead? Not a word the CRM, a task
     or the person's shorthand uses ("budget", "legal", "vm"), nor an outcome ("keen")."""
     low = word.lower()
-    return (
-        looks_like_name_word(low)
-        and low not in KEYWORDS
-        and low not in vocab.TASK_WORDS
-        and low not in SHORTHAND
-        and vocab.outcome_in(low) is None
-    )
+    known = low in KEYWORDS or low in vocab.TASK_WORDS or low in SHORTHAND
+    return looks_like_name_word(low) and not known and vocab.outcome_in(low) is None
 
 
 # What follows a lead's name at the opening of a report: a pause, a figure ("20 min"), or
@@ -375,11 +371,14 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         head = called["ref"]
         if PRONOUN_OPENING.fullmatch(head):
             return make_intent("add_note", ref=LeadRef(pronoun=True), content=note_content(u))
-        if head[:1].isupper() or lead_opening(f"{head} called") == head:
-            return make_intent("add_note", ref=lead_ref(head), content=note_content(u))
+        said = lead_ref(head)  # "jane from vandelay called in": Jane, at Vandelay
+        name = said.text if said.company else head
+        if head[:1].isupper() or lead_opening(f"{name} called") == name:
+            return make_intent("add_note", ref=said, content=note_content(u))
     if outcome:
         m = SUBJECT_REPORT.match(cmd)
-        if m and not vocab.status_in(m["tail"].lower()) or m and outcome in ("not_interested",):
+        tail = _NOT_A_STATUS.sub("", m["tail"].lower()) if m else ""  # "after new year"
+        if m and not vocab.status_in(tail) or m and outcome in ("not_interested",):
             head = m["ref"]
             if head.lower() in ("she", "he", "they"):
                 ref = LeadRef(pronoun=True)

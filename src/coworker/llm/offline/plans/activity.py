@@ -7,8 +7,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
-from coworker.llm.offline.plans.deals import my_user_id
-from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
+from coworker.llm.offline.resolve import Ctx, ask_text, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.trust import WritePlan, Written, write
 from coworker.llm.offline.vocab import outcome_in

@@ -21,10 +21,9 @@ from coworker.llm.offline.conversation import Result, rejection_reason
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.intents import subject_from_body
 from coworker.llm.offline.intents.common import Intent
-from coworker.llm.offline.plans.deals import my_user_id
 from coworker.llm.offline.plans.lead_lists import leads_tagged, read_all_leads, which_tag
 from coworker.llm.offline.plans.messages import MAX_BODY, MAX_SMS, body_from_answer
-from coworker.llm.offline.resolve import Ctx, ask_text
+from coworker.llm.offline.resolve import Ctx, ask_text, my_user_id
 from coworker.llm.offline.trust import WritePlan, Written, write_all
 
 MAX_PEOPLE = 25  # the gate's default batch size; a larger group is asked to be narrowed

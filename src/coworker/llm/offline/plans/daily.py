@@ -14,9 +14,8 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
 from coworker.llm.offline.plans.activity import names_for
-from coworker.llm.offline.plans.deals import my_user_id
 from coworker.llm.offline.plans.pointed import lead_meant
-from coworker.llm.offline.resolve import Ctx, choose, lead_option
+from coworker.llm.offline.resolve import Ctx, choose, lead_option, my_user_id
 from coworker.llm.offline.slots import LeadRef
 
 SHOWN = 8

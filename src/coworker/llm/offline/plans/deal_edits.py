@@ -19,8 +19,8 @@ from coworker.llm.offline.engine import Batch, Call, Option, Plan, Reply, Stop, 
 from coworker.llm.offline.intents import Intent
 from coworker.llm.offline.pick import find_deal
 from coworker.llm.offline.plans.deal_answer import amount_asked
-from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal, my_user_id
-from coworker.llm.offline.resolve import Ctx, choose, find_lead
+from coworker.llm.offline.plans.deals import _leads_and_deal_words, _names_deal
+from coworker.llm.offline.resolve import Ctx, choose, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef, lead_ref
 from coworker.llm.offline.trust import (
     Unread,

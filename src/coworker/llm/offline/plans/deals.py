@@ -18,7 +18,7 @@ from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Call, Plan, Reply, Stop, many, one
 from coworker.llm.offline.intents.deal_filters import size_words, within
 from coworker.llm.offline.names import is_company_match, narrow, relevant
-from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.resolve import Ctx, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef, lead_ref
 from coworker.llm.offline.vocab import OPEN_STAGES
 
@@ -28,12 +28,6 @@ STAGE_ORDER = {
         ("negotiation", "proposal", "qualification", "prospecting", "closed_won", "closed_lost")
     )
 }
-
-
-def my_user_id() -> Generator[Batch, list[Result], str | None]:
-    """The person's CRM user id: tasks are personal, so their owner is the person."""
-    result: Result = yield from one("list_tasks", limit=1)
-    return next((str(t["owner_id"]) for t in result.items("tasks") if t.get("owner_id")), None)
 
 
 def open_pipeline_calls() -> list[Call]:

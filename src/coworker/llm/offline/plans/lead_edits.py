@@ -16,6 +16,7 @@ from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Question, Reply, Stop, gated, one
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
+from coworker.llm.offline.plans.lead_lists import org_tag
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import Utterance, similarity
@@ -273,6 +274,11 @@ def _said_value(answer: str) -> str:
 def tag_lead(ctx: Ctx) -> Plan:
     tag = ctx.intent.slots.get("tag") or ""
     remove = bool(ctx.intent.slots.get("remove"))
+    if ctx.intent.slots.get("bare_tag"):  # "add enterprise": a tag only if the org has it
+        known = yield from org_tag(tag)
+        if isinstance(known, Reply):
+            return known
+        tag = known
     lead = yield from find_lead(
         ctx,
         ctx.intent.slots.get("ref") or LeadRef(),

@@ -19,8 +19,7 @@ from coworker.llm.offline.engine import Batch, Call, Plan, Reply, many, one
 from coworker.llm.offline.intents.common import Intent
 from coworker.llm.offline.lead_search import SCAN_PAGE, SCAN_PAGES, search_leads
 from coworker.llm.offline.names import is_company_match, negated_names, relevant
-from coworker.llm.offline.plans.deals import my_user_id
-from coworker.llm.offline.resolve import Ctx, find_lead
+from coworker.llm.offline.resolve import Ctx, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef
 
 Record = dict[str, Any]
@@ -178,6 +177,22 @@ def which_tag(asked: str, names: list[str]) -> str | None:
         if len(near) == 1:
             return near[0]
     return None
+
+
+def org_tag(asked: str) -> Generator[Batch, list[Result], str | Reply]:
+    """The org's tag a bare word names ("add enterprise"), read from the CRM's list; a reply
+    saying nothing changed when it names none, so no tag is ever made up."""
+    listed: Result = yield from one("list_tags")
+    if listed.is_error:
+        return Reply(replies.failure(listed))
+    names = [str(t.get("name")) for t in listed.items("tags") if t.get("name")]
+    tag = which_tag(asked, names)
+    if tag is None:
+        return Reply(
+            f"I changed nothing: “{asked}” isn't one of your tags "
+            f"({', '.join(names) or 'none yet'}). Say “tag <name> as …” in full."
+        )
+    return tag
 
 
 def _is_named(lead: Record, words: str) -> bool:
