@@ -355,6 +355,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         rf"\b{TASK_WORDS}\b|\boverdue\b|\bdue\b|\bpast due\b|\bfollow ups\b|"
         r"\bwhat (?:do|should) i (?:have|need) to do\b|\bmy list\b|\bto do list\b|"
         r"\banything (?:late|overdue|due)\b|\bwhat(?:'s| is) (?:left|pending|outstanding)\b|"
+        # "whats open on him", "anything open for jane": that lead's open tasks
+        r"\b(?:what'?s|what is|anything|something)\s+(?:still\s+)?open\s+(?:on|for|with|w)\s|"
         r"\bwhat do i have (?:tomorrow|this week|next week|coming up)\b|\bwhat'?s coming up\b|"
         r"\bwhat'?s on my plate (?:tomorrow|this week)\b|\bbehind on\b|"
         r"\bwhat'?s my day (?:like|look(?:ing)? like) (?:tomorrow|this week)\b",

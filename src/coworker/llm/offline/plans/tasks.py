@@ -12,6 +12,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
+from coworker.llm.offline.plans.lead_tasks import lead_tasks
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
@@ -197,18 +198,13 @@ def list_tasks(ctx: Ctx) -> Plan:
     completed = bool(intent.slots.get("completed"))
     if not ref.empty:
         lead = yield from find_lead(ctx, ref, purpose="do you want the tasks of")
-        result: Result = yield from one("list_tasks", lead_id=lead["id"], completed=completed)
-        if result.is_error:
-            return Reply(replies.failure(result))
-        tasks = _filter(result.items("tasks"), ctx, when, priority)
-        name = replies.lead_short(lead)
-        state = "completed" if completed else "open"
-        return Reply(
-            replies.task_list(
-                tasks,
-                ctx.clock,
-                f"{capitalise(state)} tasks for **{name}**:",
-                f"No {state} tasks for **{name}**.",
+        return (
+            yield from lead_tasks(
+                ctx,
+                lead,
+                completed=completed,
+                keep=lambda tasks: _filter(tasks, ctx, when, priority),
+                narrowed=bool(when or priority),
             )
         )
     result = yield from one("list_tasks", completed=completed, limit=100)
