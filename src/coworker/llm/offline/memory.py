@@ -65,6 +65,8 @@ class Memory:
     _new_message: bool = True
     _focused: set[str] = field(default_factory=set)  # the leads this message was about
     last_task_written: str | None = None  # the task the last write of any kind created or changed
+    # the one task the last reply showed ("whats my bluth task"): "push it" is about it
+    task_just_shown: str | None = None
     # a write that can't be taken back (a note) made after `last_changes`, in a later message
     later_write: str | None = None
 
@@ -205,6 +207,7 @@ def remember(history: list[Episode]) -> Memory:
     memory = Memory()
     for episode in history:
         memory.new_message()
+        memory.task_just_shown = None
         if memory.last_changes and not _acknowledgement(episode):
             memory.since_change += 1
         before = memory.last_write
@@ -229,6 +232,10 @@ def remember(history: list[Episode]) -> Memory:
             if len(shown.deals) == 1 and not shown.leads[1:]:
                 # "your biggest open deal is Brightline Dental ...": "it" is that deal
                 memory.deal = shown.deals[0]
+            if len(shown.tasks) == 1 and not shown.leads and not shown.deals:
+                # "whats my bluth task": the one task shown is "it" ("push it to thursday")
+                memory.task = memory.tasks.get(str(shown.tasks[0].get("id")), shown.tasks[0])
+                memory.task_just_shown = str(shown.tasks[0].get("id"))
             if len(shown.leads) == 1 and memory.lead is None:
                 # "who's my contact at dunder mifflin": the search found the teammates' too,
                 # but the reply showed one lead, and she is "her" in the next message

@@ -114,6 +114,18 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     return None
 
 
+# "whats my bluth task", "show me the initech task": the task a word of its title names
+_TASK_ABOUT = re.compile(
+    rf"\b(?:my|the)\s+(?P<k>[a-z][\w&.'-]*(?:\s+[a-z][\w&.'-]*)?)\s+{TASK_WORDS}\b", I
+)
+_NOT_ABOUT = re.compile(
+    r"\b(?:open|overdue|late|due|today|tomorrow|next|this|last|other|new|old|completed|done|"
+    r"finished|high|low|medium|priority|urgent|important|undated|first|all|own|follow|fu|call|"
+    r"email|week|month)\b",
+    I,
+)
+
+
 # "leads tagged hot", "who has the enterprise tag", "#hot leads": leads by one tag (the tag in
 # `tag`), a listing of leads and not of the tags (`lead_lists.py` reads it).
 TAGGED = re.compile(
@@ -396,7 +408,14 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             ref = LeadRef()
         if ref.text and vocab.priority_in(ref.text.lower()):
             ref = LeadRef()
+        about = _TASK_ABOUT.search(cmd) if ref.empty else None
+        phrase = about["k"] if about and not _NOT_ABOUT.search(about["k"]) else None
         return make_intent(
-            "list_tasks", when=when, completed=completed or None, priority=priority, ref=ref
+            "list_tasks",
+            when=when,
+            completed=completed or None,
+            priority=priority,
+            ref=ref,
+            phrase=phrase,
         )
     return None

@@ -14,6 +14,7 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.engine import Plan, Reply, one
+from coworker.llm.offline.listed import tasks_fitting
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.text import capitalise
 
@@ -48,4 +49,15 @@ def lead_tasks(ctx: Ctx, lead: Record, *, completed: bool, keep: Filter, narrowe
             f"(a teammate's, so I can't change {'it' if len(theirs) == 1 else 'them'}):",
             empty,
         )
+    )
+
+
+def about_tasks(tasks: list[Record], phrase: str, ctx: Ctx) -> str:
+    """The open tasks `phrase` names ("my bluth task"): by title, or the lead they're about."""
+    fitting = tasks_fitting(tasks, phrase, ctx.memory.leads)
+    return replies.task_list(
+        fitting,
+        ctx.clock,
+        f"Your open tasks about “{phrase}”:" if len(fitting) > 1 else "Your task:",
+        f"You have no open task about “{phrase}”. Say “show my open tasks” to see them all.",
     )

@@ -12,7 +12,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
-from coworker.llm.offline.plans.lead_tasks import lead_tasks
+from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.resolve import (
@@ -211,6 +211,9 @@ def list_tasks(ctx: Ctx) -> Plan:
     if result.is_error:
         return Reply(replies.failure(result))
     tasks = _filter(result.items("tasks"), ctx, when, priority)
+    phrase = intent.slots.get("phrase")
+    if phrase:  # "whats my bluth task": the tasks its words name
+        return Reply(about_tasks(tasks, phrase, ctx))
     if completed:
         return Reply(
             replies.task_list(
