@@ -104,7 +104,8 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     if m:
         who = re.sub(
             r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what(?:'?s| are| is)|how much"
-            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all)\s+)*(?:me\s+|all\s+|of\s+)*",
+            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all|when(?:'?s| does| do| is| will)"
+            r"|the close date (?:on|of|for))\s+)*(?:me\s+|all\s+|of\s+)*",
             "",
             m["r"].strip(),
             flags=I,
@@ -114,6 +115,8 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     return None
 
 
+# "when does mei hayes's renewal close": a renewal that closes is a deal
+_RENEWAL_CLOSES = re.compile(r"\brenewal\s+(?:deal\s+)?(?:clos(?:e|es|ing)|due to close)\b")
 # "whats my bluth task", "show me the initech task": the task a word of its title names
 _TASK_ABOUT = re.compile(
     rf"\b(?:my|the)\s+(?P<k>[a-z][\w&.'-]*(?:\s+[a-z][\w&.'-]*)?)\s+{TASK_WORDS}\b", I
@@ -298,6 +301,7 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
     if (
         closed
         or re.search(rf"\b{DEAL_WORDS}\b|\bclosing\b|\brevenue\b", low)
+        or _RENEWAL_CLOSES.search(low)
         or (stage and stage not in ("prospecting",) and re.search(r"\b(?:in|at|stage)\b", low))
     ):
         if "closing" in low and not re.search(rf"\b{DEAL_WORDS}\b", low):
@@ -322,7 +326,7 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             I,
         )
         ref = (
-            possessive_ref(cmd, DEAL_WORDS)
+            possessive_ref(cmd, rf"(?:{DEAL_WORDS}|renewal)")
             or (lead_ref(named["r"]) if named and named["r"].lower() not in _NOT_A_NAME else None)
             or ref_after(cmd, r"for|with|on|at|of|from")
         )
