@@ -80,9 +80,9 @@ def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") 
     question's, one per task when a request names several)."""
     if phrase and _IT.fullmatch(phrase.strip()) and ctx.memory.task is not None:
         phrase = None  # "make it due tmrw": the task just made or shown
-    lead = ctx.memory.lead
-    if phrase and lead is not None and lead.get("name"):  # "the pricing fu on her": on Olivia
-        phrase = _HERS.sub(lambda m: f"{m['on']} {lead['name']}", phrase)
+    spoken_of = ctx.memory.lead_name(str((ctx.memory.lead or {}).get("id") or ""))
+    if phrase and spoken_of:  # "the pricing fu on her": on Olivia Garcia
+        phrase = _HERS.sub(lambda m: f"{m['on']} {spoken_of}", phrase)
     if not phrase:
         if ctx.memory.task is not None:
             return ctx.memory.task

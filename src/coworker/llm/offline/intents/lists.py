@@ -104,8 +104,9 @@ def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
     if m:
         who = re.sub(
             r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what(?:'?s| are| is)|how much"
-            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all|when(?:'?s| does| do| is| will)"
-            r"|the close date (?:on|of|for))\s+)*(?:me\s+|all\s+|of\s+)*",
+            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all|"
+            r"when(?:'?s| does| do| is| will)|the close date (?:on|of|for))\s+)*"
+            r"(?:me\s+|all\s+|of\s+)*",
             "",
             m["r"].strip(),
             flags=I,

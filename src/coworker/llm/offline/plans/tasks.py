@@ -12,9 +12,9 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
-from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
+from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
