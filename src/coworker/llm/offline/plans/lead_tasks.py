@@ -52,12 +52,26 @@ def lead_tasks(ctx: Ctx, lead: Record, *, completed: bool, keep: Filter, narrowe
     )
 
 
-def about_tasks(tasks: list[Record], phrase: str, ctx: Ctx) -> str:
-    """The open tasks `phrase` names ("my bluth task"): by title, or the lead they're about."""
-    fitting = tasks_fitting(tasks, phrase, ctx.memory.leads)
-    return replies.task_list(
-        fitting,
-        ctx.clock,
-        f"Your open tasks about “{phrase}”:" if len(fitting) > 1 else "Your task:",
-        f"You have no open task about “{phrase}”. Say “show my open tasks” to see them all.",
-    )
+def about_tasks(ctx: Ctx, phrase: str, keep: Filter, *, asked_done: bool = False) -> Plan:
+    """The tasks `phrase` names ("my bluth task", "is the initech proposal task done yet"):
+    by title or the lead they're about; open ones first, then any already done, so a
+    question whether one is done is answered either way."""
+    open_read = yield from one("list_tasks", completed=False, limit=100)
+    done_read = yield from one("list_tasks", completed=True, limit=100)
+    if open_read.is_error:
+        return Reply(replies.failure(open_read))
+    leads = ctx.memory.leads
+    still = tasks_fitting(keep(open_read.items("tasks")), phrase, leads)
+    done = tasks_fitting(keep(done_read.items("tasks")), phrase, leads) if done_read.ok else []
+    if not still and not done:
+        return Reply(
+            f"You have no task about “{phrase}”. Say “show my open tasks” to see them all."
+        )
+    parts = []
+    if still:
+        heading = "Your task:" if len(still) == 1 else "Your tasks:"
+        heading = "Not done yet:" if done or asked_done else heading
+        parts.append(replies.task_list(still, ctx.clock, heading, ""))
+    if done:
+        parts.append(replies.task_list(done, ctx.clock, "Already done:", ""))
+    return Reply("\n\n".join(parts))

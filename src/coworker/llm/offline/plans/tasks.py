@@ -207,13 +207,14 @@ def list_tasks(ctx: Ctx) -> Plan:
                 narrowed=bool(when or priority),
             )
         )
+    phrase = intent.slots.get("phrase")
+    if phrase:  # "whats my bluth task": the tasks its words name
+        keep = lambda ts: _filter(ts, ctx, when, priority)  # noqa: E731 - read once, here
+        return (yield from about_tasks(ctx, phrase, keep, asked_done=completed))
     result = yield from one("list_tasks", completed=completed, limit=100)
     if result.is_error:
         return Reply(replies.failure(result))
     tasks = _filter(result.items("tasks"), ctx, when, priority)
-    phrase = intent.slots.get("phrase")
-    if phrase:  # "whats my bluth task": the tasks its words name
-        return Reply(about_tasks(tasks, phrase, ctx))
     if completed:
         return Reply(
             replies.task_list(
