@@ -62,7 +62,7 @@ _NAMED_CALLBACK = re.compile(
     r"\b(?:(?:call|ring|phone)\s+(?P<who>him|her|them)\s+back|(?:a\s+)?call[- ]?back|"
     # "she wants a call thurs at 11": the call she asked for
     r"(?P<subject>she|he|they)\s+(?:wants|wanted|would like|needs|asked for)\s+(?:a\s+)?"
-    r"(?:quick\s+)?call)\s+(?P<when>\S.*)$",
+    r"(?:quick\s+)?call(?![- ]?back))\s+(?P<when>\S.*)$",
     I | re.S,
 )
 _OBJECT = {"she": "her", "he": "him", "they": "them"}
