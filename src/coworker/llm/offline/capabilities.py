@@ -34,6 +34,7 @@ from coworker.llm.offline.plans import (
     lead_edits,
     lead_lists,
     leads,
+    listed_questions,
     messages,
     offer_back,
     outbox,
@@ -86,6 +87,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     # tasks
     Capability("create_task", tasks.create_task, "remind me to call jane smith tomorrow at 10am"),
     Capability("list_tasks", tasks.list_tasks, "what's due today"),
+    Capability(
+        "longest_waiting", listed_questions.longest_waiting, "which ones been sitting the longest"
+    ),
     Capability("complete_task", tasks.complete_task, "mark the task call jane smith done"),
     Capability("update_task", tasks.update_task, "move my task about pricing to friday"),
     Capability("delete_task", tasks.delete_task, "delete the task about pricing"),

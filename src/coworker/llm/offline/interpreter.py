@@ -133,6 +133,8 @@ def _run(
     # remind me to call him next week instead"), read as the two requests it is
     refused = out_of_scope(intent) and undo_then(utterance.raw) is None
     parts = split_requests(utterance.raw) if intent.kind != "confirm" and not refused else []
+    if intent.kind == "confirm" and pending is None:
+        parts = _asked_after_ok(utterance.raw, clock)
     if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
         parts = question_parts(utterance.raw)
     parts, aside = set_aside(parts)
@@ -146,6 +148,19 @@ def _run(
         plan = plan_for(ctx, pending, pending_say)
     outcome = replay(plan, steps, _diverged)
     return Chain(start, intent, utterance, answers, steps, outcome)
+
+
+_OK_FIRST = re.compile(r"^(?:ok|okay|k|kk|ok so|okay so|so)\b[\s,.!-]*(?=\S)", re.I)
+
+
+def _asked_after_ok(said: str, clock: Clock) -> list[str]:
+    """ "ok she's in. mark her qualified", with no card waiting: the "ok" opens the message,
+    it approves nothing, so its requests are done; [] when it holds none but the "ok"."""
+    parts = split_requests(said)
+    later = [classify(Utterance.of(part), clock.now).kind for part in parts[1:]]
+    if not any(kind not in ("confirm", "greet", "noise") for kind in later):
+        return []
+    return [_OK_FIRST.sub("", parts[0]) or parts[0], *parts[1:]]
 
 
 def _revision(pending: Call | None, said: str) -> Intent | None:

@@ -65,6 +65,8 @@ class Memory:
     _new_message: bool = True
     _focused: set[str] = field(default_factory=set)  # the leads this message was about
     last_task_written: str | None = None  # the task the last write of any kind created or changed
+    # the one task the last reply showed ("whats my bluth task"): "push it" is about it
+    task_just_shown: str | None = None
     # a write that can't be taken back (a note) made after `last_changes`, in a later message
     later_write: str | None = None
 
@@ -205,9 +207,11 @@ def remember(history: list[Episode]) -> Memory:
     memory = Memory()
     for episode in history:
         memory.new_message()
+        memory.task_just_shown = None
         if memory.last_changes and not _acknowledgement(episode):
             memory.since_change += 1
         before = memory.last_write
+        task_before = memory.task
         for step in episode.steps:
             listed: dict[str, dict[str, Any]] = {}
             for result in step.results:
@@ -219,12 +223,23 @@ def remember(history: list[Episode]) -> Memory:
                 # showed, when it showed one ("the initech annual license deal"), else none
                 named = [d for d in listed.values() if _shows(episode.final_text, d)]
                 memory.deal = named[0] if len(named) == 1 else None
+        if memory.task is not task_before and not _task_shown(episode, memory.task):
+            # one task read to learn who the person is (`limit=1`), never shown: not "it"
+            memory.task = task_before
         shown = listed_in(episode)
         if not shown.empty:
             memory.listed = shown
             if len(shown.deals) == 1 and not shown.leads[1:]:
                 # "your biggest open deal is Brightline Dental ...": "it" is that deal
                 memory.deal = shown.deals[0]
+            if len(shown.tasks) == 1 and not shown.leads and not shown.deals:
+                # "whats my bluth task": the one task shown is "it" ("push it to thursday")
+                memory.task = memory.tasks.get(str(shown.tasks[0].get("id")), shown.tasks[0])
+                memory.task_just_shown = str(shown.tasks[0].get("id"))
+            if len(shown.leads) == 1 and memory.lead is None:
+                # "who's my contact at dunder mifflin": the search found the teammates' too,
+                # but the reply showed one lead, and she is "her" in the next message
+                memory.lead = memory.leads.get(str(shown.leads[0].get("id")), shown.leads[0])
         if memory.last_write is not before:
             memory.since_change = 0
         memory.end_message()
@@ -241,6 +256,12 @@ _ACK = re.compile(
 def _acknowledgement(episode: Episode) -> bool:
     """A bare "yes"/"ok" that did nothing: it does not move the conversation on."""
     return not episode.steps and bool(_ACK.match(episode.request.strip()))
+
+
+def _task_shown(episode: Episode, task: dict[str, Any] | None) -> bool:
+    """Whether the reply to `episode` named `task` (a task created or moved is named)."""
+    title = str((task or {}).get("title") or "")
+    return task is None or not episode.final_text or bool(title) and title in episode.final_text
 
 
 def _shows(text: str, deal: dict[str, Any]) -> bool:

@@ -71,11 +71,18 @@ def _task_words(text: str) -> list[str]:
 _IT = re.compile(r"(?:it|that|this|that one|this one|that task|the task|this task)", re.I)
 
 
+# "the old pricing fu on her", "his demo prep task": the lead spoken of, by name
+_HERS = re.compile(r"\b(?P<on>on|for|with|w/?|to|about|re)\s+(?:her|him|them)\b", re.I)
+
+
 def find_task(ctx: Ctx, phrase: str | None, *, purpose: str, key: str = "task") -> Gen:
     """One open task the words describe ("the Acme follow-up"), or stop and ask (`key`: the
     question's, one per task when a request names several)."""
     if phrase and _IT.fullmatch(phrase.strip()) and ctx.memory.task is not None:
         phrase = None  # "make it due tmrw": the task just made or shown
+    spoken_of = ctx.memory.lead_name(str((ctx.memory.lead or {}).get("id") or ""))
+    if phrase and spoken_of:  # "the pricing fu on her": on Olivia Garcia
+        phrase = _HERS.sub(lambda m: f"{m['on']} {spoken_of}", phrase)
     if not phrase:
         if ctx.memory.task is not None:
             return ctx.memory.task

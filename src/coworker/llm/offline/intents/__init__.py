@@ -59,6 +59,7 @@ from coworker.llm.offline.intents.leads import (
     lead_fields,
     status_request,
 )
+from coworker.llm.offline.intents.listed_questions import longest_waiting_request
 from coworker.llm.offline.intents.lists import list_request
 from coworker.llm.offline.intents.logged_notes import (
     logged_later_request,
@@ -203,6 +204,7 @@ READERS: tuple[Reader, ...] = (
     lambda r: versus_request(r.utterance, r.text, r.now, _classify),  # "my leads vs sam's"
     lambda r: daily_request(r.text),
     lambda r: lead_status_request(r.text),  # "where are we w marcus?": his records, not a list
+    lambda r: longest_waiting_request(r.text),  # "which one's the oldest": of the list shown
     lambda r: revise_request(r.utterance.raw),  # "actually make it: …": before corrections
     lambda r: said_again_request(r.text),  # "thats old, it's x@y.com now": the field read back
     lambda r: correction_request(r.text, r.now, r.utterance.text),

@@ -21,6 +21,7 @@ IntentKind = Literal[
     "add_note", "list_notes", "list_calls",
     # tasks
     "create_task", "list_tasks", "complete_task", "update_task", "delete_task", "bulk_task_move",
+    "longest_waiting",
     # sending
     "send_email", "send_sms", "bulk_send", "bulk_status", "enroll", "list_sent", "list_mailboxes",
     "list_sequences", "switch_mailbox", "revise_message",

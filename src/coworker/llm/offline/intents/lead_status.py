@@ -16,7 +16,7 @@ import re
 from coworker.llm.offline.intents.common import DEAL_WORDS, I, Intent, make_intent
 from coworker.llm.offline.intents.lead_field_names import named
 from coworker.llm.offline.shorthand import normalise
-from coworker.llm.offline.slots import lead_ref
+from coworker.llm.offline.slots import LeadRef, lead_ref
 
 _WITH = r"(?:with|w/?|on|about|re|for)"
 _ASKED = re.compile(
@@ -46,6 +46,14 @@ _TAIL = re.compile(
     r"at the moment|so far))+$",
     I,
 )
+# "whats the latest there", "any news there?", "anything new there": "there" is the lead the
+# last reply showed (a lead pulled up, a company's contact), asked about without a name.
+_THERE = re.compile(
+    r"^(?:so\s+|ok\s+|okay\s+|and\s+)*(?:(?:what'?s|whats|what\s+is|any|anything)\s+"
+    r"(?:the\s+)?(?:latest|latest news|news|new|update|updates|story|history|going on|happening)|"
+    r"(?:catch|fill)\s+me\s+(?:up|in))\s+(?:there|on\s+that\s+front)$",
+    I,
+)
 # Not one lead: the person's own day or pipeline, a team, a list ("catch me up on my day").
 _NOT_ONE_LEAD = re.compile(
     rf"\b(?:my|our|the team|team|everyone|everything|pipeline|tasks?|day|week|today|"
@@ -57,6 +65,8 @@ _NOT_ONE_LEAD = re.compile(
 def lead_status_request(cmd: str) -> Intent | None:
     """A question about where things stand with one lead, or None."""
     text = normalise(cmd.strip()).text.strip().rstrip("?!. ")
+    if _THERE.match(text):
+        return make_intent("prep_brief", name="there", ref=LeadRef(pronoun=True))
     asked = _ASKED.match(text)
     if asked is None:
         return None

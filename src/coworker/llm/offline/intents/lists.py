@@ -16,6 +16,12 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.lead_field_names import named as names_someone
+from coworker.llm.offline.intents.list_refs import (
+    RENEWAL_CLOSES,
+    possessive_ref,
+    ref_after,
+    task_phrase,
+)
 from coworker.llm.offline.shorthand import normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -60,58 +66,6 @@ _NOT_A_NAME = frozenset("open big new biggest latest my our all won lost".split(
 def query_text(cmd: str) -> str:
     words = [w for w in re.findall(r"[\w@.+'-]+", cmd) if w.lower().strip("'") not in FILLER]
     return " ".join(words).strip(" .?'\"")
-
-
-NOT_OWNERS = frozenset(
-    "what that it there who here let he she where how today tomorrow one everyone everybody "
-    "someone anyone nobody this yesterday week month".split()
-)
-
-
-def ref_after(cmd: str, *preps: str) -> LeadRef:
-    """Who the request is about: the words after the first preposition found (in the order
-    given), else "does Jane have", else a possessive ("Jane's tasks")."""
-    has = re.search(
-        r"\b(?:does|do|did|has|have)\s+(?P<r>(?!i\b|we\b|you\b).+?)\s+(?:have|has|got|own|open)\b",
-        cmd,
-        I,
-    )
-    if has:
-        return lead_ref(has["r"])
-    for group in preps or ("to|for|with|w|on|about|from|of|at",):
-        m = re.search(rf"\b(?:{group})\s+(?P<r>.+)$", cmd, I)
-        if m:
-            text = re.sub(
-                r"\s+(?:today|yesterday|this week|last week|recently|lately|so far|ever)$",
-                "",
-                m["r"],
-                flags=I,
-            )
-            return lead_ref(text)
-    m2 = re.search(r"(?P<r>[\w@.+-]+(?:\s+[A-Z][\w.-]+)?)(?:'s|s')\s", cmd)
-    if m2 and m2["r"].lower() not in NOT_OWNERS:
-        return lead_ref(m2["r"])
-    return LeadRef()
-
-
-def possessive_ref(cmd: str, noun: str) -> LeadRef | None:
-    m = re.search(
-        rf"(?:^|\b(?:show|list|get|see|view|find|are|were|all|what are|pull up|open|give me)\s+)"
-        rf"(?P<r>[\w@.+' -]+?)(?:'s|s')\s+(?:\w+\s+)?{noun}",
-        cmd,
-        I,
-    )
-    if m:
-        who = re.sub(
-            r"^(?:(?:show|list|get|see|view|find|give|pull up|open|what(?:'?s| are| is)|how much"
-            r"(?: is| are|'s)?|how'?s|where'?s|where is|tell|are|all)\s+)*(?:me\s+|all\s+|of\s+)*",
-            "",
-            m["r"].strip(),
-            flags=I,
-        )
-        if who and who.lower() not in NOT_OWNERS:
-            return lead_ref(who)
-    return None
 
 
 # "leads tagged hot", "who has the enterprise tag", "#hot leads": leads by one tag (the tag in
@@ -286,6 +240,7 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
     if (
         closed
         or re.search(rf"\b{DEAL_WORDS}\b|\bclosing\b|\brevenue\b", low)
+        or RENEWAL_CLOSES.search(low)
         or (stage and stage not in ("prospecting",) and re.search(r"\b(?:in|at|stage)\b", low))
     ):
         if "closing" in low and not re.search(rf"\b{DEAL_WORDS}\b", low):
@@ -310,7 +265,7 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             I,
         )
         ref = (
-            possessive_ref(cmd, DEAL_WORDS)
+            possessive_ref(cmd, rf"(?:{DEAL_WORDS}|renewal)")
             or (lead_ref(named["r"]) if named and named["r"].lower() not in _NOT_A_NAME else None)
             or ref_after(cmd, r"for|with|on|at|of|from")
         )
@@ -355,6 +310,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
         rf"\b{TASK_WORDS}\b|\boverdue\b|\bdue\b|\bpast due\b|\bfollow ups\b|"
         r"\bwhat (?:do|should) i (?:have|need) to do\b|\bmy list\b|\bto do list\b|"
         r"\banything (?:late|overdue|due)\b|\bwhat(?:'s| is) (?:left|pending|outstanding)\b|"
+        # "whats open on him", "anything open for jane": that lead's open tasks
+        r"\b(?:what'?s|what is|anything|something)\s+(?:still\s+)?open\s+(?:on|for|with|w)\s|"
         r"\bwhat do i have (?:tomorrow|this week|next week|coming up)\b|\bwhat'?s coming up\b|"
         r"\bwhat'?s on my plate (?:tomorrow|this week)\b|\bbehind on\b|"
         r"\bwhat'?s my day (?:like|look(?:ing)? like) (?:tomorrow|this week)\b",
@@ -394,7 +351,13 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             ref = LeadRef()
         if ref.text and vocab.priority_in(ref.text.lower()):
             ref = LeadRef()
+        phrase = task_phrase(cmd) if ref.empty else None
         return make_intent(
-            "list_tasks", when=when, completed=completed or None, priority=priority, ref=ref
+            "list_tasks",
+            when=when,
+            completed=completed or None,
+            priority=priority,
+            ref=ref,
+            phrase=phrase,
         )
     return None

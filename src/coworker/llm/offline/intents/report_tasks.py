@@ -47,8 +47,10 @@ def report_task_cuts(text: str, end: int, now: datetime) -> list[re.Match[str]]:
 # "set the callback", "add the fu", "put that callback in": the follow-up just spoken of.
 _THE_CALLBACK = re.compile(
     r"^(?:(?:pls|please|and|also|then)\s+)*(?:set|add|make|create|schedule|book|put)\s+(?:me\s+)?"
-    r"(?:in\s+)?(?:the|that|a)\s+(?:callback|call[- ]back|follow[- ]?up|fu|f/u|reminder)"
-    r"(?:\s+(?:task|reminder))?(?:\s+in)?"
+    r"(?:in\s+)?(?:(?:the|that|a)\s+(?:callback|call[- ]back|follow[- ]?up|fu|f/u|reminder|call)"
+    # "she wants a call thurs at 11. set that up": the call just spoken of
+    r"|(?:that|it)(?=\s+up\b))"
+    r"(?:\s+(?:task|reminder|up))?(?:\s+in)?"
     # "set the callback for 10am that day": the hour, on the day the report named
     r"(?:\s+(?:for|at|@)\s+(?P<at>\d{1,2}(?::\d{2})?\s*(?:am|pm)?|noon)"
     r"(?:\s+(?:that|the same|on that)\s+day|\s+then)?)?"
@@ -57,9 +59,17 @@ _THE_CALLBACK = re.compile(
 )
 # The callback a report names: "asked me to ring him back tmrw at 4", "wants a callback fri".
 _NAMED_CALLBACK = re.compile(
-    r"\b(?:(?:call|ring|phone)\s+(?P<who>him|her|them)\s+back|(?:a\s+)?call[- ]?back)\s+"
-    r"(?P<when>\S.*)$",
+    r"\b(?:(?:call|ring|phone)\s+(?P<who>him|her|them)\s+back|(?:a\s+)?call[- ]?back|"
+    # "she wants a call thurs at 11": the call she asked for
+    r"(?P<subject>she|he|they)\s+(?:wants|wanted|would like|needs|asked for)\s+(?:a\s+)?"
+    r"(?:quick\s+)?call(?![- ]?back))\s+(?P<when>\S.*)$",
     I | re.S,
+)
+_OBJECT = {"she": "her", "he": "him", "they": "them"}
+# A part that only says the call is wanted (no report of a call around it)
+_ONLY_WANTED = re.compile(
+    r"^(?:(?:ok|okay|so|and)\s+)*(?:she|he|they)\s+(?:wants|wanted|would like|needs|asked for)\s",
+    I,
 )
 
 
@@ -80,9 +90,14 @@ def said_callbacks(parts: list[str], now: datetime) -> list[str]:
                     ):
                         break
                     last = more
-                who = named["who"] or "them"
+                who = named["who"] or _OBJECT.get((named["subject"] or "").lower(), "them")
                 at = f" at {the_callback['at']}" if the_callback["at"] else ""
-                out.append(f"call {who} back {named['when'][: last.end].strip()}{at}")
+                back = "" if named["subject"] else " back"  # "she wants a call": not a callback
+                task = f"call {who}{back} {named['when'][: last.end].strip()}{at}"
+                if named["subject"] and _ONLY_WANTED.match(out[-1]):
+                    out[-1] = task  # "she wants a call thurs at 11" said only to be set up
+                else:
+                    out.append(task)
                 continue
         out.append(part)
     return out

@@ -171,7 +171,8 @@ _KIND_FIRST = re.compile(
 )
 _A_KIND = re.compile(
     r"^(?:create|add|make|set|schedule|set up|put in)\s+(?:me\s+)?(?:a|an|another)\s+"
-    r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call[- ]?back|ring[- ]?back)\s*"
+    # "set a call w her tmrw 9am": a call is something to do, so a task (never a call placed)
+    r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call[- ]?back|ring[- ]?back|call)\s*"
     r"(?P<sep>with|w/|w|for|re|about|on)?"
     r"\s*(?P<x>.*)$",
     I | re.S,

@@ -336,6 +336,9 @@ def correct_time(ctx: Ctx) -> Plan:
     just_written = ctx.memory.last_task_written == str(task.get("id"))
     sure = just_written and ctx.intent.slots.get("sure") is not False
     sure = sure and ctx.memory.since_change == 0
+    # or the one task the last reply showed, asked about by name ("whats my bluth task")
+    shown_alone = ctx.memory.task_just_shown == str(task.get("id"))
+    sure = sure or (shown_alone and ctx.intent.slots.get("sure") is not False)
     moved = moved_due(iso(due.astimezone(ctx.clock.zone)), ctx.intent)
     shift = ctx.intent.slots.get("shift_days")
     if shift:  # "actually a day later": from the due just written

@@ -14,6 +14,7 @@ from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
 from coworker.llm.offline.pick import find_task
+from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
@@ -197,20 +198,19 @@ def list_tasks(ctx: Ctx) -> Plan:
     completed = bool(intent.slots.get("completed"))
     if not ref.empty:
         lead = yield from find_lead(ctx, ref, purpose="do you want the tasks of")
-        result: Result = yield from one("list_tasks", lead_id=lead["id"], completed=completed)
-        if result.is_error:
-            return Reply(replies.failure(result))
-        tasks = _filter(result.items("tasks"), ctx, when, priority)
-        name = replies.lead_short(lead)
-        state = "completed" if completed else "open"
-        return Reply(
-            replies.task_list(
-                tasks,
-                ctx.clock,
-                f"{capitalise(state)} tasks for **{name}**:",
-                f"No {state} tasks for **{name}**.",
+        return (
+            yield from lead_tasks(
+                ctx,
+                lead,
+                completed=completed,
+                keep=lambda tasks: _filter(tasks, ctx, when, priority),
+                narrowed=bool(when or priority),
             )
         )
+    phrase = intent.slots.get("phrase")
+    if phrase:  # "whats my bluth task": the tasks its words name
+        keep = lambda ts: _filter(ts, ctx, when, priority)  # noqa: E731 - read once, here
+        return (yield from about_tasks(ctx, phrase, keep, asked_done=completed))
     result = yield from one("list_tasks", completed=completed, limit=100)
     if result.is_error:
         return Reply(replies.failure(result))
