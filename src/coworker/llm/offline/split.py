@@ -74,6 +74,10 @@ _LIST_CUT = re.compile(
     re.I,
 )
 _VALUE_LISTS = frozenset({"create_deal", "create_lead", "create_task"})
+# "email marcus and tell him the price expires friday", "call her and tell her i'm late":
+# the words for the recipient, not a request of their own.
+_SAID_TO = re.compile(r"(?:tell|ask|let)\s+(?:her|him|them)\b", re.I)
+_SAID_ON = frozenset({"send_email", "send_sms", "call_lead"})
 
 
 def split_requests(text: str) -> list[str]:
@@ -130,6 +134,9 @@ def split_requests(text: str) -> list[str]:
             continue
         if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
             continue
+        if _SAID_TO.match(after) and _intent_of(before).kind in _SAID_ON:
+            continue  # "email marcus and tell him …": what the email (or call) is to say
+
         parts.append(before)
         start = cut.end()
         lead_ins[len(parts)] = again or ""
