@@ -47,7 +47,7 @@ from coworker.llm.offline.split import in_order, split_requests
 from coworker.llm.offline.split_forms import undo_then
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.trust import UNCHECKED, unchecked
-from coworker.llm.offline.unread_parts import out_of_scope
+from coworker.llm.offline.unread_parts import errand_beside, out_of_scope
 
 STILL_WAITING = (
     "It's still waiting for your decision: use the card's **Cancel** button to cancel it "
@@ -136,7 +136,8 @@ def _run(
     if intent.kind == "confirm" and pending is None:
         parts = _asked_after_ok(utterance.raw, clock)
     if refused:  # "book me a flight, and whats evelyn's email": the question is still answered
-        parts = question_parts(utterance.raw)
+        split = split_requests(utterance.raw)  # "book a hotel and add a task …": so is the task
+        parts = split if errand_beside(split, clock.now) else question_parts(utterance.raw)
     parts, aside = set_aside(parts)
     revised = _revision(pending, utterance.raw) if intent.kind != "revise_message" else None
     if revised is not None:  # "make it 3pm not 2", "also add that …" while a message waits

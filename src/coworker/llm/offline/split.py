@@ -55,12 +55,6 @@ _STARTS = re.compile(r"^(?:remind|log|mark|tag|create|add|update|move|set)\b", r
 # "Jane's new address is x - update it and ...": "update it" repeats the first sentence.
 _RESTATED = re.compile(r"\s+-\s+(?:please\s+)?(?:update|change|fix|set)\s+(?:it|that|this)\b", re.I)
 _PAYLOAD = re.compile(r"[:\"“]")
-# A verb that is also the name of a field, standing alone: "his phone and email (address)?".
-_FIELD_NOUN = re.compile(
-    r"(?:email|e-mail|text|sms|phone|number|title|status|company|tags?)"
-    r"(?:\s+(?:address|addr|addy|#|number|too|as well|pls|please))?\s*[?.!]*\s*$",
-    re.I,
-)
 # "3 things: mark ..., set ..., and remind me ...": the count announces a list of requests
 _COUNTED = re.compile(
     r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
@@ -129,10 +123,14 @@ def split_requests(text: str) -> list[str]:
         again = another_task(before, after, _SOMETIME) if _TASKISH.match(before) else None
         if _TASKISH.match(before) and not _STARTS.match(after) and again is None:
             continue
-        if _FIELD_NOUN.match(after):  # "luis ortega phone and email": a field, not a send
+        if split_forms.FIELD_NOUN.match(
+            after
+        ):  # "luis ortega phone and email": a field, not a send
             continue
         if asks_news(text[start : split_forms.next_cut(cuts, cut)], lambda p: _intent_of(p).kind):
             continue  # "he's moving to hooli as CTO. update it": the news and its request
+        if split_forms.SAID_TO.match(after) and _intent_of(before).kind in split_forms.SAID_ON:
+            continue  # "email marcus and tell him …": what the email (or call) is to say
         parts.append(before)
         start = cut.end()
         lead_ins[len(parts)] = again or ""

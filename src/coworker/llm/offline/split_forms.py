@@ -126,3 +126,15 @@ def values_end(text: str, kind: str) -> int:
     lead:", whose colon only announces the values that follow; else anywhere."""
     head = _LEAD_HEAD.match(text) if kind == "create_lead" else None
     return head.end() if head else 0
+
+
+# A verb that is also the name of a field, standing alone: "his phone and email (address)?".
+FIELD_NOUN = re.compile(
+    r"(?:email|e-mail|text|sms|phone|number|title|status|company|tags?)"
+    r"(?:\s+(?:address|addr|addy|#|number|too|as well|pls|please))?\s*[?.!]*\s*$",
+    re.I,
+)
+# "email marcus and tell him the price expires friday", "call her and tell her i'm late":
+# the words for the recipient, not a request of their own.
+SAID_TO = re.compile(r"(?:tell|ask|let)\s+(?:her|him|them)\b", re.I)
+SAID_ON = frozenset({"send_email", "send_sms", "call_lead"})

@@ -1,7 +1,8 @@
 """What to say when one request of several in a message can't be read: nothing is done,
-since doing the others alone would be doing part of what was asked, silently. Questions
-are the exception: a question answered beside one that is out of scope ("order lunch, and
-whats luis's email") changes nothing, so it is answered and the rest is refused aloud.
+since doing the others alone would be doing part of what was asked, silently. An errand
+refused by name is not a misreading: it changes nothing and its own part says "I can't …",
+so the requests beside it ("order lunch, and whats luis's email", "book a hotel and add a
+task to prep the deck") still run.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ def not_understood(parts: list[str], now: datetime) -> str | None:
     missed = [
         part
         for part, intent in zip(parts, intents, strict=True)
-        if intent.kind in MISREAD
+        if (intent.kind in MISREAD and not out_of_scope(intent))
         or (_CHANGES.match(part) and intent.kind in _READ_ONLY)
         or (intent.kind == "update_task" and _NEW_TASK.match(part))
     ]
-    if not missed or all(  # "order lunch, and whats luis's email": refused, and answered
-        i.kind in _READ_ONLY or out_of_scope(i) for i in intents
-    ):
+    # "book a hotel … and add a task to prep the deck": the errand is refused aloud by its
+    # own part, and the in-scope requests beside it run
+    if not missed:
         return None
     understood = [p for p in parts if p not in missed]
     said = "; ".join(f"“{p}”" for p in understood)
@@ -52,6 +53,16 @@ def not_understood(parts: list[str], now: datetime) -> str | None:
         + (f"the rest ({said}) either" if understood else "anything")
         + ". Tell me that part in other words, or send each request on its own."
     )
+
+
+def errand_beside(parts: list[str], now: datetime) -> bool:
+    """Whether a message refused as out of scope also asks for something in scope ("book a
+    hotel in chicago and add a task to prep the deck"): then each part is done on its own,
+    the errand refused aloud by its part; a message that is all errand stays refused whole."""
+    if len(parts) < 2 or not_understood(parts, now) is not None:
+        return False
+    intents = [classify(Utterance.of(part), now) for part in parts]
+    return any(out_of_scope(i) for i in intents) and any(i.kind not in MISREAD for i in intents)
 
 
 _READ_ONLY = frozenset({

@@ -143,8 +143,8 @@ def _read(u: Utterance, now: datetime) -> Intent:
     """A message not understood as written is read once more with its shorthand expanded
     ("contacted ppl at acme"); that reading counts only when it is a read."""
     intent = _classify(u, now)
-    if intent.kind not in ("unsupported", "noise") or intent.slots.get("topic") == "logged_later":
-        return intent
+    if intent.kind not in ("unsupported", "noise") or intent.slots.get("topic") in _REFUSED:
+        return intent  # an errand refused by name ("resend it thru docusign") stays refused
     reason = _REASON_AFTER.search(u.text)
     if reason and reason.start() > 0:  # "mark jane contacted, she liked the deck": the request
         asked = _classify(Utterance.of(u.text[: reason.start()]), now)
@@ -159,6 +159,11 @@ def _read(u: Utterance, now: datetime) -> Intent:
         return intent
     again = _classify(Utterance.of(read.text), now)
     return again if again.kind in _READS else intent
+
+
+# Named refusals a second reading must not turn into a lookup ("ugh ok resend it thru
+# docusign then" is no search for a lead called "resend").
+_REFUSED = frozenset({"logged_later", "outside", "calendar", "social"})
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,8 @@ def swap_person(text: str) -> str:
 def body_text(connector: str, rest: str) -> str:
     rest = rest.strip().strip('"').strip()
     if re.search(r"ask", connector, I):
-        rest = re.sub(r"^(?:if|whether)\s+", "", rest, flags=I)
-        rest = swap_person(rest)
+        asked = swap_person(rest)  # "ask her if she's free" -> "… if you're free?"
+        rest = swap_person(re.sub(r"^(?:if|whether)\s+", "", rest, flags=I))
         body = capitalise(rest.rstrip(".?! "))
         if not re.match(
             r"^(?:are|is|can|could|do|did|will|would|have|has|when|what|where|"
@@ -78,7 +78,7 @@ def body_text(connector: str, rest: str) -> str:
             body,
             I,
         ):
-            return f"Could you let me know {rest.rstrip('.?! ')}?"
+            return f"Could you let me know {asked.rstrip('.?! ')}?"
         return body + "?"
     if re.search(r"tell|let|know", connector, I):
         rest = swap_person(rest)  # composed for the recipient: a sentence of ours
@@ -159,6 +159,39 @@ def recipient(said: str) -> str:
 _GREETING = re.compile(
     r"\s+(?=(?:hi|hey|hello|hiya|yo|howdy|good (?:morning|afternoon|evening)|morning|"
     r"thanks|thank you|thx)\b)",
+    I,
+)
+
+
+# What is being sent, named right after the recipient: "email jane the pricing: …", "text
+# luis ortega the address: …", "email tom becker our new rates - …". No one's name holds a
+# "the" or an "our", so the name stops before it; a pointer such as "the one at acme", a
+# role ("the vp of sales") or a place after the name ("jane at the acme office") is no topic.
+_TOPIC_AFTER_NAME = re.compile(
+    r"^(?P<name>(?!(?:the|our|my|your|this|that|these|those|an?)\b)[\w.'-]+(?:\s+[\w.'-]+){0,2}?)"
+    r"\s+(?P<topic>(?:the|our|my|your|this|these|those|an?)\s+(?!one\b|other\b)\S.*)$",
+    I,
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:at|from|of|in|on|to|for|with|and|or|n|&|@|and|all|every|each|everyone|me|us|him|"
+    r"her|them)\b",
+    I,
+)
+
+
+def name_and_topic(who: str) -> tuple[str, str | None]:
+    """The recipient's name, and what is being sent when it is named after it ("jane the
+    pricing": "jane", "the pricing"); (who, None) when the words are all the recipient's."""
+    m = _TOPIC_AFTER_NAME.match(who.strip())
+    if m is None or _NOT_A_NAME.search(m["name"]) or ROLE_WORDS.search(m["topic"]):
+        return who, None
+    return m["name"], m["topic"]
+
+
+# Words that make "the …" after a name a description of the person, not a topic.
+ROLE_WORDS = re.compile(
+    r"^(?:the|a|an)\s+(?:\w+\s+)?(?:one|guy|lady|person|contact|rep|vp|ceo|cfo|cto|coo|"
+    r"founder|owner|manager|director|head)\b",
     I,
 )
 

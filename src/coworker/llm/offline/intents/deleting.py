@@ -16,6 +16,7 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.tasks import clean_task_phrase
+from coworker.llm.offline.listed import pointer
 from coworker.llm.offline.slots import lead_ref
 from coworker.llm.offline.text import Utterance
 
@@ -33,7 +34,7 @@ _WHY_AFTER = re.compile(
 def delete_request(u: Utterance, cmd: str) -> Intent | None:
     m = re.match(
         r"^(?:delete|remove|erase|trash|get rid of|discard|destroy|wipe|purge|nuke|"
-        r"bin)\s+(?P<x>.+)$",
+        r"bin|kill|scrap|ditch|axe|toss)\s+(?P<x>.+)$",
         cmd,
         I,
     )
@@ -63,6 +64,8 @@ def delete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(rf"\b{TASK_WORDS}\b", x, I):
         phrase = clean_task_phrase(x)
         return make_intent("delete_task", phrase=phrase or None)
+    if pointer(x) is not None:  # "the call script one": a record the last reply listed
+        return make_intent("delete_lead", ref=lead_ref(x))
     if re.search(rf"\b{DEAL_WORDS}\b", x, I):
         return make_intent("unsupported", topic="delete_deal")
     if re.search(r"\b(?:notes?|emails?|texts?|sms|calls?|sequences?)\b", x, I):

@@ -243,8 +243,13 @@ def unsupported_verb_request(u: Utterance, cmd: str) -> Intent | None:
         return make_intent("unsupported", topic="new_sequence")
     if OUTSIDE.search(_before_payload(cmd)) and not INSIDE.match(cmd):
         named = unsupported_topic(u, cmd)  # "book a zoom": the calendar's own answer
-        return named if named.slots.get("topic") == "calendar" else named.but(topic="outside")
+        calendar = named.slots.get("topic") == "calendar" and _CALENDAR.search(cmd)
+        return named if calendar else named.but(topic="outside")  # "book a hotel": outside
     return None
+
+
+# What makes an errand the calendar's: a meeting or an invite, not "book a" (a hotel, a cab).
+_CALENDAR = re.compile(r"\b(?:calendar|meetings?|invites?|zoom|teams|google meet|gmeet)\b", I)
 
 
 def _before_payload(cmd: str) -> str:

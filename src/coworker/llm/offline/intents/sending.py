@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.composing import (
     SUBJECT_START,
     as_written,
     body_text,
+    name_and_topic,
     recipient,
     split_ref,
     subject_from_body,
@@ -208,6 +209,7 @@ def _email(cmd: str) -> Intent | None:
     )
     rest: str | None = None
     ref_text: str | None = None
+    kind: str | None = None
     if m:
         rest = m["rest"]
         if re.match(r"^(?:history|accounts?|address(?:es)?|list|log|settings)\b", rest, I):
@@ -216,6 +218,8 @@ def _email(cmd: str) -> Intent | None:
         m = re.match(
             r"^(?:send|shoot|drop|fire off|write|give)\s+(?P<who>.+?)\s+(?:(?:an?\s+)?(?:quick\s+|"
             r"short\s+|brief\s+|follow up\s+)?(?:email|mail|e-mail|line)|"
+            # "send luis a quick welcome email (…)": what kind of email, after its article
+            r"an?\s+(?:quick\s+|short\s+|brief\s+)?(?P<kind>(?:[\w-]+\s+){1,2}?)(?:email|e-mail)|"
             r"an?\s+(?:quick\s+|short\s+)?note)\b\s*(?P<rest>.*)$",
             cmd,
             I | re.S,
@@ -224,8 +228,11 @@ def _email(cmd: str) -> Intent | None:
         if not m or len(m["who"]) > 60 or re.match(r"(?:an?|the|my)\b", m["who"], I):
             return None
         ref_text, rest = m["who"], m["rest"]
+        said = _IN_BRACKETS.fullmatch(rest.strip())
+        rest = f": {said[1]}" if said else rest  # "… welcome email (thanks for signing up)"
+        kind = m["kind"]
     assert rest is not None
-    subject: str | None = None
+    subject: str | None = subject_text(kind) if kind else None  # "a welcome email": Welcome
     body: str | None = None
     explicit_subject = EXPLICIT_SUBJECT.search(rest)
     explicit_body = EXPLICIT_BODY.search(rest)
@@ -243,6 +250,9 @@ def _email(cmd: str) -> Intent | None:
     else:
         if ref_text is None:
             ref_text, connector, after = split_ref(rest)
+            ref_text, topic = name_and_topic(ref_text) if connector.strip() else (ref_text, None)
+            if topic is not None and connector != "about" and after.strip():
+                subject = subject_text(topic)  # "email jane the pricing: 40 seats at $45"
         else:
             connector, after = "", rest
             lead_in = BODY_CONNECTOR.match(" " + rest) if rest else None
@@ -298,6 +308,8 @@ def sms_request(u: Utterance, cmd: str) -> Intent | None:
         ref_text, rest = m["who"], m["rest"]
     if ref_text is None:
         ref_text, connector, after = split_ref(rest)
+        if connector.strip() and connector != "about" and after.strip():
+            ref_text = name_and_topic(ref_text)[0]  # "text luis the address: 500 market st"
     else:
         lead_in = BODY_CONNECTOR.match(" " + rest) if rest else None
         connector, after = (
@@ -324,6 +336,9 @@ def sms_request(u: Utterance, cmd: str) -> Intent | None:
     )
     return _verbatim(u, found)
 
+
+# Words the person wrote in brackets after the kind of email: the email's words.
+_IN_BRACKETS = re.compile(r"\((.+)\)[.!]*", re.S)
 
 # Words that are not a message on their own: "text her too", "email him again".
 _FILLER = re.compile(

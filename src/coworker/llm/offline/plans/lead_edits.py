@@ -14,9 +14,12 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Question, Reply, Stop, gated, one
+from coworker.llm.offline.intents.common import make_intent
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
 from coworker.llm.offline.plans.lead_lists import org_tag
+from coworker.llm.offline.plans.pointed import points_at_task
+from coworker.llm.offline.plans.tasks import delete_task
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.text import Utterance, similarity
@@ -323,9 +326,11 @@ def _quoted(tags: list[str]) -> str:
 
 
 def delete_lead(ctx: Ctx) -> Plan:
-    lead = yield from find_lead(
-        ctx, ctx.intent.slots.get("ref") or LeadRef(), purpose="should I delete"
-    )
+    ref = ctx.intent.slots.get("ref") or LeadRef()
+    if points_at_task(ctx, ref):  # "kill the call script one" after a list of tasks
+        task = make_intent("delete_task", phrase=ref.text)
+        return (yield from delete_task(replace(ctx, intent=task)))
+    lead = yield from find_lead(ctx, ref, purpose="should I delete")
     name = replies.lead_short(lead)
     say = (
         f"I'll delete **{name}** and everything attached to it (notes, tasks, deals, "

@@ -9,7 +9,7 @@ or searched for otherwise (`resolve.find_lead`), which asks when the words fit s
 from __future__ import annotations
 
 from coworker.llm.offline.lead_search import Gen
-from coworker.llm.offline.listed import deals_fitting, tasks_fitting
+from coworker.llm.offline.listed import deals_fitting, leads_fitting, tasks_fitting
 from coworker.llm.offline.resolve import Ctx, find_lead
 from coworker.llm.offline.slots import LeadRef
 
@@ -28,3 +28,12 @@ def lead_meant(ctx: Ctx, ref: LeadRef) -> Gen:
                 return ids.pop()
     lead = yield from find_lead(ctx, ref, purpose="do you mean")
     return str(lead["id"])
+
+
+def points_at_task(ctx: Ctx, ref: LeadRef) -> bool:
+    """Whether "the call script one" means a task the last reply listed, not a lead: the
+    words fit one of its tasks and none of the leads it showed."""
+    memory = ctx.memory
+    if not (ref.listed and ref.text) or leads_fitting(memory.listed.leads, ref.text):
+        return False
+    return bool(tasks_fitting(memory.listed.tasks, ref.text, memory.leads))

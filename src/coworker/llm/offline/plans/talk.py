@@ -80,6 +80,10 @@ UNSUPPORTED = {
 }
 
 
+# Errands outside the CRM, refused by name ("book a hotel", "move it in my google calendar").
+_ERRANDS = frozenset({"outside", "calendar", "social"})
+
+
 def help_plan(ctx: Ctx) -> Plan:
     return Reply(HELP)
     yield  # pragma: no cover - makes this a generator
@@ -102,6 +106,12 @@ def greet(ctx: Ctx) -> Plan:
 
 def unsupported(ctx: Ctx) -> Plan:
     topic = str(ctx.intent.slots.get("topic") or "unknown")
+    said = ctx.utterance.raw.strip()
+    if topic in _ERRANDS and ctx.message and ctx.message.strip() != said:
+        # one part of a message whose other parts run: only this part is left undone
+        return Reply(
+            f"I can't do “{said}”: that's outside your Dialsheet CRM, so I've left that part alone."
+        )
     specific = UNSUPPORTED.get(topic)
     if specific:
         return Reply(specific)
