@@ -28,6 +28,7 @@ from coworker.llm.offline.intents.logged_notes import forwarded_note, logged_sta
 from coworker.llm.offline.intents.report_tasks import report_task_cuts, said_callbacks
 from coworker.llm.offline.intents.task_owed import owed_cuts
 from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
+from coworker.llm.offline.logged_then import logged_then_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
@@ -117,6 +118,7 @@ def split_requests(text: str) -> list[str]:
         cuts += owed_cuts(text, head_end, _SOMETIME)
         cuts += report_task_cuts(text, head_end, _SOMETIME)  # "…. circle back in 3 months"
     cuts += status_cuts(text, head_end)  # "mia is qualified now, move her deal to …"
+    cuts += logged_then_cuts(text, head_end)  # "…. log it + fu task for tmrw"
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
     for cut in cuts:
@@ -301,8 +303,9 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     ref = intent.slots.get("ref")
     if ref is not None and not (isinstance(ref, LeadRef) and ref.empty):
         return part
-    if intent.kind == "create_task" and not has_payload:
-        return f"{part} with {name}"
+    if intent.kind == "create_task" and not has_payload:  # "fu task tmrw pls": before "pls"
+        polite = re.search(r"(?:\s+(?:pls|please|plz|thx|ty))+[\s.!]*$", part, re.I)
+        return f"{part[: polite.start() if polite else len(part)]} with {name}"
     if intent.kind == "add_note" and has_payload:
         at = _PAYLOAD.search(part)
         assert at is not None
