@@ -303,7 +303,7 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     ref = intent.slots.get("ref")
     if ref is not None and not (isinstance(ref, LeadRef) and ref.empty):
         return part
-    if intent.kind == "create_task" and not has_payload:  # "fu task tmrw pls": before "pls"
+    if intent.kind == "create_task" and not has_payload and not _SHE.search(part):
         polite = re.search(r"(?:\s+(?:pls|please|plz|thx|ty))+[\s.!]*$", part, re.I)
         return f"{part[: polite.start() if polite else len(part)]} with {name}"
     if intent.kind == "add_note" and has_payload:
@@ -327,6 +327,7 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     return part
 
 
+_SHE = re.compile(r"\b(?:she|he)\b", re.I)  # "… to see if she signed": the plan links her
 # A note's opening words, before what it says: "log that …", "add a note …".
 _NOTE_OPENING = re.compile(
     r"^(?:(?:add|log|write|make|leave|jot)\s+(?:down\s+)?(?:a\s+|an\s+)?(?:quick\s+)?note|log|"
