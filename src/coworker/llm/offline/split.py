@@ -35,6 +35,7 @@ from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import without_restatement
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
+from coworker.llm.offline.task_each import each_task
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -139,7 +140,7 @@ def split_requests(text: str) -> list[str]:
     parts = [lead_ins.get(i, "") + part for i, part in enumerate(parts)]
     parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
-    parts = [one for part in parts for one in _each_lead(part)]
+    parts = [one for part in parts for one in each_task(part) or _each_lead(part)]
     parts = said_callbacks(parts, _SOMETIME)  # "… ring him back tmrw at 4. set the callback"
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
@@ -168,8 +169,7 @@ def _chosen_mailbox(parts: list[str], text: str) -> bool:
 # one: "note on marcus: legal signed off. also move his deal to closed won". Only a sentence
 # that starts with "also"/"then"/"and" and a verb that changes a record is cut off; an email's or
 # text's body (written for someone else to read) is never cut.
-# "text her too": "too" says it is one more request, it is not what to send
-_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
+_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)  # "text her too": one more request
 _NOTE_HEAD = re.compile(
     r"^(?:(?:log|add|write|make|create|put|leave|record|jot|save|drop|post)\s+(?:down\s+)?"
     r"(?:a\s+|an\s+|the\s+|this\s+|my\s+)?(?:quick\s+|short\s+|new\s+)?(?:call\s+)?"

@@ -38,8 +38,9 @@ _TWO = re.compile(r"^the\s+(?P<a>.+?)\s*(?:,\s*|\s+)(?:and|&|\+|n)\s+the\s+(?P<b
 # before, and when or how it was done after, are not part of which task.
 _LEAD_IN = re.compile(r"^(?:ok(?:ay)?|k|so|alright|right|cool|great|yep|yeah)\b[\s,.!-]*", I)
 _TAIL = re.compile(
-    r"(?:\s+(?:already|now|too|as well|btw|fyi|pls|please|plz|earlier|today|this (?:morning|afternoon)|"
-    r"last night|yesterday|yday|(?:an?|\d+|a few)\s+(?:mins?|minutes|hours?|hrs?)\s+ago))+\s*[.!]*$|"
+    r"(?:\s+(?:already|now|too|as well|btw|fyi|pls|please|plz|earlier|today|this morning|"
+    r"this afternoon|last night|yesterday|yday|(?:an?|\d+|a few)\s+(?:mins?|minutes|hours?|hrs?)"
+    r"\s+ago))+\s*[.!]*$|"
     r"\s*[,;.-]+\s*(?:(?:i|we)\s+)?(?:did|finished|wrapped|knocked|sent|handled|got)\s+"
     r"(?:it|that|this)\b[^,;]*$",
     I,
