@@ -22,7 +22,8 @@ _ASKS = (
     r"anything (?:i|we) should|and (?:her|his|their))\b"
 )
 _CUT = re.compile(
-    rf"(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*\?\s*(?:and\s+)?|[.;!]+\s+)(?={_ASKS})", re.I
+    rf"(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|\+|&)\s+|\s*\?\s*(?:and\s+)?|[.;!]+\s+)(?={_ASKS})",
+    re.I,
 )
 _PAYLOAD = re.compile(r"[:\"“”']\s|[\"“”]")
 

@@ -28,12 +28,14 @@ from coworker.llm.offline.intents.logged_notes import forwarded_note, logged_sta
 from coworker.llm.offline.intents.report_tasks import report_task_cuts, said_callbacks
 from coworker.llm.offline.intents.task_owed import owed_cuts
 from coworker.llm.offline.intents.task_pairs import another_task, task_cuts
+from coworker.llm.offline.logged_then import logged_then_cuts
 from coworker.llm.offline.memory import Memory
 from coworker.llm.offline.question_split import question_parts
 from coworker.llm.offline.resolve import Ctx
 from coworker.llm.offline.restated import asks_news, without_restatement
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.split_forms import lead_first, status_cuts, task_lead, undo_then
+from coworker.llm.offline.task_each import each_task
 from coworker.llm.offline.text import Utterance
 from coworker.llm.offline.unread_parts import MISREAD, not_understood
 
@@ -112,6 +114,7 @@ def split_requests(text: str) -> list[str]:
         cuts += owed_cuts(text, head_end, _SOMETIME)
         cuts += report_task_cuts(text, head_end, _SOMETIME)  # "…. circle back in 3 months"
     cuts += status_cuts(text, head_end)  # "mia is qualified now, move her deal to …"
+    cuts += logged_then_cuts(text, head_end)  # "…. log it + fu task for tmrw"
     cuts = sorted([*cuts, *task_cuts(text, head_end)], key=lambda cut: (cut.start(), -cut.end()))
     lead_ins: dict[int, str] = {}
     for cut in cuts:
@@ -138,7 +141,7 @@ def split_requests(text: str) -> list[str]:
     parts = [lead_ins.get(i, "") + part for i, part in enumerate(parts)]
     parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
-    parts = [one for part in parts for one in _each_lead(part)]
+    parts = [one for part in parts for one in each_task(part) or _each_lead(part)]
     parts = said_callbacks(parts, _SOMETIME)  # "… ring him back tmrw at 4. set the callback"
     if len(parts) < 2 or _chosen_mailbox(parts, text):
         return question_parts(text)  # "whats jane's number and anything in her notes"
@@ -167,8 +170,7 @@ def _chosen_mailbox(parts: list[str], text: str) -> bool:
 # one: "note on marcus: legal signed off. also move his deal to closed won". Only a sentence
 # that starts with "also"/"then"/"and" and a verb that changes a record is cut off; an email's or
 # text's body (written for someone else to read) is never cut.
-# "text her too": "too" says it is one more request, it is not what to send
-_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
+_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)  # "text her too": one more request
 _NOTE_HEAD = re.compile(
     r"^(?:(?:log|add|write|make|create|put|leave|record|jot|save|drop|post)\s+(?:down\s+)?"
     r"(?:a\s+|an\s+|the\s+|this\s+|my\s+)?(?:quick\s+|short\s+|new\s+)?(?:call\s+)?"
@@ -302,8 +304,9 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     ref = intent.slots.get("ref")
     if ref is not None and not (isinstance(ref, LeadRef) and ref.empty):
         return part
-    if intent.kind == "create_task" and not has_payload:
-        return f"{part} with {name}"
+    if intent.kind == "create_task" and not has_payload and not _SHE.search(part):
+        polite = re.search(r"(?:\s+(?:pls|please|plz|thx|ty))+[\s.!]*$", part, re.I)
+        return f"{part[: polite.start() if polite else len(part)]} with {name}"
     if intent.kind == "add_note" and has_payload:
         at = _PAYLOAD.search(part)
         assert at is not None
@@ -325,6 +328,7 @@ def _about(part: str, name: str, has_payload: bool) -> str:
     return part
 
 
+_SHE = re.compile(r"\b(?:she|he)\b", re.I)  # "… to see if she signed": the plan links her
 # A note's opening words, before what it says: "log that …", "add a note …".
 _NOTE_OPENING = re.compile(
     r"^(?:(?:add|log|write|make|leave|jot)\s+(?:down\s+)?(?:a\s+|an\s+)?(?:quick\s+)?note|log|"

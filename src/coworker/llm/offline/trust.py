@@ -142,7 +142,7 @@ YES = Option("yes", "yes")
 # done?" is answered by asking, not by marking it done. A request phrased politely ("can you
 # mark Jane as contacted?") is a request, and "it should be 15k" a correction.
 _WHETHER = re.compile(
-    r"^\W*(?:did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|weren'?t|is|isn'?t|are|"
+    r"^\W*(?:did|didn'?t|has|hasn'?t|have(?!\s+(?:me|us)\s)|haven'?t|was|wasn'?t|were|weren'?t|is|isn'?t|are|"
     r"aren'?t|does|doesn'?t|do (?:i|we)|should(?! be\b)|shall (?:i|we)|would it|could it|"
     r"what if|why|how come|whether)\b",
     re.I,

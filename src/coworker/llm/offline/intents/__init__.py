@@ -37,6 +37,7 @@ from coworker.llm.offline.intents.deleting import delete_request
 from coworker.llm.offline.intents.enrolling import enroll_request
 from coworker.llm.offline.intents.field_said_again import said_again_request
 from coworker.llm.offline.intents.fixing import fix_request, words_fix_request
+from coworker.llm.offline.intents.have_me import have_me_request
 from coworker.llm.offline.intents.lead_fields import (
     bare_name_request,
     details_with_request,
@@ -204,6 +205,7 @@ READERS: tuple[Reader, ...] = (
     _said(should_request),  # "should i mark hugo as customer?" asks: before every change
     _said(advice_request),  # "should i mark dana lost?": her record, never a change
     _dated(pasted_task_request),  # "dana sent this, task to reply tmrw: '…'": the paste is data
+    _dated(have_me_request),  # "have me email jane fri": a task of mine, never an email now
     # "new leads since yday, just mine not sam's": the scope apart, then the question
     lambda r: scoped_request(r.utterance, r.text, r.now, _classify),
     lambda r: versus_request(r.utterance, r.text, r.now, _classify),  # "my leads vs sam's"

@@ -68,6 +68,14 @@ BESIDES = re.compile(
 _ELSE = re.compile(r"\b(?:else|other|others|still)\b", I)
 
 
+# The words that say a status ("still status new"), which name no lead to search for.
+_STATUS_WORDS = re.compile(
+    r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|clients?|reached|"
+    r"won|converted|signed|paying|still|status|yet)\b",
+    I,
+)
+
+
 def leads_request(u: Utterance, cmd: str) -> Intent | None:
     """Leads by name, company or status; whose they are and their tag narrow the list."""
     besides = BESIDES.search(cmd)
@@ -271,16 +279,7 @@ def _leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
         else:
             query = query_text(r) if lead_words or status else lead_ref(r).text
             if status and query:
-                query = (
-                    re.sub(
-                        r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
-                        r"clients?|reached|won|converted|signed|paying)\b",
-                        "",
-                        query,
-                        flags=I,
-                    ).strip()
-                    or None
-                )
+                query = _STATUS_WORDS.sub("", query).strip() or None
         details = not lead_words and not status and not count
     else:
         at = re.search(
@@ -299,13 +298,7 @@ def _leads_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901
         elif lead_words or status:
             rest = query_text(cmd)
             if status:
-                rest = re.sub(
-                    r"\b(?:new|fresh|contacted|qualified|unqualified|disqualified|customers?|"
-                    r"clients?|reached|won|converted|signed|paying)\b",
-                    "",
-                    rest,
-                    flags=I,
-                ).strip()
+                rest = _STATUS_WORDS.sub("", rest).strip()
             rest = re.sub(
                 r"\b(?:since|today|yesterday|this|week|recent|recently|latest|newest|last|"
                 r"added|created|came|in|got|we|did)\b",

@@ -41,6 +41,7 @@ CALL_REPORT = re.compile(
     # "20 min w him, ...", "15 minute call with Dana"
     rf"{DURATION}\s*(?:(?:call|chat|convo|conversation|talk)\s+)?{WITH}\s+|"
     r"le?ft\s+(?:a\s+|an\s+)?(?:voicemail|vm|voice message|message|msg)\s+(?:for|with|to)\s+|"
+    r"le?ft\s+(?:voicemail|vm)\s+(?=[A-Za-z]+\s+[A-Za-z]+\s*(?:[,.;!]|$))|"  # "left vm tom becker"
     r"(?:tried calling|tried to call|tried to reach|tried ringing|tried phoning|called|rang|phoned|"
     r"dialed|dialled|tried|reached|pinged|couldn'?t reach|could not reach|got through to|"
     r"heard back from|"
@@ -57,7 +58,6 @@ CALL_REPORT = re.compile(
     r"(?P<rest>.+)$",
     I | re.S,
 )
-
 
 REF_END = re.compile(
     r"\s*(?:[,:;.!]|\s-+\s|\(|\bwho\b|\bshe\b|\bhe\b|\bthey\b|\band\b|\bbut\b|\babout\b|"
@@ -90,7 +90,7 @@ OUTCOME_FIRST = re.compile(
     r"^(?P<phrase>no answer|no pick ?up|voicemail|l?vm|le?ft (?:a )?(?:voicemail|vm|message|msg)|"
     r"no luck|wrong (?:number|no\.?|#)|not interested|interested|callback|call back|"
     r"(?:meeting|mtg|demo|call) (?:booked|set|scheduled)|busy|no response)\s+"
-    r"(?:from|for|with|w/|w|at|on|to)\s+(?P<ref>.+?)"
+    r"(?:(?:from|for|with|w/|w|at|on|to)\s+|(?<=\blvm\s))(?P<ref>.+?)"
     r"(?:\s*[,:;.-]\s*(?P<tail>.*))?$",
     I | re.S,
 )

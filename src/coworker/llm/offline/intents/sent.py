@@ -161,7 +161,7 @@ def sent_question_request(u: Utterance, cmd: str) -> Intent | None:
         return make_intent(
             "list_sent", ref=lead_ref(got["who"]), channel="both", already=True, topic=what
         )
-    already = _ALREADY.match(text)
+    already = _ALREADY.match(_AND_WHAT.sub("", text))  # "…? what did i send": the answer shows it
     if not already:
         return None
     rest = _WHEN_WORDS.sub("", already["rest"]).strip()

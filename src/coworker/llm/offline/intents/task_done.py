@@ -38,9 +38,19 @@ _TWO = re.compile(r"^the\s+(?P<a>.+?)\s*(?:,\s*|\s+)(?:and|&|\+|n)\s+the\s+(?P<b
 # before, and when or how it was done after, are not part of which task.
 _LEAD_IN = re.compile(r"^(?:ok(?:ay)?|k|so|alright|right|cool|great|yep|yeah)\b[\s,.!-]*", I)
 _TAIL = re.compile(
-    r"(?:\s+(?:already|now|too|as well|btw|fyi|earlier|today|this morning))+\s*[.!]*$|"
+    r"(?:\s+(?:already|now|too|as well|btw|fyi|pls|please|plz|earlier|today|this morning|"
+    r"this afternoon|last night|yesterday|yday|(?:an?|\d+|a few)\s+(?:mins?|minutes|hours?|hrs?)"
+    r"\s+ago))+\s*[.!]*$|"
     r"\s*[,;.-]+\s*(?:(?:i|we)\s+)?(?:did|finished|wrapped|knocked|sent|handled|got)\s+"
     r"(?:it|that|this)\b[^,;]*$",
+    I,
+)
+
+# What is left once how or when it was done is cut off must still ask for the task done:
+# "X is done, did it first thing", "check off the jane one, handled it on slack".
+_ASKED_DONE = re.compile(
+    r"\b(?:done|finished|complete|completed|off)(?:\s+(?:pls|please|plz))?\s*$|"
+    r"^(?:(?:pls|please)\s+)?(?:check|tick|cross|mark|close)\b",
     I,
 )
 
@@ -48,10 +58,8 @@ _TAIL = re.compile(
 def complete_request(u: Utterance, cmd: str) -> Intent | None:
     if re.search(r"\b(?:deals?|opportunit(?:y|ies)|opps?)\b", cmd, I):
         return None
-    trimmed = _TAIL.sub("", _LEAD_IN.sub("", cmd.strip())).strip()
-    if trimmed != cmd.strip() and re.search(
-        r"\b(?:done|finished|complete|completed)\s*$", trimmed, I
-    ):
+    trimmed = _TAIL.sub("", _TAIL.sub("", _LEAD_IN.sub("", cmd.strip()))).strip()
+    if trimmed != cmd.strip() and _ASKED_DONE.search(trimmed):
         cmd = trimmed
     again = _SAID_AGAIN.search(cmd)
     if again and again.start() > 0 and "?" not in cmd[: again.start()]:
@@ -59,7 +67,7 @@ def complete_request(u: Utterance, cmd: str) -> Intent | None:
         found = _completed(said)
         if found is not None:
             return found
-        phrase = clean_task_phrase(_DID.sub("", said))
+        phrase = clean_task_phrase(_DID.sub("", _TAIL.sub("", said)))  # "went out this am"
         if phrase and not re.match(r"^(?:i|we|you|they|he|she)\b", phrase, I):
             return make_intent("complete_task", phrase=phrase)
         return None

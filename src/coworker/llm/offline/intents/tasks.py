@@ -100,7 +100,8 @@ def task_lead(title: str) -> LeadRef | None:
 _NEW_ONE = re.compile(
     r"^(?:make|add|create|set up|open|put in)\s+(?:me\s+)?(?:a\s+)?(?:new|another)\s+one\s+"
     # "a new one for end of next week to see if she signed": its day, then what to do
-    r"(?:(?:for|on|due)\s+(?P<when>[^,;]+?)\s+)?to\s+(?P<x>\w.*)$",
+    r"(?:(?:(?:for|on|due)\s+|(?=(?:in\s+)?(?:a|an|one|two|three|\d+)\s+(?:days?|weeks?|wks?|"
+    r"months?)\b))(?P<when>[^,;]+?)\s+)?to\s+(?P<x>\w.*)$",
     I | re.S,
 )
 

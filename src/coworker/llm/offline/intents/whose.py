@@ -44,10 +44,11 @@ _SCOPED: frozenset[IntentKind] = frozenset(
 
 # A scope said on its own, after a listing: "ok just mine", "only mine pls", "whole team".
 _SCOPE_ALONE = re.compile(
-    r"^(?:(?:ok(?:ay)?|k|and|now|cool|great|thanks|hmm|right|so)[\s,.!]+)*(?:now\s+)?"
+    r"^(?:(?:ok(?:ay)?|k|and|now|cool|great|thanks|hmm|right|so|(?:what|how) about)[\s,.!]+)*"
+    r"(?:now\s+)?(?:(?:show|do|same for)\s+(?:me\s+)?)?"
     r"(?:(?P<mine>(?:just|only)\s+mine|mine\s+only|only\s+my\s+own|just\s+my\s+own|"
     r"(?:just|only)\s+(?:the\s+)?ones?\s+i\s+own)|"
-    r"(?P<team>(?:for\s+|across\s+)?(?:the\s+)?(?:whole|entire|full)\s+team|team[- ]wide|"
+    r"(?P<team>(?:for\s+|across\s+)?(?:the\s+)?(?:whole|entire|full)\s+team(?:'?s)?|team[- ]wide|"
     r"every(?:one|body)'?s|(?:for\s+|across\s+)the\s+team))"
     r"(?:\s+(?:pls|please|plz|then|instead|this time))*[\s?.!]*$",
     I,
