@@ -139,7 +139,7 @@ def split_requests(text: str) -> list[str]:
         lead_ins[len(parts)] = again or ""
     parts.append(text[start:].strip())
     parts = [lead_ins.get(i, "") + part for i, part in enumerate(parts)]
-    parts = [parts[0], *(_AS_WELL.sub("", p) for p in parts[1:])]
+    parts = [parts[0], *(split_forms.AS_WELL.sub("", p) for p in parts[1:])]
     parts = [p for p in parts if p]
     parts = [one for part in parts for one in each_task(part) or _each_lead(part)]
     parts = said_callbacks(parts, _SOMETIME)  # "… ring him back tmrw at 4. set the callback"
@@ -170,7 +170,6 @@ def _chosen_mailbox(parts: list[str], text: str) -> bool:
 # one: "note on marcus: legal signed off. also move his deal to closed won". Only a sentence
 # that starts with "also"/"then"/"and" and a verb that changes a record is cut off; an email's or
 # text's body (written for someone else to read) is never cut.
-_AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)  # "text her too": one more request
 _NOTE_HEAD = re.compile(
     r"^(?:(?:log|add|write|make|create|put|leave|record|jot|save|drop|post)\s+(?:down\s+)?"
     r"(?:a\s+|an\s+|the\s+|this\s+|my\s+)?(?:quick\s+|short\s+|new\s+)?(?:call\s+)?"

@@ -138,3 +138,5 @@ FIELD_NOUN = re.compile(
 # the words for the recipient, not a request of their own.
 SAID_TO = re.compile(r"(?:tell|ask|let)\s+(?:her|him|them)\b", re.I)
 SAID_ON = frozenset({"send_email", "send_sms", "call_lead"})
+# "text her too": "too" says it is one more request, not what to send
+AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
