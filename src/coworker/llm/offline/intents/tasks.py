@@ -174,8 +174,7 @@ _A_KIND = re.compile(
     r"^(?:create|add|make|set|schedule|set up|put in)\s+(?:me\s+)?(?:a|an|another)\s+"
     # "set a call w her tmrw 9am": a call is something to do, so a task (never a call placed)
     r"(?P<kind>follow[- ]?up|fu|f/u|fup|check[- ]in|call[- ]?back|ring[- ]?back|call)\s*"
-    r"(?P<sep>with|w/|w|for|re|about|on)?"
-    r"\s*(?P<x>.*)$",
+    r"(?P<sep>with|w/|w|for|re|about|on)?\s*(?P<x>.*)$",
     I | re.S,
 )
 # "put a task on my list to review the contract in 3 wks", "add to my list: send the deck",
