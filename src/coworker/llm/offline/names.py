@@ -67,15 +67,23 @@ def relevant(leads: list[Record], ref: LeadRef) -> list[Record]:
     """
     if ref.is_email or ref.is_phone or not ref.text:
         return leads
-    key = name_key(ref.text)
-    kept = [
-        lead
-        for lead in leads
-        if whole_word(key, name_key(str(lead.get("name", ""))))
-        or whole_word(key, name_key(str(lead.get("company") or "")))
-        or name_key(str(lead.get("name", ""))).startswith(key)
-    ]
+    kept = [lead for lead in leads if said_as_word(lead, ref)]
     return kept or leads
+
+
+def said_as_word(lead: Record, ref: LeadRef) -> bool:
+    """Whether `ref`'s words name `lead` as words of its name or company, or open its name
+    ("gab" for Gabriel), rather than sit inside another word ("oh" in Johnson): only then
+    are they read as meaning that lead without asking."""
+    if ref.is_email or ref.is_phone or not ref.text:
+        return True
+    key = name_key(ref.text)
+    name = name_key(str(lead.get("name", "")))
+    return (
+        whole_word(key, name)
+        or whole_word(key, name_key(str(lead.get("company") or "")))
+        or name.startswith(key)
+    )
 
 
 def narrow(leads: list[Record], ref: LeadRef) -> list[Record]:

@@ -177,13 +177,14 @@ _A_KIND = re.compile(
     I | re.S,
 )
 # "put a task on my list to review the contract in 3 wks", "add to my list: send the deck",
-# "put a task in to send liam the proposal": a task put on the person's own list (or plate,
-# or just "in"), then what it is.
+# "put a task in to send liam the proposal", "put a task on me to call her back": a task put
+# on the person's own list (or plate, or just "in", or "on me"), then what it is.
 _ON_LIST = re.compile(
     r"^(?:add|put|stick|throw|pop|drop|slap|get)\s+(?:(?:a|an|another|new|quick)\s+)?"
     r"(?:(?:follow[- ]?up|fu|f/u)\s+)?(?:(?:task|to-?do|reminder|item)?\s*(?:on|to|onto|in)\s+"
     r"(?:my|the)\s+(?:(?:task|to-?do|to do)\s+)?(?:list|plate|queue)\b|(?:task|to-?do|reminder)"
-    r"\s+in(?:\s+for\s+(?:me|myself|us))?(?=\s*(?:to\b|:|-)))[\s,]*(?:to\b|:|-+)?\s*(?P<x>\S.*)$",
+    r"\s+(?:in(?:\s+for\s+(?:me|myself|us))?|on\s+(?:me|myself))(?=\s*(?:to\b|:|-)))[\s,]*"
+    r"(?:to\b|:|-+)?\s*(?P<x>\S.*)$",
     I | re.S,
 )
 
