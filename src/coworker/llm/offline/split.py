@@ -47,7 +47,9 @@ _CUT = re.compile(
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
     rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
     rf"(?:open|create)\s+(?:a|an|another|new)|open up)\b))"
-    rf"(?=(?:(?:please|pls|just)\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b)",
+    rf"(?=(?:(?:please|pls|just)\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b|"
+    # "tag her enterprise and give me a task to call her monday"
+    rf"(?:give|get)\s+me\s+(?:a|an|another)\s+(?:task|todo|to-do|reminder|follow)|gimme\s)",
     re.I,
 )
 _TASKISH = re.compile(r"^(?:remind|add (?:a )?task|create (?:a )?task|task)\b", re.I)
