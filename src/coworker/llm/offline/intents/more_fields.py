@@ -31,7 +31,7 @@ def with_more_fields(intent: Intent | None, text: str) -> Intent | None:
     changes = dict(intent.slots.get("changes") or {})
     if len(changes) != 1:
         return intent
-    (first, value), = changes.items()
+    ((first, value),) = changes.items()
     end = _end_of(text, first, value)
     more = _MORE.match(text[end:]) if end is not None else None
     if more is None:
