@@ -67,23 +67,26 @@ def relevant(leads: list[Record], ref: LeadRef) -> list[Record]:
     """
     if ref.is_email or ref.is_phone or not ref.text:
         return leads
-    kept = [lead for lead in leads if said_as_word(lead, ref)]
+    key = name_key(ref.text)
+    kept = [
+        lead
+        for lead in leads
+        if whole_word(key, name_key(str(lead.get("name", ""))))
+        or whole_word(key, name_key(str(lead.get("company") or "")))
+        or name_key(str(lead.get("name", ""))).startswith(key)
+    ]
     return kept or leads
 
 
 def said_as_word(lead: Record, ref: LeadRef) -> bool:
-    """Whether `ref`'s words name `lead` as words of its name or company, or open its name
-    ("gab" for Gabriel), rather than sit inside another word ("oh" in Johnson): only then
-    are they read as meaning that lead without asking."""
+    """Whether each of `ref`'s words is a word of the lead's name, company or title, or opens
+    one ("gab" for Gabriel; "acme cfo"), rather than sitting inside another word ("oh" in
+    Johnson): only then are they read as meaning that lead without asking."""
     if ref.is_email or ref.is_phone or not ref.text:
         return True
-    key = name_key(ref.text)
-    name = name_key(str(lead.get("name", "")))
-    return (
-        whole_word(key, name)
-        or whole_word(key, name_key(str(lead.get("company") or "")))
-        or name.startswith(key)
-    )
+    fields = " ".join(str(lead.get(f) or "") for f in ("name", "company", "title"))
+    have = name_key(fields).split()
+    return all(any(h.startswith(w) for h in have) for w in name_key(ref.text).split())
 
 
 def narrow(leads: list[Record], ref: LeadRef) -> list[Record]:
