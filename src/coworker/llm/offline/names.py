@@ -79,14 +79,19 @@ def relevant(leads: list[Record], ref: LeadRef) -> list[Record]:
 
 
 def said_as_word(lead: Record, ref: LeadRef) -> bool:
-    """Whether each of `ref`'s words is a word of the lead's name, company or title, or opens
-    one ("gab" for Gabriel; "acme cfo"), rather than sitting inside another word ("oh" in
-    Johnson): only then are they read as meaning that lead without asking."""
+    """Whether a word of `ref` is a word of the lead's name, company or title, or opens one
+    ("gab" for Gabriel; "the acme guy"), rather than every one sitting inside another word
+    ("oh" in Johnson): only then are they read as meaning that lead without asking."""
     if ref.is_email or ref.is_phone or not ref.text:
         return True
     fields = " ".join(str(lead.get(f) or "") for f in ("name", "company", "title"))
     have = name_key(fields).split()
-    return all(any(h.startswith(w) for h in have) for w in name_key(ref.text).split())
+    # "danas", "noah millers": a possessive typed without its apostrophe names the word too
+    return any(
+        h.startswith(w) or (w.endswith("s") and h == w[:-1])
+        for w in name_key(ref.text).split()
+        for h in have
+    )
 
 
 def narrow(leads: list[Record], ref: LeadRef) -> list[Record]:
