@@ -78,6 +78,22 @@ def relevant(leads: list[Record], ref: LeadRef) -> list[Record]:
     return kept or leads
 
 
+def said_as_word(lead: Record, ref: LeadRef) -> bool:
+    """Whether a word of `ref` is a word of the lead's name, company or title, or opens one
+    ("gab" for Gabriel; "the acme guy"), rather than every one sitting inside another word
+    ("oh" in Johnson): only then are they read as meaning that lead without asking."""
+    if ref.is_email or ref.is_phone or not ref.text:
+        return True
+    fields = " ".join(str(lead.get(f) or "") for f in ("name", "company", "title"))
+    have = name_key(fields).split()
+    # "danas", "noah millers": a possessive typed without its apostrophe names the word too
+    return any(
+        h.startswith(w) or (w.endswith("s") and h == w[:-1])
+        for w in name_key(ref.text).split()
+        for h in have
+    )
+
+
 def narrow(leads: list[Record], ref: LeadRef) -> list[Record]:
     """Keep the leads the words really point at (a whole-word or exact match, the company)."""
     if ref.company:

@@ -55,3 +55,19 @@ def storable(written: str) -> str:
     if len(digits) == 10:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
     return re.sub(r"[()]", "", written).strip()
+
+
+def with_last_digits(phone: str, end: str) -> str | None:
+    """`phone` with its last digits replaced by `end` ("typo, should end in 8862"), its own
+    punctuation kept: "+1-555-031-8826" -> "+1-555-031-8862". None when `end` is not shorter
+    than the number's digits (that is a whole number, said as one)."""
+    if len(end) >= len(re.sub(r"\D", "", phone)):
+        return None
+    chars = list(phone)
+    left = list(end)
+    for index in range(len(chars) - 1, -1, -1):
+        if not left:
+            break
+        if chars[index].isdigit():
+            chars[index] = left.pop()
+    return "".join(chars)

@@ -27,6 +27,7 @@ from coworker.llm.offline.names import (
     narrow,
     negated_names,
     rank,
+    said_as_word,
     without_ruled_out,
 )
 from coworker.llm.offline.slots import LeadRef
@@ -196,8 +197,10 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         leads = [lead for lead in leads if lead.get("owner_id") == me] or leads
     if how == "search":
         leads = narrow(leads, ref)
-        if len(leads) == 1:
+        if len(leads) == 1 and (said_as_word(leads[0], ref) or not purpose):
             return leads[0]
+        if len(leads) == 1:  # "oh" found only inside "Johnson": asked, never taken
+            return _did_you_mean(ctx, key, ref, leads[0])
         recent = _the_recent_one(memory, leads, ref)
         if recent is not None:
             return recent
@@ -219,14 +222,7 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
         if len(close) == 1 and ctx.intent.kind == "add_note" and _opens_with(ref, close[0]):
             return close[0]  # "no answer from luis ortega tried twice": the note keeps it all
         if len(close) == 1:
-            options = [lead_option(close[0])]
-            return choose(
-                ctx,
-                key,
-                f"I couldn't find “{ref.describe()}”. Did you mean "
-                f"**{replies.lead_label(close[0])}**?",
-                options,
-            )
+            return _did_you_mean(ctx, key, ref, close[0])
         leads = close
     options = [lead_option(lead) for lead in leads[:MAX_OPTIONS]]
     more = len(leads) - len(options)
@@ -244,6 +240,12 @@ def find_lead(ctx: Ctx, ref: LeadRef, *, key: str = "lead", purpose: str = "") -
     if more > 0:
         text += f"\n\n(and {more} more; tell me the full name if it's not one of these)"
     return choose(ctx, key, text, options)
+
+
+def _did_you_mean(ctx: Ctx, key: str, ref: LeadRef, lead: Record) -> Record:
+    """The one lead the words only resemble, offered and never taken: a "yes" picks it."""
+    text = f"I couldn't find “{ref.describe()}”. Did you mean **{replies.lead_label(lead)}**?"
+    return choose(ctx, key, text, [lead_option(lead)])
 
 
 def _pointed(

@@ -49,7 +49,9 @@ _CUT = re.compile(
     # nor the message a mailbox was chosen for ("use outlook, email jane: ...")
     rf",\s*(?:pls\s+|please\s+)?(?=(?:add|tag|untag|remind|log|schedule|enroll|"
     rf"(?:open|create)\s+(?:a|an|another|new)|open up)\b))"
-    rf"(?=(?:(?:please|pls|just)\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b)",
+    rf"(?=(?:(?:please|pls|just)\s+)?(?:{VERBS})\b|new\s+(?:task|todo|to-do|reminder|deal|opp)\b|"
+    # "tag her enterprise and give me a task to call her monday"
+    rf"(?:give|get)\s+me\s+(?:a|an|another)\s+(?:task|todo|to-do|reminder|follow)|gimme\s)",
     re.I,
 )
 _TASKISH = re.compile(r"^(?:remind|add (?:a )?task|create (?:a )?task|task)\b", re.I)
@@ -57,11 +59,6 @@ _STARTS = re.compile(r"^(?:remind|log|mark|tag|create|add|update|move|set)\b", r
 # "Jane's new address is x - update it and ...": "update it" repeats the first sentence.
 _RESTATED = re.compile(r"\s+-\s+(?:please\s+)?(?:update|change|fix|set)\s+(?:it|that|this)\b", re.I)
 _PAYLOAD = re.compile(r"[:\"“]")
-# "3 things: mark ..., set ..., and remind me ...": the count announces a list of requests
-_COUNTED = re.compile(
-    r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
-    r"(?:things|requests|items|updates|asks)\s*(?:[:\-–—]+\s*|(?:pls|please)\s+)"
-)
 # In a list of commands ("mark X done, set Y to qualified"), a comma before a verb cuts too;
 # not in a new record's values ("open an opp for luis, 18.5k, proposal, close in 2 wks").
 _LIST_CUT = re.compile(
@@ -75,7 +72,7 @@ _VALUE_LISTS = frozenset({"create_deal", "create_lead", "create_task"})
 def split_requests(text: str) -> list[str]:
     """The requests in `text`, in order; one item when it holds one request."""
     text = lead_first(_RESTATED.sub("", text))
-    counted = _COUNTED.match(text)
+    counted = split_forms.COUNTED.match(text)
     if counted and LED_BY_VERB.match(text[counted.end() :]):
         text = text[counted.end() :]
     text = without_restatement(

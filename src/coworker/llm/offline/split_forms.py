@@ -140,3 +140,8 @@ SAID_TO = re.compile(r"(?:tell|ask|let)\s+(?:her|him|them)\b", re.I)
 SAID_ON = frozenset({"send_email", "send_sms", "call_lead"})
 # "text her too": "too" says it is one more request, not what to send
 AS_WELL = re.compile(r"\s+(?:too|as well)[.!]*\s*$", re.I)
+# "3 things: mark ..., set ..., and remind me ...": the count announces a list of requests
+COUNTED = re.compile(
+    r"^(?:a\s+)?(?:\d+|two|three|four|five|couple(?:\s+of)?|few)\s+(?:quick\s+)?"
+    r"(?:things|requests|items|updates|asks)\s*(?:[:\-–—]+\s*|(?:pls|please)\s+)"
+)

@@ -174,7 +174,8 @@ CURRENCIES = {
 }
 
 # Words that are never (part of) a person's or company's name in a request. Used to tell
-# "text jane smith running late" (name: jane smith) from "text jane running late".
+# "text jane smith running late" (name: jane smith) from "text jane running late"; the
+# interjections ("oh and put a task on me ...") are never a lead the next "her" stands for.
 COMMON_WORDS = frozenset(
     """
 a about above across actually add added after again against ago all almost already also
@@ -201,6 +202,8 @@ deck pricing proposal quote contract demo intro update status info information d
 phone address today tonight tomorrow monday tuesday wednesday thursday friday saturday sunday
 morning afternoon evening noon be there soon running behind delayed here
 twice thrice earlier
+oh ohh ah ahh eh uh uhh um umm hmm hm oops whoops ugh argh welp btw lol haha yeah yep yup nah
+nope cool alright anyway anyways
 """.split()
 )
 

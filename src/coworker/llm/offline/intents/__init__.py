@@ -76,6 +76,7 @@ from coworker.llm.offline.intents.meta import (
     unsupported_topic,
     unsupported_verb_request,
 )
+from coworker.llm.offline.intents.more_fields import with_more_fields
 from coworker.llm.offline.intents.notes import note_request
 from coworker.llm.offline.intents.oops import slip_said
 from coworker.llm.offline.intents.pasted_tasks import pasted_task_request
@@ -250,7 +251,8 @@ READERS: tuple[Reader, ...] = (
     _dated(update_deal_request),
     _said(status_request),
     _said(said_status_request),  # "daniel's contacted now": after the status reader proper
-    _said(update_fields_request),
+    # "new email for tom: x, and his cell is y": both fields, never only the first
+    lambda r: with_more_fields(update_fields_request(r.utterance, r.text), r.text),
     _dated(task_update_request),
     _said(field_question_request),
     _said(possessive_details_request),

@@ -63,6 +63,7 @@ class Slots(TypedDict, total=False):
     role: str | None
     email: str | None
     phone: str | None
+    phone_end: str | None  # "typo, should end in 8862": the last digits of the phone just set
     changes: dict[str, str | None] | None  # lead fields to write, by field name
     renamed: (
         str | None

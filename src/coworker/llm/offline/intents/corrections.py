@@ -117,6 +117,14 @@ _FIX = re.compile(
 )
 
 
+# "5 days", "a week", "2 wks": a span said alone as a change, counted from now as "in ..."
+_SPAN = re.compile(
+    r"(?:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:days?|weeks?|wks?|months?|mos?)",
+    I,
+)
+
+
 def _moment_fix(text: str, now: datetime, said: str) -> Intent | None:
     """A day or a time alone, said as a change ("make it wed instead", "3:30", "make it 2
     instead"): the due moment of the task just written. A bare number is an hour only when
@@ -134,6 +142,8 @@ def _moment_fix(text: str, now: datetime, said: str) -> Intent | None:
     if bare and not marked:
         return None  # "15" alone is no day
     phrase = f"at {value}" if bare else value
+    if marked and _SPAN.fullmatch(value):  # "make that 5 days": as many days from now
+        phrase = f"in {value}"
     found = find_when(phrase, now)
     if len(found) != 1 or found[0].start > 3 or found[0].end < len(phrase.rstrip(" .!")):
         return None
@@ -155,8 +165,21 @@ def _moment_fix(text: str, now: datetime, said: str) -> Intent | None:
     return make_intent("correct_time", **slots)
 
 
+# "typo, should end in 8862", "oops last 4 should be 4417": the phone just set, its end fixed
+_PHONE_END = re.compile(
+    rf"^{_OOPS}*(?:(?:it|the number|the phone|the #)\s+)?(?:(?:should|shd)\s+end\s+(?:in|with)|"
+    r"ends?\s+(?:in|with)|(?:the\s+)?last\s+(?:\d|two|three|four|five|six)\s*(?:digits?\s+)?"
+    rf"(?:{_SHOULD_BE}|are|is|=|r))\s+(?P<end>\d{{2,6}})(?:\s*,?\s*not\s+\d{{2,6}})?$",
+    I,
+)
+
+
 def _phone_fix(text: str) -> Intent | None:
-    """ "typo sorry, 555-123-9867": the phone of the lead just changed, said again."""
+    """ "typo sorry, 555-123-9867": the phone of the lead just changed, said again; or only
+    its last digits ("should end in 8862"), the rest of it taken from that change."""
+    end = _PHONE_END.match(text)
+    if end is not None:
+        return make_intent("correct_value", phone_end=end["end"])
     m = _FIX.match(text)
     if m is None or not (m["oops"] or m["how"] or m["old"] or m["instead"]):
         return None

@@ -253,3 +253,10 @@ HEARSAY = re.compile(
     r"word is|supposedly|pretty sure)\b",
     I,
 )
+
+
+def at_company_now(text: str) -> bool:
+    """ "fyi chris parker's at pied piper now": a move said as plain news, with no hedge and
+    no question; the plan writes it at once only when the CRM already knows that company."""
+    said = without_news_opening(text).strip().rstrip(".! ")
+    return bool(NEWS_UPDATES[2][0].match(said)) and not HEARSAY.match(said) and "?" not in said

@@ -13,8 +13,8 @@ from coworker.llm.offline.vocab import COMMON_WORDS
 # What people say around an undo: "oops", "nvm", "wrong one", "that's wrong".
 OOPS = (
     r"(?:(?:oops|whoops|sorry|sry|typo|no|nope|wait|actually|my bad|nvm|never ?mind|ugh|hmm+|hm+|"
-    r"argh|shoot|crap|damn|ah|oh|that'?s wrong|thats wrong|that was wrong|my mistake|not that one|"
-    r"scratch that|wrong (?:one|lead|task|deal|person|guy|record))[,!.]*\s+)"
+    r"argh|shoot|crap|damn|ah|oh|eh|uh|um|that'?s wrong|thats wrong|that was wrong|my mistake|"
+    r"not that one|scratch that|wrong (?:one|lead|task|deal|person|guy|record))[,!.]*\s+)"
 )
 REQUEST_VERB = re.compile(
     r"^(?:please\s+|pls\s+)?(?:mark|set|move|email|e-mail|text|sms|add|create|remind|tag|"

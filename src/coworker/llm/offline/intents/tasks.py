@@ -177,14 +177,14 @@ _A_KIND = re.compile(
     r"(?P<sep>with|w/|w|for|re|about|on)?\s*(?P<x>.*)$",
     I | re.S,
 )
-# "put a task on my list to review the contract in 3 wks", "add to my list: send the deck",
-# "put a task in to send liam the proposal": a task put on the person's own list (or plate,
-# or just "in"), then what it is.
+# "put a task on my list to review the contract in 3 wks", "put a task in to send liam the
+# proposal", "put a task on me to call her back": a task on the person's own list, then what.
 _ON_LIST = re.compile(
     r"^(?:add|put|stick|throw|pop|drop|slap|get)\s+(?:(?:a|an|another|new|quick)\s+)?"
     r"(?:(?:follow[- ]?up|fu|f/u)\s+)?(?:(?:task|to-?do|reminder|item)?\s*(?:on|to|onto|in)\s+"
     r"(?:my|the)\s+(?:(?:task|to-?do|to do)\s+)?(?:list|plate|queue)\b|(?:task|to-?do|reminder)"
-    r"\s+in(?:\s+for\s+(?:me|myself|us))?(?=\s*(?:to\b|:|-)))[\s,]*(?:to\b|:|-+)?\s*(?P<x>\S.*)$",
+    r"\s+(?:in(?:\s+for\s+(?:me|myself|us))?|on\s+(?:me|myself))(?=\s*(?:to\b|:|-)))[\s,]*"
+    r"(?:to\b|:|-+)?\s*(?P<x>\S.*)$",
     I | re.S,
 )
 
@@ -290,7 +290,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m = _NOUN_FIRST.match(cmd) or _ON_LIST.match(cmd)
     if not m:
         m = re.match(
-            r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|"
+            r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|gimme|"
             r"(?:i )?need(?= an? | another ))\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"

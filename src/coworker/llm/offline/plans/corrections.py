@@ -17,6 +17,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Batch, Plan, Reply, Stop, gated
 from coworker.llm.offline.intents.corrections import moved_due
 from coworker.llm.offline.memory import LastWrite, Memory
+from coworker.llm.offline.phones import with_last_digits
 from coworker.llm.offline.plans import fixes
 from coworker.llm.offline.plans.other_one import is_other, other_lead
 from coworker.llm.offline.plans.redoing import (
@@ -269,6 +270,8 @@ def correct_value(ctx: Ctx) -> Plan:
         return (yield from fixes.correct_words(ctx))
     if ctx.intent.slots.get("name"):  # "make it 15k and call it X"
         return (yield from fixes.correct_value_and_name(ctx))
+    if ctx.intent.slots.get("phone_end"):  # "typo, should end in 8862"
+        return (yield from _correct_phone_end(ctx, last, str(ctx.intent.slots.get("phone_end"))))
     for kind in ("phone", "text"):
         if ctx.intent.slots.get(kind):
             return (
@@ -355,6 +358,19 @@ def correct_time(ctx: Ctx) -> Plan:
 
 # The lead fields a correction of words ("make it SVP of Sales") can be about
 _TEXT_FIELDS = ("title", "company", "name", "email", "source")
+
+
+def _correct_phone_end(ctx: Ctx, last: LastWrite | None, end: str) -> Plan:
+    """The phone just written with its last digits said again: the number the person gave,
+    those digits swapped in; asked for in full when no phone was just written."""
+    written = str(last.input.get("phone") or "") if last and last.tool == "update_lead" else ""
+    fixed = with_last_digits(written, end) if written else None
+    if fixed is None:
+        return Reply(
+            f"Which number should end in {end}? Say it in full, e.g. “change Jane's phone to "
+            f"+1-555-000-{end[-4:].rjust(4, '0')}”."
+        )
+    return (yield from _correct_lead_field(ctx, last, "phone", fixed))
 
 
 def _correct_lead_field(ctx: Ctx, last: LastWrite | None, kind: str, value: str) -> Plan:

@@ -15,6 +15,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Question, Reply, Stop, gated, one
 from coworker.llm.offline.intents.common import make_intent
+from coworker.llm.offline.intents.lead_news import at_company_now
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
 from coworker.llm.offline.plans.lead_lists import org_tag
@@ -171,9 +172,14 @@ def update_lead(ctx: Ctx) -> Plan:
                 "(“change Kenji Gray's name to Kenji Grey”)."
             )
         changes["name"] = respelt(current, str(changes["name"]), ctx.intent.slots.get("name_part"))
-    if str(changes.get("company") or "").islower():  # "hes at pied piper now"
-        changes["company"] = yield from _crm_spelling(str(changes["company"]))
     implied = bool(ctx.intent.slots.get("implied"))
+    typed = str(changes.get("company") or "")
+    if typed.islower() or (implied and typed):  # "hes at pied piper now"
+        known = yield from _crm_company(typed)
+        changes["company"] = known or typed
+        # "chris parker's at pied piper now": news of a company the CRM has, said plainly
+        news = list(changes) == ["company"] and at_company_now(ctx.utterance.raw)
+        implied = implied and not (known and news)
     values = tuple(
         Written(
             key,
@@ -204,15 +210,15 @@ def update_lead(ctx: Ctx) -> Plan:
     return Reply(f"Updated {lead.get('name')}'s {said}.")
 
 
-def _crm_spelling(company: str) -> Generator[Batch, list[Result], str]:
+def _crm_company(company: str) -> Generator[Batch, list[Result], str | None]:
     """A company typed in lower case is stored the way the CRM already spells it ("pied
     piper" → "Pied Piper"), so one company does not become two in lists and searches; a
-    company the CRM does not have yet keeps the person's words."""
+    company the CRM does not have yet (None) keeps the person's words."""
     found: Result = yield from one("search_leads", search=company, limit=20)
     for lead in found.items("leads"):
         if str(lead.get("company") or "").lower() == company.lower():
             return str(lead["company"])
-    return company
+    return None
 
 
 def _same_company(company: str, said: str) -> bool:

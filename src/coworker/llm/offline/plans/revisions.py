@@ -109,13 +109,22 @@ _INSTEAD = re.compile(
     r"(?:not|instead of)\s+(?P<old>[\w:$.,/-]+(?:\s?(?:am|pm|k))?)[\s.!]*$",
     re.I,
 )
-# "actually make it 3pm": the one time of day the waiting words name
+# "actually make it 3pm", "make that 3:30 instead": the one time of day the waiting words
+# name; the new time says it is one (its am/pm or its minutes)
 _NEW_TIME = re.compile(
-    r"^(?:(?:actually|no|nah|sorry|oops|wait)[\s,.!-]+)*(?:make it|change it to|should be|"
-    r"i meant)\s+(?P<new>\d{1,2}(?::\d{2})?\s?(?:am|pm))[\s.!]*$",
+    r"^(?:(?:actually|no|nah|sorry|oops|wait|eh|hmm|ok)[\s,.!-]+)*(?:make (?:it|that)|"
+    r"change (?:it|that) to|should be|i meant)\s+(?:at\s+)?"
+    r"(?P<new>\d{1,2}(?::\d{2}\s?(?:am|pm)?|\s?(?:am|pm)))(?:\s+instead)?[\s.!]*$",
     re.I,
 )
-_TIME_IN_WORDS = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b", re.I)
+# A time in the waiting words: "3pm", "3:30", or an hour said after "at"/"to"/"by" at the
+# end of a clause ("can we move our call to 3?"), never a count ("to 3 people")
+_TIME_IN_WORDS = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|"
+    r"(?<=\bat )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|(?<=\bto )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|"
+    r"(?<=\bby )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|(?<=@)\s?\d{1,2}\b(?=\s*(?:[?.!,;]|$))",
+    re.I,
+)
 
 
 def substituted(pending: Call | None, said: str) -> str | None:

@@ -12,7 +12,7 @@ from coworker.llm.offline.dates import iso
 from coworker.llm.offline.engine import Option, Plan, Reply, Stop, gated, one
 from coworker.llm.offline.intents.tasks import someone_at
 from coworker.llm.offline.lead_search import Gen
-from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, relevant
+from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, said_as_word
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
 from coworker.llm.offline.resolve import (
@@ -61,7 +61,8 @@ def _linked_lead(ctx: Ctx, ref: LeadRef | None, *, at_company: bool = False) -> 
     if ref.listed:  # "call the one at wonka": never a task with that link dropped
         return (yield from find_lead(ctx, ref, key="task:lead", purpose="is this task about"))
     result: Result = yield from one("search_leads", search=ref.text)
-    leads = relevant(result.items("leads"), ref)
+    # only leads the words name as words: "oh" inside "Johnson" is offered, never linked
+    leads = [lead for lead in result.items("leads") if said_as_word(lead, ref)]
     if not leads:
         try:  # "hannah philips": a lead's name misspelt is offered ("did you mean ...?")
             like = yield from find_lead(ctx, ref, key="task:lead", purpose="is this task about")
