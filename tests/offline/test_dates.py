@@ -363,3 +363,15 @@ def test_find_when_needs_an_aware_now() -> None:
 )
 def test_phrase_spans_match_find_when(text: str) -> None:
     assert phrase_spans(text) == [(w.start, w.end) for w in find_when(text, THU)]
+
+
+def test_the_same_instant_in_two_zones_reads_each_zone_s_day() -> None:
+    """22:00 in New York and 03:00 UTC the next day are one instant (equal as datetimes);
+    "2 wks out" still counts from each person's own day, however the reading is cached."""
+    evening_ny = datetime(2026, 12, 7, 22, 0, tzinfo=NY)
+    same_instant_utc = evening_ny.astimezone(ZoneInfo("UTC"))
+    assert evening_ny == same_instant_utc
+    in_ny = find_when("close date 2 wks out", evening_ny)[0].value.date()
+    in_utc = find_when("close date 2 wks out", same_instant_utc)[0].value.date()
+    assert (in_ny, in_utc) == (date(2026, 12, 21), date(2026, 12, 22))
+    assert find_when("close date 2 wks out", evening_ny)[0].value.date() == date(2026, 12, 21)

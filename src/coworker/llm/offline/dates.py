@@ -251,13 +251,15 @@ def find_when(text: str, now: datetime) -> list[When]:
     """
     if now.tzinfo is None:
         raise ValueError("find_when needs an aware `now` in the person's timezone")
-    return list(_find_when(text, now))
+    return list(_find_when(text, now, str(now.tzinfo)))
 
 
 @lru_cache(maxsize=256)
-def _find_when(text: str, now: datetime) -> tuple[When, ...]:
+def _find_when(text: str, now: datetime, zone: str) -> tuple[When, ...]:
     """Cached: a turn's readers and its split parts ask about the same text at the same
-    `now` several times over (a benchmark: about 10% of a cold turn's interpretation)."""
+    `now` several times over (a benchmark: about 10% of a cold turn's interpretation).
+    `zone` is part of the key because aware datetimes at the same instant compare equal
+    whatever their zone: 22:00 in New York is 03:00 UTC, yet "tomorrow" differs."""
     low = _lower(text)
     dates, times = _parts(low, now)
     dates = _end_of_that_day(low, dates)
