@@ -35,9 +35,7 @@ def test_addresses_are_never_rewritten(value: str) -> None:
     assert "please" in normalise(message).text
 
 
-@pytest.mark.parametrize(
-    "quote", ["'pls call u tmrw re the mial'", '"fu w me re pricing pls"']
-)
+@pytest.mark.parametrize("quote", ["'pls call u tmrw re the mial'", '"fu w me re pricing pls"'])
 def test_quoted_text_is_never_rewritten(quote: str) -> None:
     message = f"send jane this: {quote}"
     assert quote in normalise(message).text

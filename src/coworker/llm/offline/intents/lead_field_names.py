@@ -102,7 +102,9 @@ def named(text: str) -> bool:
 _PRONOUN_POSSESSIVE = re.compile(r"her|his|their|them|him|this (?:lead|person|guy|one)")
 
 
-_FIELD_WORDS = frozenset(w for w in (*ASKED_FIELDS, "name", "tags", "stage") if w.isalpha() and len(w) > 3)
+_FIELD_WORDS = frozenset(
+    w for w in (*ASKED_FIELDS, "name", "tags", "stage") if w.isalpha() and len(w) > 3
+)
 
 
 def could_be_person_name(text: str) -> bool:
