@@ -290,7 +290,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
         m = _NOUN_FIRST.match(cmd) or _ON_LIST.match(cmd)
     if not m:
         m = re.match(
-            r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|gimme|"
+            r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|gimme|get me|"
             r"(?:i )?need(?= an? | another ))\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"
