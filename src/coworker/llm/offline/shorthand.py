@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coworker.llm.offline.text import correct
+from coworker.llm.offline.verbatim import verbatim_spans
 
 # Shorthand → what it stands for. Only tokens that mean one thing in a sales request:
 # "mon"/"sat"/"sun"/"wed" are real words too and stay as written ("sat down with jane").
@@ -183,8 +184,11 @@ def normalise(text: str) -> Normalised:
     out: list[str] = []
     last = 0
     length = 0
+    kept = verbatim_spans(text)
     for m in _TOKENS.finditer(text):
         kind = m.lastgroup or ""
+        if kind in ("word", "special") and any(a <= m.start() < b for a, b in kept):
+            continue  # a word of an email, URL, phone or quote: a value, kept as typed
         token = m.group(0)
         new = _replacement(kind, token, mixed_case, m.start())
         if new is None:

@@ -150,12 +150,10 @@ def clean(raw: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _fix_typos(text: str) -> str:
-    mixed_case = text != text.lower() and text != text.upper()
-
+def _fix_typos(text: str, mixed_case: bool, offset: int) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
-        if mixed_case and word[0].isupper() and m.start() > 0:
+        if mixed_case and word[0].isupper() and offset + m.start() > 0:
             return word  # a capitalised word mid-sentence is most likely a name
         fixed = correct(word.lower())
         if fixed == word.lower():
@@ -178,6 +176,24 @@ def words_of(low: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _read_plainly(text: str) -> str:
+    """Phrases unified and keyword typos fixed, except in values typed verbatim (an email
+    address, URL, phone or quote: "initech-mail.example" is not a misspelt "email")."""
+    from coworker.llm.offline.verbatim import pieces
+
+    mixed_case = text != text.lower() and text != text.upper()
+    out: list[str] = []
+    offset = 0
+    for piece, free in pieces(text):
+        if free:
+            for pattern, replacement in _PHRASES:
+                piece = pattern.sub(replacement, piece)
+            piece = _fix_typos(piece, mixed_case, offset)
+        out.append(piece)
+        offset += len(piece)
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Utterance:
     """One message as the interpreter reads it."""
@@ -193,9 +209,7 @@ class Utterance:
     def of(cls, message: str) -> Utterance:
         raw = clean(message)
         text = raw[:MAX_ANALYSED_CHARS]
-        for pattern, replacement in _PHRASES:
-            text = pattern.sub(replacement, text)
-        text = _fix_typos(text)
+        text = _read_plainly(text)
         low = text.lower()
         if len(low) != len(text):
             text = low

@@ -100,3 +100,16 @@ def named(text: str) -> bool:
 
 
 _PRONOUN_POSSESSIVE = re.compile(r"her|his|their|them|him|this (?:lead|person|guy|one)")
+
+
+_FIELD_WORDS = frozenset(
+    w for w in (*ASKED_FIELDS, "name", "tags", "stage") if w.isalpha() and len(w) > 3
+)
+
+
+def could_be_person_name(text: str) -> bool:
+    """Whether a new lead's name as read could be a person's name: letters, no field word
+    ("Source = Event", "Email: X" are a field misread, never a name to create a lead by)."""
+    if not re.search(r"[^\W\d_]", text) or re.search(r"[=:@<>{}\[\]|]", text):
+        return False
+    return not any(w.lower().strip(".,'") in _FIELD_WORDS for w in text.split())

@@ -20,8 +20,9 @@ from coworker.llm.offline.slots import lead_ref
 
 # "talked to noah miller, he's …": a call's opening, then what was heard about the lead.
 _CALL_OPENING = re.compile(
-    r"^(?:just\s+)?(?:talked|spoke|chatted|caught up|got off the phone|met|had a call)\s+"
-    r"(?:to|with|w/?)\s+(?P<who>[^,;:.!-]+?)\s*(?:[,;:.!]+|\s-+)\s*(?:and\s+)?"
+    r"^(?:just\s+)?(?:talked|spoke|chatted|caught up|got off the phone|got off|met|had a call)"
+    r"\s+(?:to|with|w/?)\s+(?P<who>[^,;:.!-]+?)(?:\s+(?:this|earlier)\s+(?:am|pm|morning|"
+    r"afternoon|today))?\s*(?:[,;:.!]+|\s-+)\s*(?:and\s+)?"
     r"(?P<rest>(?:she|he|they)\b.+)$",
     I,
 )
@@ -45,6 +46,22 @@ _MOVE = re.compile(
     rf"(?:\s+(?:now|soon|next month|next week|in january|there))?{_UPDATE}[.!]*$",
     I,
 )
+# "she got bumped up to head of procurement 🎉 (and wants X). update her": a new title
+_PROMOTED = re.compile(
+    rf"^{_WHO}{_BE}\s*(?:(?:got|was|been|has been|just got)\s+)?(?:promoted|bumped up|moved up|"
+    r"stepped up)\s+(?:to|as)\s+(?:(?:the|a|an)\s+)?(?:new\s+)?(?P<title>[^,;.!?]+?)"
+    r"(?:\s*[^\w\s,;.]+|\s*,?\s+and\s+(?:(?:she|he|they)\s+)?(?:wants|needs|asked)\b[^.;!]*)*"
+    rf"{_UPDATE}[.!]*$",
+    I,
+)
+# "jane smith left acme, she's COO over at hooli now. fix her record": company and title
+_LEFT_FOR = re.compile(
+    rf"^{_WHO}\s+(?:just\s+)?(?:left|quit)\s+(?P<old>[\w&.' -]+?)\s*(?:[,;.!]+|\s-+)\s*"
+    r"(?:and\s+)?(?:she|he|they)(?:'s|’s|s|\s+is|'re|\s+are)\s+(?:now\s+)?"
+    r"(?:(?:the|a|an|their)\s+)?(?:new\s+)?(?P<title>[^,;.!]+?)\s+(?:over\s+)?(?:at|with)\s+"
+    rf"(?P<company>[^,;.!]+?)(?:\s+now)?{_UPDATE}[.!]*$",
+    I,
+)
 _PRONOUN = re.compile(r"^(?:she|he|they)$", I)
 
 
@@ -54,10 +71,12 @@ def lead_move_request(cmd: str) -> Intent | None:
     text = without_news_opening(cmd.strip())
     opening = _CALL_OPENING.match(text)
     who = opening["who"].strip() if opening else None
-    m = _MOVE.match(opening["rest"] if opening else text)
+    said = opening["rest"] if opening else text
+    m = _MOVE.match(said) or _LEFT_FOR.match(said) or _PROMOTED.match(said)
     if m is None or (opening and not m["asked"]):
         return None  # a call report mentioning a move is a note, unless asked to update
-    title, company = m["title"].strip(), m["company"].strip()
+    title = m["title"].strip()
+    company = (m.groupdict().get("company") or "").strip()
     if not has_title_words(title) or has_title_words(company) or len(company.split()) > 4:
         return None  # "moving to tuesday as planned": no role said
     ref_text = m["ref"].strip()
@@ -70,6 +89,6 @@ def lead_move_request(cmd: str) -> Intent | None:
     return make_intent(
         "update_lead",
         ref=ref,
-        changes={"company": company, "title": title},
+        changes={"company": company, "title": title} if company else {"title": title},
         implied=implied or None,
     )

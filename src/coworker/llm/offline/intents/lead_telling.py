@@ -30,8 +30,14 @@ _TOLD = (
     (re.compile(r"[\s,]*\b(?:and )?(?:she|he)(?:'s| is|s) (?:the |a |an )", I), ", "),
     (re.compile(r"[\s,]*\b(?:and )?(?:she|he) works (?=at |for )", I), ", works "),
 )
+# "from the booth: bettina vogt, coo @ …": where the person was met, said before the details;
+# not a field (the source is said apart, "source = event"), and never the lead's name
+_MET_WHERE = re.compile(
+    r"^\s*(?:from|met (?:(?:him|her|them) )?at)\s+(?:the\s+|a\s+|our\s+)?[\w' -]{2,30}?\s*:\s*",
+    I,
+)
 _SOURCE = re.compile(
-    r"\b(?:source(?:\s+is)?|source:|via|came in (?:from|via)|"
+    r"\b(?:source(?:\s+is|\s*[:=])?|lead source(?:\s+is|\s*[:=])?|via|came in (?:from|via)|"
     r"met (?:(?:him|her|them) )?(?:at|through)|"
     r"found (?:(?:him|her|them) )?(?:on|via|through|at))\s+"
     r"(?:the\s+|a\s+)?(?P<source>[\w -]{2,40}?)(?=[,;.]|$)",
@@ -41,6 +47,7 @@ _SOURCE = re.compile(
 
 def untold(text: str) -> str:
     """The details as a list of fields: a dictated telling rewritten, anything else as is."""
+    text = _MET_WHERE.sub("", text)
     text = _SPELLED.sub("", text)
     text = _SPOKEN_EMAIL.sub(_address, text)
     for pattern, replacement in _TOLD:

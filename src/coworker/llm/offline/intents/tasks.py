@@ -291,7 +291,7 @@ def create_task_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     if not m:
         m = re.match(
             r"^(?:create|add|make|set|new|put(?: in)?|schedule|open|set up|log|give me|gimme|"
-            r"(?:i )?need(?= an? | another ))\s+"
+            r"get me|(?:i )?need(?= an? | another ))\s+"
             rf"(?:me\s+|myself\s+)?(?:a\s+|an\s+|the\s+|another\s+)?(?:new\s+)?(?:(?P<prio>high|"
             rf"low|medium|"
             rf"urgent)[- ]?(?:priority|prio)?\s+)?(?:{_KIND}\s+)?{TASK_WORDS}\b\s*(?P<sep>to|for|"

@@ -15,6 +15,7 @@ from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Batch, Plan, Question, Reply, Stop, gated, one
 from coworker.llm.offline.intents.common import make_intent
+from coworker.llm.offline.intents.lead_field_names import could_be_person_name
 from coworker.llm.offline.intents.lead_news import at_company_now
 from coworker.llm.offline.lead_search import search_leads
 from coworker.llm.offline.plans.bulk import mark_all
@@ -30,6 +31,8 @@ from coworker.llm.offline.trust import WritePlan, Written, crm, text_confident, 
 def create_lead(ctx: Ctx) -> Plan:
     intent = ctx.intent
     name: str | None = intent.slots.get("name")
+    if name and not could_be_person_name(name):
+        name = None  # "Source = Event" is a field misread as the name: ask for the name
     if not name:
         name = ask_text(
             ctx,
