@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.call_words import (
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
 from coworker.llm.offline.intents.lead_news import status_stated
+from coworker.llm.offline.intents.reasons import REASON_ASKED
 from coworker.llm.offline.shorthand import SHORTHAND, normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -256,7 +257,10 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         if re.match(r"^notes\s+(?:on|for|about|of)\s+\S+(?:\s+\S+)?$", cmd, I):
             return None  # "notes on Jane" asks to see them
         ref_text, content = "", rest
-        m2 = re.match(
+        why = bool(REASON_ASKED.match(rest))
+        if why:  # "add a note with the reason": on the lead in context
+            rest, ref_text, content = "", "her", ""
+        m2 = rest and re.match(
             rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding|from)\s+(?P<r>.+)$",
             rest,
             I | re.S,
@@ -282,6 +286,8 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             )
             if m3:
                 ref_text, content = m3["r"], content[: m3.start()]
+        if content and REASON_ASKED.match(content):  # "saying why": the plan reads the reason
+            why, content = True, ""
         ref_text = _AS_NOTE.sub("", ref_text.strip())  # "from nora scott as a note"
         ref_text = _ON_RECORD.sub("", ref_text)  # "dana whitfield's notes"
         content, pasted = pasted_or_said(u, content.strip())
@@ -305,6 +311,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             ref=lead_ref(ref_text),
             content=content or None,
             outcome=outcome,
+            why=why or None,
         )
     m = re.match(
         r"^(?:(?:jot|write|note|put|take)\s+down\s+(?:that\s+|:\s*)?|(?:log|note|record)\s+"
