@@ -73,8 +73,9 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r" (?:up )?(?:a |the )?(?:meeting|demo|call|appointment)|demo (?:is )?(?:booked|"
         r"scheduled|set)|agreed to meet|"
         # "booked him for a demo next tues", "got her on the calendar for friday"
-        r"(?:booked|scheduled|set up|locked in|put) (?:him|her|them) (?:in )?(?:for|on) (?:a |an |"
-        r"the )?(?:[\w-]+ )?(?:meeting|mtg|demo|call|appointment|kickoff|kick-off|onsite|walkthrough)|"
+        r"(?:booked|scheduled|set up|locked in|put) (?:him|her|them) (?:in )?(?:for|on) "
+        r"(?:a |an |the )?(?:[\w-]+ )?(?:meeting|mtg|demo|call|appointment|kickoff|kick-off|"
+        r"onsite|walkthrough)|"
         r"got (?:him|her|them) (?:on|onto) (?:the |my |our )?(?:calendar|cal)\b",
         "meeting_booked",
     ),

@@ -17,7 +17,7 @@ from coworker.llm.offline.intents.call_words import (
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
 from coworker.llm.offline.intents.lead_news import status_stated
-from coworker.llm.offline.intents.reasons import REASON_ASKED
+from coworker.llm.offline.intents.reasons import without_why
 from coworker.llm.offline.shorthand import SHORTHAND, normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -156,8 +156,7 @@ def name_word(word: str) -> bool:
     return looks_like_name_word(low) and not known and vocab.outcome_in(low) is None
 
 
-# What follows a lead's name at the opening of a report: a pause, a figure ("20 min"), or
-# what they said or did ("priya not interested", "chris parker called back").
+# After a lead's name opening a report: a pause, a figure, or what they did ("priya not keen").
 _AFTER_NAME = re.compile(
     r"^(?:[,:;.(]|-|\d|$|(?:is|was|not|no|never|didn'?t|did not|doesn'?t|wasn'?t|isn'?t|"
     r"said|says|wants|wanted|asked|called|rang|phoned|returned|replied|emailed|texted|wrote|"
@@ -251,16 +250,13 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         r"tasks?)",
         low,
     ):
-        rest = m["rest"].strip()
+        rest, why = without_why(m["rest"].strip())  # "… saying why": the plan reads the reason
         if re.match(r"^(?:history|log)\b", rest, I):
             return None
         if re.match(r"^notes\s+(?:on|for|about|of)\s+\S+(?:\s+\S+)?$", cmd, I):
             return None  # "notes on Jane" asks to see them
-        ref_text, content = "", rest
-        why = bool(REASON_ASKED.match(rest))
-        if why:  # "add a note with the reason": on the lead in context
-            rest, ref_text, content = "", "her", ""
-        m2 = rest and re.match(
+        ref_text, content = "her" if why and not rest else "", rest  # "add a note why": hers
+        m2 = re.match(
             rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding|from)\s+(?P<r>.+)$",
             rest,
             I | re.S,
@@ -286,8 +282,6 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             )
             if m3:
                 ref_text, content = m3["r"], content[: m3.start()]
-        if content and REASON_ASKED.match(content):  # "saying why": the plan reads the reason
-            why, content = True, ""
         ref_text = _AS_NOTE.sub("", ref_text.strip())  # "from nora scott as a note"
         ref_text = _ON_RECORD.sub("", ref_text)  # "dana whitfield's notes"
         content, pasted = pasted_or_said(u, content.strip())

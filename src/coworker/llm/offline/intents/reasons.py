@@ -11,13 +11,22 @@ import re
 
 from coworker.llm.offline.intents.common import I
 
-# The note's text when it only points at a reason: "why", "the reason", "with the reason why".
-REASON_ASKED = re.compile(
-    r"^(?:(?:with|w/|saying|explaining|giving|about|on|stating|w)\s+)?(?:the\s+|a\s+)?"
-    r"(?:why|reason(?:\s+why)?|reasons?|reason for it|reason we lost(?: it)?|why we lost(?: it)?|"
-    r"why (?:it|that|they|she|he)\b.{0,30})[\s.!]*$",
+_SAYING = r"(?:saying|explaining|giving|stating|with|w/?|about)"
+# A note's words that only point at a reason: "saying why", "with the reason", "why".
+_WHY = re.compile(
+    rf"(?:^(?:{_SAYING}\s+)?|,?\s+{_SAYING}\s+)(?:the\s+|a\s+)?"
+    r"(?:why|reasons?(?:\s+why)?|reason for it|what happened|why (?:we|they|she|he) "
+    r"(?:lost|passed|said no|walked)(?: it)?)[\s.!]*$",
     I,
 )
+
+
+def without_why(rest: str) -> tuple[str, bool]:
+    """`rest` without its pointer at a reason ("on chris saying why" -> "on chris"), and
+    whether it had one."""
+    m = _WHY.search(rest)
+    return (rest[: m.start()], True) if m else (rest, False)
+
 
 # Where the person's own requests begin ("mark it lost", "+ put a note ..."): what comes
 # before is their news, and holds the reason.

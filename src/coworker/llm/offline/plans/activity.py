@@ -6,8 +6,8 @@ from typing import Any
 
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
-from coworker.llm.offline.intents.reasons import reason_said
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.intents.reasons import reason_said
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.trust import WritePlan, Written, write
