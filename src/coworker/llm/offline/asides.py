@@ -35,6 +35,7 @@ VERBS = (
     r"schedule|put|change|enroll|open|close|delete|remove|complete|show|list|find|tell|let|"
     r"ping|make|bump|push|drop|raise|lower|unqualify|disqualify|dq|qualify|"
     r"(?:check|tick|cross) off|note that|"
+    r"note (?=(?:she|he|they|her|his|their)\b)|"  # "…, tag X, and note she wants 40 seats"
     r"take\s+(?:the\s+)?[\w-]+(?:\s+tag)?\s+off|"  # "… and take smb off her": a tag off
     # "mark luis contacted. should i also move priya to qualified?": a question of its own
     r"(?:should|shd) (?:i|we)"

@@ -69,6 +69,9 @@ class Memory:
     task_just_shown: str | None = None
     # a write that can't be taken back (a note) made after `last_changes`, in a later message
     later_write: str | None = None
+    # the lead a note was logged on in the person's last message: "set me a fu for fri" said
+    # next, naming no one, follows up that call
+    noted: str | None = None
 
     def lead_name(self, lead_id: str | None) -> str | None:
         lead = self.leads.get(lead_id or "")
@@ -91,6 +94,8 @@ class Memory:
             self.last_changes.append(self.last_write)
         elif result.ok and result.name in _KEPT and self._new_message and self.last_changes:
             self.later_write = result.name
+        if result.ok and result.name == "create_note":
+            self.noted = str(result.input.get("lead_id") or "") or None
         if result.name == "search_leads" and result.ok:
             found = result.items("leads")
             query = result.input.get("search")
@@ -208,6 +213,7 @@ def remember(history: list[Episode]) -> Memory:
     for episode in history:
         memory.new_message()
         memory.task_just_shown = None
+        memory.noted = None  # a note of an earlier message is no call just logged
         if memory.last_changes and not _acknowledgement(episode):
             memory.since_change += 1
         before = memory.last_write

@@ -350,6 +350,7 @@ def in_order(
     if missed:
         return Reply(missed)
     said: list[str] = []
+    reason_noted = False  # a note "saying why" took the aside as its words
     memory = copy.deepcopy(ctx.memory)
     memory.new_message()
     for index, part in enumerate(parts, start=1):
@@ -357,6 +358,7 @@ def in_order(
         own = f"{index}/"
         answers = {k[len(own) :]: v for k, v in ctx.answers.items() if k.startswith(own)}
         intent = classify(utterance, ctx.clock.now)
+        reason_noted = reason_noted or bool(intent.slots.get("why"))
         one = Ctx(intent, utterance, ctx.clock, memory, answers, ctx.utterance.raw)
         try:
             reply = yield from _learning(plan_for(one), memory)
@@ -367,7 +369,8 @@ def in_order(
             text = "\n\n".join([*said, _with_rest(stop.reply.text, parts[index:])])
             raise Stop(Reply(text, question, stop.reply.status)) from None
         said.append(reply.text)
-    said += [said_of for reason in aside or [] for said_of in aside_notes(reason)]
+    if not reason_noted:
+        said += [said_of for reason in aside or [] for said_of in aside_notes(reason)]
     return Reply("\n\n".join(said))
 
 

@@ -66,6 +66,20 @@ def follow_up_title(title: str, said: str, name: str) -> str | None:
     return None
 
 
+def unnamed_follow_up_title(title: str, name: str) -> str | None:
+    """ "Fu to get the contract over", said right after a call with `name` was logged: "Follow
+    up with <name> to get the contract over"; None when the title is no bare follow-up with
+    (at most) a topic."""
+    m = re.match(rf"^\s*{_FOLLOW}(?P<rest>(?:\s+.*)?)$", title, re.I | re.S)
+    if m is None:
+        return None
+    rest = m["rest"].strip(" ,.;")
+    if rest and not _TOPIC.match(" " + rest):
+        return None
+    rest = re.sub(r"^(?:abt|regarding)\b", "about", rest, flags=re.I)
+    return f"Follow up with {name}" + (f" {rest}" if rest else "")
+
+
 def named_in_title(title: str, lead: Any, ref: LeadRef | None, someone: Any) -> str:
     """The lead's name where the title points at them in words a task list can't read a week
     later: "call the initech person", "call the one at wonka", "call him"."""

@@ -71,7 +71,12 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"(?:[\w-]+ ){0,2}?(?:meeting|mtg|demo|call|appointment|kickoff|kick-off|onsite|"
         r"follow[- ]?up)|(?:set|scheduled|set up|arranged|agreed (?:to|on))"
         r" (?:up )?(?:a |the )?(?:meeting|demo|call|appointment)|demo (?:is )?(?:booked|"
-        r"scheduled|set)|agreed to meet",
+        r"scheduled|set)|agreed to meet|"
+        # "booked him for a demo next tues", "got her on the calendar for friday"
+        r"(?:booked|scheduled|set up|locked in|put) (?:him|her|them) (?:in )?(?:for|on) "
+        r"(?:a |an |the )?(?:[\w-]+ )?(?:meeting|mtg|demo|call|appointment|kickoff|kick-off|"
+        r"onsite|walkthrough)|"
+        r"got (?:him|her|them) (?:on|onto) (?:the |my |our )?(?:calendar|cal)\b",
         "meeting_booked",
     ),
     (
@@ -92,7 +97,10 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"reconnect|follow up (?:next|later|in)|busy|bad time|asked (?:me|us) to call|"
         r"get back to (?:me|us)|touch base (?:next|later|again)|call next week|"
         r"not (?:a good|the right) time|pick (?:it|this|things) (?:back )?up (?:again )?"
-        r"(?:after|in|next)|circle back (?:after|in|next)|revisit (?:it |this )?(?:after|in|next)",
+        r"(?:after|in|next)|circle back (?:after|in|next)|revisit (?:it |this )?(?:after|in|next)|"
+        # "wants to regroup after their board mtg": talk again later, at a time they name
+        r"(?:regroup|reconvene|re-?engage|talk again|speak again|chat again) (?:after|in|next|once|"
+        r"when|later|in the new year)",
         "callback",
     ),
     (
@@ -104,6 +112,10 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
         r"positive|promising|on board|hot lead|(?:great|good) (?:call|convo|chat)|went well|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes|we'?re) (?:all |totally )?in for\b|"
         r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in\b(?=\s*(?:[,.!;]|$))|"
+        # "he's in on the 50 seats", "ready to go, just needs the contract in hand"
+        r"(?:he'?s|she'?s|they'?re|theyre|hes|shes) (?:all )?in on\b|ready to go\b|"
+        r"(?:just )?needs? (?:the |a )?(?:contract|paperwork|order form|agreement)"
+        r"(?: in hand| sent| over| to sign)|"
         # "pilot is a go", "wants the paperwork sent over": a yes, said as reps say it
         r"(?:pilot|deal|it|we|that|project|rollout)(?:'s|s| is| are) (?:a )?go\b|we'?re a go\b|"
         r"green ?light|wants? (?:the |us to send (?:the |over )?)?(?:\d+[- ]seat )?(?:paperwork|"

@@ -89,6 +89,7 @@ class Slots(TypedDict, total=False):
     # notes and calls
     content: str | None
     outcome: str | None
+    why: bool | None  # "add a note saying why": the note is the reason the message gives
     # tasks and time
     phrase: str | None  # the task as described ("the one about pricing")
     phrases: tuple[str, ...] | None  # several tasks, each described ("the X and the Y")

@@ -323,6 +323,12 @@ UNSUPPORTED_TOPICS = (
         "report",
     ),
     (r"\b(?:assign|reassign|re-assign|owner|transfer|hand over|handoff)\b", "assign"),
+    # "upload the call recording to our google drive": another app's files, not a lead import
+    (
+        r"\b(?:google drive|g ?drive|dropbox|onedrive|sharepoint|box folder|drive folder|"
+        r"recordings?)\b",
+        "outside",
+    ),
     (r"\b(?:import|upload|bulk|merge|dedupe|duplicates?)\b", "bulk"),
     (r"\b(?:undo|revert|restore|unsend|recall)\b", "undo"),
     (

@@ -17,6 +17,7 @@ from coworker.llm.offline.intents.call_words import (
 from coworker.llm.offline.intents.common import NOTE_NOUN, I, Intent, make_intent
 from coworker.llm.offline.intents.composing import BODY_CONNECTOR, as_written
 from coworker.llm.offline.intents.lead_news import status_stated
+from coworker.llm.offline.intents.reasons import without_why
 from coworker.llm.offline.shorthand import SHORTHAND, normalise
 from coworker.llm.offline.slots import (
     LeadRef,
@@ -155,8 +156,7 @@ def name_word(word: str) -> bool:
     return looks_like_name_word(low) and not known and vocab.outcome_in(low) is None
 
 
-# What follows a lead's name at the opening of a report: a pause, a figure ("20 min"), or
-# what they said or did ("priya not interested", "chris parker called back").
+# After a lead's name opening a report: a pause, a figure, or what they did ("priya not keen").
 _AFTER_NAME = re.compile(
     r"^(?:[,:;.(]|-|\d|$|(?:is|was|not|no|never|didn'?t|did not|doesn'?t|wasn'?t|isn'?t|"
     r"said|says|wants|wanted|asked|called|rang|phoned|returned|replied|emailed|texted|wrote|"
@@ -250,12 +250,12 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
         r"tasks?)",
         low,
     ):
-        rest = m["rest"].strip()
+        rest, why = without_why(m["rest"].strip())  # "… saying why": the plan reads the reason
         if re.match(r"^(?:history|log)\b", rest, I):
             return None
         if re.match(r"^notes\s+(?:on|for|about|of)\s+\S+(?:\s+\S+)?$", cmd, I):
             return None  # "notes on Jane" asks to see them
-        ref_text, content = "", rest
+        ref_text, content = "her" if why and not rest else "", rest  # "add a note why": hers
         m2 = re.match(
             rf"^(?:on|to|for|about|against|under|{WITH}|in|into|re|regarding|from)\s+(?P<r>.+)$",
             rest,
@@ -305,6 +305,7 @@ def note_request(u: Utterance, cmd: str) -> Intent | None:  # noqa: C901 - one s
             ref=lead_ref(ref_text),
             content=content or None,
             outcome=outcome,
+            why=why or None,
         )
     m = re.match(
         r"^(?:(?:jot|write|note|put|take)\s+down\s+(?:that\s+|:\s*)?|(?:log|note|record)\s+"

@@ -7,6 +7,7 @@ from typing import Any
 from coworker.llm.offline import replies
 from coworker.llm.offline.conversation import Result
 from coworker.llm.offline.engine import Call, Plan, Reply, many, one
+from coworker.llm.offline.intents.reasons import reason_said
 from coworker.llm.offline.resolve import Ctx, ask_text, find_lead, my_user_id
 from coworker.llm.offline.slots import LeadRef
 from coworker.llm.offline.trust import WritePlan, Written, write
@@ -25,6 +26,8 @@ def add_note(ctx: Ctx) -> Plan:
     lead = implied or (yield from find_lead(ctx, ref, purpose="should the note go on"))
     content: str | None = intent.slots.get("content")
     outcome: str | None = intent.slots.get("outcome")
+    if not content and intent.slots.get("why"):  # "saying why": the reason the message gave
+        content = reason_said(ctx.message or ctx.utterance.raw)
     if not content:
         answer = ask_text(ctx, "note:content", f"What should the note on {lead.get('name')} say?")
         content = answer.strip()

@@ -23,7 +23,11 @@ from coworker.llm.offline.resolve import (
     lead_option,
 )
 from coworker.llm.offline.slots import LeadRef
-from coworker.llm.offline.task_titles import follow_up_title, named_in_title
+from coworker.llm.offline.task_titles import (
+    follow_up_title,
+    named_in_title,
+    unnamed_follow_up_title,
+)
 from coworker.llm.offline.text import capitalise
 from coworker.llm.offline.trust import Unread, WritePlan, Written, title_confident, write
 
@@ -90,6 +94,14 @@ def _spoken_of(ctx: Ctx) -> bool:
     return ctx.memory.lead is not None or bool(task and task.get("lead_id"))
 
 
+def _follows_call(ctx: Ctx, title: str) -> bool:
+    """A follow-up naming no one, said right after a call was logged on the lead still
+    spoken of: it follows up that call, with that lead."""
+    lead = ctx.memory.lead
+    said = re.match(r"^(?:fu|f/u|follow[- ]?up)\b(?!\s+(?:with|w/?)\s+[a-z])", title, re.I)
+    return bool(said and lead and ctx.memory.noted and lead.get("id") == ctx.memory.noted)
+
+
 def create_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
     title: str | None = intent.slots.get("title")
@@ -115,6 +127,9 @@ def create_task(ctx: Ctx) -> Plan:
         ref = LeadRef(pronoun=True)  # "check in with him": the lead just spoken of, or asked
     elif ref is None and re.search(r"\b(?:she|he)\b", title, re.I) and _spoken_of(ctx):
         ref = LeadRef(pronoun=True)  # "… tick it off and a new one to see if she signed"
+    after_call = ref is None and _follows_call(ctx, title)
+    if after_call:
+        ref = LeadRef(pronoun=True)  # "log my call w marcus" then "set me a fu for fri"
     someone = someone_at(title)
     at_company = bool(someone and ref and ref.text.lower() == someone["co"].lower())
     lead = yield from _linked_lead(ctx, ref, at_company=at_company)
@@ -123,6 +138,8 @@ def create_task(ctx: Ctx) -> Plan:
     # "fu w marcus re the redlines": "Follow up with Marcus Reed re the redlines", every word
     # of it read with confidence (the kind, the CRM's name, the person's topic)
     tidy = follow_up_title(title, ref.text if ref else "", str(lead["name"])) if lead else None
+    if lead and after_call:
+        tidy = unnamed_follow_up_title(title, str(lead["name"]))
     if tidy:
         title = tidy
     else:
