@@ -15,6 +15,7 @@ from coworker.llm.offline.intents.composing import (
     EXPLICIT_BODY,
     EXPLICIT_SUBJECT,
     SUBJECT_START,
+    TRAILING_SUBJECT,
     as_written,
     body_text,
     name_and_topic,
@@ -232,6 +233,9 @@ def _email(cmd: str) -> Intent | None:
         rest = f": {said[1]}" if said else rest  # "… welcome email (thanks for signing up)"
         kind = m["kind"]
     assert rest is not None
+    said_subject = TRAILING_SUBJECT.search(rest)
+    if said_subject is not None:  # "… the 40 seat breakdown w subject 'Acme volume pricing'"
+        rest = rest[: said_subject.start()]
     subject: str | None = subject_text(kind) if kind else None  # "a welcome email": Welcome
     body: str | None = None
     explicit_subject = EXPLICIT_SUBJECT.search(rest)
@@ -274,6 +278,9 @@ def _email(cmd: str) -> Intent | None:
                 body = body_text(connector, after)
             else:
                 subject = subject_text(after)
+    if said_subject is not None:  # the subject as said; what it came after is the body
+        body = body or _said_after(ref_text or "", rest) or None
+        subject = next(g for g in said_subject.groups() if g).strip()[:300]
     ref = lead_ref(recipient(ref_text or ""))
     if body is not None and (not body.strip(" .") or _FILLER.fullmatch(body)):
         body = None  # "email him again": nothing said yet to send
@@ -281,6 +288,15 @@ def _email(cmd: str) -> Intent | None:
         subject = subject_from_body(body)
     to_email = ref.text if ref.is_email else None
     return make_intent("send_email", ref=ref, to_email=to_email, subject=subject, body=body)
+
+
+def _said_after(ref_text: str, rest: str) -> str:
+    """The words after the recipient ("her the 40 seat breakdown": "the 40 seat breakdown"),
+    verbatim: an email's body when its subject was said apart."""
+    head = rest.strip()
+    if ref_text and head.lower().startswith(ref_text.strip().lower()):
+        head = head[len(ref_text.strip()) :]
+    return head.strip(" ,:;-")
 
 
 def sms_request(u: Utterance, cmd: str) -> Intent | None:
