@@ -33,6 +33,7 @@ from coworker.llm.offline.intents.common import IntentKind, make_intent
 from coworker.llm.offline.intents.corrections import amend
 from coworker.llm.offline.intents.whose import narrowed
 from coworker.llm.offline.memory import remember
+from coworker.llm.offline.plans.revised_when import rescheduled
 from coworker.llm.offline.plans.revised_words import (
     added_words,
     rewrite_asked,
@@ -112,6 +113,16 @@ def _superseded(episode: Episode | None) -> tuple[Call | None, str]:
     return None, ""
 
 
+def _rejected(episode: Episode) -> Call | None:
+    """The text or email the person just rejected on its card, to offer again revised."""
+    if not episode.steps:
+        return None
+    for result in episode.steps[-1].results:
+        if result.name in ("send_email", "send_sms") and result.decision == "rejected":
+            return Call(result.name, dict(result.input))
+    return None
+
+
 def _run(
     start: int,
     intent: Intent,
@@ -140,6 +151,11 @@ def _run(
         parts = split if errand_beside(split, clock.now) else question_parts(utterance.raw)
     parts, aside = set_aside(parts)
     revised = _revision(pending, utterance.raw) if intent.kind != "revise_message" else None
+    rejected = _rejected(eps[start - 1]) if start > 0 and pending is None else None
+    when = rescheduled(rejected, utterance.raw)
+    if rejected is not None and when is not None and when.words is not None:
+        # "it's at 3pm actually, send that" right after the card was rejected: offered again
+        revised, pending = make_intent("revise_message", text=when.words), rejected
     if revised is not None:  # "make it 3pm not 2", "also add that …" while a message waits
         intent, parts = revised, []
         ctx = Ctx(intent, utterance, clock, ctx.memory, answers)
@@ -172,6 +188,11 @@ def _revision(pending: Call | None, said: str) -> Intent | None:
     corrected = substituted(pending, said) or swapped(pending, said)
     if corrected is not None:
         return make_intent("revise_message", text=corrected)
+    when = rescheduled(pending, said)  # "actually make it wednesday, same time"
+    if when is not None and when.words is None:
+        return make_intent("revise_message", unclear=said.strip())
+    if when is not None:
+        return make_intent("revise_message", text=when.words)
     added = added_words(pending, said)
     if added is not None:
         return make_intent("revise_message", text=with_added(pending, added), added=added)

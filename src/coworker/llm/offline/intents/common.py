@@ -142,6 +142,7 @@ class Slots(TypedDict, total=False):
     text: str | None  # new words for a waiting message or a lead field
     added: str | None  # words added to a waiting message ("also say sorry about that")
     rewrite: str | None  # a change to a waiting message's words not made ("make it shorter")
+    unclear: str | None  # a new day or time whose place in the waiting words is unclear
     words: str | None
     # corrections of the coworker's last change
     how: str | None  # "undo" or "soft"

@@ -39,6 +39,16 @@ EXPLICIT_SUBJECT = re.compile(
 )
 
 
+# A subject said last, apart from the words: "… w/ subject 'Acme volume pricing'",
+# "…, subject: Q1 pricing", "… with subject line Updated pricing"
+TRAILING_SUBJECT = re.compile(
+    r"(?:[\s,;]*\b(?:with|w/?)\s+(?:the\s+|a\s+)?|\s*[,;]\s*(?:and\s+)?)subject(?:\s+line)?"
+    r"\s*(?:[:=-]|\bis\b|\bas\b)?\s*(?:\"([^\"]+)\"|'([^']+)'|“([^”]+)”|([^\"'“\s][^\"“]*?))"
+    r"\s*[.!]?$",
+    I,
+)
+
+
 EXPLICIT_BODY = re.compile(
     r"(?:\b(?:body|message|text|content)|(?<=,)\s*(?:and\s+)?say(?:ing)?)\b\s*(?:[:=]|is|of|saying)?"
     r"\s*(?:\"([^\"]+)\"|(.+))$",

@@ -39,7 +39,7 @@ _ROLE = "|".join(sorted(MAILBOX_ROLES, key=len, reverse=True))
 _KIND = r"(?:(?:work|personal|business|company|sales)\s+)?"  # "my work gmail"
 _BOX = (
     rf"(?:(?P<address>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(?:\s+{_ACCOUNT})?|"
-    rf"(?:(?:my|the|our)\s+)?{_KIND}(?P<provider>{_PROVIDER})(?:\s+{_ACCOUNT})?|"
+    rf"(?:(?:my|the|our)\s+)?{_KIND}(?P<provider>{_PROVIDER})(?:\s+{_ACCOUNT}|\s+one)?|"
     rf"(?:(?:my|the|our)\s+)?(?P<role>{_ROLE})(?:\s+one|\s+{_ACCOUNT})|"
     rf"my\s+{_KIND}(?P<word>[\w-]+)\s+{_ACCOUNT})\b"
 )

@@ -15,6 +15,7 @@ from coworker.llm.offline.intents.composing import (
     EXPLICIT_BODY,
     EXPLICIT_SUBJECT,
     SUBJECT_START,
+    TRAILING_SUBJECT,
     as_written,
     body_text,
     name_and_topic,
@@ -178,6 +179,9 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
         if found is not None:
             return _verbatim(u, found.but(mailbox=_mailbox_of(lead)))
     found = _email(cmd)
+    if found is None and _mailbox_phrases(cmd):  # "send jane a quick thanks from outlook, …"
+        cmd = _THANKS.sub(r"\g<0> email", cmd, count=1)
+        found = _email(cmd)
     if found is None:
         return None
     said = cmd.rfind(found.slots.get("body") or "\0")
@@ -193,6 +197,14 @@ def email_request(u: Utterance, cmd: str) -> Intent | None:
         if body is None or body == found.slots.get("body") or cmd.find(body, m.end()) >= 0:
             return _verbatim(u, without.but(mailbox=_mailbox_of(m)))
     return _verbatim(u, found)
+
+
+# A thank-you with no channel said: an email when a mailbox of the person's is named with it
+_THANKS = re.compile(
+    r"^(?:send|shoot|drop|fire off)\s+.{1,60}?\s+an?\s+(?:quick\s+|short\s+|brief\s+)?"
+    r"(?:thanks|thank[- ]you(?:\s+note)?)\b",
+    I,
+)
 
 
 def _email(cmd: str) -> Intent | None:
@@ -232,6 +244,11 @@ def _email(cmd: str) -> Intent | None:
         rest = f": {said[1]}" if said else rest  # "… welcome email (thanks for signing up)"
         kind = m["kind"]
     assert rest is not None
+    said_subject = TRAILING_SUBJECT.search(rest)
+    if said_subject is not None and EXPLICIT_BODY.search(rest, said_subject.start()):
+        said_subject = None  # "subject lunch, say are u free thurs?": the words follow it
+    if said_subject is not None:  # "… the 40 seat breakdown w subject 'Acme volume pricing'"
+        rest = rest[: said_subject.start()]
     subject: str | None = subject_text(kind) if kind else None  # "a welcome email": Welcome
     body: str | None = None
     explicit_subject = EXPLICIT_SUBJECT.search(rest)
@@ -274,13 +291,26 @@ def _email(cmd: str) -> Intent | None:
                 body = body_text(connector, after)
             else:
                 subject = subject_text(after)
+    if said_subject is not None:  # the subject as said; what it came after is the body
+        body = body or _said_after(ref_text or "", rest) or None
+        subject = next(g for g in said_subject.groups() if g).strip()[:300]
     ref = lead_ref(recipient(ref_text or ""))
+    body = body.lstrip(" ,;") if body is not None else None  # "… from outlook, thanks for …"
     if body is not None and (not body.strip(" .") or _FILLER.fullmatch(body)):
         body = None  # "email him again": nothing said yet to send
     if body and not subject:
         subject = subject_from_body(body)
     to_email = ref.text if ref.is_email else None
     return make_intent("send_email", ref=ref, to_email=to_email, subject=subject, body=body)
+
+
+def _said_after(ref_text: str, rest: str) -> str:
+    """The words after the recipient ("her the 40 seat breakdown": "the 40 seat breakdown"),
+    verbatim: an email's body when its subject was said apart."""
+    head = rest.strip()
+    if ref_text and head.lower().startswith(ref_text.strip().lower()):
+        head = head[len(ref_text.strip()) :]
+    return head.strip(" ,:;-")
 
 
 def sms_request(u: Utterance, cmd: str) -> Intent | None:

@@ -36,6 +36,8 @@ def revise_message(ctx: Ctx, pending: Call | None, _shown: str = "") -> Plan:
     subject: str = ctx.intent.slots.get("subject") or ""
     if pending is not None and ctx.intent.slots.get("rewrite"):
         return Reply(_unchanged(pending))
+    if pending is not None and ctx.intent.slots.get("unclear"):
+        return Reply(_which_words(pending))
     if pending is not None and pending.name == "send_sms" and words:
         return (yield from _revised_sms(pending, words))
     if pending is not None and pending.name == "send_email":
@@ -53,6 +55,18 @@ def _unchanged(pending: Call) -> str:
         f"I can't rewrite it myself, so the {what} is unchanged: the card still says\n\n"
         f"{replies.quote(str(pending.input.get(key) or ''))}\n\nApproving it sends exactly "
         "that. Edit it on the card, tell me the new words (“make it: …”), or cancel it."
+    )
+
+
+def _which_words(pending: Call) -> str:
+    """A new day or time whose place in the words is unclear: asked, never guessed, and the
+    card said to be unchanged so a later approve is not taken for the revision."""
+    key, what = ("body_text", "email") if pending.name == "send_email" else ("message", "text")
+    return (
+        f"Which words should change? I couldn't tell which day or time in the {what} you "
+        f"meant, so the card still says\n\n{replies.quote(str(pending.input.get(key) or ''))}"
+        "\n\nApproving it sends exactly that. Tell me the new words (“make it: …”), edit it on "
+        "the card, or cancel it."
     )
 
 
@@ -109,22 +123,6 @@ _INSTEAD = re.compile(
     r"(?:not|instead of)\s+(?P<old>[\w:$.,/-]+(?:\s?(?:am|pm|k))?)[\s.!]*$",
     re.I,
 )
-# "actually make it 3pm", "make that 3:30 instead": the one time of day the waiting words
-# name; the new time says it is one (its am/pm or its minutes)
-_NEW_TIME = re.compile(
-    r"^(?:(?:actually|no|nah|sorry|oops|wait|eh|hmm|ok)[\s,.!-]+)*(?:make (?:it|that)|"
-    r"change (?:it|that) to|should be|i meant)\s+(?:at\s+)?"
-    r"(?P<new>\d{1,2}(?::\d{2}\s?(?:am|pm)?|\s?(?:am|pm)))(?:\s+instead)?[\s.!]*$",
-    re.I,
-)
-# A time in the waiting words: "3pm", "3:30", or an hour said after "at"/"to"/"by" at the
-# end of a clause ("can we move our call to 3?"), never a count ("to 3 people")
-_TIME_IN_WORDS = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|"
-    r"(?<=\bat )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|(?<=\bto )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|"
-    r"(?<=\bby )\d{1,2}\b(?=\s*(?:[?.!,;]|$))|(?<=@)\s?\d{1,2}\b(?=\s*(?:[?.!,;]|$))",
-    re.I,
-)
 
 
 def substituted(pending: Call | None, said: str) -> str | None:
@@ -142,11 +140,7 @@ def substituted(pending: Call | None, said: str) -> str | None:
         suffix = r"(?:\s?(?:am|pm))?" if old[-1:].isdigit() else ""
         found = list(re.finditer(rf"(?<![\w:]){re.escape(old)}{suffix}(?![\w:])", words, re.I))
     else:
-        time = _NEW_TIME.match(said)
-        if time is None:
-            return None
-        new = time["new"].strip()
-        found = list(_TIME_IN_WORDS.finditer(words))
+        return None  # a day or time said alone: `revised_when`
     if len(found) != 1:
         return None
     hit = found[0]
