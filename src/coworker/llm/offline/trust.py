@@ -202,6 +202,8 @@ def title_confident(title: str, names: str = "") -> bool:
         return False
     if re.search(r"\b\d{1,2}\s*$", title):
         return False
+    if re.search(r"\s[,;]", title):  # "thanks for the call , quote": a date cut from mid-text
+        return False
     doing = [w for w in words if w not in named and len(w) > 1 and w not in _SHORTHAND]
     return bool(doing) and not any(
         len(w) == 1 and w.isalpha() and w not in ("a", "i", *_SHORTHAND) for w in words
