@@ -42,7 +42,7 @@ from coworker.llm.offline.intents.name_fixes import name_fix_request
 from coworker.llm.offline.phones import find_phones, storable
 from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, phone_in
 from coworker.llm.offline.text import Utterance
-from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value
+from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value, stage_named
 
 # Where a value ends and the next clause begins: "Hooli, please update her company".
 _CLAUSE = re.compile(
@@ -262,6 +262,8 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             if w
         ):
             continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
+        if fixed == "company" and stage_named(m["value"]):
+            continue  # "initech moved to negotiation": a deal's stage, never a company
         said, second, second_said = second_field(m["value"], field_name if said_field else None)
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
