@@ -257,13 +257,11 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             continue  # "the demo moved to 4pm" is not a lead changing company
         left = m.groupdict().get("old")
         if fixed == "company" and any(
-            NOT_AN_EMPLOYER.match(w) or re.fullmatch(WHEN_WORD, w, I)
+            NOT_AN_EMPLOYER.match(w) or re.fullmatch(WHEN_WORD, w, I) or stage_named(w)
             for w in (left or "", m["value"])
             if w
         ):
-            continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
-        if fixed == "company" and stage_named(m["value"]):
-            continue  # "initech moved to negotiation": a deal's stage, never a company
+            continue  # "tom went to lunch", "moved to tuesday", "moved to negotiation": no job
         said, second, second_said = second_field(m["value"], field_name if said_field else None)
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)
