@@ -10,6 +10,7 @@ import re
 
 from coworker.llm.offline.deal_reasons import REASON_AFTER_NEWS
 from coworker.llm.offline.intents.common import (
+    DEAL_WORDS,
     EMOJI,
     QUESTION_START,
     I,
@@ -142,8 +143,8 @@ def moved_to_stage(cmd: str) -> Intent | None:
     stage = stage_named(m["t"]) if m else None
     if m is None or stage is None or len(m["d"].split()) > 6:
         return None
-    if re.search(r"\b(?:task|call|meeting|demo|number|email|phone)\b", m["d"], I):
-        return None
+    if re.search(rf"\b(?:task|call|meeting|demo|number|email|phone|{DEAL_WORDS})\b", m["d"], I):
+        return None  # "my maple grove opp is now in proposal": the deal reader's, as said
     ref, mine = deal_said(m["d"])
     if ref.empty or ref.pronoun:
         return None
