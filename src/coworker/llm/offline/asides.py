@@ -92,7 +92,22 @@ def statement_lead(part: str) -> str | None:
         return meant["name"]
     if _intent_of(part).kind not in _STATEMENT_KINDS:
         return _done_for(part) if _intent_of(part).kind == "update_deal" else None
-    return lead_opening(part) or _done_for(part)
+    return lead_opening(part) or _done_for(part) or _theirs(part)
+
+
+# "dana's team wants the enterprise rollout": news about a lead's side, said by her name.
+_THEIRS = re.compile(
+    r"^(?P<name>[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)(?:'s|’s)\s+(?:whole\s+|new\s+)?(?:team|boss|"
+    r"company|people|folks|org|side|manager|cfo|ceo|cto|coo|it team|finance team|procurement|"
+    r"legal)\b",
+    re.I,
+)
+
+
+def _theirs(part: str) -> str | None:
+    said = _THEIRS.match(part.strip())
+    name = said["name"] if said else ""
+    return name if name and all(name_word(word) for word in name.split()) else None
 
 
 # What the person did for a lead, said before a request: "sent jane smith the 40 seat quote".

@@ -313,6 +313,19 @@ def stage_in(text: str) -> str | None:
     return hit[0] if hit else None
 
 
+_STAGE_ONLY = re.compile(
+    rf"^(?:the\s+|a\s+)?(?:{'|'.join(words for words, _ in STAGE_WORDS)})"
+    r"(?:\s+(?:stage|phase|now|already|finally))*[.!]*$",
+    re.I,
+)
+
+
+def stage_named(value: str) -> str | None:
+    """The stage when `value` is only a stage word ("negotiation", "the proposal stage"): a
+    deal's stage, never a company or a title, whatever phrase it followed."""
+    return stage_in(value.lower()) if _STAGE_ONLY.match(value.strip()) else None
+
+
 def outcome_in(text: str) -> str | None:
     hit = first_value(OUTCOME_PATTERNS, text)
     return hit[0] if hit else None

@@ -10,6 +10,7 @@ import re
 
 from coworker.llm.offline.deal_reasons import REASON_AFTER_NEWS
 from coworker.llm.offline.intents.common import (
+    DEAL_WORDS,
     EMOJI,
     QUESTION_START,
     I,
@@ -18,6 +19,7 @@ from coworker.llm.offline.intents.common import (
     make_intent,
 )
 from coworker.llm.offline.intents.deal_dates import deal_said
+from coworker.llm.offline.vocab import stage_named
 
 
 def cheered(cmd: str) -> bool:
@@ -121,3 +123,29 @@ def news_deal(part: str) -> str | None:
     if m is None or re.search(r"\b(?:i|we|you|u|he|she|they|it)\b", m["d"], re.I):
         return None
     return m["d"]
+
+
+# "initech moved to negotiation", "the pilot went to proposal", "hooli's now in the
+# negotiation stage": a name moved to a stage. Only a stage word ends it (`stage_named`), so
+# "jane moved to hooli" stays a new employer and "the demo moved to 4pm" a time.
+_MOVED_TO_STAGE = re.compile(
+    r"^(?:the\s+|our\s+|my\s+)?(?P<d>[^,;.!?]+?)(?:'s|’s)?\s+(?:(?:has|have|just|finally|now|"
+    r"officially|is|been)\s+)*(?:moved|went|gone|advanced|progressed|slipped|dropped|is)\s+"
+    r"(?:back\s+|up\s+|forward\s+|now\s+)*(?:to|into|in|at)\s+(?P<t>[^,;!?]+?)[.!]*$",
+    I,
+)
+
+
+def moved_to_stage(cmd: str) -> Intent | None:
+    """A deal named by its company, lead or name, moved to a stage said in words: the stage
+    is read, never a company or title; which deal is the resolver's (asked when unsure)."""
+    m = _MOVED_TO_STAGE.match(calm(cmd).strip())
+    stage = stage_named(m["t"]) if m else None
+    if m is None or stage is None or len(m["d"].split()) > 6:
+        return None
+    if re.search(rf"\b(?:task|call|meeting|demo|number|email|phone|{DEAL_WORDS})\b", m["d"], I):
+        return None  # "my maple grove opp is now in proposal": the deal reader's, as said
+    ref, mine = deal_said(m["d"])
+    if ref.empty or ref.pronoun:
+        return None
+    return make_intent("update_deal", ref=ref, mine=mine or None, stage=stage)

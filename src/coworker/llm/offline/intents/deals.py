@@ -29,6 +29,7 @@ from coworker.llm.offline.intents.deal_ends import (
 )
 from coworker.llm.offline.intents.deal_news import (
     closed_news,
+    moved_to_stage,
     news_with_reason,
     without_reason,
 )
@@ -193,7 +194,7 @@ def _amount_alone(cmd: str) -> Intent | None:
 def update_deal_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
     # "X is dead, they went w a competitor. mark it lost": the stage asked for, not news
     asked = said_then(common.calm(cmd))
-    news = None if asked else closed_news(cmd) or news_with_reason(cmd)
+    news = None if asked else closed_news(cmd) or news_with_reason(cmd) or moved_to_stage(cmd)
     if news is not None:  # "hooli renewal closed!!! 🙌": won, asked before it is written
         return news
     cmd = common.calm(cmd)  # "WE WON X 🎉 mark it won": the emoji ends a sentence

@@ -42,7 +42,7 @@ from coworker.llm.offline.intents.name_fixes import name_fix_request
 from coworker.llm.offline.phones import find_phones, storable
 from coworker.llm.offline.slots import LeadRef, email_in, lead_ref, phone_in
 from coworker.llm.offline.text import Utterance
-from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value
+from coworker.llm.offline.vocab import STATUS_PATTERNS, first_value, stage_named
 
 # Where a value ends and the next clause begins: "Hooli, please update her company".
 _CLAUSE = re.compile(
@@ -257,11 +257,11 @@ def update_fields_request(u: Utterance, cmd: str) -> Intent | None:
             continue  # "the demo moved to 4pm" is not a lead changing company
         left = m.groupdict().get("old")
         if fixed == "company" and any(
-            NOT_AN_EMPLOYER.match(w) or re.fullmatch(WHEN_WORD, w, I)
+            NOT_AN_EMPLOYER.match(w) or re.fullmatch(WHEN_WORD, w, I) or stage_named(w)
             for w in (left or "", m["value"])
             if w
         ):
-            continue  # "jane left a vm", "tom went to lunch", "moved to tuesday": no new job
+            continue  # "tom went to lunch", "moved to tuesday", "moved to negotiation": no job
         said, second, second_said = second_field(m["value"], field_name if said_field else None)
         if field_name == "company":  # "pied piper, same role": the company, not the aside
             said, aside = company_and_aside(said)

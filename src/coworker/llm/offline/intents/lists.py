@@ -274,7 +274,8 @@ def list_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:  # noq
             ref = lead_ref(before_close["r"])
         if ref.text and (
             vocab.stage_in(ref.text.lower())
-            or re.fullmatch(
+            or re.fullmatch(  # "which of my open deals": whose and which, not a name
+                r"(?:(?:open|active|live|current|ongoing|all)\s+)*"
                 r"(?:deals?|pipeline|the|my|stage|this (?:month|week|quarter)|month|week|quarter|"
                 r"(?:the )?total(?: value)?|(?:the )?(?:sum|value|amount|worth)|"
                 r"opportunit(?:y|ies))(?:\s+\w+)?",

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from coworker.llm.offline.dates import find_due, find_when
 from coworker.llm.offline.intents.common import DEAL_WORDS, TASK_WORDS, I, Intent, make_intent
+from coworker.llm.offline.intents.task_it_changes import it_changes
 from coworker.llm.offline.intents.tasks import clean_task_phrase
 from coworker.llm.offline.text import Utterance
 
@@ -95,6 +96,9 @@ def _a_deal(x: str) -> bool:
 
 
 def task_update_request(u: Utterance, cmd: str, now: datetime) -> Intent | None:
+    several = it_changes(cmd, now)  # "make it high priority and due fri": the task just made
+    if several is not None:
+        return several
     undated = _NO_DATE_THEN.match(cmd)
     if undated and find_due(undated["when"], now):
         cmd = f"move {undated['x'].strip()} to {undated['when'].strip()}"

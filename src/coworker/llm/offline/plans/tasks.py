@@ -15,6 +15,7 @@ from coworker.llm.offline.lead_search import Gen
 from coworker.llm.offline.names import ROLE_REFERENCE, is_company_match, narrow, said_as_word
 from coworker.llm.offline.pick import find_task
 from coworker.llm.offline.plans.lead_tasks import about_tasks, lead_tasks
+from coworker.llm.offline.plans.listed_deal_move import deal_move_meant, move_listed_deal
 from coworker.llm.offline.resolve import (
     Ctx,
     ask_text,
@@ -340,6 +341,9 @@ def _moved(task: dict[str, Any], due: str, ctx: Ctx) -> str:
 
 def update_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
+    deal_move = deal_move_meant(ctx)  # "push the acme one out a week" after a list of deals
+    if deal_move is not None:
+        return (yield from move_listed_deal(ctx, deal_move))
     hour = intent.slots.get("hour")
     if hour is not None:  # "move my 3pm to 4"
         task = yield from _task_at(ctx, hour, intent.slots.get("minute") or 0)
