@@ -136,8 +136,7 @@ def create_task(ctx: Ctx) -> Plan:
     lead = yield from _linked_lead(ctx, ref, at_company=at_company)
     nobody = lead is _NOBODY
     lead = None if nobody else lead
-    # "fu w marcus re the redlines": "Follow up with Marcus Reed re the redlines", every word
-    # of it read with confidence (the kind, the CRM's name, the person's topic)
+    # "fu w marcus re x": "Follow up with Marcus Reed re x", every word read with confidence
     tidy = follow_up_title(title, ref.text if ref else "", str(lead["name"])) if lead else None
     if lead and after_call:
         tidy = unnamed_follow_up_title(title, str(lead["name"]))
@@ -341,9 +340,8 @@ def _moved(task: dict[str, Any], due: str, ctx: Ctx) -> str:
 
 def update_task(ctx: Ctx) -> Plan:
     intent = ctx.intent
-    deal_move = deal_move_meant(ctx)  # "push the acme one out a week" after a list of deals
-    if deal_move is not None:
-        return (yield from move_listed_deal(ctx, deal_move))
+    if (deal_move := deal_move_meant(ctx)) is not None:  # "push the acme one out a week"
+        return (yield from move_listed_deal(ctx, deal_move))  # after a list of deals
     hour = intent.slots.get("hour")
     if hour is not None:  # "move my 3pm to 4"
         task = yield from _task_at(ctx, hour, intent.slots.get("minute") or 0)
