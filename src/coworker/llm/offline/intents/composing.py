@@ -43,7 +43,7 @@ EXPLICIT_SUBJECT = re.compile(
 # "…, subject: Q1 pricing", "… with subject line Updated pricing"
 TRAILING_SUBJECT = re.compile(
     r"(?:[\s,;]*\b(?:with|w/?)\s+(?:the\s+|a\s+)?|\s*[,;]\s*(?:and\s+)?)subject(?:\s+line)?"
-    r"\s*(?:[:=-]|\bis\b|\bas\b)?\s*(?:\"([^\"]+)\"|'([^']+)'|“([^”]+)”|([^\"'“\s][^\"“]*?))"
+    r"\s*(?:[:=-]|\bis\b|\bas\b)?\s*(?:\"([^\"]+)\"|'([^']+)'|“([^”]+)”|([^\"'“\s][^\"“:,]*?))"
     r"\s*[.!]?$",
     I,
 )
