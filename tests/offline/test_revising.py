@@ -8,6 +8,7 @@ import pytest
 from coworker.llm.offline import OfflineModel
 from coworker.llm.offline.engine import Call
 from coworker.llm.offline.intents.revising import revise_request
+from coworker.llm.offline.plans.revised_when import Rescheduled, rescheduled
 from coworker.llm.offline.plans.revisions import substituted
 from tests.offline.driver import Driver, sandbox_executor
 
@@ -71,13 +72,33 @@ async def test_new_words_with_nothing_waiting_change_nothing() -> None:
             "actually make it 3pm not 2",
             "can we move our call to 3pm?",
         ),
-        ("see u at 3pm", "make it 4pm", "see u at 4pm"),
         ("see u thursday at 10am", "sorry, friday not thursday", "see u friday at 10am"),
     ],
 )
 def test_one_corrected_value_of_the_waiting_words(words: str, said: str, revised: str) -> None:
     waiting = Call("send_sms", {"lead_id": JANE, "message": words})
     assert substituted(waiting, said) == revised
+
+
+@pytest.mark.parametrize(
+    ("words", "said", "revised"),
+    [
+        ("see u at 3pm", "make it 4pm", "see u at 4pm"),
+        (
+            "onsite is confirmed for tuesday 10am",
+            "actually make it wednesday, same time",
+            "onsite is confirmed for wednesday 10am",
+        ),
+    ],
+)
+def test_a_day_or_time_said_alone_replaces_the_one_in_the_waiting_words(
+    words: str, said: str, revised: str
+) -> None:
+    """ "make it 4pm" names no old value: the one time (or day) of the words is the one meant
+    (`plans/revised_when.py`); `substituted` handles only "X not Y"."""
+    waiting = Call("send_sms", {"lead_id": JANE, "message": words})
+    assert substituted(waiting, said) is None
+    assert rescheduled(waiting, said) == Rescheduled(revised)
 
 
 @pytest.mark.parametrize(
